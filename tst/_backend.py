@@ -7,6 +7,7 @@ missing; unset or ``auto`` picks Rust when it imports.
 
 from __future__ import annotations
 
+import importlib
 import os
 from types import ModuleType
 
@@ -15,10 +16,10 @@ _CHOICES = ("auto", "python", "rust")
 
 def _load_rust() -> tuple[ModuleType | None, str]:
     try:
-        from tst import _tst_rs
+        module = importlib.import_module("tst._tst_rs")
     except ImportError as exc:
         return None, str(exc)
-    return _tst_rs, ""
+    return module, ""
 
 
 def _select() -> tuple[str, ModuleType | None]:

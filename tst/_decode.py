@@ -128,17 +128,20 @@ class _Decoder:
         digits, name = content[:k], content[k:]
         if self.st.variant == "vocab":
             if not digits:
-                return self.unknown(i, content)
+                self.unknown(i, content)
+                return None
             parsed = parse_name(name, self.g)
             if parsed is None:
-                return self.unknown(i, content)
+                self.unknown(i, content)
+                return None
             return self.group(digits, parsed, i, end)
         if name:  # marker variant: a marker must follow its group
             if name == UNITS_MARKER or parse_name(name, self.g) is not None:
                 self.fail(i, f"marker {content!r} has no digit group before it")
                 if not self.strict:
                     return _Group("", False, -1, i, end)  # dropped
-            return self.unknown(i, content)
+            self.unknown(i, content)
+            return None
         marker = self.content_at(end) if self.t.startswith(OPEN, end) else None
         if marker is None:
             self.fail(end, f"digit group {digits!r} is not followed by its marker")
@@ -165,7 +168,6 @@ class _Decoder:
 
     def unknown(self, i: int, content: str) -> None:
         self.fail(i, f"unknown unit {OPEN + content + CLOSE!r}")
-        return None
 
     # -- structure ---------------------------------------------------------
 
@@ -238,7 +240,9 @@ class _Decoder:
             and last.level == grp.level - 1
             and len(last.digits) == g
         ):
-            self.fail(grp.start, f"group out of order: depth-{grp.level} group must follow a full depth-{grp.level - 1} group")
+            self.fail(
+                grp.start, f"group out of order: depth-{grp.level} group must follow a full depth-{grp.level - 1} group"
+            )
         self.out.append(grp.digits)
 
     def close_number(self) -> None:

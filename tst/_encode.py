@@ -36,7 +36,7 @@ class _Writer:
         k = a
         for p in range(a, b):
             c = s[p]
-            if c == OPEN or c == CLOSE:
+            if c in (OPEN, CLOSE):
                 self._raw(s[k:p])
                 esc = ESCAPED_OPEN if c == OPEN else ESCAPED_CLOSE
                 self.pieces.append((self.length, self.length + 3, p, p + 1))

@@ -53,7 +53,7 @@ def skip_text_word(s: str, i: int) -> int:
     return j
 
 
-def _exact_digits(s: str, k: int, size: int) -> bool:
+def exact_digits(s: str, k: int, size: int) -> bool:
     """`size` ASCII digits at `k`, not followed by another digit."""
     end = k + size
     if end > len(s):
@@ -67,7 +67,7 @@ def _exact_digits(s: str, k: int, size: int) -> bool:
 def _separated_run(s: str, j: int, sep: str, size: int) -> tuple[int, list[Span]]:
     """Consume ``sep`` + exactly `size` digits as often as possible from `j`."""
     chunks: list[Span] = []
-    while j < len(s) and s[j] == sep and _exact_digits(s, j + 1, size):
+    while j < len(s) and s[j] == sep and exact_digits(s, j + 1, size):
         chunks.append((j + 1, j + 1 + size))
         j += size + 1
     return j, chunks
@@ -101,10 +101,10 @@ def _numeral(s: str, i: int, lead: bool, st: Settings, out: list[Number]) -> int
                 j, sep = k, sp
             elif st.indian and j - i <= 2:
                 k, twos = _separated_run(s, j, sp, 2)
-                if twos and k < n and s[k] == sp and _exact_digits(s, k + 1, 3):
+                if twos and k < n and s[k] == sp and exact_digits(s, k + 1, 3):
                     k += 4
                     if not _continues(s, k, sp):
-                        chunks += twos + [(k - 3, k)]
+                        chunks += [*twos, (k - 3, k)]
                         j, sep, indian = k, sp, True
     frac: Span | None = None
     # Inside a chain (the 2 of 1.2.3) a numeral never takes a fraction.
@@ -133,13 +133,7 @@ def _numeral(s: str, i: int, lead: bool, st: Settings, out: list[Number]) -> int
         w = word_end(s, j)
         if any(is_numeric(c) for c in s[j:w]):
             return None  # digits glued to a word: H2O-like text, hashes, 3f5e9b1
-        if (
-            mant_end - i == 1
-            and s[i] == "0"
-            and s[j] in "xX"
-            and w - j >= 2
-            and s[j + 1] in HEX_DIGITS
-        ):
+        if mant_end - i == 1 and s[i] == "0" and s[j] in "xX" and w - j >= 2 and s[j + 1] in HEX_DIGITS:
             return None  # hexadecimal literal 0x...
     int_len = sum(b - a for a, b in chunks)
     frac_len = frac[1] - frac[0] if frac else 0

@@ -14,7 +14,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from tst._chars import digit_end, is_digit, is_numeric, is_word, word_end
-from tst._grammar import HEX_DIGITS, skip_text_word
+from tst._grammar import HEX_DIGITS, exact_digits, skip_text_word
 from tst.numbers import Group, Number
 from tst.spelling import frac_name, int_name
 
@@ -83,7 +83,7 @@ def _normalise_marks(body: str, currency: str) -> str:
 
 def _plain_digits(body: str) -> str | None:
     """``ddd.ddd`` (exponent expanded exactly), or None when `body` is no number."""
-    mantissa, exponent = body, ""
+    mantissa, exponent = body, None
     for k, c in enumerate(body):
         if c in "eE":
             mantissa, exponent = body[:k], body[k + 1 :]
@@ -91,8 +91,10 @@ def _plain_digits(body: str) -> str | None:
     int_part, dot, frac_part = mantissa.partition(".")
     if not (int_part + frac_part) or not all(is_digit(c) for c in int_part + frac_part):
         return None
-    if not exponent:
+    if exponent is None:
         return int_part + dot + frac_part
+    if not exponent:
+        return None
     sign = exponent[0] if exponent[0] in "+-" else ""
     if not exponent[len(sign) :] or not all(is_digit(c) for c in exponent[len(sign) :]):
         return None
@@ -100,8 +102,7 @@ def _plain_digits(body: str) -> str | None:
         value = Decimal(mantissa if int_part else "0" + mantissa).scaleb(int(exponent))
     except (InvalidOperation, ValueError):
         return None
-    text = format(value, "f")
-    return text
+    return format(value, "f")
 
 
 def _surface(int_part: str, frac_part: str, g: int, compact: bool) -> str:
@@ -131,7 +132,9 @@ def find_paper_numbers(s: str, group_size: int = 3) -> list[tuple[int, Number, i
     i = 0
     while i < n:
         c = s[i]
-        if is_digit(c) or (c == "." and i + 1 < n and is_digit(s[i + 1]) and (i == 0 or not (is_word(s[i - 1]) or s[i - 1] == "."))):
+        if is_digit(c) or (
+            c == "." and i + 1 < n and is_digit(s[i + 1]) and (i == 0 or not (is_word(s[i - 1]) or s[i - 1] == "."))
+        ):
             found = _paper_numeral(s, i, group_size)
             if found is not None:
                 out.extend(found)
@@ -159,7 +162,7 @@ def _paper_numeral(s: str, i: int, g: int) -> list[tuple[int, Number, int]] | No
         int_runs.append((i, j))
         while j + 1 < n:
             c = s[j]
-            if c in " '" and _three(s, j + 1):
+            if c in " '" and exact_digits(s, j + 1, 3):
                 int_runs.append((j + 1, j + 4))
                 j += 4
             elif c == joiner and (euro or (j + 2 < n and is_digit(s[j + 2]))) and is_digit(s[j + 1]):
@@ -199,10 +202,6 @@ def _paper_numeral(s: str, i: int, g: int) -> list[tuple[int, Number, int]] | No
         start -= 1
     end = j + 1 if j < n and s[j] == "%" else j
     return [(start, _paper_number(s, i, j, int_runs, frac, g), end), *exponent]
-
-
-def _three(s: str, k: int) -> bool:
-    return k + 3 <= len(s) and all(is_digit(s[p]) for p in range(k, k + 3)) and (k + 3 == len(s) or not is_digit(s[k + 3]))
 
 
 def _paper_number(

@@ -70,6 +70,7 @@ class Settings:
                 raise ValueError(f"{c!r} cannot be a thousands separator")
         if len(set(seps)) != len(seps):
             raise ValueError(f"separators contains a character twice: {seps!r}")
+        object.__setattr__(self, "separators", seps)  # equal settings compare equal
         object.__setattr__(self, "resolved_separators", seps)
 
 

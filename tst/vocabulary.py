@@ -56,6 +56,24 @@ def vocabulary(st: Settings) -> list[str]:
     return out
 
 
+def vocabulary_size(st: Settings) -> int:
+    """``len(vocabulary(st))`` without building the list (millions of tokens for groups of 6)."""
+
+    def strings(longest: int) -> int:
+        return sum(10**length for length in range(1, longest + 1))
+
+    mags = magnitudes(st)
+    tags = len(st.resolved_separators) * ((st.int_digits >= 4) + (st.indian and st.int_digits >= 6))
+    if st.style == "paper":
+        g = st.group_size
+        if st.variant == "vocab":
+            return sum(10**g if name.startswith("p") else strings(longest) for name, longest in mags)
+        return sum(1 for name, _ in mags if name) + strings(g)
+    if st.variant == "vocab":
+        return sum(strings(longest) for _, longest in mags) + tags
+    return len(mags) + strings(max(longest for _, longest in mags)) + tags
+
+
 def _paper_vocabulary(st: Settings) -> list[str]:
     g = st.group_size
     out: list[str] = []
@@ -82,7 +100,9 @@ def size_table(ranges: list[tuple[int, int]] | None = None) -> str:
     for g in range(1, 7):
         for int_digits, frac_digits in ranges:
             sizes = [
-                len(vocabulary(Settings(variant=v, style=s, group_size=g, int_digits=int_digits, frac_digits=frac_digits)))
+                vocabulary_size(
+                    Settings(variant=v, style=s, group_size=g, int_digits=int_digits, frac_digits=frac_digits)
+                )
                 for v, s in (("vocab", "exact"), ("vocab", "paper"), ("marker", "exact"), ("marker", "paper"))
             ]
             rng = f"10^-{frac_digits}..10^{int_digits}"
