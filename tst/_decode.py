@@ -62,6 +62,8 @@ class _Decoder:
         self.tag_digits: list[str] = []
         # Last group read: where it ended and what it was.
         self.last: _Group | None = None
+        # Next occurrence of a bracket: char -> (index, searched from).
+        self.found: dict[str, tuple[int, int]] = {}
 
     def fail(self, position: int, reason: str) -> None:
         if self.strict:
@@ -101,18 +103,26 @@ class _Decoder:
 
     # -- units -------------------------------------------------------------
 
+    def next_index(self, ch: str, i: int) -> int:
+        """Index of the first `ch` at or after `i` (len(t) if none), cached so scans stay linear."""
+        found, start = self.found.get(ch, (-1, len(self.t) + 1))
+        if not start <= i <= found:
+            found = self.t.find(ch, i)
+            found = len(self.t) if found == -1 else found
+            self.found[ch] = (found, i)
+        return found
+
     def content_at(self, i: int) -> tuple[str, int] | None:
         """Content and end of the unit opening at `i`."""
-        t = self.t
-        j = t.find(CLOSE, i + 1)
-        k = t.find(OPEN, i + 1)
-        if j == -1 or (k != -1 and k < j):
+        j = self.next_index(CLOSE, i + 1)
+        k = self.next_index(OPEN, i + 1)
+        if j == len(self.t) or k < j:
             self.fail(i, f"{OPEN!r} without its closing {CLOSE!r} (write a literal one as {ESCAPED_OPEN!r})")
             return None
         if j == i + 1:
             self.fail(i, "empty unit")
             return None
-        return t[i + 1 : j], j + 1
+        return self.t[i + 1 : j], j + 1
 
     def read_unit(self, i: int) -> _Group | _Tag | None:
         got = self.content_at(i)

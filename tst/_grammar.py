@@ -18,16 +18,32 @@ HEX_DIGITS = "0123456789abcdefABCDEF"
 Span = tuple[int, int]
 
 
+class _Failed:
+    """Where the last failed grouping attempts ended.
+
+    A numeral starting inside a failed grouping run fails the same way (it
+    sees the same chunks and the same ending), so it need not try again: this
+    keeps the scan linear on inputs such as ``1,234,234,...,234,5``.
+    """
+
+    __slots__ = ("indian", "indian_sep", "western", "western_sep")
+
+    def __init__(self) -> None:
+        self.western = self.indian = -1
+        self.western_sep = self.indian_sep = ""
+
+
 def find_numbers(s: str, st: Settings) -> list[Number]:
     """Every number of `s` under the exact-style grammar, in order."""
     out: list[Number] = []
+    failed = _Failed()
     n = len(s)
     dec = st.decimal
     i = 0
     while i < n:
         c = s[i]
         if is_digit(c):
-            end = _numeral(s, i, False, st, out)
+            end = _numeral(s, i, False, st, out, failed)
             i = end if end is not None else skip_text_word(s, i)
         elif is_word(c):
             i = skip_text_word(s, i)
@@ -37,7 +53,7 @@ def find_numbers(s: str, st: Settings) -> list[Number]:
             and is_digit(s[i + 1])
             and (i == 0 or not (is_word(s[i - 1]) or s[i - 1] == "." or s[i - 1] == dec))
         ):
-            end = _numeral(s, i, True, st, out)
+            end = _numeral(s, i, True, st, out, failed)
             i = end if end is not None else i + 1
         else:
             i += 1
@@ -78,11 +94,13 @@ def _continues(s: str, k: int, sep: str) -> bool:
     return k + 1 < len(s) and s[k] == sep and is_digit(s[k + 1])
 
 
-def _numeral(s: str, i: int, lead: bool, st: Settings, out: list[Number]) -> int | None:
+def _numeral(s: str, i: int, lead: bool, st: Settings, out: list[Number], failed: _Failed) -> int | None:
     """Parse a numeral at `i` and append its number(s) to `out`.
 
-    Returns the end of the numeral, or None when `i` does not start one (the
-    caller then treats it as text). `lead` means `i` is a leading decimal mark.
+    Returns where scanning resumes: after the numeral, or after the text it
+    turned out to be part of (digits glued to a word, out of range with
+    ``overflow="text"``). Returns None when a leading decimal mark starts no
+    numeral. `lead` means `i` is a leading decimal mark.
     """
     n = len(s)
     dec = st.decimal
@@ -95,17 +113,21 @@ def _numeral(s: str, i: int, lead: bool, st: Settings, out: list[Number]) -> int
         chunks.append((i, j))
         if j - i <= 3 and j + 1 < n and s[j] in st.resolved_separators:
             sp = s[j]
-            k, more = _separated_run(s, j, sp, 3)
+            retry = i >= failed.western or sp != failed.western_sep
+            k, more = _separated_run(s, j, sp, 3) if retry else (j, [])
             if more and not _continues(s, k, sp):
                 chunks += more
                 j, sep = k, sp
-            elif st.indian and j - i <= 2:
-                k, twos = _separated_run(s, j, sp, 2)
-                if twos and k < n and s[k] == sp and exact_digits(s, k + 1, 3):
-                    k += 4
-                    if not _continues(s, k, sp):
-                        chunks += [*twos, (k - 3, k)]
-                        j, sep, indian = k, sp, True
+            else:
+                if more:
+                    failed.western, failed.western_sep = k, sp
+                if st.indian and j - i <= 2 and (i >= failed.indian or sp != failed.indian_sep):
+                    k, twos = _separated_run(s, j, sp, 2)
+                    if twos and k < n and s[k] == sp and exact_digits(s, k + 1, 3) and not _continues(s, k + 4, sp):
+                        chunks += [*twos, (k + 1, k + 4)]
+                        j, sep, indian = k + 4, sp, True
+                    elif twos:
+                        failed.indian, failed.indian_sep = k, sp
     frac: Span | None = None
     # Inside a chain (the 2 of 1.2.3) a numeral never takes a fraction.
     in_chain = not lead and i >= 2 and s[i - 1] == dec and is_digit(s[i - 2])
@@ -131,10 +153,12 @@ def _numeral(s: str, i: int, lead: bool, st: Settings, out: list[Number]) -> int
                 j = e1
     if exp is None and j < n and is_word(s[j]):
         w = word_end(s, j)
-        if any(is_numeric(c) for c in s[j:w]):
-            return None  # digits glued to a word: H2O-like text, hashes, 3f5e9b1
-        if mant_end - i == 1 and s[i] == "0" and s[j] in "xX" and w - j >= 2 and s[j + 1] in HEX_DIGITS:
-            return None  # hexadecimal literal 0x...
+        # Digits glued to a word with more digits (3f5e9b1, 1e5x) or a hexadecimal
+        # literal (0x1F): all text, up to the end of that word.
+        if any(is_numeric(c) for c in s[j:w]) or (
+            mant_end - i == 1 and s[i] == "0" and s[j] in "xX" and w - j >= 2 and s[j + 1] in HEX_DIGITS
+        ):
+            return skip_text_word(s, j)
     int_len = sum(b - a for a, b in chunks)
     frac_len = frac[1] - frac[0] if frac else 0
     if int_len > st.int_digits or frac_len > st.frac_digits:

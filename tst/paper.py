@@ -136,13 +136,11 @@ def find_paper_numbers(s: str, group_size: int = 3) -> list[tuple[int, Number, i
             c == "." and i + 1 < n and is_digit(s[i + 1]) and (i == 0 or not (is_word(s[i - 1]) or s[i - 1] == "."))
         ):
             found = _paper_numeral(s, i, group_size)
-            if found is not None:
-                out.extend(found)
-                i = found[-1][2]
-            elif is_digit(c):
-                i = skip_text_word(s, i)
+            if found is None:
+                i = skip_text_word(s, i) if is_digit(c) else i + 1
             else:
-                i += 1
+                out.extend(found[0])
+                i = found[1]
         elif is_word(c):
             i = skip_text_word(s, i)
         else:
@@ -150,7 +148,8 @@ def find_paper_numbers(s: str, group_size: int = 3) -> list[tuple[int, Number, i
     return out
 
 
-def _paper_numeral(s: str, i: int, g: int) -> list[tuple[int, Number, int]] | None:
+def _paper_numeral(s: str, i: int, g: int) -> tuple[list[tuple[int, Number, int]], int] | None:
+    """Numbers found at `i` and where scanning resumes, or None when `i` starts none."""
     n = len(s)
     euro = i >= 1 and s[i - 1] == "€" and not (i >= 2 and s[i - 2] == "-")
     mark, joiner = (",", ".") if euro else (".", ",")
@@ -191,17 +190,18 @@ def _paper_numeral(s: str, i: int, g: int) -> list[tuple[int, Number, int]] | No
                 exponent.append((k - 1 if k > j + 1 else k, exp, e1))
     if not exponent and j < n and is_word(s[j]):
         w = word_end(s, j)
-        if any(is_numeric(c) for c in s[j:w]):
-            return None
-        if j - i == 1 and s[i] == "0" and s[j] in "xX" and w - j >= 2 and s[j + 1] in HEX_DIGITS:
-            return None
+        if any(is_numeric(c) for c in s[j:w]) or (
+            j - i == 1 and s[i] == "0" and s[j] in "xX" and w - j >= 2 and s[j + 1] in HEX_DIGITS
+        ):
+            return [], skip_text_word(s, j)  # digits glued to a word: text up to its end
     start = i
     if start >= 1 and s[start - 1] in CURRENCIES:
         start -= 1
     if start >= 1 and s[start - 1] in "+-":
         start -= 1
     end = j + 1 if j < n and s[j] == "%" else j
-    return [(start, _paper_number(s, i, j, int_runs, frac, g), end), *exponent]
+    found = [(start, _paper_number(s, i, j, int_runs, frac, g), end), *exponent]
+    return found, found[-1][2]
 
 
 def _paper_number(
