@@ -1,0 +1,21 @@
+"""HuggingFace integration: TST inside `tokenizers` / `transformers` pipelines.
+
+Importing this module imports `transformers` and registers `TSTTokenizerFast`
+with `AutoTokenizer`; plain ``import tst`` does neither. Three routes
+(docs/hf.md): `wrap` (a fast tokenizer that applies TST, route 1), the
+custom-component plug-in `install` / `save_pipeline` / `load_pipeline`
+(route 2), and `export` (a plain tokenizer.json, route 3).
+"""
+
+from __future__ import annotations
+
+from tst.hf.tokenizer import TST_TOKENIZER_FILE, TSTTokenizerFast
+from tst.hf.wrapping import is_tst_tokenizer, load, wrap
+
+__all__ = [
+    "TST_TOKENIZER_FILE",
+    "TSTTokenizerFast",
+    "is_tst_tokenizer",
+    "load",
+    "wrap",
+]

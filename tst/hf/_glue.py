@@ -1,0 +1,103 @@
+"""Undo the spaces a WordPiece decoder puts between the units of one number.
+
+WordPiece (BERT) keeps no whitespace: its decoder joins tokens with spaces, so
+``⟦1⟧⟦k⟧⟦234⟧⟦u⟧.⟦5⟧⟦p⟧`` comes back as ``⟦1⟧ ⟦k⟧ ⟦234⟧ ⟦u⟧. ⟦5⟧ ⟦p⟧``. The units
+themselves say which neighbours belong to one number, so those spaces can be
+removed; spaces between a number and its surrounding text stay lost (a property
+of the base tokenizer, see docs/hf.md).
+"""
+
+from __future__ import annotations
+
+import re
+
+from tst.spelling import CLOSE, OPEN
+
+_UNIT = f"{OPEN}[^{OPEN}{CLOSE}\\s]+{CLOSE}"
+_PIECE = re.compile(f"({_UNIT})|([^{OPEN}\\s]+|{OPEN})|(\\s+)")
+_GROUP = re.compile(r"^([0-9]+)([a-z][a-z0-9]*)?$")
+
+
+def _kind(content: str) -> tuple[str, int]:
+    """Classify unit content as (kind, fraction depth).
+
+    Kinds: ``tag``; ``digits`` (a bare group: marker variant, or the vocab
+    variant's units group); ``gint``/``gfrac`` (vocab groups above units or in
+    the fraction); ``mu``/``mint``/``mfrac`` (marker-variant markers).
+    """
+    m = _GROUP.match(content)
+    if m is not None:
+        name = m.group(2) or ""
+        if name == "":
+            return "digits", 0
+        return ("gfrac", len(name)) if set(name) == {"p"} else ("gint", 0)
+    if len(content) == 2 and content[1] in "23":
+        return "tag", 0
+    if content == "u":
+        return "mu", 0
+    return ("mfrac", len(content)) if set(content) == {"p"} else ("mint", 0)
+
+
+def glue_wordpiece_units(surface: str) -> str:
+    """Remove whitespace inside numbers of a WordPiece-decoded TST surface."""
+    if OPEN not in surface:
+        return surface
+    items: list[tuple[str, str]] = []  # ("unit" | "text" | "ws", text)
+    for m in _PIECE.finditer(surface):
+        kind = "unit" if m.group(1) else "text" if m.group(2) else "ws"
+        items.append((kind, m.group(0)))
+    out: list[str] = []
+    for k, (kind, text) in enumerate(items):
+        if kind == "ws" and 0 < k < len(items) - 1 and _joins(items, k):
+            continue
+        out.append(text)
+    return "".join(out)
+
+
+def _unit_kind(items: list[tuple[str, str]], k: int) -> tuple[str, int] | None:
+    if 0 <= k < len(items) and items[k][0] == "unit":
+        return _kind(items[k][1][1:-1])
+    return None
+
+
+def _skip_ws(items: list[tuple[str, str]], k: int, step: int) -> int:
+    while 0 <= k < len(items) and items[k][0] == "ws":
+        k += step
+    return k
+
+
+def _joins(items: list[tuple[str, str]], k: int) -> bool:
+    """Whether the whitespace at `k` sits inside one number."""
+    before, after = _unit_kind(items, k - 1), _unit_kind(items, k + 1)
+    if before is not None and after is not None:
+        b, a = before[0], after[0]
+        if b in ("tag", "gint", "mint"):
+            return True  # more groups always follow these
+        if b == "digits" and a in ("mu", "mint", "mfrac"):
+            return True  # marker variant: a group and its marker
+        if b == "gfrac" and a == "gfrac":
+            return after[1] == before[1] + 1
+        if b == "mfrac" and a == "digits":
+            return _marker_after(items, k + 1) == ("mfrac", before[1] + 1)
+        return False
+    # Around the decimal mark: <integer end> ws? <mark> ws? <first fractional group>
+    if items[k + 1][0] == "text":
+        mark, prev_i, next_i = k + 1, k - 1, _skip_ws(items, k + 2, 1)
+    elif items[k - 1][0] == "text":
+        mark, prev_i, next_i = k - 1, _skip_ws(items, k - 2, -1), k + 1
+    else:
+        return False
+    if items[mark][1] not in (".", ","):
+        return False
+    prev = _unit_kind(items, prev_i)
+    nxt = _unit_kind(items, next_i)
+    if prev is None or nxt is None or prev[0] not in ("digits", "mu"):
+        return False
+    if nxt[0] == "gfrac":
+        return nxt[1] == 1
+    return nxt[0] == "digits" and _marker_after(items, next_i) == ("mfrac", 1)
+
+
+def _marker_after(items: list[tuple[str, str]], k: int) -> tuple[str, int] | None:
+    """Kind of the unit following the group at `k` (skipping whitespace)."""
+    return _unit_kind(items, _skip_ws(items, k + 1, 1))

@@ -1,0 +1,278 @@
+"""`TSTTokenizerFast`: a fast tokenizer whose encode applies TST first (route 1).
+
+Texts become TST surfaces (`Codec.encode`), the base tokenizer's Rust pipeline
+tokenizes the surfaces, and every TST unit is one added token (normalized=False,
+matched on the surface before the base normalizer, pre-tokenizer and model see
+anything). Offsets are mapped back to the original texts; decode runs the base
+decoder, which gives the surface back, then `Codec.decode`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from tokenizers import AddedToken
+from transformers import AutoTokenizer, PretrainedConfig, PreTrainedTokenizerFast
+from transformers.tokenization_utils_base import BatchEncoding
+from transformers.tokenization_utils_tokenizers import TokenizersBackend
+
+from tst.codec import Codec
+from tst.errors import TSTError
+from tst.hf._glue import glue_wordpiece_units
+from tst.hf._offsets import OffsetMapper
+from tst.hf._surface import encode_protected, protect_pattern
+
+#: File holding the wrapped pipeline; deliberately not ``tokenizer.json``, so a
+#: stock loader without `tst` fails loudly instead of skipping the TST step.
+TST_TOKENIZER_FILE = "tst_tokenizer.json"
+
+_INPUT_STRUCTURE_ERROR = "TST tokenizers take str, list[str], or pre-split words (is_split_into_words=True)"
+
+
+class TSTTokenizerFast(PreTrainedTokenizerFast):  # type: ignore[misc]
+    """A `PreTrainedTokenizerFast` that applies Triadic Suffix Tokenization to its input.
+
+    Build one with `tst.hf.wrap(base)`; load a saved one with `tst.hf.load(dir)`
+    or, after ``import tst.hf``, `AutoTokenizer.from_pretrained(dir)`.
+
+    Attributes:
+        tst_codec: the `tst.Codec` applied to every text.
+        tst_base_vocab_size: ``len(base)`` when wrapped; TST ids follow it.
+        tst_token_ids: unit string -> id, in `tst_codec.vocabulary()` order.
+    """
+
+    vocab_files_names = {"tokenizer_file": TST_TOKENIZER_FILE}  # noqa: RUF012 (transformers reads the class attribute)
+    model_input_names = PreTrainedTokenizerFast.model_input_names
+
+    def __init__(self, *args: Any, tst_config: dict[str, Any] | None = None, tst_base_vocab_size: int | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("clean_up_tokenization_spaces", False)
+        super().__init__(*args, **kwargs)
+        config = dict(tst_config or {})
+        config.pop("backend", None)
+        codec = Codec(**config)
+        if codec.settings.style != "exact":
+            raise TSTError("a wrapped tokenizer needs style='exact' (the paper style is lossy and has no offsets)")
+        units = codec.vocabulary()
+        backend = self._tokenizer
+        if tst_base_vocab_size is None:
+            clash = [u for u in units[:1] + units[-1:] if backend.token_to_id(u) is not None]
+            if clash:
+                raise TSTError(f"the base tokenizer already has the TST token {clash[0]!r}; is it wrapped already?")
+            tst_base_vocab_size = backend.get_vocab_size(with_added_tokens=True)
+            backend.add_tokens([AddedToken(u, single_word=False, lstrip=False, rstrip=False, normalized=False, special=False) for u in units])
+        ids = {u: backend.token_to_id(u) for u in units}
+        expected = range(tst_base_vocab_size, tst_base_vocab_size + len(units))
+        if list(ids.values()) != list(expected):
+            raise TSTError(
+                f"TST tokens did not get the ids {expected.start}..{expected.stop - 1} in vocabulary order; "
+                "the base tokenizer's added tokens leave a gap or overlap the TST vocabulary"
+            )
+        self.tst_codec = codec
+        self.tst_base_vocab_size: int = tst_base_vocab_size
+        self.tst_token_ids: dict[str, int] = ids
+        base_added = [t.content for i, t in self.added_tokens_decoder.items() if i < tst_base_vocab_size]
+        self._tst_protect: re.Pattern[str] | None = protect_pattern(base_added)
+        self._tst_wordpiece = type(backend.model).__name__ == "WordPiece"
+        self.init_kwargs["tst_config"] = codec.config()
+        self.init_kwargs["tst_base_vocab_size"] = tst_base_vocab_size
+
+    # -- construction helpers ------------------------------------------------
+
+    @classmethod
+    def from_pretrained(cls, pretrained_model_name_or_path: Any, *args: Any, **kwargs: Any) -> Any:
+        """Load a saved TST tokenizer (its pipeline lives in ``tst_tokenizer.json``)."""
+        if kwargs.get("tokenizer_file") is None:
+            kwargs["tokenizer_file"] = _resolve(pretrained_model_name_or_path, kwargs)
+        return super().from_pretrained(pretrained_model_name_or_path, *args, **kwargs)
+
+    @classmethod
+    def convert_to_native_format(cls, trust_remote_code: bool = False, **kwargs: Any) -> Any:
+        # Load the saved pipeline as is (the generic path), never rebuild it from vocab/merges.
+        return TokenizersBackend.convert_to_native_format.__func__(TokenizersBackend, trust_remote_code, **kwargs)
+
+    @property
+    def can_save_slow_tokenizer(self) -> bool:
+        return False  # keeps tokenizer_class = "TSTTokenizerFast" in tokenizer_config.json
+
+    def _save_pretrained(
+        self,
+        save_directory: str | os.PathLike[str],
+        file_names: tuple[str, ...],
+        legacy_format: bool | None = None,
+        filename_prefix: str | None = None,
+    ) -> tuple[str, ...]:
+        path = os.path.join(str(save_directory), (filename_prefix + "-" if filename_prefix else "") + TST_TOKENIZER_FILE)
+        self.backend_tokenizer.save(path)
+        return (*file_names, path)
+
+    def tst_base_tokenizer(self) -> PreTrainedTokenizerFast:
+        """A plain fast tokenizer equal to the base (no TST step, no TST tokens)."""
+        from tst.hf.wrapping import unwrap
+
+        return unwrap(self)
+
+    # -- encoding ------------------------------------------------------------
+
+    def _encode_plus(  # type: ignore[override]
+        self,
+        text: Any,
+        text_pair: Any = None,
+        add_special_tokens: bool = True,
+        is_split_into_words: bool = False,
+        return_offsets_mapping: bool = False,
+        return_tensors: Any = None,
+        return_overflowing_tokens: bool = False,
+        **kwargs: Any,
+    ) -> BatchEncoding:
+        sources, layout = _collect(text, text_pair, is_split_into_words)
+        encoded, pieces = encode_protected(self.tst_codec, sources, self._tst_protect)
+        enc_text, enc_pair = _rebuild(encoded, layout, text_pair is not None)
+        result = super()._encode_plus(
+            enc_text,
+            enc_pair,
+            add_special_tokens=add_special_tokens,
+            is_split_into_words=is_split_into_words,
+            return_offsets_mapping=return_offsets_mapping,
+            return_tensors=None,
+            return_overflowing_tokens=return_overflowing_tokens,
+            **kwargs,
+        )
+        if return_offsets_mapping:
+            mapper = OffsetMapper(pieces, [len(e) for e in encoded], [len(s) for s in sources])
+            _fix_offsets(result, mapper, layout, text_pair is not None, is_split_into_words, return_overflowing_tokens)
+        if return_tensors is not None:
+            result.convert_to_tensors(tensor_type=return_tensors)
+        return result
+
+    # -- decoding ------------------------------------------------------------
+
+    def _decode(  # type: ignore[override]
+        self,
+        token_ids: int | list[int],
+        skip_special_tokens: bool = False,
+        clean_up_tokenization_spaces: bool | None = None,
+        strict: bool = True,
+        **kwargs: Any,
+    ) -> str:
+        surface = super()._decode(token_ids, skip_special_tokens=skip_special_tokens, clean_up_tokenization_spaces=False, **kwargs)
+        if self._tst_wordpiece:
+            surface = glue_wordpiece_units(surface)
+        text = self.tst_codec.decode(surface, strict=strict)
+        cleanup = self.clean_up_tokenization_spaces if clean_up_tokenization_spaces is None else clean_up_tokenization_spaces
+        if cleanup and self._tst_wordpiece:
+            text = self.clean_up_tokenization(text)
+        return text
+
+
+# -- input plumbing ----------------------------------------------------------
+
+# A layout says where each source text sits: ("single", n_texts), with pairs
+# interleaved as (text, pair) per example; words are flattened per example.
+Layout = tuple[bool, list[int]]
+
+
+def _collect(text: Any, text_pair: Any, split_words: bool) -> tuple[list[str], Layout]:
+    """Flatten the user's input into source texts, remembering the structure."""
+    batched = isinstance(text, (list, tuple)) and (not split_words or (bool(text) and isinstance(text[0], (list, tuple))))
+    texts = list(text) if batched else [text]
+    pairs = (list(text_pair) if batched else [text_pair]) if text_pair is not None else None
+    sources: list[str] = []
+    counts: list[int] = []  # sources per example-side, in order
+    for k, t in enumerate(texts):
+        sides = [t] if pairs is None else [t, pairs[k]]
+        for side in sides:
+            if split_words:
+                if not isinstance(side, (list, tuple)) or not all(isinstance(w, str) for w in side):
+                    raise TypeError(_INPUT_STRUCTURE_ERROR)
+                sources.extend(side)
+                counts.append(len(side))
+            else:
+                if not isinstance(side, str):
+                    raise TypeError(_INPUT_STRUCTURE_ERROR)
+                sources.append(side)
+                counts.append(1)
+    return sources, (batched, counts) if split_words else (batched, [])
+
+
+def _rebuild(encoded: list[str], layout: Layout, has_pair: bool) -> tuple[Any, Any]:
+    """Put encoded sources back in the user's structure."""
+    batched, counts = layout
+    if counts:  # pre-split words
+        sides: list[list[str]] = []
+        pos = 0
+        for n in counts:
+            sides.append(encoded[pos : pos + n])
+            pos += n
+    else:
+        sides = encoded  # type: ignore[assignment]
+    if has_pair:
+        first, second = list(sides[0::2]), list(sides[1::2])
+        return (first, second) if batched else (first[0], second[0])
+    return (list(sides), None) if batched else (sides[0], None)
+
+
+def _fix_offsets(
+    result: BatchEncoding, mapper: OffsetMapper, layout: Layout, has_pair: bool, split_words: bool, overflow: bool
+) -> None:
+    """Replace ``offset_mapping`` (surface positions) by positions in the original texts."""
+    batched, counts = layout
+    rows = result["offset_mapping"]
+    single = not batched and not overflow and rows and isinstance(rows[0], tuple)
+    if single:
+        rows = [rows]
+    samples: Sequence[int] = result["overflow_to_sample_mapping"] if overflow else range(len(rows))
+    encodings = result.encodings or []
+    sides = 2 if has_pair else 1
+    first_word = [0]
+    for n in counts:
+        first_word.append(first_word[-1] + n)
+    sources: list[int | list[int]] = []
+    for r, sample in enumerate(samples):
+        if not split_words and not has_pair:
+            sources.append(sample)
+            continue
+        enc = encodings[r]
+        seq_ids = enc.sequence_ids
+        word_ids = enc.word_ids if split_words else None
+        per_token: list[int] = []
+        for t, seq in enumerate(seq_ids):
+            side = sample * sides + (seq or 0)
+            if split_words:
+                w = word_ids[t] if word_ids is not None else None
+                per_token.append(first_word[side] + (w or 0))
+            else:
+                per_token.append(side)
+        sources.append(per_token)
+    mapped = mapper.map_rows(rows, sources)
+    result["offset_mapping"] = mapped[0] if single else mapped
+
+
+def _resolve(name_or_path: Any, kwargs: dict[str, Any]) -> str | None:
+    """Path of ``tst_tokenizer.json`` in a local directory or a cached hub repository."""
+    from transformers.utils import cached_file
+
+    keys = ("cache_dir", "force_download", "proxies", "token", "revision", "local_files_only", "subfolder")
+    found: str | None = cached_file(
+        str(name_or_path),
+        TST_TOKENIZER_FILE,
+        _raise_exceptions_for_missing_entries=False,
+        **{k: kwargs[k] for k in keys if k in kwargs},
+    )
+    return found
+
+
+def _register() -> None:
+    """Let `AutoTokenizer.from_pretrained` resolve ``tokenizer_class: TSTTokenizerFast``."""
+
+    class TSTTokenizerConfig(PretrainedConfig):  # type: ignore[misc]
+        """Placeholder config: AutoTokenizer.register keys tokenizers by a config class."""
+
+        model_type = "tst-tokenizer"
+
+    AutoTokenizer.register(TSTTokenizerConfig, fast_tokenizer_class=TSTTokenizerFast, exist_ok=True)
+
+
+_register()

@@ -1,0 +1,99 @@
+"""`wrap`, `load`, `is_tst_tokenizer`: building and reloading route-1 tokenizers."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from transformers import PreTrainedTokenizerFast
+
+from tst.codec import Codec
+from tst.errors import TSTError
+from tst.hf.tokenizer import TST_TOKENIZER_FILE, TSTTokenizerFast
+
+_CONFIG_FILE = "tokenizer_config.json"
+_PLAIN_FILE = "tokenizer.json"
+
+
+def wrap(base: PreTrainedTokenizerFast, variant: str = "marker", **codec_kwargs: Any) -> TSTTokenizerFast:
+    """Wrap a fast tokenizer so that it applies TST to every text it encodes.
+
+    Args:
+        base: any `transformers.PreTrainedTokenizerFast` (it is not modified).
+        variant: ``"marker"`` or ``"vocab"`` (see `tst.Codec`).
+        **codec_kwargs: further `tst.Codec` settings (group_size, decimal, ...).
+
+    Returns:
+        A `TSTTokenizerFast` with the TST units appended to the vocabulary as
+        ids ``len(base) ..``, in `Codec.vocabulary()` order.
+
+    Example:
+        >>> tok = wrap(base, variant="vocab")            # doctest: +SKIP
+        >>> tok.decode(tok("Pay $1,234.5")["input_ids"])  # doctest: +SKIP
+        'Pay $1,234.5'
+    """
+    if is_tst_tokenizer(base):
+        raise TSTError("this tokenizer applies TST already; wrap its tst_base_tokenizer() instead")
+    if not isinstance(base, PreTrainedTokenizerFast):
+        raise TypeError(f"wrap expects a transformers PreTrainedTokenizerFast, not {type(base).__name__}")
+    codec = Codec(variant=variant, **codec_kwargs)
+    with tempfile.TemporaryDirectory(prefix="tst-wrap-") as tmp:
+        base.save_pretrained(tmp)
+        os.replace(os.path.join(tmp, _PLAIN_FILE), os.path.join(tmp, TST_TOKENIZER_FILE))
+        _edit_config(tmp, drop=("auto_map", "tokenizer_class"))
+        tok = TSTTokenizerFast.from_pretrained(tmp, tst_config=codec.config())
+    tok.name_or_path = base.name_or_path
+    if codec.backend != tok.tst_codec.backend:
+        tok.tst_codec = codec
+    return tok
+
+
+def load(directory: str | os.PathLike[str], **kwargs: Any) -> TSTTokenizerFast:
+    """Load a tokenizer saved by `TSTTokenizerFast.save_pretrained`."""
+    path = Path(directory)
+    config_path = path / _CONFIG_FILE
+    if not (path / TST_TOKENIZER_FILE).is_file() or not config_path.is_file():
+        raise TSTError(f"{path} holds no TST tokenizer (expected {TST_TOKENIZER_FILE} and {_CONFIG_FILE})")
+    config = json.loads(config_path.read_text(encoding="utf-8"))
+    if "tst_config" not in config:
+        raise TSTError(f"{config_path} has no tst_config: it was not written by a TST tokenizer")
+    tok: TSTTokenizerFast = TSTTokenizerFast.from_pretrained(str(path), **kwargs)
+    return tok
+
+
+def is_tst_tokenizer(obj: object) -> bool:
+    """Whether `obj` is a tokenizer that applies TST (route 1)."""
+    return isinstance(obj, TSTTokenizerFast)
+
+
+def unwrap(tok: TSTTokenizerFast) -> PreTrainedTokenizerFast:
+    """The base tokenizer of `tok`: same pipeline and settings, without TST tokens or TST step."""
+    base_size = tok.tst_base_vocab_size
+    with tempfile.TemporaryDirectory(prefix="tst-unwrap-") as tmp:
+        tok.save_pretrained(tmp)
+        src = os.path.join(tmp, TST_TOKENIZER_FILE)
+        with open(src, encoding="utf-8") as f:
+            data = json.load(f)
+        data["added_tokens"] = [t for t in data["added_tokens"] if t["id"] < base_size]
+        with open(os.path.join(tmp, _PLAIN_FILE), "w", encoding="utf-8") as f:
+            json.dump(data, f, ensure_ascii=False)
+        os.remove(src)
+        _edit_config(tmp, drop=("tst_config", "tst_base_vocab_size", "auto_map"), set_class="PreTrainedTokenizerFast")
+        base: PreTrainedTokenizerFast = PreTrainedTokenizerFast.from_pretrained(tmp)
+    base.name_or_path = tok.name_or_path
+    return base
+
+
+def _edit_config(directory: str, drop: tuple[str, ...] = (), set_class: str | None = None) -> None:
+    path = os.path.join(directory, _CONFIG_FILE)
+    with open(path, encoding="utf-8") as f:
+        config = json.load(f)
+    for key in drop:
+        config.pop(key, None)
+    if set_class is not None:
+        config["tokenizer_class"] = set_class
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(config, f, ensure_ascii=False, indent=2)
