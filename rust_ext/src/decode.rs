@@ -1,0 +1,566 @@
+//! Exact-style decoding: units back to digits, with the structure checked.
+//!
+//! Port of `tst/_decode.py`. Strict mode fails at the first thing an encoder
+//! could not have produced; the lenient mode never fails: it keeps what it
+//! cannot read verbatim, drops orphan markers, and ignores ordering. The checks
+//! run in the same order as in the spec, so the first error is the same one.
+
+use memchr::memchr_iter;
+
+use crate::chars::decode_at;
+use crate::settings::{Settings, Variant};
+use crate::spelling::{
+    close_at, open_at, parse_name, Name, Power, CLOSE_BYTES, ESCAPED_CLOSE, ESCAPED_OPEN, OPEN_BYTES, TAG_INDIAN,
+    TAG_WESTERN, UNITS_MARKER,
+};
+
+/// Why decoding failed, with what the message quotes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DecodeReason {
+    /// A `⟧` that is not part of a unit or an escape.
+    UnescapedClose,
+    /// A `⟦` with no `⟧` before the next `⟦`.
+    Unclosed,
+    /// `⟦⟧`.
+    EmptyUnit,
+    /// A marker-variant marker with no group before it.
+    OrphanMarker { content: Vec<u8> },
+    /// A marker-variant group with no marker after it.
+    NoMarker { digits: Vec<u8> },
+    /// A marker-variant group followed by a unit that is no marker.
+    UnknownMarker { name: Vec<u8>, digits: Vec<u8> },
+    /// More digits than the group size.
+    TooLong { digits: Vec<u8>, group_size: usize },
+    /// A unit that means nothing (`unit` includes its brackets).
+    UnknownUnit { unit: Vec<u8> },
+    /// An integer sequence that stops before its units group.
+    CutShort { next: Power },
+    /// A grouping tag with no number after it.
+    TagWithoutNumber,
+    /// An integer group that is not the one expected next.
+    OutOfOrder { group_size: usize, next: Power, digits: Vec<u8>, level: Power },
+    /// A number glued to the previous group.
+    StartAfterGroup,
+    /// An integer power that is not a multiple of the group size.
+    NotMultiple { level: Power, group_size: usize },
+    /// A first fractional group glued to the previous group.
+    FracWithoutMark,
+    /// A first fractional group not after the decimal mark.
+    FracNotPreceded { decimal: u8 },
+    /// A deeper fractional group not after a full group one level up.
+    FracOutOfOrder { depth: usize },
+    /// A grouping tag on a number too short to have separators.
+    TagTooShort { len: usize, need: usize },
+}
+
+impl DecodeReason {
+    /// The reason as the Python spec words it; `repr` quotes text like Python's `repr`.
+    pub fn message(&self, repr: &dyn Fn(&[u8]) -> String) -> String {
+        let q = |s: &str| repr(s.as_bytes());
+        match self {
+            DecodeReason::UnescapedClose => {
+                format!("unescaped {} (write it as {})", q("\u{27e7}"), q(ESCAPED_CLOSE))
+            }
+            DecodeReason::Unclosed => format!(
+                "{} without its closing {} (write a literal one as {})",
+                q("\u{27e6}"),
+                q("\u{27e7}"),
+                q(ESCAPED_OPEN)
+            ),
+            DecodeReason::EmptyUnit => "empty unit".to_string(),
+            DecodeReason::OrphanMarker { content } => {
+                format!("marker {} has no digit group before it", repr(content))
+            }
+            DecodeReason::NoMarker { digits } => {
+                format!("digit group {} is not followed by its marker", repr(digits))
+            }
+            DecodeReason::UnknownMarker { name, digits } => {
+                format!("unknown marker {} after digit group {}", repr(name), repr(digits))
+            }
+            DecodeReason::TooLong { digits, group_size } => {
+                format!("digit group {} is longer than the group size {group_size}", repr(digits))
+            }
+            DecodeReason::UnknownUnit { unit } => format!("unknown unit {}", repr(unit)),
+            DecodeReason::CutShort { next } => format!("number cut short: expected its group of 10^{next}"),
+            DecodeReason::TagWithoutNumber => "grouping tag not followed by a number".to_string(),
+            DecodeReason::OutOfOrder { group_size, next, digits, level } => format!(
+                "group out of order: expected {group_size} digits of 10^{next}, got {} of 10^{level}",
+                repr(digits)
+            ),
+            DecodeReason::StartAfterGroup => {
+                "group out of order: a number cannot start right after another group".to_string()
+            }
+            DecodeReason::NotMultiple { level, group_size } => {
+                format!("10^{level} is not a multiple of the group size {group_size}")
+            }
+            DecodeReason::FracWithoutMark => "fractional group without a decimal mark before it".to_string(),
+            DecodeReason::FracNotPreceded { decimal } => {
+                format!("fractional group not preceded by the decimal mark {}", repr(&[*decimal]))
+            }
+            DecodeReason::FracOutOfOrder { depth } => format!(
+                "group out of order: depth-{depth} group must follow a full depth-{} group",
+                *depth as i64 - 1
+            ),
+            DecodeReason::TagTooShort { len, need } => {
+                format!("grouping tag on a number of {len} digits (needs at least {need})")
+            }
+        }
+    }
+}
+
+/// Invalid TST in strict mode: where (byte offset into the encoded text) and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecodeError {
+    /// Byte offset of the problem in the decoded input.
+    pub position: usize,
+    /// What is wrong there.
+    pub reason: DecodeReason,
+}
+
+type Res<T> = Result<T, DecodeError>;
+
+#[derive(Clone, Debug)]
+enum Level {
+    Int(Power),
+    Frac(usize),
+    /// Lenient recovery: a marker-less group or an orphan marker.
+    Dropped,
+}
+
+#[derive(Clone, Debug)]
+struct Grp {
+    digits: (usize, usize),
+    level: Level,
+    start: usize,
+    end: usize,
+}
+
+impl Grp {
+    fn len(&self) -> usize {
+        self.digits.1 - self.digits.0
+    }
+}
+
+#[derive(Clone, Debug)]
+struct Tag {
+    sep: (usize, usize),
+    indian: bool,
+    start: usize,
+    end: usize,
+}
+
+enum Item {
+    Tag(Tag),
+    Group(Grp),
+}
+
+/// Decode exact-style TST text back to the original.
+pub fn decode(t: &[u8], st: &Settings, strict: bool) -> Result<Vec<u8>, DecodeError> {
+    let mut d = Decoder {
+        t,
+        st,
+        g: st.group_size,
+        strict,
+        out: Vec::with_capacity(t.len()),
+        int_next: None,
+        tag: None,
+        tag_digits: Vec::new(),
+        last: None,
+    };
+    d.run()?;
+    Ok(d.out)
+}
+
+/// The first ⟦ or ⟧ at or after `p`: its offset and whether it is ⟧.
+#[inline]
+fn first_bracket(t: &[u8], p: usize) -> Option<(usize, bool)> {
+    let tail = t.get(p..)?;
+    for k in memchr_iter(0xE2, tail) {
+        if let Some(x) = tail.get(k..k + 3) {
+            if x == OPEN_BYTES {
+                return Some((p + k, false));
+            }
+            if x == CLOSE_BYTES {
+                return Some((p + k, true));
+            }
+        }
+    }
+    None
+}
+
+struct Decoder<'a> {
+    t: &'a [u8],
+    st: &'a Settings,
+    g: usize,
+    strict: bool,
+    out: Vec<u8>,
+    /// Open integer sequence: the power the next group must have.
+    int_next: Option<Power>,
+    /// Grouping tag waiting for, or collecting, its number's digits.
+    tag: Option<Tag>,
+    tag_digits: Vec<u8>,
+    /// Last group read.
+    last: Option<Grp>,
+}
+
+impl Decoder<'_> {
+    #[inline]
+    fn fail(&self, position: usize, reason: impl FnOnce() -> DecodeReason) -> Res<()> {
+        if self.strict {
+            return Err(DecodeError { position, reason: reason() });
+        }
+        Ok(())
+    }
+
+    fn bytes(&self, r: (usize, usize)) -> Vec<u8> {
+        self.t[r.0..r.1].to_vec()
+    }
+
+    fn run(&mut self) -> Res<()> {
+        let t = self.t;
+        let n = t.len();
+        let mut i = 0;
+        while i < n {
+            if open_at(t, i) {
+                let esc = t.get(i..i + 9);
+                if esc == Some(ESCAPED_OPEN.as_bytes()) || esc == Some(ESCAPED_CLOSE.as_bytes()) {
+                    self.before_other(i)?;
+                    self.out.extend_from_slice(if open_at(t, i + 3) { OPEN_BYTES } else { CLOSE_BYTES });
+                    i += 9;
+                    continue;
+                }
+                match self.read_unit(i)? {
+                    None => {
+                        // lenient: keep the unreadable character
+                        self.before_other(i)?;
+                        self.out.extend_from_slice(OPEN_BYTES);
+                        i += 3;
+                    }
+                    Some(Item::Tag(tag)) => {
+                        i = tag.end;
+                        self.on_tag(tag)?;
+                    }
+                    Some(Item::Group(grp)) => {
+                        i = grp.end;
+                        self.on_group(grp)?;
+                    }
+                }
+            } else if close_at(t, i) {
+                self.fail(i, || DecodeReason::UnescapedClose)?;
+                self.before_other(i)?;
+                self.out.extend_from_slice(CLOSE_BYTES);
+                i += 3;
+            } else {
+                let end = first_bracket(t, i + 1).map_or(n, |(p, _)| p);
+                self.before_other(i)?;
+                self.out.extend_from_slice(&t[i..end]);
+                i = end;
+            }
+        }
+        self.before_other(n)
+    }
+
+    // -- units -------------------------------------------------------------
+
+    /// Content (byte range) and end of the unit opening at `i`.
+    fn content_at(&self, i: usize) -> Res<Option<(usize, usize, usize)>> {
+        match first_bracket(self.t, i + 3) {
+            Some((j, true)) => {
+                if j == i + 3 {
+                    self.fail(i, || DecodeReason::EmptyUnit)?;
+                    return Ok(None);
+                }
+                Ok(Some((i + 3, j, j + 3)))
+            }
+            _ => {
+                self.fail(i, || DecodeReason::Unclosed)?;
+                Ok(None)
+            }
+        }
+    }
+
+    fn read_unit(&self, i: usize) -> Res<Option<Item>> {
+        let t = self.t;
+        let Some((cs, ce, end)) = self.content_at(i)? else {
+            return Ok(None);
+        };
+        if let Some(tag) = self.as_tag(cs, ce, i, end) {
+            return Ok(Some(Item::Tag(tag)));
+        }
+        let mut k = cs;
+        while k < ce && t[k].is_ascii_digit() {
+            k += 1;
+        }
+        let digits = (cs, k);
+        let name = &t[k..ce];
+        if self.st.variant == Variant::Vocab {
+            if k == cs {
+                return self.unknown(i, cs, ce);
+            }
+            return match parse_name(name, self.g) {
+                None => self.unknown(i, cs, ce),
+                Some(parsed) => self.group(digits, parsed, i, end),
+            };
+        }
+        if !name.is_empty() {
+            // marker variant: a marker must follow its group
+            if name == UNITS_MARKER || parse_name(name, self.g).is_some() {
+                self.fail(i, || DecodeReason::OrphanMarker { content: self.bytes((cs, ce)) })?;
+                return Ok(Some(Item::Group(Grp { digits: (cs, cs), level: Level::Dropped, start: i, end })));
+            }
+            return self.unknown(i, cs, ce);
+        }
+        let marker = if open_at(t, end) { self.content_at(end)? } else { None };
+        let Some((ns, ne, end2)) = marker else {
+            self.fail(end, || DecodeReason::NoMarker { digits: self.bytes(digits) })?;
+            return Ok(Some(Item::Group(Grp { digits, level: Level::Dropped, start: i, end })));
+        };
+        let name = &t[ns..ne];
+        let parsed = if name == UNITS_MARKER { Some(Name::Int(Power::Small(0))) } else { parse_name(name, self.g) };
+        match parsed {
+            None => {
+                self.fail(end, || DecodeReason::UnknownMarker { name: name.to_vec(), digits: self.bytes(digits) })?;
+                Ok(Some(Item::Group(Grp { digits, level: Level::Dropped, start: i, end })))
+            }
+            Some(parsed) => self.group(digits, parsed, i, end2),
+        }
+    }
+
+    fn as_tag(&self, cs: usize, ce: usize, i: usize, end: usize) -> Option<Tag> {
+        let (cp, w) = decode_at(self.t, cs);
+        if ce - cs != w + 1 || !self.st.is_separator(cp) {
+            return None;
+        }
+        let last = self.t[ce - 1];
+        if last == TAG_WESTERN || (last == TAG_INDIAN && self.st.indian) {
+            return Some(Tag { sep: (cs, cs + w), indian: last == TAG_INDIAN, start: i, end });
+        }
+        None
+    }
+
+    fn group(&self, digits: (usize, usize), parsed: Name, i: usize, end: usize) -> Res<Option<Item>> {
+        if digits.1 - digits.0 > self.g {
+            self.fail(i, || DecodeReason::TooLong { digits: self.bytes(digits), group_size: self.g })?;
+        }
+        let level = match parsed {
+            Name::Int(p) => Level::Int(p),
+            Name::Frac(d) => Level::Frac(d),
+        };
+        Ok(Some(Item::Group(Grp { digits, level, start: i, end })))
+    }
+
+    fn unknown(&self, i: usize, cs: usize, ce: usize) -> Res<Option<Item>> {
+        self.fail(i, || DecodeReason::UnknownUnit { unit: self.bytes((i, ce + 3)) })?;
+        let _ = cs;
+        Ok(None)
+    }
+
+    // -- structure ---------------------------------------------------------
+
+    /// Something that is not the next group of an open number starts at `i`.
+    fn before_other(&mut self, i: usize) -> Res<()> {
+        if let Some(next) = &self.int_next {
+            if self.strict {
+                return Err(DecodeError { position: i, reason: DecodeReason::CutShort { next: next.clone() } });
+            }
+            self.close_number()?;
+        }
+        if self.tag_digits.is_empty() {
+            if let Some(tag) = &self.tag {
+                self.fail(tag.start, || DecodeReason::TagWithoutNumber)?;
+                self.tag = None;
+            }
+        }
+        Ok(())
+    }
+
+    fn on_tag(&mut self, tag: Tag) -> Res<()> {
+        self.before_other(tag.start)?;
+        self.tag = Some(tag);
+        self.tag_digits.clear();
+        self.last = None;
+        Ok(())
+    }
+
+    fn on_group(&mut self, grp: Grp) -> Res<()> {
+        match &grp.level {
+            Level::Dropped => {
+                self.before_other(grp.start)?;
+                self.out.extend_from_slice(&self.t[grp.digits.0..grp.digits.1]);
+                self.last = None;
+                return Ok(());
+            }
+            Level::Frac(depth) => self.on_fraction(&grp, *depth)?,
+            Level::Int(level) => self.on_integer(&grp, level)?,
+        }
+        self.last = Some(grp);
+        Ok(())
+    }
+
+    fn on_integer(&mut self, grp: &Grp, level: &Power) -> Res<()> {
+        let g = self.g;
+        if let Some(next) = &self.int_next {
+            if level != next || grp.len() != g {
+                self.fail(grp.start, || DecodeReason::OutOfOrder {
+                    group_size: g,
+                    next: next.clone(),
+                    digits: self.bytes(grp.digits),
+                    level: level.clone(),
+                })?;
+            }
+        } else {
+            if matches!(&self.last, Some(last) if last.end == grp.start) {
+                self.fail(grp.start, || DecodeReason::StartAfterGroup)?;
+            }
+            if self.tag.is_some() && !self.tag_digits.is_empty() {
+                self.tag = None; // lenient: a second number after a finished tag
+            }
+        }
+        let digits = &self.t[grp.digits.0..grp.digits.1];
+        if self.tag.is_some() {
+            self.tag_digits.extend_from_slice(digits);
+        } else {
+            self.out.extend_from_slice(digits);
+        }
+        if level.is_zero() {
+            self.int_next = None;
+            return self.close_number();
+        }
+        match level.minus(g as u64) {
+            Some(next) => self.int_next = Some(next),
+            None => {
+                self.fail(grp.start, || DecodeReason::NotMultiple { level: level.clone(), group_size: g })?;
+                self.close_number()?;
+            }
+        }
+        Ok(())
+    }
+
+    fn on_fraction(&mut self, grp: &Grp, depth: usize) -> Res<()> {
+        let g = self.g;
+        self.before_other(grp.start)?;
+        let glued = matches!(&self.last, Some(last) if last.end == grp.start);
+        if depth == 1 {
+            if glued {
+                self.fail(grp.start, || DecodeReason::FracWithoutMark)?;
+            } else if grp.start == 0 || self.t[grp.start - 1] != self.st.decimal {
+                self.fail(grp.start, || DecodeReason::FracNotPreceded { decimal: self.st.decimal })?;
+            }
+        } else {
+            let follows = match &self.last {
+                Some(last) => {
+                    glued && matches!(last.level, Level::Frac(d) if d == depth - 1) && last.len() == g
+                }
+                None => false,
+            };
+            if !follows {
+                self.fail(grp.start, || DecodeReason::FracOutOfOrder { depth })?;
+            }
+        }
+        self.out.extend_from_slice(&self.t[grp.digits.0..grp.digits.1]);
+        Ok(())
+    }
+
+    /// Re-insert the separators of a tagged number once all its integer digits are read.
+    fn close_number(&mut self) -> Res<()> {
+        self.int_next = None;
+        if self.tag_digits.is_empty() {
+            return Ok(());
+        }
+        let Some(tag) = self.tag.take() else {
+            return Ok(());
+        };
+        let digits = std::mem::take(&mut self.tag_digits);
+        let need = if tag.indian { 6 } else { 4 };
+        if digits.len() < need {
+            let len = digits.len();
+            self.fail(tag.start, || DecodeReason::TagTooShort { len, need })?;
+            self.out.extend_from_slice(&digits);
+            return Ok(());
+        }
+        let sep = &self.t[tag.sep.0..tag.sep.1];
+        regroup(&mut self.out, &digits, sep, tag.indian);
+        Ok(())
+    }
+}
+
+/// Append `digits` with `sep` between thousands (Western) or lakhs and crores (Indian).
+pub fn regroup(out: &mut Vec<u8>, digits: &[u8], sep: &[u8], indian: bool) {
+    let head = &digits[..digits.len() - 3];
+    let tail = &digits[digits.len() - 3..];
+    let step = if indian { 2 } else { 3 };
+    if !head.is_empty() {
+        let first = if head.len() % step == 0 { step } else { head.len() % step };
+        out.extend_from_slice(&head[..first]);
+        let mut k = first;
+        while k < head.len() {
+            out.extend_from_slice(sep);
+            out.extend_from_slice(&head[k..k + step]);
+            k += step;
+        }
+        out.extend_from_slice(sep);
+    }
+    out.extend_from_slice(tail);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::encode::encode;
+
+    fn dec(text: &str, st: &Settings, strict: bool) -> Result<String, DecodeError> {
+        decode(text.as_bytes(), st, strict).map(|v| String::from_utf8(v).unwrap())
+    }
+
+    #[test]
+    fn round_trips() {
+        for variant in ["vocab", "marker"] {
+            let st = Settings::default_exact(variant);
+            for text in ["Pay $1,234.5", "12,34,567.0001 and ⟦x⟧ 1e-7", "0.50 .5 1.2.3 \r\n\0", "12 345 678 9"] {
+                let enc = String::from_utf8(encode(text.as_bytes(), &st).unwrap()).unwrap();
+                assert_eq!(dec(&enc, &st, true).unwrap(), text);
+            }
+        }
+    }
+
+    #[test]
+    fn strict_errors_name_the_first_problem() {
+        let st = Settings::default_exact("vocab");
+        let e = dec("ab⟧", &st, true).unwrap_err();
+        assert_eq!((e.position, &e.reason), (2, &DecodeReason::UnescapedClose));
+        let e = dec("⟦12k⟧ x", &st, true).unwrap_err();
+        assert_eq!(e.reason, DecodeReason::CutShort { next: Power::Small(0) });
+        assert_eq!(dec("⟦12k⟧ x", &st, false).unwrap(), "12 x");
+        let e = dec("⟦⟧", &st, true).unwrap_err();
+        assert_eq!(e.reason, DecodeReason::EmptyUnit);
+        let e = dec("⟦,3⟧⟦12⟧", &st, true).unwrap_err();
+        assert_eq!(e.reason, DecodeReason::TagTooShort { len: 2, need: 4 });
+        assert_eq!(dec("⟦,3⟧⟦12⟧", &st, false).unwrap(), "12");
+        let e = dec("⟦5pp⟧", &st, true).unwrap_err();
+        assert_eq!(e.reason, DecodeReason::FracOutOfOrder { depth: 2 });
+    }
+
+    #[test]
+    fn messages_match_the_spec_wording() {
+        let repr = |b: &[u8]| format!("'{}'", String::from_utf8_lossy(b));
+        let r = DecodeReason::OutOfOrder { group_size: 3, next: Power::Small(3), digits: b"12".to_vec(), level: Power::Small(0) };
+        assert_eq!(r.message(&repr), "group out of order: expected 3 digits of 10^3, got '12' of 10^0");
+        assert_eq!(DecodeReason::UnescapedClose.message(&repr), "unescaped '⟧' (write it as '⟦⟧⟧')");
+    }
+
+    #[test]
+    fn lenient_mode_keeps_what_it_cannot_read() {
+        let st = Settings::default_exact("marker");
+        assert_eq!(dec("⟦12⟧ ⟦u⟧ ⟦ ⟦zz⟧ ⟧", &st, false).unwrap(), "12  ⟦ ⟦zz⟧ ⟧");
+    }
+
+    #[test]
+    fn regroups() {
+        let mut out = Vec::new();
+        regroup(&mut out, b"1234567", b",", false);
+        assert_eq!(out, b"1,234,567");
+        out.clear();
+        regroup(&mut out, b"1234567", b",", true);
+        assert_eq!(out, b"12,34,567");
+    }
+}

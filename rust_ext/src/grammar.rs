@@ -1,0 +1,388 @@
+//! The number grammar of the exact style: where numbers are (port of `tst/_grammar.py`).
+//!
+//! One left-to-right pass over UTF-8 bytes. Words (runs of letters, marks,
+//! numbers and `_`) are consumed whole: a word that starts with an ASCII digit
+//! may begin a numeral, any other word is text, and so is every `.word` glued
+//! after a text word. Every condition below mirrors one of the Python spec;
+//! byte offsets stand in for its code point indices.
+
+use crate::chars::{any_numeric, decode_at, decode_before, digit_at, digit_end, seq_len, word_at, word_end};
+use crate::settings::{Overflow, Settings};
+
+/// A half-open byte range `(start, end)`.
+pub type Span = (usize, usize);
+
+/// A number found in text, as byte offsets.
+#[derive(Clone, Copy, Debug)]
+pub struct Numeral<'a> {
+    /// First byte of the numeral (a digit or a leading decimal mark).
+    pub start: usize,
+    /// Byte just past its last digit.
+    pub end: usize,
+    /// The integer digit runs (separators between them are not part of any run).
+    pub chunks: &'a [Span],
+    /// The fractional digits, if any.
+    pub frac: Option<Span>,
+    /// The thousands separator it was written with.
+    pub sep: Option<u32>,
+    /// True for Indian grouping.
+    pub indian: bool,
+}
+
+/// A number outside the configured range under `overflow = "error"`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RangeError {
+    /// Byte offset of the number's first digit.
+    pub position: usize,
+    /// Which limit it exceeds.
+    pub reason: String,
+}
+
+/// Hex digits that make `0x...` a hexadecimal literal.
+#[inline]
+pub fn is_hex(b: u8) -> bool {
+    b.is_ascii_hexdigit()
+}
+
+/// Call `sink` with every number of `s`, in order.
+pub fn scan_numbers<F>(s: &[u8], st: &Settings, mut sink: F) -> Result<(), RangeError>
+where
+    F: FnMut(&Numeral<'_>),
+{
+    let n = s.len();
+    let dec = st.decimal;
+    let mut chunks: Vec<Span> = Vec::new();
+    let mut i = 0;
+    while i < n {
+        let b = s[i];
+        if b.is_ascii_digit() {
+            i = match numeral(s, i, false, st, &mut chunks, &mut sink)? {
+                Some(end) => end,
+                None => skip_text_word(s, i),
+            };
+        } else if b < 0x80 {
+            if word_at(s, i) {
+                i = skip_text_word(s, i);
+            } else if b == dec && digit_at(s, i + 1) && lead_allowed(s, i, dec) {
+                i = match numeral(s, i, true, st, &mut chunks, &mut sink)? {
+                    Some(end) => end,
+                    None => i + 1,
+                };
+            } else {
+                i += 1;
+            }
+        } else {
+            let (cp, len) = decode_at(s, i);
+            if crate::chars::is_word(cp) {
+                i = skip_text_word(s, i);
+            } else {
+                i += len;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A decimal mark at `i` may lead a numeral (`.5`) unless glued to a word, a `.` or a mark.
+#[inline]
+fn lead_allowed(s: &[u8], i: usize, dec: u8) -> bool {
+    match decode_before(s, i) {
+        None => true,
+        Some(cp) => !(crate::chars::is_word(cp) || cp == '.' as u32 || cp == dec as u32),
+    }
+}
+
+/// End of the text word at `i`, with every glued `.word` after it.
+#[inline]
+pub fn skip_text_word(s: &[u8], i: usize) -> usize {
+    let mut j = word_end(s, i);
+    while j < s.len() && s[j] == b'.' && word_at(s, j + 1) {
+        j = word_end(s, j + 1);
+    }
+    j
+}
+
+/// `size` ASCII digits at `k`, not followed by another digit.
+#[inline]
+pub fn exact_digits(s: &[u8], k: usize, size: usize) -> bool {
+    let end = k + size;
+    end <= s.len() && s[k..end].iter().all(u8::is_ascii_digit) && !digit_at(s, end)
+}
+
+/// True when `s[k..]` starts with the code point `sep`, whose encoding is `sep_bytes`.
+#[inline]
+fn starts_with(s: &[u8], k: usize, sep_bytes: &[u8]) -> bool {
+    s.len() >= k + sep_bytes.len() && &s[k..k + sep_bytes.len()] == sep_bytes
+}
+
+/// Consume `sep` + exactly `size` digits as often as possible from `j`, pushing the digit runs.
+fn separated_run(s: &[u8], mut j: usize, sep: &[u8], size: usize, chunks: &mut Vec<Span>) -> usize {
+    let w = sep.len();
+    while starts_with(s, j, sep) && exact_digits(s, j + w, size) {
+        chunks.push((j + w, j + w + size));
+        j += w + size;
+    }
+    j
+}
+
+/// True when a grouping ending at `k` is followed by its separator and a digit.
+#[inline]
+fn continues(s: &[u8], k: usize, sep: &[u8]) -> bool {
+    starts_with(s, k, sep) && digit_at(s, k + sep.len())
+}
+
+/// Parse a numeral at `i`, hand its number(s) to `sink`, and return its end.
+///
+/// None when `i` does not start one (the caller then treats it as text);
+/// `lead` means `i` is a leading decimal mark.
+fn numeral<F>(
+    s: &[u8],
+    i: usize,
+    lead: bool,
+    st: &Settings,
+    chunks: &mut Vec<Span>,
+    sink: &mut F,
+) -> Result<Option<usize>, RangeError>
+where
+    F: FnMut(&Numeral<'_>),
+{
+    let n = s.len();
+    let dec = st.decimal;
+    chunks.clear();
+    let mut sep: Option<u32> = None;
+    let mut indian = false;
+    let mut j = i;
+    if !lead {
+        j = digit_end(s, i);
+        chunks.push((i, j));
+        if j - i <= 3 && j < n && s[j] != dec {
+            let w = seq_len(s[j]);
+            if j + w < n {
+                let (cp, _) = decode_at(s, j);
+                if st.is_separator(cp) {
+                    let sp = &s[j..j + w];
+                    let base = chunks.len();
+                    let k = separated_run(s, j, sp, 3, chunks);
+                    if chunks.len() > base && !continues(s, k, sp) {
+                        j = k;
+                        sep = Some(cp);
+                    } else {
+                        chunks.truncate(base);
+                        if st.indian && j - i <= 2 {
+                            let mut k = separated_run(s, j, sp, 2, chunks);
+                            let twos = chunks.len() > base;
+                            if twos && starts_with(s, k, sp) && exact_digits(s, k + w, 3) {
+                                k += w + 3;
+                                if !continues(s, k, sp) {
+                                    chunks.push((k - 3, k));
+                                    j = k;
+                                    sep = Some(cp);
+                                    indian = true;
+                                }
+                            }
+                            if !indian {
+                                chunks.truncate(base);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let mut frac: Option<Span> = None;
+    // Inside a chain (the 2 of 1.2.3) a numeral never takes a fraction.
+    let in_chain = !lead && i >= 2 && s[i - 1] == dec && s[i - 2].is_ascii_digit();
+    if !in_chain && j < n && s[j] == dec && digit_at(s, j + 1) {
+        let f1 = digit_end(s, j + 1);
+        if f1 < n && s[f1] == dec && digit_at(s, f1 + 1) {
+            // A chain such as 1.2.3 (versions, IPs, dates): integers joined by text.
+            if lead {
+                return Ok(None);
+            }
+        } else {
+            frac = Some((j + 1, f1));
+            j = f1;
+        }
+    }
+    let mant_end = j;
+    let mut exp: Option<Span> = None;
+    if j + 1 < n && (s[j] == b'e' || s[j] == b'E') {
+        let mut k = j + 1;
+        if s[k] == b'+' || s[k] == b'-' {
+            k += 1;
+        }
+        if digit_at(s, k) {
+            let e1 = digit_end(s, k);
+            if !word_at(s, e1) {
+                exp = Some((k, e1));
+                j = e1;
+            }
+        }
+    }
+    if exp.is_none() && word_at(s, j) {
+        let w = word_end(s, j);
+        if any_numeric(s, j, w) {
+            return Ok(None); // digits glued to a word: H2O-like text, hashes, 3f5e9b1
+        }
+        if mant_end - i == 1 && s[i] == b'0' && (s[j] == b'x' || s[j] == b'X') && j + 1 < n && is_hex(s[j + 1]) {
+            return Ok(None); // hexadecimal literal 0x...
+        }
+    }
+    let int_len: usize = chunks.iter().map(|&(a, b)| b - a).sum();
+    let frac_len = frac.map_or(0, |(a, b)| b - a);
+    if int_len > st.int_digits || frac_len > st.frac_digits {
+        match st.overflow {
+            Overflow::Error => {
+                return Err(RangeError { position: i, reason: range_reason(int_len, frac_len, st) });
+            }
+            Overflow::Text => return Ok(Some(j)),
+            Overflow::Extend => {}
+        }
+    }
+    sink(&Numeral { start: i, end: mant_end, chunks, frac, sep, indian });
+    if let Some((e0, e1)) = exp {
+        let e_len = e1 - e0;
+        if e_len > st.int_digits {
+            match st.overflow {
+                Overflow::Error => {
+                    return Err(RangeError { position: e0, reason: range_reason(e_len, 0, st) });
+                }
+                Overflow::Text => return Ok(Some(j)),
+                Overflow::Extend => {}
+            }
+        }
+        sink(&Numeral { start: e0, end: e1, chunks: &[(e0, e1)], frac: None, sep: None, indian: false });
+    }
+    Ok(Some(j))
+}
+
+fn range_reason(int_len: usize, frac_len: usize, st: &Settings) -> String {
+    if int_len > st.int_digits {
+        format!("{int_len} integer digits, more than int_digits={}", st.int_digits)
+    } else {
+        format!("{frac_len} fractional digits, more than frac_digits={}", st.frac_digits)
+    }
+}
+
+/// One digit group of a number (at most six digits).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Group {
+    digits: [u8; 6],
+    len: u8,
+    /// Exponent of the least significant digit (negative for fractional groups).
+    pub power: i64,
+    /// Depth of a fractional group (1 = first after the mark), 0 for integer groups.
+    pub depth: usize,
+    /// Byte offset of the first digit.
+    pub start: usize,
+    /// Byte offset just past the last digit.
+    pub end: usize,
+}
+
+impl Group {
+    /// The group's ASCII digits.
+    #[inline]
+    pub fn digits(&self) -> &[u8] {
+        &self.digits[..self.len as usize]
+    }
+}
+
+/// Call `f` with the groups of `num`: integers cut from the right, then fractions from the left.
+pub fn for_each_group<F: FnMut(&Group)>(s: &[u8], num: &Numeral<'_>, g: usize, mut f: F) {
+    let total: usize = num.chunks.iter().map(|&(a, b)| b - a).sum();
+    let mut k = 0;
+    let mut size = if total % g == 0 { g } else { total % g };
+    let mut ci = 0;
+    let mut pos = num.chunks.first().map_or(0, |c| c.0);
+    while k < total {
+        let mut grp = Group { digits: [0; 6], len: 0, power: (total - k - size) as i64, depth: 0, start: 0, end: 0 };
+        for d in 0..size {
+            while pos >= num.chunks[ci].1 {
+                ci += 1;
+                pos = num.chunks[ci].0;
+            }
+            if d == 0 {
+                grp.start = pos;
+            }
+            grp.digits[d] = s[pos];
+            pos += 1;
+            grp.end = pos;
+        }
+        grp.len = size as u8;
+        f(&grp);
+        k += size;
+        size = g;
+    }
+    if let Some((f0, f1)) = num.frac {
+        let mut k = f0;
+        let mut depth = 1;
+        while k < f1 {
+            let e = (k + g).min(f1);
+            let mut grp = Group {
+                digits: [0; 6],
+                len: (e - k) as u8,
+                power: -((e - f0) as i64),
+                depth,
+                start: k,
+                end: e,
+            };
+            grp.digits[..e - k].copy_from_slice(&s[k..e]);
+            f(&grp);
+            k = e;
+            depth += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spans(text: &str, st: &Settings) -> Vec<String> {
+        let mut out = Vec::new();
+        scan_numbers(text.as_bytes(), st, |num| out.push(text[num.start..num.end].to_string())).unwrap();
+        out
+    }
+
+    #[test]
+    fn numbers_as_a_reader_sees_them() {
+        let st = Settings::default_exact("vocab");
+        assert_eq!(spans("Pay $1,234.5 now", &st), ["1,234.5"]);
+        assert_eq!(spans("In 2019 42 people", &st), ["2019", "42"]);
+        assert_eq!(spans("192.168.0.1", &st), ["192", "168", "0", "1"]);
+        assert_eq!(spans("2024-01-15", &st), ["2024", "01", "15"]);
+        assert_eq!(spans("6.02E23 and 1e-7", &st), ["6.02", "23", "1", "7"]);
+        assert_eq!(spans("H2O 3f5e9b1 0x1F v1.2 .5 x.5", &st), [".5"]);
+        assert_eq!(spans("12,34,567 1,23", &st), ["12,34,567", "1", "23"]);
+        assert_eq!(spans("5kg 1\u{a0}000", &st), ["5", "1\u{a0}000"]);
+    }
+
+    #[test]
+    fn range_policies() {
+        let mut st = Settings::default_exact("vocab");
+        st.int_digits = 3;
+        assert_eq!(spans("1234 123", &st), ["123"]);
+        st.overflow = Overflow::Extend;
+        assert_eq!(spans("1234 123", &st), ["1234", "123"]);
+        st.overflow = Overflow::Error;
+        let err = scan_numbers(b"ab 1234", &st, |_| {}).unwrap_err();
+        assert_eq!(err.position, 3);
+        assert_eq!(err.reason, "4 integer digits, more than int_digits=3");
+    }
+
+    #[test]
+    fn groups_span_separators() {
+        let st = Settings::default_exact("vocab");
+        let text = b"1,234,567.1234";
+        let mut got = Vec::new();
+        scan_numbers(text, &st, |num| {
+            for_each_group(text, num, 2, |g| {
+                got.push((String::from_utf8(g.digits().to_vec()).unwrap(), g.power, g.start, g.end))
+            })
+        })
+        .unwrap();
+        let want = [("1", 6, 0, 1), ("23", 4, 2, 4), ("45", 2, 4, 7), ("67", 0, 7, 9), ("12", -2, 10, 12), ("34", -4, 12, 14)];
+        let want: Vec<_> = want.iter().map(|&(d, p, a, b)| (d.to_string(), p, a, b)).collect();
+        assert_eq!(got, want);
+    }
+}

@@ -1,0 +1,241 @@
+//! `tst-rs`: the Rust engine of tst (Triadic Suffix Tokenization).
+//!
+//! The core modules know nothing of Python and are tested with `cargo test`;
+//! with the `python` feature this file adds the thin PyO3 layer that maturin
+//! builds into the private module `tst._tst_rs`: it converts arguments,
+//! releases the GIL around the work, and raises the exceptions of `tst.errors`.
+//!
+//! ```
+//! use _tst_rs::{Engine, Settings};
+//! let engine = Engine::new(Settings::default_exact("vocab"));
+//! assert_eq!(engine.encode_str("Pay $1,234.5").unwrap(), "Pay $⟦,3⟧⟦1k⟧⟦234⟧.⟦5p⟧");
+//! assert_eq!(engine.decode_str("Pay $⟦,3⟧⟦1k⟧⟦234⟧.⟦5p⟧", true).unwrap(), "Pay $1,234.5");
+//! ```
+
+pub mod batch;
+pub mod chars;
+pub mod decode;
+pub mod encode;
+pub mod engine;
+pub mod grammar;
+pub mod paper;
+pub mod settings;
+pub mod spelling;
+pub mod unicode_tables;
+
+pub use engine::{Engine, Error, GroupInfo, NumberInfo};
+pub use settings::Settings;
+
+#[cfg(feature = "python")]
+mod python {
+    use std::ffi::c_char;
+
+    use pyo3::exceptions::PyValueError;
+    use pyo3::ffi;
+    use pyo3::prelude::*;
+    use pyo3::types::{PyBytes, PyString};
+
+    use crate::batch;
+    use crate::encode::Piece;
+    use crate::engine::{Engine, Error, NumberInfo};
+    use crate::settings::Settings;
+
+    pyo3::import_exception!(tst.errors, TSTError);
+    pyo3::import_exception!(tst.errors, TSTDecodeError);
+    pyo3::import_exception!(tst.errors, TSTRangeError);
+
+    /// A `str` as UTF-8 bytes; lone surrogates pass as their 3-byte sequences.
+    fn utf8<'py>(s: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyBytes>> {
+        // SAFETY: `s` is a live str; the call returns a new reference or NULL with an exception set.
+        unsafe {
+            let ptr = ffi::PyUnicode_AsEncodedString(s.as_ptr(), c"utf-8".as_ptr(), c"surrogatepass".as_ptr());
+            Ok(Bound::from_owned_ptr_or_err(s.py(), ptr)?.cast_into_unchecked())
+        }
+    }
+
+    /// Bytes made by the engine back to a `str` (the inverse of [`utf8`]).
+    fn text<'py>(py: Python<'py>, bytes: &[u8]) -> PyResult<Bound<'py, PyString>> {
+        // SAFETY: pointer and length describe `bytes`; the result is a new str or NULL with an exception.
+        unsafe {
+            let ptr = ffi::PyUnicode_DecodeUTF8(
+                bytes.as_ptr() as *const c_char,
+                bytes.len() as ffi::Py_ssize_t,
+                c"surrogatepass".as_ptr(),
+            );
+            Ok(Bound::from_owned_ptr_or_err(py, ptr)?.cast_into_unchecked())
+        }
+    }
+
+    /// The Python exception for an engine error, worded with Python's own `repr`.
+    fn py_err(py: Python<'_>, e: Error) -> PyErr {
+        match e {
+            Error::Decode { position, reason } => {
+                let repr = |b: &[u8]| {
+                    text(py, b)
+                        .and_then(|s| s.repr())
+                        .map(|r| r.to_string())
+                        .unwrap_or_else(|_| crate::engine::repr(b))
+                };
+                TSTDecodeError::new_err((position, reason.message(&repr)))
+            }
+            Error::Range { position, reason } => TSTRangeError::new_err((position, reason)),
+            Error::Unsupported(msg) => TSTError::new_err(msg),
+        }
+    }
+
+    type PyNumber = (usize, usize, Vec<(String, i64, usize, usize)>, Option<String>, bool);
+
+    fn py_number(n: NumberInfo) -> PyNumber {
+        let groups = n.groups.into_iter().map(|g| (g.digits, g.power, g.start, g.end)).collect();
+        (n.start, n.end, groups, n.separator.map(String::from), n.indian)
+    }
+
+    fn threads(num_threads: Option<usize>) -> PyResult<usize> {
+        batch::thread_count(num_threads).map_err(PyValueError::new_err)
+    }
+
+    /// Every text of a batch as UTF-8 bytes (held while the GIL is released).
+    fn all_utf8<'py>(texts: &[Bound<'py, PyString>]) -> PyResult<Vec<Bound<'py, PyBytes>>> {
+        texts.iter().map(utf8).collect()
+    }
+
+    /// One codec configuration (settings validated by `tst.Settings` beforehand).
+    #[pyclass(frozen, name = "Engine", module = "tst._tst_rs")]
+    struct PyEngine {
+        inner: Engine,
+    }
+
+    #[pymethods]
+    impl PyEngine {
+        #[new]
+        #[allow(clippy::too_many_arguments)]
+        fn new(
+            variant: &str,
+            group_size: usize,
+            style: &str,
+            decimal: &str,
+            separators: &str,
+            indian: bool,
+            int_digits: usize,
+            frac_digits: usize,
+            overflow: &str,
+        ) -> PyResult<Self> {
+            let st = Settings::new(
+                variant,
+                group_size,
+                style,
+                decimal,
+                separators,
+                indian,
+                int_digits,
+                frac_digits,
+                overflow,
+            )
+            .map_err(PyValueError::new_err)?;
+            Ok(PyEngine { inner: Engine::new(st) })
+        }
+
+        fn encode<'py>(&self, py: Python<'py>, text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyString>> {
+            let src = utf8(text)?;
+            let data = src.as_bytes();
+            let engine = &self.inner;
+            let out = py.detach(|| engine.encode(data)).map_err(|e| py_err(py, e))?;
+            self::text(py, &out)
+        }
+
+        #[pyo3(signature = (text, strict = true))]
+        fn decode<'py>(
+            &self,
+            py: Python<'py>,
+            text: &Bound<'py, PyString>,
+            strict: bool,
+        ) -> PyResult<Bound<'py, PyString>> {
+            let src = utf8(text)?;
+            let data = src.as_bytes();
+            let engine = &self.inner;
+            let out = py.detach(|| engine.decode(data, strict)).map_err(|e| py_err(py, e))?;
+            self::text(py, &out)
+        }
+
+        fn encode_with_offsets<'py>(
+            &self,
+            py: Python<'py>,
+            text: &Bound<'py, PyString>,
+        ) -> PyResult<(Bound<'py, PyString>, Vec<Piece>)> {
+            let src = utf8(text)?;
+            let data = src.as_bytes();
+            let engine = &self.inner;
+            let (out, pieces) = py.detach(|| engine.encode_with_offsets(data)).map_err(|e| py_err(py, e))?;
+            Ok((self::text(py, &out)?, pieces))
+        }
+
+        fn numbers(&self, py: Python<'_>, text: &Bound<'_, PyString>) -> PyResult<Vec<PyNumber>> {
+            let src = utf8(text)?;
+            let data = src.as_bytes();
+            let engine = &self.inner;
+            let found = py.detach(|| engine.numbers(data)).map_err(|e| py_err(py, e))?;
+            Ok(found.into_iter().map(py_number).collect())
+        }
+
+        #[pyo3(signature = (texts, num_threads = None))]
+        fn encode_batch<'py>(
+            &self,
+            py: Python<'py>,
+            texts: Vec<Bound<'py, PyString>>,
+            num_threads: Option<usize>,
+        ) -> PyResult<Vec<Bound<'py, PyString>>> {
+            let n = threads(num_threads)?;
+            let held = all_utf8(&texts)?;
+            let data: Vec<&[u8]> = held.iter().map(|b| b.as_bytes()).collect();
+            let engine = &self.inner;
+            let results = py.detach(|| batch::map(&data, |d| d.len(), n, |d| engine.encode(d)));
+            results.into_iter().map(|r| self::text(py, &r.map_err(|e| py_err(py, e))?)).collect()
+        }
+
+        #[pyo3(signature = (texts, strict = true, num_threads = None))]
+        fn decode_batch<'py>(
+            &self,
+            py: Python<'py>,
+            texts: Vec<Bound<'py, PyString>>,
+            strict: bool,
+            num_threads: Option<usize>,
+        ) -> PyResult<Vec<Bound<'py, PyString>>> {
+            let n = threads(num_threads)?;
+            let held = all_utf8(&texts)?;
+            let data: Vec<&[u8]> = held.iter().map(|b| b.as_bytes()).collect();
+            let engine = &self.inner;
+            let results = py.detach(|| batch::map(&data, |d| d.len(), n, |d| engine.decode(d, strict)));
+            results.into_iter().map(|r| self::text(py, &r.map_err(|e| py_err(py, e))?)).collect()
+        }
+
+        #[pyo3(signature = (texts, num_threads = None))]
+        fn encode_batch_with_offsets<'py>(
+            &self,
+            py: Python<'py>,
+            texts: Vec<Bound<'py, PyString>>,
+            num_threads: Option<usize>,
+        ) -> PyResult<Vec<(Bound<'py, PyString>, Vec<Piece>)>> {
+            let n = threads(num_threads)?;
+            let held = all_utf8(&texts)?;
+            let data: Vec<&[u8]> = held.iter().map(|b| b.as_bytes()).collect();
+            let engine = &self.inner;
+            let results = py.detach(|| batch::map(&data, |d| d.len(), n, |d| engine.encode_with_offsets(d)));
+            results
+                .into_iter()
+                .map(|r| {
+                    let (out, pieces) = r.map_err(|e| py_err(py, e))?;
+                    Ok((self::text(py, &out)?, pieces))
+                })
+                .collect()
+        }
+    }
+
+    /// The compiled engine of `tst`; use it through `tst.Codec`.
+    #[pymodule(gil_used = false)]
+    fn _tst_rs(m: &Bound<'_, PyModule>) -> PyResult<()> {
+        m.add_class::<PyEngine>()?;
+        m.add("UNICODE_VERSION", crate::unicode_tables::UNICODE_VERSION)?;
+        m.add("PARALLEL_MIN_BYTES", batch::PARALLEL_MIN_BYTES)?;
+        Ok(())
+    }
+}
