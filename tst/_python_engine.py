@@ -47,3 +47,8 @@ class PythonEngine:
 
     def decode_batch(self, texts: Sequence[str], strict: bool = True, num_threads: int | None = None) -> list[str]:
         return [self.decode(t, strict) for t in texts]
+
+    def encode_batch_with_offsets(
+        self, texts: Sequence[str], num_threads: int | None = None
+    ) -> list[tuple[str, list[Piece]]]:
+        return [self.encode_with_offsets(t) for t in texts]

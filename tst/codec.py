@@ -20,6 +20,9 @@ class _Engine(Protocol):
     def numbers(self, text: str) -> Any: ...
     def encode_batch(self, texts: list[str], num_threads: int | None = None) -> list[str]: ...
     def decode_batch(self, texts: list[str], strict: bool = True, num_threads: int | None = None) -> list[str]: ...
+    def encode_batch_with_offsets(
+        self, texts: list[str], num_threads: int | None = None
+    ) -> list[tuple[str, list[Piece]]]: ...
 
 
 class Codec:
@@ -139,6 +142,12 @@ class Codec:
     def decode_batch(self, texts: Iterable[str], strict: bool = True, num_threads: int | None = None) -> list[str]:
         """Decode many texts (see `decode`)."""
         return self._engine.decode_batch(_texts(texts, "decode_batch"), bool(strict), _threads(num_threads))
+
+    def encode_batch_with_offsets(
+        self, texts: Iterable[str], num_threads: int | None = None
+    ) -> list[tuple[str, list[Piece]]]:
+        """`encode_with_offsets` over many texts, spread over `num_threads` like `encode_batch`."""
+        return self._engine.encode_batch_with_offsets(_texts(texts, "encode_batch_with_offsets"), _threads(num_threads))
 
     # -- vocabulary ----------------------------------------------------------
 
