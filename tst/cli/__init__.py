@@ -1,0 +1,111 @@
+"""The ``tst`` command: encode/decode text, convert datasets, inspect tokenization.
+
+``main(argv)`` parses, runs one subcommand and returns the exit status:
+0 success, 2 bad input or usage (the message names file, line and column),
+1 other failures (I/O), 130 interrupted, 141 broken pipe.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import signal
+import sys
+import threading
+from collections.abc import Iterator, Sequence
+from types import FrameType
+
+from tst import __version__
+from tst.cli import cmd_convert, cmd_export, cmd_stats, cmd_text, cmd_vocab
+from tst.cli.options import CLIError
+from tst.errors import TSTError
+
+EPILOG = """\
+examples:
+  tst encode examples/finance.txt
+  tst encode --variant vocab report.txt -o report.tst && tst decode --variant vocab report.tst
+  tst convert examples/chat.jsonl --messages -o chat.tst.jsonl
+  tst convert train.parquet --field question --field answer -o train.tst.parquet
+  tst stats examples/finance.txt --tokenizer ./my-tokenizer
+  tst vocab --variant vocab --format json -o vocab.json
+
+Run `tst COMMAND --help` for each command's options. Docs: docs/cli.md.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="tst",
+        description="Triadic Suffix Tokenization: lossless, number-aware text encoding for language models.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"tst {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    cmd_text.add_parsers(sub)
+    cmd_convert.add_parser(sub)
+    cmd_stats.add_parser(sub)
+    cmd_vocab.add_parser(sub)
+    cmd_export.add_parser(sub)
+    return parser
+
+
+class _Terminated(BaseException):
+    """SIGTERM arrived: unwind (removing partial outputs) and exit 143."""
+
+
+@contextlib.contextmanager
+def _sigterm_unwinds() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        raise _Terminated()
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``tst`` command line; return the exit status."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, usage errors
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    prog = f"tst {args.command}"
+    try:
+        with _sigterm_unwinds():
+            status: int = args.run(args)
+            return status
+    except CLIError as exc:
+        _error(prog, str(exc))
+        return exc.status
+    except TSTError as exc:  # DataError and codec errors: bad input
+        _error(prog, str(exc))
+        return 2
+    except KeyboardInterrupt:
+        _error(prog, "interrupted; no output file was written")
+        return 130
+    except _Terminated:
+        _error(prog, "terminated; no output file was written")
+        return 143
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): stop quietly, as a killed-by-SIGPIPE tool would.
+        with contextlib.suppress(OSError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return 141
+    except OSError as exc:
+        _error(prog, f"{exc.filename + ': ' if exc.filename else ''}{exc.strerror or exc}")
+        return 1
+
+
+def _error(prog: str, message: str) -> None:
+    print(f"{prog}: error: {message}", file=sys.stderr)

@@ -1,0 +1,60 @@
+"""``tst export``: a plain tokenizer.json with TST built in (route 3 of the HF integration)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from tst.cli.options import CLIError, add_codec_options, codec_settings
+
+EPILOG = """\
+examples:
+  tst export --tokenizer ./base-tokenizer -o ./tst-tokenizer --variant vocab
+  python -c "from transformers import AutoTokenizer; print(AutoTokenizer.from_pretrained('./tst-tokenizer')('1,234.5'))"
+
+The exported directory loads with stock `tokenizers` / `transformers` and no
+`tst` import (what serving stacks need). What the tokenizer.json pipeline
+cannot express is refused with an error; see docs/hf.md.
+"""
+
+
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register ``export``."""
+    p = subparsers.add_parser(
+        "export",
+        help="write a plain tokenizer.json that applies TST with no tst import",
+        description="Export a HuggingFace tokenizer with TST built into its tokenizer.json (tst.hf.export).",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--tokenizer", required=True, metavar="DIR", help="base tokenizer directory (a fast tokenizer)")
+    p.add_argument("-o", "--output", required=True, metavar="DIR", help="directory to write")
+    add_codec_options(p)
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``export``."""
+    try:
+        import tst.hf as hf
+    except ImportError as exc:
+        raise CLIError(f"export needs the HF extra (pip install 'tst[hf]'): {exc}") from None
+    export = getattr(hf, "export", None)
+    if export is None:
+        raise CLIError(
+            "this build of tst has no native tokenizer.json export (tst.hf.export is missing); "
+            "use tst.hf.wrap(...) and save_pretrained for now",
+            status=1,
+        )
+    from tst.cli.tokenizers import load_base
+
+    base = load_base(args.tokenizer)
+    settings = codec_settings(args)
+    variant = settings.pop("variant", "marker")
+    try:
+        export(base, args.output, variant=variant, **settings)
+    except (ValueError, TypeError, NotImplementedError) as exc:
+        raise CLIError(f"cannot export: {exc}") from None
+    print(f"tst export: wrote {os.path.join(args.output, 'tokenizer.json')}", file=sys.stderr)
+    return 0

@@ -1,0 +1,99 @@
+"""``tst stats``: tokens per number and per document, before and after TST."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+from tst.cli.cmd_convert import EXTENSIONS
+from tst.cli.options import CLIError, add_codec_options, codec_settings
+from tst.cli.tokenizers import load_for_stats
+from tst.data.documents import iter_documents
+from tst.data.selection import Selection
+from tst.data.token_stats import TokenCounter, format_table
+
+EPILOG = """\
+examples:
+  tst stats examples/finance.txt --tokenizer ./my-tokenizer
+  tst stats examples/chat.jsonl --messages --tokenizer ./my-tokenizer --variant vocab --plot numbers.png
+  tst stats train.parquet --field text --tokenizer ./tok --limit 10000 --json
+
+A text file gives one document per non-empty line; a dataset one document per
+record (its selected strings). "before" is the base tokenizer on the text;
+"after" is the same tokenizer with the codec's units added as tokens (one id
+each, as tst.hf.wrap does) on the encoded text. No special tokens are added.
+A token counts for a number when its offsets overlap the number.
+"""
+
+
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register ``stats``."""
+    p = subparsers.add_parser(
+        "stats",
+        help="tokens per number and per document before/after TST for a tokenizer",
+        description="Count tokens per number and per document with a HF tokenizer, before and after TST.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("input", help="a text file, or a JSONL/JSON/CSV/TSV/Parquet dataset")
+    p.add_argument(
+        "--tokenizer", required=True, metavar="DIR", help="HF tokenizer directory (fast tokenizer), read offline"
+    )
+    p.add_argument(
+        "--format", choices=("text", "jsonl", "json", "csv", "tsv", "parquet"), help="default: from the extension"
+    )
+    p.add_argument(
+        "--field", dest="fields", action="append", default=[], metavar="NAME", help="dataset text field (repeatable)"
+    )
+    p.add_argument(
+        "--messages", nargs="?", const="messages", metavar="KEY", help="chat messages field (default: messages)"
+    )
+    p.add_argument(
+        "--allow-missing", action="store_true", help="records lacking a selected field count with what they have"
+    )
+    p.add_argument("--limit", type=int, metavar="N", help="only the first N documents")
+    p.add_argument("--json", action="store_true", help="print the statistics as JSON instead of a table")
+    p.add_argument("--plot", metavar="FILE.png", help="write a histogram of tokens per number (needs matplotlib)")
+    add_codec_options(p)
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``stats``."""
+    if not os.path.isfile(args.input):
+        raise CLIError(f"cannot read {args.input}: no such file")
+    fmt = args.format or EXTENSIONS.get(os.path.splitext(args.input)[1].lower(), "text")
+    fmt = "text" if fmt is None else fmt
+    selection = None
+    if fmt != "text":
+        try:
+            selection = Selection(fields=tuple(args.fields), messages=args.messages)
+        except ValueError as exc:
+            raise CLIError(f"{fmt} data needs --field NAME and/or --messages ({exc})") from None
+    elif args.fields or args.messages:
+        raise CLIError("--field/--messages apply to datasets; a text file gives one document per line")
+    if args.limit is not None and args.limit < 1:
+        raise CLIError("--limit must be positive")
+    base, codec = load_for_stats(args.tokenizer, codec_settings(args))
+    counter = TokenCounter(base, codec)
+    docs = iter_documents(args.input, fmt, selection, allow_missing=args.allow_missing)
+    if args.limit is not None:
+        docs = (d for k, d in enumerate(docs) if k < args.limit)
+    stats = counter.add(docs)
+    title = (
+        f"{args.input} with {args.tokenizer} ({codec.settings.variant} variant, group size {codec.settings.group_size})"
+    )
+    if args.json:
+        print(
+            json.dumps({"input": args.input, "tokenizer": args.tokenizer, "config": codec.config(), **stats.as_dict()})
+        )
+    else:
+        sys.stdout.write(format_table(stats, title))
+    if args.plot:
+        from tst.cli.plot import plot_histogram
+
+        plot_histogram(stats, args.plot, f"Tokens per number: {os.path.basename(args.input)}")
+        print(f"tst stats: histogram written to {args.plot}", file=sys.stderr)
+    return 0

@@ -1,0 +1,89 @@
+"""Opening inputs and writing outputs atomically.
+
+An output file is written to a temporary file in the same directory and
+renamed over the target only when the command succeeded, so an error, a
+Ctrl-C or a SIGTERM never leaves a partial or corrupted file behind (and
+converting a file onto itself is safe).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import sys
+import tempfile
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from tst.cli.options import CLIError
+
+TEMP_SUFFIX = ".tst-partial"
+
+
+@contextlib.contextmanager
+def open_input(path: str) -> Iterator[BinaryIO]:
+    """A binary stream for `path` (``-`` is stdin), or CLIError when it cannot be opened."""
+    if path == "-":
+        yield sys.stdin.buffer
+        return
+    try:
+        f = open(path, "rb")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise CLIError(f"cannot read {path}: {exc.strerror or exc}") from None
+    with f:
+        yield f
+
+
+def input_size(path: str) -> int | None:
+    """Size of a regular file, else None (stdin, pipes)."""
+    if path == "-":
+        return None
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size if stat.S_ISREG(st.st_mode) else None
+
+
+@contextlib.contextmanager
+def atomic_output(path: str) -> Iterator[BinaryIO]:
+    """A binary stream that becomes `path` only if the block completes (``-`` is stdout).
+
+    The new file keeps the mode of the file it replaces (or gets the default
+    mode for new files); on any exception the temporary file is removed and
+    the target is left as it was.
+    """
+    if path == "-":
+        out = sys.stdout.buffer
+        yield out
+        out.flush()
+        return
+    target = os.path.abspath(path)
+    directory = os.path.dirname(target)
+    if os.path.isdir(target):
+        raise CLIError(f"cannot write {path}: it is a directory")
+    try:
+        fd, temp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(target)}.", suffix=TEMP_SUFFIX)
+    except OSError as exc:
+        raise CLIError(f"cannot write {path}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "wb") as f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(temp, _mode_for(target))
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
+def _mode_for(target: str) -> int:
+    try:
+        return stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

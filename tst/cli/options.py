@@ -1,0 +1,150 @@
+"""Command-line options shared by several subcommands, and the codec they describe."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from typing import Any
+
+from tst.codec import Codec
+from tst.data.blocks import ERRORS
+from tst.settings import OVERFLOWS, STYLES, VARIANTS
+
+
+class CLIError(Exception):
+    """A problem to report in one line, with the exit status to return."""
+
+    def __init__(self, message: str, status: int = 2) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+#: Codec keyword -> its option's default (None means "the codec's default").
+CODEC_OPTIONS = (
+    "variant",
+    "style",
+    "group_size",
+    "decimal",
+    "separators",
+    "indian",
+    "int_digits",
+    "frac_digits",
+    "overflow",
+)
+
+
+def add_codec_options(parser: argparse.ArgumentParser) -> None:
+    """The codec settings, as flags (defaults are the codec's; ``--config`` can supply them)."""
+    g = parser.add_argument_group("codec settings (defaults: the Codec defaults, or --config)")
+    g.add_argument("--variant", choices=VARIANTS, help="marker: ⟦345⟧⟦k⟧ (default); vocab: fused ⟦345k⟧")
+    g.add_argument("--style", choices=STYLES, help="exact (lossless, default) or paper (the paper's surface, lossy)")
+    g.add_argument("--group-size", type=int, metavar="N", help="digits per group, 1..6 (default 3)")
+    g.add_argument("--decimal", choices=(".", ","), help="decimal mark (default '.')")
+    g.add_argument(
+        "--separators",
+        metavar="CHARS",
+        help="thousands separators to recognise ('' for none; default depends on --decimal)",
+    )
+    g.add_argument("--no-indian", dest="indian", action="store_false", default=None, help="do not recognise 12,34,567")
+    g.add_argument("--int-digits", type=int, metavar="N", help="integer digits in range (default 18)")
+    g.add_argument("--frac-digits", type=int, metavar="N", help="fractional digits in range (default 15)")
+    g.add_argument("--overflow", choices=OVERFLOWS, help="numbers out of range: text (default), extend, error")
+    g.add_argument(
+        "--config",
+        metavar="FILE",
+        help="JSON file of codec settings (e.g. from `tst vocab --format json`); flags override it",
+    )
+
+
+def codec_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """Codec keyword arguments from ``--config`` and the flags given."""
+    settings: dict[str, Any] = {}
+    if getattr(args, "config", None):
+        settings.update(read_config(args.config))
+    for key in CODEC_OPTIONS:
+        value = getattr(args, key, None)
+        if value is not None:
+            settings[key] = value
+    return settings
+
+
+def read_config(path: str) -> dict[str, Any]:
+    """Codec settings from a JSON file: the settings object itself, or one under ``"config"``."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+    except OSError as exc:
+        raise CLIError(f"cannot read --config {path}: {exc.strerror or exc}") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise CLIError(f"--config {path} is not valid JSON: {exc}") from None
+    if isinstance(data, dict) and isinstance(data.get("config"), dict):
+        data = data["config"]
+    if not isinstance(data, dict):
+        raise CLIError(f"--config {path} must hold a JSON object of codec settings")
+    unknown = sorted(set(data) - set(CODEC_OPTIONS))
+    if unknown:
+        raise CLIError(
+            f"--config {path}: unknown codec settings {', '.join(unknown)} (known: {', '.join(CODEC_OPTIONS)})"
+        )
+    return dict(data)
+
+
+def make_codec(args: argparse.Namespace) -> Codec:
+    """The codec the options describe, or CLIError naming the bad setting."""
+    try:
+        return Codec(**codec_settings(args))
+    except (ValueError, TypeError) as exc:
+        raise CLIError(f"invalid codec settings: {exc}") from None
+
+
+def add_io_options(parser: argparse.ArgumentParser, *, output_help: str) -> None:
+    """``-o``, ``--errors``, ``--progress``, ``--threads`` and ``-q``."""
+    parser.add_argument("-o", "--output", metavar="FILE", default="-", help=output_help)
+    parser.add_argument(
+        "--errors",
+        choices=ERRORS,
+        default="strict",
+        help="invalid UTF-8 in the input: stop with an error naming the line (strict, default), "
+        "or carry the bytes through unchanged (surrogateescape)",
+    )
+    parser.add_argument(
+        "--progress",
+        choices=("auto", "on", "off"),
+        default="auto",
+        help="progress bar on stderr: auto shows it for a file input when stderr is a terminal",
+    )
+    parser.add_argument(
+        "--threads", type=_positive, metavar="N", help="threads of the Rust engine (default: all cores)"
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, not {value}")
+    return value
+
+
+def byte_size(text: str) -> int:
+    """``4194304``, ``4M``, ``512k`` or ``1G`` as a byte count (argparse type)."""
+    units = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
+    t = text.strip().lower().removesuffix("ib").removesuffix("b")
+    scale = units.get(t[-1:], 1)
+    number = t[:-1] if t[-1:] in units else t
+    try:
+        value = int(float(number) * scale)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a size such as 4M or 65536, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"size must be positive, not {text!r}")
+    return value
+
+
+def display_name(path: str) -> str:
+    """How a path appears in messages (``<stdin>`` for ``-``)."""
+    return "<stdin>" if path == "-" else os.fspath(path)

@@ -1,0 +1,176 @@
+"""`TextConverter`: one direction of a codec applied to batches of strings, with counts.
+
+Shared by the CLI, the file formats, `datasets` and Spark. Besides batching, it
+makes lone surrogates safe: text decoded with ``errors="surrogateescape"``
+holds U+DC80..U+DCFF for undecodable bytes. Such a code point is never part of
+a number, a unit or an escape, so the converter cuts the text there, converts
+the pieces and puts the surrogates back unchanged; the result equals
+converting the whole text (tested), and engines that only accept valid
+Unicode (the Rust one) never see a surrogate.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from tst.codec import Codec
+from tst.data.counting import NumberCounter
+from tst.errors import TSTDecodeError, TSTRangeError
+
+_SURROGATES = re.compile("([\ud800-\udfff]+)")
+
+DIRECTIONS = ("encode", "decode")
+
+
+@dataclass
+class Counts:
+    """What a conversion did, summed over everything it saw."""
+
+    records: int = 0
+    strings: int = 0
+    changed: int = 0
+    numbers: int = 0
+    missing: int = 0
+    skipped: int = 0
+    skipped_where: list[str] = field(default_factory=list)
+
+    def add(self, other: Counts) -> None:
+        """Add `other`'s counts to these."""
+        self.records += other.records
+        self.strings += other.strings
+        self.changed += other.changed
+        self.numbers += other.numbers
+        self.missing += other.missing
+        self.skipped += other.skipped
+        self.skipped_where.extend(other.skipped_where)
+
+    def copy(self) -> Counts:
+        """An independent copy."""
+        return replace(self, skipped_where=list(self.skipped_where))
+
+    def take_strings(self, now: Counts, before: Counts) -> None:
+        """Set strings, changed and numbers to what a converter counted between `before` and `now`."""
+        self.strings = now.strings - before.strings
+        self.changed = now.changed - before.changed
+        self.numbers = now.numbers - before.numbers
+
+    def summary(self, direction: str) -> str:
+        """One human line, e.g. ``"3 records, 5 strings (4 changed), 12 numbers encoded"``."""
+        verb = "encoded" if direction == "encode" else "decoded"
+        parts = [f"{self.records:,} records", f"{self.strings:,} strings ({self.changed:,} changed)"]
+        parts.append(f"{self.numbers:,} numbers {verb}")
+        if self.missing:
+            parts.append(f"{self.missing:,} records missing a field (left unchanged)")
+        if self.skipped:
+            where = ", ".join(self.skipped_where[:10]) + (", ..." if len(self.skipped_where) > 10 else "")
+            parts.append(f"{self.skipped:,} bad records skipped ({where})")
+        return "; ".join(parts)
+
+
+class TextConverter:
+    """Encode or decode batches of strings with one codec, counting numbers.
+
+    Args:
+        codec: the codec (its configuration decides the encoding).
+        direction: ``"encode"`` or ``"decode"``.
+        strict: decoding only; False decodes leniently and never raises.
+        num_threads: threads for the Rust engine's batch calls (None: all cores).
+
+    Example:
+        >>> from tst import Codec
+        >>> conv = TextConverter(Codec(variant="vocab"))
+        >>> conv.convert_batch(["Pay 1,234.5", "no numbers"])
+        ['Pay ⟦,3⟧⟦1k⟧⟦234⟧.⟦5p⟧', 'no numbers']
+        >>> conv.counts.numbers
+        1
+    """
+
+    def __init__(
+        self, codec: Codec, direction: str = "encode", *, strict: bool = True, num_threads: int | None = None
+    ) -> None:
+        if direction not in DIRECTIONS:
+            raise ValueError(f"direction must be 'encode' or 'decode', not {direction!r}")
+        if direction == "decode" and codec.settings.style == "paper":
+            raise ValueError("style='paper' is lossy and cannot be decoded; use style='exact'")
+        self.codec = codec
+        self.direction = direction
+        self.strict = strict
+        self.num_threads = num_threads
+        self.counts = Counts()
+        exact = codec.settings.style == "exact"
+        self._counter = NumberCounter(codec.settings) if exact else None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (self.codec, self.direction, self.strict, self.num_threads))
+
+    def convert(self, text: str) -> str:
+        """Convert one string (see `convert_batch`)."""
+        return self.convert_batch([text])[0]
+
+    def convert_batch(self, texts: Sequence[str], count: bool = True) -> list[str]:
+        """Convert `texts`; with `count`, add to `counts` (strings, changed, numbers).
+
+        Raises:
+            TSTDecodeError, TSTRangeError: as the codec does; `locate` finds which text.
+        """
+        out = self._convert(texts)
+        if count:
+            c = self.counts
+            c.strings += len(texts)
+            c.changed += sum(1 for a, b in zip(texts, out) if a != b)
+            c.numbers += self.count_numbers(texts, out)
+        return out
+
+    def count_numbers(self, inputs: Sequence[str], outputs: Sequence[str]) -> int:
+        """Numbers converted between `inputs` and their `outputs`."""
+        encoded = outputs if self.direction == "encode" else inputs
+        if self._counter is not None:
+            return self._counter.count_all(list(encoded))
+        return sum(len(self.codec.numbers(t)) for t in inputs)  # paper style: parse again
+
+    def locate(self, texts: Sequence[str]) -> tuple[int, Exception] | None:
+        """After a batch failed: the index of the first failing text and its error, or None."""
+        for k, t in enumerate(texts):
+            offset = 0
+            for piece in _SURROGATES.split(t):
+                try:
+                    if not _SURROGATES.match(piece):
+                        self._engine([piece])
+                except (TSTDecodeError, TSTRangeError) as exc:
+                    return k, type(exc)(exc.position + offset, exc.reason)
+                except (ValueError, TypeError) as exc:
+                    return k, exc
+                offset += len(piece)
+        return None
+
+    def _convert(self, texts: Sequence[str]) -> list[str]:
+        if not any(_SURROGATES.search(t) for t in texts):
+            return self._engine(list(texts))
+        return self._convert_with_surrogates(texts)
+
+    def _engine(self, texts: list[str]) -> list[str]:
+        if not texts:
+            return []
+        c = self.codec
+        if self.direction == "encode":
+            return c.encode_batch(texts, num_threads=self.num_threads)
+        return c.decode_batch(texts, strict=self.strict, num_threads=self.num_threads)
+
+    def _convert_with_surrogates(self, texts: Sequence[str]) -> list[str]:
+        # Split every text at surrogate runs: odd pieces are the runs (kept), even ones are converted.
+        split = [_SURROGATES.split(t) for t in texts]
+        plain = [p for pieces in split for p in pieces[0::2]]
+        done = iter(self._engine(plain))
+        out = []
+        for pieces in split:
+            for k in range(0, len(pieces), 2):
+                pieces[k] = next(done)
+            out.append("".join(pieces))
+        return out
+
+
+def _rebuild(codec: Codec, direction: str, strict: bool, num_threads: int | None) -> TextConverter:
+    return TextConverter(codec, direction, strict=strict, num_threads=num_threads)

@@ -1,0 +1,278 @@
+"""CSV (and TSV) with a header row, streamed; untouched rows and cells keep their exact bytes.
+
+Python's `csv` module parses each record; the raw text of the record is kept
+beside it, and only the cells that change are re-quoted in place. A row whose
+raw cells cannot be matched to the parsed values (an unusual dialect) is
+written again by `csv.writer` with the same delimiter and line ending.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any, BinaryIO
+
+from tst.data.blocks import BLOCK_SIZE, Block, decode_block, encode_text, read_blocks
+from tst.data.converter import Counts, TextConverter
+from tst.data.errors import DataError, MissingFieldError, RecordError
+from tst.data.json_records import codec_reason
+from tst.data.jsonl import BOM, MISSING_HINT, SKIP_HINT
+from tst.errors import TSTDecodeError, TSTRangeError
+
+#: Rows converted per batch call.
+BATCH_ROWS = 4096
+QUOTE = '"'
+
+
+def convert_csv(
+    source: BinaryIO,
+    sink: BinaryIO,
+    converter: TextConverter,
+    fields: tuple[str, ...],
+    *,
+    name: str = "<stdin>",
+    delimiter: str = ",",
+    errors: str = "strict",
+    skip_bad: bool = False,
+    allow_missing: bool = False,
+    block_size: int = BLOCK_SIZE,
+    on_read: Callable[[int], None] | None = None,
+) -> Counts:
+    """Convert the named columns of a CSV file with a header row.
+
+    Raises:
+        DataError: undecodable bytes, or CSV the parser rejects (line named).
+        MissingFieldError: a named column absent from the header, or a row too
+            short to have it, unless `allow_missing`.
+        RecordError: a cell the codec rejects, unless `skip_bad`.
+    """
+    if not fields:
+        raise ValueError("CSV conversion needs at least one column name")
+    before = converter.counts.copy()
+    counts = Counts()
+    lines = _RawLines(read_blocks(source, block_size, on_read), name, errors)
+    reader = csv.reader(lines, delimiter=delimiter, quotechar=QUOTE, strict=False)
+    old_limit = csv.field_size_limit()
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    try:
+        header = _next_row(reader, lines, name)
+        if header is None:
+            return counts
+        sink.write(encode_text(header[1], errors))
+        names = [h.removeprefix(BOM) if k == 0 else h for k, h in enumerate(header[0])]
+        columns = [k for k, h in enumerate(names) if h in fields]
+        absent = [f for f in fields if f not in names]
+        if absent and not allow_missing:
+            raise MissingFieldError(f"{name}:1", f"the header has no column {absent[0]!r}{MISSING_HINT}")
+        batch: list[tuple[list[str], str, int]] = []
+        while True:
+            start_line = reader.line_num + 1
+            got = _next_row(reader, lines, name)
+            if got is not None:
+                batch.append((got[0], got[1], start_line))
+            if batch and (got is None or len(batch) >= BATCH_ROWS):
+                out = _convert_rows(
+                    batch, columns, not absent, converter, counts, name, delimiter, skip_bad, allow_missing
+                )
+                sink.write(encode_text(out, errors))
+                batch = []
+            if got is None:
+                break
+    finally:
+        csv.field_size_limit(old_limit)
+    counts.take_strings(converter.counts, before)
+    return counts
+
+
+class _RawLines:
+    """Lines for `csv.reader`, remembering the raw text of the record being read."""
+
+    def __init__(self, blocks: Iterator[Block], name: str, errors: str) -> None:
+        self._lines = self._generate(blocks, name, errors)
+        self.raw: list[str] = []
+
+    @staticmethod
+    def _generate(blocks: Iterator[Block], name: str, errors: str) -> Iterator[str]:
+        for block in blocks:
+            text = decode_block(block, name, errors)
+            start = 0
+            n = len(text)
+            while start < n:
+                nl = text.find("\n", start)
+                end = n if nl == -1 else nl + 1
+                yield text[start:end]
+                start = end
+
+    def __iter__(self) -> _RawLines:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self.raw.append(line)
+        return line
+
+    def take(self) -> str:
+        """The raw text read since the last call."""
+        raw = "".join(self.raw)
+        self.raw.clear()
+        return raw
+
+
+def _next_row(reader: Any, lines: _RawLines, name: str) -> tuple[list[str], str] | None:
+    """The next parsed row and its raw text, or None at the end."""
+    try:
+        row: list[str] = next(reader)
+    except StopIteration:
+        return None
+    except csv.Error as exc:
+        raise DataError(f"{name}:{reader.line_num}", f"malformed CSV: {exc}") from None
+    return row, lines.take()
+
+
+class _Row:
+    """One parsed row: its cells, raw text, first line, and the selected cells it has."""
+
+    __slots__ = ("cells", "line", "present", "raw")
+
+    def __init__(self, cells: list[str], raw: str, line: int, present: list[int]) -> None:
+        self.cells = cells
+        self.raw = raw
+        self.line = line
+        self.present = present
+
+
+def _convert_rows(
+    batch: list[tuple[list[str], str, int]],
+    columns: list[int],
+    all_found: bool,
+    converter: TextConverter,
+    counts: Counts,
+    name: str,
+    delimiter: str,
+    skip_bad: bool,
+    allow_missing: bool,
+) -> str:
+    rows: list[_Row] = []
+    for cells, raw, line in batch:
+        if not cells:  # a blank line: copied, not a record
+            rows.append(_Row(cells, raw, line, []))
+            continue
+        present = [k for k in columns if k < len(cells)]
+        if len(present) < len(columns) or not all_found:
+            if not allow_missing:
+                raise MissingFieldError(
+                    f"{name}:{line}", f"the row has {len(cells)} cells, too few for the selected columns{MISSING_HINT}"
+                )
+            counts.missing += 1
+        counts.records += 1
+        rows.append(_Row(cells, raw, line, present))
+    results = _convert_cells(rows, converter, counts, name, skip_bad)
+    out: list[str] = []
+    for row, new in zip(rows, results):
+        if new is None:
+            continue  # skipped
+        changes = {col: v for col, v in zip(row.present, new) if v != row.cells[col]}
+        out.append(rewrite_row(row.raw, row.cells, changes, delimiter) if changes else row.raw)
+    return "".join(out)
+
+
+def _convert_cells(
+    rows: list[_Row], converter: TextConverter, counts: Counts, name: str, skip_bad: bool
+) -> list[list[str] | None]:
+    """New values of each row's selected cells (None: the row was skipped)."""
+    values = [row.cells[k] for row in rows for k in row.present]
+    try:
+        flat = converter.convert_batch(values)
+    except (TSTDecodeError, TSTRangeError):
+        pass
+    else:
+        out: list[list[str] | None] = []
+        k = 0
+        for row in rows:
+            out.append(flat[k : k + len(row.present)])
+            k += len(row.present)
+        return out
+    out = []
+    for row in rows:
+        cells = [row.cells[k] for k in row.present]
+        try:
+            out.append(converter.convert_batch(cells))
+        except (TSTDecodeError, TSTRangeError) as exc:
+            if not skip_bad:
+                raise RecordError(f"{name}:{row.line}", f"{codec_reason(exc)}{SKIP_HINT}") from None
+            counts.records -= 1
+            counts.skipped += 1
+            counts.skipped_where.append(f"line {row.line}")
+            out.append(None)
+    return out
+
+
+def rewrite_row(raw: str, row: list[str], changes: dict[int, str], delimiter: str) -> str:
+    """`raw` (one CSV record) with the cells in `changes` replaced, all other bytes kept."""
+    body, ending = _ending(raw)
+    spans = cell_spans(body, delimiter)
+    if spans is None or len(spans) != len(row) or any(_value(body, s) != v for s, v in zip(spans, row)):
+        new_row = [changes.get(k, v) for k, v in enumerate(row)]
+        buf = io.StringIO()
+        csv.writer(buf, delimiter=delimiter, quotechar=QUOTE, lineterminator=ending).writerow(new_row)
+        return buf.getvalue()
+    parts: list[str] = []
+    last = 0
+    for col in sorted(changes):
+        a, b = spans[col]
+        parts += [body[last:a], quote_cell(changes[col], delimiter, body[a : a + 1] == QUOTE)]
+        last = b
+    parts += [body[last:], ending]
+    return "".join(parts)
+
+
+def quote_cell(value: str, delimiter: str, was_quoted: bool) -> str:
+    """`value` as a CSV cell: quoted when it was, or when it needs to be."""
+    if was_quoted or any(c in value for c in (delimiter, QUOTE, "\n", "\r")):
+        return QUOTE + value.replace(QUOTE, QUOTE * 2) + QUOTE
+    return value
+
+
+def _ending(raw: str) -> tuple[str, str]:
+    for end in ("\r\n", "\n", "\r"):
+        if raw.endswith(end):
+            return raw[: -len(end)], end
+    return raw, ""
+
+
+def cell_spans(body: str, delimiter: str) -> list[tuple[int, int]] | None:
+    """Spans of the raw cells of one record (without its line ending), or None if irregular."""
+    spans: list[tuple[int, int]] = []
+    n = len(body)
+    i = 0
+    while True:
+        if body[i : i + 1] == QUOTE:
+            j = i + 1
+            while True:
+                k = body.find(QUOTE, j)
+                if k == -1:
+                    return None
+                if body[k + 1 : k + 2] == QUOTE:
+                    j = k + 2
+                    continue
+                break
+            end = k + 1
+            if end < n and body[end] != delimiter:
+                return None
+        else:
+            k = body.find(delimiter, i)
+            end = n if k == -1 else k
+        spans.append((i, end))
+        if end >= n:
+            return spans
+        i = end + 1
+
+
+def _value(body: str, span: tuple[int, int]) -> str:
+    a, b = span
+    cell = body[a:b]
+    if cell[:1] == QUOTE:
+        return cell[1:-1].replace(QUOTE * 2, QUOTE)
+    return cell

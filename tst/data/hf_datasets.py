@@ -1,0 +1,110 @@
+"""A `datasets.Dataset.map` function that converts the selected columns of each batch."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from tst.codec import Codec
+from tst.data.converter import TextConverter
+from tst.data.errors import MissingFieldError, RecordError
+from tst.data.records import SelectionError, Slot, field_slots, fill, messages_slots, read, record_slots
+from tst.data.selection import Selection
+from tst.errors import TSTDecodeError, TSTRangeError
+
+
+class DatasetConverter:
+    """Callable for ``Dataset.map(..., batched=True)``: TST-encode (or decode) text columns.
+
+    It pickles (with its codec), so ``num_proc > 1`` works; `datasets` also uses
+    that pickle to fingerprint the map for its cache.
+
+    Args:
+        codec: the codec; None builds ``Codec(**codec_settings)``.
+        fields: text columns (string, list of strings, or null values).
+        messages: a chat column (list of ``{"role", "content"}`` messages; a
+            content may be a list of parts with ``"text"``).
+        decode: decode instead of encode.
+        strict: decoding only; False decodes leniently.
+        allow_missing: a selected column absent from the dataset is ignored
+            instead of raising `MissingFieldError`.
+        num_threads: threads for the Rust engine per batch (None: all cores;
+            with ``num_proc`` workers, 1 is usually best).
+        **codec_settings: `Codec` arguments when `codec` is None.
+
+    Example:
+        >>> conv = DatasetConverter(fields=["text"], variant="vocab")
+        >>> conv({"text": ["1,000 m", None], "id": [1, 2]})
+        {'text': ['⟦,3⟧⟦1k⟧⟦000⟧ m', None]}
+    """
+
+    def __init__(
+        self,
+        codec: Codec | None = None,
+        *,
+        fields: Iterable[str] = (),
+        messages: str | None = None,
+        decode: bool = False,
+        strict: bool = True,
+        allow_missing: bool = False,
+        num_threads: int | None = None,
+        **codec_settings: Any,
+    ) -> None:
+        if codec is not None and codec_settings:
+            raise TypeError("pass either a codec or codec settings, not both")
+        self.codec = codec if codec is not None else Codec(**codec_settings)
+        self.selection = Selection(fields=tuple(fields), messages=messages)
+        self.decode = decode
+        self.allow_missing = allow_missing
+        self.converter = TextConverter(
+            self.codec, "decode" if decode else "encode", strict=strict, num_threads=num_threads
+        )
+
+    def __call__(self, batch: Mapping[str, Any]) -> dict[str, list[Any]]:
+        """Converted copies of the selected columns of `batch` (other columns are left to `datasets`)."""
+        sel = self.selection
+        out: dict[str, list[Any]] = {}
+        slots: list[Slot] = []
+        rows: list[int] = []  # row of each slot, for error messages
+        for key in sel.keys:
+            if key not in batch:
+                if self.allow_missing:
+                    continue
+                raise MissingFieldError("", f"the dataset has no column {key!r} (columns: {', '.join(batch)})")
+            column = list(batch[key])
+            for r in range(len(column)):
+                before = len(slots)
+                try:
+                    if key == sel.messages:
+                        messages_slots(column, r, key, slots)
+                    else:
+                        field_slots(column, r, key, slots)
+                except SelectionError as exc:
+                    raise RecordError(f"row {r}", f"{exc.path}: {exc.reason}") from None
+                rows.extend([r] * (len(slots) - before))
+            out[key] = column
+        self._convert(slots, rows)
+        return out
+
+    def record(self, example: Mapping[str, Any]) -> dict[str, Any]:
+        """The same for one example (``Dataset.map`` without ``batched``)."""
+        slots: list[Slot] = []
+        try:
+            new, missing = record_slots(dict(example), self.selection, slots)
+        except SelectionError as exc:
+            raise RecordError("", f"{exc.path}: {exc.reason}") from None
+        if missing and not self.allow_missing:
+            raise MissingFieldError("", f"the example has no field {missing[0]!r}")
+        self._convert(slots, [0] * len(slots))
+        return {key: new[key] for key in self.selection.keys if key in new}
+
+    def _convert(self, slots: list[Slot], rows: list[int]) -> None:
+        values = read(slots)
+        try:
+            fill(slots, self.converter.convert_batch(values))
+        except (TSTDecodeError, TSTRangeError):
+            found = self.converter.locate(values)
+            if found is None:
+                raise
+            k, exc = found
+            raise RecordError(f"row {rows[k]}", str(exc)) from exc

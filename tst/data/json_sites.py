@@ -1,0 +1,267 @@
+"""Find the selected strings of a JSON record *in its text*, to rewrite only those bytes.
+
+`json` parses values but forgets where they were; this walker follows the
+record's structure with the C scanner of the standard library and records the
+span of every string literal the `Selection` picks. Everything else (other
+keys, spacing, number spellings, key order) is skipped over untouched, so a
+converted record differs from its input only inside the converted strings.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from tst.data.selection import Selection
+
+_WS = re.compile(r"[ \t\n\r]*")
+_scan_once = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
+_scanstring = json.decoder.scanstring  # type: ignore[attr-defined]
+# A \u escape of a non-ASCII code point: the text was written with ensure_ascii.
+_ASCII_ESCAPE = re.compile(r"\\u(?!00[0-7])[0-9a-fA-F]{4}")
+
+
+@dataclass(frozen=True)
+class Site:
+    """One selected JSON string: ``text[start:end]`` is its literal, quotes included."""
+
+    start: int
+    end: int
+    value: str
+    path: str
+
+
+class JSONProblem(Exception):
+    """The text at `position` is not what the selection needs (or not JSON)."""
+
+    def __init__(self, position: int, reason: str, syntax: bool = False) -> None:
+        super().__init__(reason)
+        self.position = position
+        self.reason = reason
+        self.syntax = syntax
+
+
+@dataclass
+class RecordSites:
+    """What `RecordWalker.record` found: where the record ends, its sites, the keys present."""
+
+    end: int
+    sites: list[Site]
+    present: set[str]
+
+
+def skip_ws(text: str, i: int) -> int:
+    """Index of the first non-whitespace character at or after `i`."""
+    m = _WS.match(text, i)
+    assert m is not None
+    return m.end()
+
+
+def skip_value(text: str, i: int) -> int:
+    """End of the JSON value starting at `i` (JSONProblem if there is none)."""
+    try:
+        return int(_scan_once(text, i)[1])
+    except StopIteration:
+        raise JSONProblem(i, "expected a JSON value", syntax=True) from None
+    except json.JSONDecodeError as exc:
+        raise JSONProblem(exc.pos, exc.msg, syntax=True) from None
+
+
+def kind_at(text: str, i: int) -> str:
+    """JSON type name of the value starting at `i`, for messages."""
+    c = text[i : i + 1]
+    return {"{": "object", "[": "array", '"': "string", "t": "boolean", "f": "boolean", "n": "null"}.get(c, "number")
+
+
+def ensure_ascii_style(text: str, default: bool = False) -> bool:
+    """Whether rewritten strings of `text` should be written with ``\\u`` escapes, as its writer did."""
+    if not text.isascii():
+        return False
+    if _ASCII_ESCAPE.search(text):
+        return True
+    return default
+
+
+def dump_string(value: str, ensure_ascii: bool) -> str:
+    """A JSON string literal for `value`."""
+    return json.dumps(value, ensure_ascii=ensure_ascii)
+
+
+def splice(text: str, sites: list[Site], values: list[str], ensure_ascii: bool) -> str:
+    """`text` with each changed site's literal replaced by its new value."""
+    parts: list[str] = []
+    last = 0
+    for site, new in zip(sites, values):
+        if new == site.value:
+            continue
+        parts.append(text[last : site.start])
+        parts.append(dump_string(new, ensure_ascii))
+        last = site.end
+    if not parts:
+        return text
+    parts.append(text[last:])
+    return "".join(parts)
+
+
+class RecordWalker:
+    """Walks JSON records and lists the string literals a `Selection` picks.
+
+    Example:
+        >>> w = RecordWalker(Selection(fields=("q",)))
+        >>> found = w.record('{"id": 7, "q": "2+2?"}', 0)
+        >>> [(s.start, s.end, s.value) for s in found.sites]
+        [(15, 21, '2+2?')]
+    """
+
+    def __init__(self, selection: Selection) -> None:
+        self.selection = selection
+        self._fields = frozenset(selection.fields)
+        self.text = ""
+        self.sites: list[Site] = []
+
+    def record(self, text: str, i: int) -> RecordSites:
+        """Walk the record (a JSON object) at `text[i]`."""
+        self.text = text
+        self.sites = []
+        present: set[str] = set()
+        if text[i : i + 1] != "{":
+            if i >= len(text):
+                raise JSONProblem(i, "expected a JSON value", syntax=True)
+            skip_value(text, i)  # a syntax error wins over a type error
+            raise JSONProblem(i, f"a record must be a JSON object, not {_a(kind_at(text, i))}")
+
+        def visit(key: str, j: int) -> int:
+            if key in self._fields:
+                present.add(key)
+                return self._field(j, key)
+            if key == self.selection.messages:
+                present.add(key)
+                return self._messages(j, key)
+            return skip_value(self.text, j)
+
+        end = self._object(i, visit)
+        return RecordSites(end, self.sites, present)
+
+    # -- containers ---------------------------------------------------------
+
+    def _object(self, i: int, visit: Callable[[str, int], int]) -> int:
+        s = self.text
+        i = skip_ws(s, i + 1)
+        if s[i : i + 1] == "}":
+            return i + 1
+        while True:
+            if s[i : i + 1] != '"':
+                raise JSONProblem(i, "expected a property name in double quotes", syntax=True)
+            key, i = self._string(i)
+            i = skip_ws(s, i)
+            if s[i : i + 1] != ":":
+                raise JSONProblem(i, "expected ':' after a property name", syntax=True)
+            i = visit(key, skip_ws(s, i + 1))
+            i = skip_ws(s, i)
+            c = s[i : i + 1]
+            if c == ",":
+                i = skip_ws(s, i + 1)
+            elif c == "}":
+                return i + 1
+            else:
+                raise JSONProblem(i, "expected ',' or '}' in an object", syntax=True)
+
+    def _array(self, i: int, visit: Callable[[int, int], int]) -> int:
+        s = self.text
+        i = skip_ws(s, i + 1)
+        if s[i : i + 1] == "]":
+            return i + 1
+        k = 0
+        while True:
+            i = skip_ws(s, visit(k, i))
+            c = s[i : i + 1]
+            if c == ",":
+                i = skip_ws(s, i + 1)
+                k += 1
+            elif c == "]":
+                return i + 1
+            else:
+                raise JSONProblem(i, "expected ',' or ']' in an array", syntax=True)
+
+    def _string(self, i: int) -> tuple[str, int]:
+        try:
+            value, end = _scanstring(self.text, i + 1)
+        except json.JSONDecodeError as exc:
+            raise JSONProblem(exc.pos, exc.msg, syntax=True) from None
+        return value, end
+
+    def _site(self, i: int, path: str) -> int:
+        value, end = self._string(i)
+        self.sites.append(Site(i, end, value, path))
+        return end
+
+    # -- what the selection reads ------------------------------------------
+
+    def _field(self, i: int, key: str) -> int:
+        s = self.text
+        c = s[i : i + 1]
+        if c == '"':
+            return self._site(i, key)
+        if c == "[":
+
+            def item(k: int, j: int) -> int:
+                if s[j : j + 1] == '"':
+                    return self._site(j, f"{key}[{k}]")
+                return self._null_or(j, f"field {key!r}[{k}] must be a string or null")
+
+            return self._array(i, item)
+        return self._null_or(i, f"field {key!r} must be a string, a list of strings or null")
+
+    def _messages(self, i: int, key: str) -> int:
+        s = self.text
+        if s[i : i + 1] != "[":
+            return self._null_or(i, f"field {key!r} must be a list of chat messages")
+
+        def message(k: int, j: int) -> int:
+            if s[j : j + 1] != "{":
+                skip_value(s, j)
+                raise JSONProblem(j, f"{key}[{k}] must be a message object, not {_a(kind_at(s, j))}")
+
+            def member(name: str, m: int) -> int:
+                if name == "content":
+                    return self._content(m, f"{key}[{k}].content")
+                return skip_value(s, m)
+
+            return self._object(j, member)
+
+        return self._array(i, message)
+
+    def _content(self, i: int, path: str) -> int:
+        s = self.text
+        c = s[i : i + 1]
+        if c == '"':
+            return self._site(i, path)
+        if c != "[":
+            return self._null_or(i, f"{path} must be a string, a list of parts or null")
+
+        def part(k: int, j: int) -> int:
+            if s[j : j + 1] == '"':
+                return self._site(j, f"{path}[{k}]")
+            if s[j : j + 1] != "{":
+                return skip_value(s, j)
+
+            def member(name: str, m: int) -> int:
+                if name == "text" and s[m : m + 1] == '"':
+                    return self._site(m, f"{path}[{k}].text")
+                return skip_value(s, m)
+
+            return self._object(j, member)
+
+        return self._array(i, part)
+
+    def _null_or(self, i: int, reason: str) -> int:
+        end = skip_value(self.text, i)
+        if self.text.startswith("null", i):
+            return end
+        raise JSONProblem(i, f"{reason}, not {_a(kind_at(self.text, i))}")
+
+
+def _a(kind: str) -> str:
+    return ("an " if kind[0] in "aeiou" else "a ") + kind

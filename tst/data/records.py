@@ -1,0 +1,118 @@
+"""Apply a `Selection` to records held as Python objects (dicts, lists, strings).
+
+Used by the `datasets` map function and as the per-record path for Arrow data.
+Nothing is modified in place: containers on the way to a converted string are
+copied, everything else is shared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from tst.data.selection import Selection
+
+#: A place holding a selected string: ``container[key]``.
+Slot = tuple[Any, Any]
+
+
+class SelectionError(Exception):
+    """A selected value has the wrong shape; `path` says where inside the record."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return f"a {type(value).__name__}"
+
+
+def field_slots(container: Any, key: Any, path: str, slots: list[Slot]) -> None:
+    """List the strings of the field ``container[key]`` in `slots` (copying a list value)."""
+    value = container[key]
+    if value is None:
+        return
+    if isinstance(value, str):
+        slots.append((container, key))
+        return
+    if not isinstance(value, (list, tuple)):
+        raise SelectionError(path, f"must be a string, a list of strings or null, not {_kind(value)}")
+    items = list(value)
+    container[key] = items
+    for k, item in enumerate(items):
+        if isinstance(item, str):
+            slots.append((items, k))
+        elif item is not None:
+            raise SelectionError(f"{path}[{k}]", f"must be a string or null, not {_kind(item)}")
+
+
+def messages_slots(container: Any, key: Any, path: str, slots: list[Slot]) -> None:
+    """List every message content of the chat ``container[key]`` in `slots` (copying on the way)."""
+    value = container[key]
+    if value is None:
+        return
+    if not isinstance(value, (list, tuple)):
+        raise SelectionError(path, f"must be a list of chat messages, not {_kind(value)}")
+    messages = []
+    for k, message in enumerate(value):
+        if not isinstance(message, dict):
+            raise SelectionError(f"{path}[{k}]", f"must be a message object, not {_kind(message)}")
+        message = dict(message)
+        if "content" in message:
+            _content_slots(message, f"{path}[{k}].content", slots)
+        messages.append(message)
+    container[key] = messages
+
+
+def _content_slots(message: dict[str, Any], path: str, slots: list[Slot]) -> None:
+    content = message["content"]
+    if content is None:
+        return
+    if isinstance(content, str):
+        slots.append((message, "content"))
+        return
+    if not isinstance(content, (list, tuple)):
+        raise SelectionError(path, f"must be a string, a list of parts or null, not {_kind(content)}")
+    parts = list(content)
+    message["content"] = parts
+    for k, part in enumerate(parts):
+        if isinstance(part, str):
+            slots.append((parts, k))
+        elif isinstance(part, dict) and isinstance(part.get("text"), str):
+            parts[k] = dict(part)
+            slots.append((parts[k], "text"))
+
+
+def record_slots(record: Any, selection: Selection, slots: list[Slot]) -> tuple[dict[str, Any], list[str]]:
+    """A copy of `record` whose selected strings are listed in `slots`, and the selected keys it lacks."""
+    if not isinstance(record, dict):
+        raise SelectionError("record", f"must be an object, not {_kind(record)}")
+    out = dict(record)
+    missing = [key for key in selection.keys if key not in record]
+    for key in selection.fields:
+        if key in out:
+            field_slots(out, key, key, slots)
+    if selection.messages is not None and selection.messages in out:
+        messages_slots(out, selection.messages, selection.messages, slots)
+    return out, missing
+
+
+def fill(slots: Sequence[Slot], values: Sequence[str]) -> None:
+    """Write `values` into `slots`, in order."""
+    for (container, key), value in zip(slots, values):
+        container[key] = value
+
+
+def read(slots: Sequence[Slot]) -> list[str]:
+    """The strings currently in `slots`."""
+    return [container[key] for container, key in slots]
