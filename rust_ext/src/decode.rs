@@ -38,7 +38,12 @@ pub enum DecodeReason {
     /// A grouping tag with no number after it.
     TagWithoutNumber,
     /// An integer group that is not the one expected next.
-    OutOfOrder { group_size: usize, next: Power, digits: Vec<u8>, level: Power },
+    OutOfOrder {
+        group_size: usize,
+        next: Power,
+        digits: Vec<u8>,
+        level: Power,
+    },
     /// A number glued to the previous group.
     StartAfterGroup,
     /// An integer power that is not a multiple of the group size.
@@ -78,12 +83,20 @@ impl DecodeReason {
                 format!("unknown marker {} after digit group {}", repr(name), repr(digits))
             }
             DecodeReason::TooLong { digits, group_size } => {
-                format!("digit group {} is longer than the group size {group_size}", repr(digits))
+                format!(
+                    "digit group {} is longer than the group size {group_size}",
+                    repr(digits)
+                )
             }
             DecodeReason::UnknownUnit { unit } => format!("unknown unit {}", repr(unit)),
             DecodeReason::CutShort { next } => format!("number cut short: expected its group of 10^{next}"),
             DecodeReason::TagWithoutNumber => "grouping tag not followed by a number".to_string(),
-            DecodeReason::OutOfOrder { group_size, next, digits, level } => format!(
+            DecodeReason::OutOfOrder {
+                group_size,
+                next,
+                digits,
+                level,
+            } => format!(
                 "group out of order: expected {group_size} digits of 10^{next}, got {} of 10^{level}",
                 repr(digits)
             ),
@@ -95,7 +108,10 @@ impl DecodeReason {
             }
             DecodeReason::FracWithoutMark => "fractional group without a decimal mark before it".to_string(),
             DecodeReason::FracNotPreceded { decimal } => {
-                format!("fractional group not preceded by the decimal mark {}", repr(&[*decimal]))
+                format!(
+                    "fractional group not preceded by the decimal mark {}",
+                    repr(&[*decimal])
+                )
             }
             DecodeReason::FracOutOfOrder { depth } => format!(
                 "group out of order: depth-{depth} group must follow a full depth-{} group",
@@ -207,7 +223,10 @@ impl Decoder<'_> {
     #[inline]
     fn fail(&self, position: usize, reason: impl FnOnce() -> DecodeReason) -> Res<()> {
         if self.strict {
-            return Err(DecodeError { position, reason: reason() });
+            return Err(DecodeError {
+                position,
+                reason: reason(),
+            });
         }
         Ok(())
     }
@@ -225,7 +244,8 @@ impl Decoder<'_> {
                 let esc = t.get(i..i + 9);
                 if esc == Some(ESCAPED_OPEN.as_bytes()) || esc == Some(ESCAPED_CLOSE.as_bytes()) {
                     self.before_other(i)?;
-                    self.out.extend_from_slice(if open_at(t, i + 3) { OPEN_BYTES } else { CLOSE_BYTES });
+                    self.out
+                        .extend_from_slice(if open_at(t, i + 3) { OPEN_BYTES } else { CLOSE_BYTES });
                     i += 9;
                     continue;
                 }
@@ -305,22 +325,48 @@ impl Decoder<'_> {
         if !name.is_empty() {
             // marker variant: a marker must follow its group
             if name == UNITS_MARKER || parse_name(name, self.g).is_some() {
-                self.fail(i, || DecodeReason::OrphanMarker { content: self.bytes((cs, ce)) })?;
-                return Ok(Some(Item::Group(Grp { digits: (cs, cs), level: Level::Dropped, start: i, end })));
+                self.fail(i, || DecodeReason::OrphanMarker {
+                    content: self.bytes((cs, ce)),
+                })?;
+                return Ok(Some(Item::Group(Grp {
+                    digits: (cs, cs),
+                    level: Level::Dropped,
+                    start: i,
+                    end,
+                })));
             }
             return self.unknown(i, cs, ce);
         }
         let marker = if open_at(t, end) { self.content_at(end)? } else { None };
         let Some((ns, ne, end2)) = marker else {
-            self.fail(end, || DecodeReason::NoMarker { digits: self.bytes(digits) })?;
-            return Ok(Some(Item::Group(Grp { digits, level: Level::Dropped, start: i, end })));
+            self.fail(end, || DecodeReason::NoMarker {
+                digits: self.bytes(digits),
+            })?;
+            return Ok(Some(Item::Group(Grp {
+                digits,
+                level: Level::Dropped,
+                start: i,
+                end,
+            })));
         };
         let name = &t[ns..ne];
-        let parsed = if name == UNITS_MARKER { Some(Name::Int(Power::Small(0))) } else { parse_name(name, self.g) };
+        let parsed = if name == UNITS_MARKER {
+            Some(Name::Int(Power::Small(0)))
+        } else {
+            parse_name(name, self.g)
+        };
         match parsed {
             None => {
-                self.fail(end, || DecodeReason::UnknownMarker { name: name.to_vec(), digits: self.bytes(digits) })?;
-                Ok(Some(Item::Group(Grp { digits, level: Level::Dropped, start: i, end })))
+                self.fail(end, || DecodeReason::UnknownMarker {
+                    name: name.to_vec(),
+                    digits: self.bytes(digits),
+                })?;
+                Ok(Some(Item::Group(Grp {
+                    digits,
+                    level: Level::Dropped,
+                    start: i,
+                    end,
+                })))
             }
             Some(parsed) => self.group(digits, parsed, i, end2),
         }
@@ -333,24 +379,39 @@ impl Decoder<'_> {
         }
         let last = self.t[ce - 1];
         if last == TAG_WESTERN || (last == TAG_INDIAN && self.st.indian) {
-            return Some(Tag { sep: (cs, cs + w), indian: last == TAG_INDIAN, start: i, end });
+            return Some(Tag {
+                sep: (cs, cs + w),
+                indian: last == TAG_INDIAN,
+                start: i,
+                end,
+            });
         }
         None
     }
 
     fn group(&self, digits: (usize, usize), parsed: Name, i: usize, end: usize) -> Res<Option<Item>> {
         if digits.1 - digits.0 > self.g {
-            self.fail(i, || DecodeReason::TooLong { digits: self.bytes(digits), group_size: self.g })?;
+            self.fail(i, || DecodeReason::TooLong {
+                digits: self.bytes(digits),
+                group_size: self.g,
+            })?;
         }
         let level = match parsed {
             Name::Int(p) => Level::Int(p),
             Name::Frac(d) => Level::Frac(d),
         };
-        Ok(Some(Item::Group(Grp { digits, level, start: i, end })))
+        Ok(Some(Item::Group(Grp {
+            digits,
+            level,
+            start: i,
+            end,
+        })))
     }
 
     fn unknown(&self, i: usize, cs: usize, ce: usize) -> Res<Option<Item>> {
-        self.fail(i, || DecodeReason::UnknownUnit { unit: self.bytes((i, ce + 3)) })?;
+        self.fail(i, || DecodeReason::UnknownUnit {
+            unit: self.bytes((i, ce + 3)),
+        })?;
         let _ = cs;
         Ok(None)
     }
@@ -361,7 +422,10 @@ impl Decoder<'_> {
     fn before_other(&mut self, i: usize) -> Res<()> {
         if let Some(next) = &self.int_next {
             if self.strict {
-                return Err(DecodeError { position: i, reason: DecodeReason::CutShort { next: next.clone() } });
+                return Err(DecodeError {
+                    position: i,
+                    reason: DecodeReason::CutShort { next: next.clone() },
+                });
             }
             self.close_number()?;
         }
@@ -429,7 +493,10 @@ impl Decoder<'_> {
         match level.minus(g as u64) {
             Some(next) => self.int_next = Some(next),
             None => {
-                self.fail(grp.start, || DecodeReason::NotMultiple { level: level.clone(), group_size: g })?;
+                self.fail(grp.start, || DecodeReason::NotMultiple {
+                    level: level.clone(),
+                    group_size: g,
+                })?;
                 self.close_number()?;
             }
         }
@@ -444,13 +511,13 @@ impl Decoder<'_> {
             if glued {
                 self.fail(grp.start, || DecodeReason::FracWithoutMark)?;
             } else if grp.start == 0 || self.t[grp.start - 1] != self.st.decimal {
-                self.fail(grp.start, || DecodeReason::FracNotPreceded { decimal: self.st.decimal })?;
+                self.fail(grp.start, || DecodeReason::FracNotPreceded {
+                    decimal: self.st.decimal,
+                })?;
             }
         } else {
             let follows = match &self.last {
-                Some(last) => {
-                    glued && matches!(last.level, Level::Frac(d) if d == depth - 1) && last.len() == g
-                }
+                Some(last) => glued && matches!(last.level, Level::Frac(d) if d == depth - 1) && last.len() == g,
                 None => false,
             };
             if !follows {
@@ -490,7 +557,11 @@ pub fn regroup(out: &mut Vec<u8>, digits: &[u8], sep: &[u8], indian: bool) {
     let tail = &digits[digits.len() - 3..];
     let step = if indian { 2 } else { 3 };
     if !head.is_empty() {
-        let first = if head.len() % step == 0 { step } else { head.len() % step };
+        let first = if head.len() % step == 0 {
+            step
+        } else {
+            head.len() % step
+        };
         out.extend_from_slice(&head[..first]);
         let mut k = first;
         while k < head.len() {
@@ -516,7 +587,12 @@ mod tests {
     fn round_trips() {
         for variant in ["vocab", "marker"] {
             let st = Settings::default_exact(variant);
-            for text in ["Pay $1,234.5", "12,34,567.0001 and ⟦x⟧ 1e-7", "0.50 .5 1.2.3 \r\n\0", "12 345 678 9"] {
+            for text in [
+                "Pay $1,234.5",
+                "12,34,567.0001 and ⟦x⟧ 1e-7",
+                "0.50 .5 1.2.3 \r\n\0",
+                "12 345 678 9",
+            ] {
                 let enc = String::from_utf8(encode(text.as_bytes(), &st).unwrap()).unwrap();
                 assert_eq!(dec(&enc, &st, true).unwrap(), text);
             }
@@ -543,9 +619,20 @@ mod tests {
     #[test]
     fn messages_match_the_spec_wording() {
         let repr = |b: &[u8]| format!("'{}'", String::from_utf8_lossy(b));
-        let r = DecodeReason::OutOfOrder { group_size: 3, next: Power::Small(3), digits: b"12".to_vec(), level: Power::Small(0) };
-        assert_eq!(r.message(&repr), "group out of order: expected 3 digits of 10^3, got '12' of 10^0");
-        assert_eq!(DecodeReason::UnescapedClose.message(&repr), "unescaped '⟧' (write it as '⟦⟧⟧')");
+        let r = DecodeReason::OutOfOrder {
+            group_size: 3,
+            next: Power::Small(3),
+            digits: b"12".to_vec(),
+            level: Power::Small(0),
+        };
+        assert_eq!(
+            r.message(&repr),
+            "group out of order: expected 3 digits of 10^3, got '12' of 10^0"
+        );
+        assert_eq!(
+            DecodeReason::UnescapedClose.message(&repr),
+            "unescaped '⟧' (write it as '⟦⟧⟧')"
+        );
     }
 
     #[test]

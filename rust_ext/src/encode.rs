@@ -9,8 +9,8 @@ use crate::chars::{count_chars, CharCursor};
 use crate::grammar::{for_each_group, scan_numbers, Numeral, RangeError};
 use crate::settings::{Settings, Variant};
 use crate::spelling::{
-    push_frac_name, push_int_name, CLOSE_BYTES, ESCAPED_CLOSE, ESCAPED_OPEN, OPEN_BYTES, TAG_INDIAN,
-    TAG_WESTERN, UNITS_MARKER,
+    push_frac_name, push_int_name, CLOSE_BYTES, ESCAPED_CLOSE, ESCAPED_OPEN, OPEN_BYTES, TAG_INDIAN, TAG_WESTERN,
+    UNITS_MARKER,
 };
 
 /// `(enc_start, enc_end, orig_start, orig_end)` of one unit or escape, in code points.
@@ -28,7 +28,13 @@ struct Writer<'a, const OFFSETS: bool> {
 
 impl<'a, const OFFSETS: bool> Writer<'a, OFFSETS> {
     fn new(src: &'a [u8], capacity: usize) -> Self {
-        Writer { src, out: Vec::with_capacity(capacity), pieces: Vec::new(), enc_len: 0, cursor: CharCursor::new(src) }
+        Writer {
+            src,
+            out: Vec::with_capacity(capacity),
+            pieces: Vec::new(),
+            enc_len: 0,
+            cursor: CharCursor::new(src),
+        }
     }
 
     /// Copy `src[a..b]` verbatim, escaping literal brackets.
@@ -168,12 +174,18 @@ mod tests {
         assert_eq!(enc("Pay $1,234.5", &v), "Pay $⟦,3⟧⟦1k⟧⟦234⟧.⟦5p⟧");
         assert_eq!(enc("12,345,678.1234", &v), "⟦,3⟧⟦12m⟧⟦345k⟧⟦678⟧.⟦123p⟧⟦4pp⟧");
         let m = Settings::default_exact("marker");
-        assert_eq!(enc("12,345,678.1234", &m), "⟦,3⟧⟦12⟧⟦m⟧⟦345⟧⟦k⟧⟦678⟧⟦u⟧.⟦123⟧⟦p⟧⟦4⟧⟦pp⟧");
+        assert_eq!(
+            enc("12,345,678.1234", &m),
+            "⟦,3⟧⟦12⟧⟦m⟧⟦345⟧⟦k⟧⟦678⟧⟦u⟧.⟦123⟧⟦p⟧⟦4⟧⟦pp⟧"
+        );
         assert_eq!(enc("a ⟦b⟧ 7", &m), "a ⟦⟦⟧b⟦⟧⟧ ⟦7⟧⟦u⟧");
         assert_eq!(enc("1234567890123456789", &v), "1234567890123456789");
         let mut x = Settings::default_exact("vocab");
         x.overflow = crate::settings::Overflow::Extend;
-        assert_eq!(enc("1234567890123456789", &x), "⟦1e18⟧⟦234q⟧⟦567t⟧⟦890b⟧⟦123m⟧⟦456k⟧⟦789⟧");
+        assert_eq!(
+            enc("1234567890123456789", &x),
+            "⟦1e18⟧⟦234q⟧⟦567t⟧⟦890b⟧⟦123m⟧⟦456k⟧⟦789⟧"
+        );
     }
 
     #[test]

@@ -52,11 +52,12 @@ where
     let n = s.len();
     let dec = st.decimal;
     let mut chunks: Vec<Span> = Vec::new();
+    let mut failed = Failed::default();
     let mut i = 0;
     while i < n {
         let b = s[i];
         if b.is_ascii_digit() {
-            i = match numeral(s, i, false, st, &mut chunks, &mut sink)? {
+            i = match numeral(s, i, false, st, &mut chunks, &mut failed, &mut sink)? {
                 Some(end) => end,
                 None => skip_text_word(s, i),
             };
@@ -64,7 +65,7 @@ where
             if word_at(s, i) {
                 i = skip_text_word(s, i);
             } else if b == dec && digit_at(s, i + 1) && lead_allowed(s, i, dec) {
-                i = match numeral(s, i, true, st, &mut chunks, &mut sink)? {
+                i = match numeral(s, i, true, st, &mut chunks, &mut failed, &mut sink)? {
                     Some(end) => end,
                     None => i + 1,
                 };
@@ -131,9 +132,79 @@ fn continues(s: &[u8], k: usize, sep: &[u8]) -> bool {
     starts_with(s, k, sep) && digit_at(s, k + sep.len())
 }
 
+/// Where the last failed grouping attempts ended (the spec's `_Failed`).
+///
+/// A numeral starting inside a failed grouping run fails the same way (same
+/// chunks, same ending), so it need not try again: the scan stays linear on
+/// inputs such as `1,234,234,...,234,5`.
+#[derive(Debug, Default)]
+pub struct Failed {
+    western: usize,
+    western_sep: Option<u32>,
+    indian: usize,
+    indian_sep: Option<u32>,
+}
+
+/// `x` followed by a hex digit at `j`: with a lone `0` before, a hexadecimal literal.
+#[inline]
+pub fn is_hex_prefix(s: &[u8], j: usize) -> bool {
+    (s[j] == b'x' || s[j] == b'X') && j + 1 < s.len() && is_hex(s[j + 1])
+}
+
+/// Try the Western, then the Indian grouping after the first digit run `s[i..j]`.
+#[allow(clippy::too_many_arguments)]
+fn grouping(
+    s: &[u8],
+    i: usize,
+    j0: usize,
+    cp: u32,
+    allow_indian: bool,
+    chunks: &mut Vec<Span>,
+    failed: &mut Failed,
+    j: &mut usize,
+    sep: &mut Option<u32>,
+    indian: &mut bool,
+) {
+    let n = s.len();
+    let w = seq_len(s[j0]);
+    let sp = &s[j0..j0 + w];
+    let base = chunks.len();
+    let retry = i >= failed.western || failed.western_sep != Some(cp);
+    let k = if retry { separated_run(s, j0, sp, 3, chunks) } else { j0 };
+    let more = chunks.len() > base;
+    if more && !continues(s, k, sp) {
+        *j = k;
+        *sep = Some(cp);
+        return;
+    }
+    chunks.truncate(base);
+    if more {
+        failed.western = k;
+        failed.western_sep = Some(cp);
+    }
+    if allow_indian && j0 - i <= 2 && (i >= failed.indian || failed.indian_sep != Some(cp)) {
+        let k = separated_run(s, j0, sp, 2, chunks);
+        let twos = chunks.len() > base;
+        if twos && k < n && starts_with(s, k, sp) && exact_digits(s, k + w, 3) && !continues(s, k + w + 3, sp) {
+            chunks.push((k + w, k + w + 3));
+            *j = k + w + 3;
+            *sep = Some(cp);
+            *indian = true;
+            return;
+        }
+        chunks.truncate(base);
+        if twos {
+            failed.indian = k;
+            failed.indian_sep = Some(cp);
+        }
+    }
+}
+
 /// Parse a numeral at `i`, hand its number(s) to `sink`, and return its end.
 ///
-/// None when `i` does not start one (the caller then treats it as text);
+/// Returns where scanning resumes: after the numeral, or after the text it
+/// turned out to be part of (digits glued to a word, out of range with
+/// `overflow = "text"`). None when a leading decimal mark starts no numeral.
 /// `lead` means `i` is a leading decimal mark.
 fn numeral<F>(
     s: &[u8],
@@ -141,6 +212,7 @@ fn numeral<F>(
     lead: bool,
     st: &Settings,
     chunks: &mut Vec<Span>,
+    failed: &mut Failed,
     sink: &mut F,
 ) -> Result<Option<usize>, RangeError>
 where
@@ -160,31 +232,7 @@ where
             if j + w < n {
                 let (cp, _) = decode_at(s, j);
                 if st.is_separator(cp) {
-                    let sp = &s[j..j + w];
-                    let base = chunks.len();
-                    let k = separated_run(s, j, sp, 3, chunks);
-                    if chunks.len() > base && !continues(s, k, sp) {
-                        j = k;
-                        sep = Some(cp);
-                    } else {
-                        chunks.truncate(base);
-                        if st.indian && j - i <= 2 {
-                            let mut k = separated_run(s, j, sp, 2, chunks);
-                            let twos = chunks.len() > base;
-                            if twos && starts_with(s, k, sp) && exact_digits(s, k + w, 3) {
-                                k += w + 3;
-                                if !continues(s, k, sp) {
-                                    chunks.push((k - 3, k));
-                                    j = k;
-                                    sep = Some(cp);
-                                    indian = true;
-                                }
-                            }
-                            if !indian {
-                                chunks.truncate(base);
-                            }
-                        }
-                    }
+                    grouping(s, i, j, cp, st.indian, chunks, failed, &mut j, &mut sep, &mut indian);
                 }
             }
         }
@@ -221,11 +269,10 @@ where
     }
     if exp.is_none() && word_at(s, j) {
         let w = word_end(s, j);
-        if any_numeric(s, j, w) {
-            return Ok(None); // digits glued to a word: H2O-like text, hashes, 3f5e9b1
-        }
-        if mant_end - i == 1 && s[i] == b'0' && (s[j] == b'x' || s[j] == b'X') && j + 1 < n && is_hex(s[j + 1]) {
-            return Ok(None); // hexadecimal literal 0x...
+        // Digits glued to a word with more digits (3f5e9b1, 1e5x) or a hexadecimal
+        // literal (0x1F): all text, up to the end of that word.
+        if any_numeric(s, j, w) || (mant_end - i == 1 && s[i] == b'0' && is_hex_prefix(s, j)) {
+            return Ok(Some(skip_text_word(s, j)));
         }
     }
     let int_len: usize = chunks.iter().map(|&(a, b)| b - a).sum();
@@ -233,25 +280,45 @@ where
     if int_len > st.int_digits || frac_len > st.frac_digits {
         match st.overflow {
             Overflow::Error => {
-                return Err(RangeError { position: i, reason: range_reason(int_len, frac_len, st) });
+                return Err(RangeError {
+                    position: i,
+                    reason: range_reason(int_len, frac_len, st),
+                });
             }
             Overflow::Text => return Ok(Some(j)),
             Overflow::Extend => {}
         }
     }
-    sink(&Numeral { start: i, end: mant_end, chunks, frac, sep, indian });
+    sink(&Numeral {
+        start: i,
+        end: mant_end,
+        chunks,
+        frac,
+        sep,
+        indian,
+    });
     if let Some((e0, e1)) = exp {
         let e_len = e1 - e0;
         if e_len > st.int_digits {
             match st.overflow {
                 Overflow::Error => {
-                    return Err(RangeError { position: e0, reason: range_reason(e_len, 0, st) });
+                    return Err(RangeError {
+                        position: e0,
+                        reason: range_reason(e_len, 0, st),
+                    });
                 }
                 Overflow::Text => return Ok(Some(j)),
                 Overflow::Extend => {}
             }
         }
-        sink(&Numeral { start: e0, end: e1, chunks: &[(e0, e1)], frac: None, sep: None, indian: false });
+        sink(&Numeral {
+            start: e0,
+            end: e1,
+            chunks: &[(e0, e1)],
+            frac: None,
+            sep: None,
+            indian: false,
+        });
     }
     Ok(Some(j))
 }
@@ -295,7 +362,14 @@ pub fn for_each_group<F: FnMut(&Group)>(s: &[u8], num: &Numeral<'_>, g: usize, m
     let mut ci = 0;
     let mut pos = num.chunks.first().map_or(0, |c| c.0);
     while k < total {
-        let mut grp = Group { digits: [0; 6], len: 0, power: (total - k - size) as i64, depth: 0, start: 0, end: 0 };
+        let mut grp = Group {
+            digits: [0; 6],
+            len: 0,
+            power: (total - k - size) as i64,
+            depth: 0,
+            start: 0,
+            end: 0,
+        };
         for d in 0..size {
             while pos >= num.chunks[ci].1 {
                 ci += 1;
@@ -340,7 +414,10 @@ mod tests {
 
     fn spans(text: &str, st: &Settings) -> Vec<String> {
         let mut out = Vec::new();
-        scan_numbers(text.as_bytes(), st, |num| out.push(text[num.start..num.end].to_string())).unwrap();
+        scan_numbers(text.as_bytes(), st, |num| {
+            out.push(text[num.start..num.end].to_string())
+        })
+        .unwrap();
         out
     }
 
@@ -381,7 +458,14 @@ mod tests {
             })
         })
         .unwrap();
-        let want = [("1", 6, 0, 1), ("23", 4, 2, 4), ("45", 2, 4, 7), ("67", 0, 7, 9), ("12", -2, 10, 12), ("34", -4, 12, 14)];
+        let want = [
+            ("1", 6, 0, 1),
+            ("23", 4, 2, 4),
+            ("45", 2, 4, 7),
+            ("67", 0, 7, 9),
+            ("12", -2, 10, 12),
+            ("34", -4, 12, 14),
+        ];
         let want: Vec<_> = want.iter().map(|&(d, p, a, b)| (d.to_string(), p, a, b)).collect();
         assert_eq!(got, want);
     }

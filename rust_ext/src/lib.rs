@@ -86,7 +86,11 @@ mod python {
     type PyNumber = (usize, usize, Vec<(String, i64, usize, usize)>, Option<String>, bool);
 
     fn py_number(n: NumberInfo) -> PyNumber {
-        let groups = n.groups.into_iter().map(|g| (g.digits, g.power, g.start, g.end)).collect();
+        let groups = n
+            .groups
+            .into_iter()
+            .map(|g| (g.digits, g.power, g.start, g.end))
+            .collect();
         (n.start, n.end, groups, n.separator.map(String::from), n.indian)
     }
 
@@ -165,7 +169,9 @@ mod python {
             let src = utf8(text)?;
             let data = src.as_bytes();
             let engine = &self.inner;
-            let (out, pieces) = py.detach(|| engine.encode_with_offsets(data)).map_err(|e| py_err(py, e))?;
+            let (out, pieces) = py
+                .detach(|| engine.encode_with_offsets(data))
+                .map_err(|e| py_err(py, e))?;
             Ok((self::text(py, &out)?, pieces))
         }
 
@@ -189,7 +195,10 @@ mod python {
             let data: Vec<&[u8]> = held.iter().map(|b| b.as_bytes()).collect();
             let engine = &self.inner;
             let results = py.detach(|| batch::map(&data, |d| d.len(), n, |d| engine.encode(d)));
-            results.into_iter().map(|r| self::text(py, &r.map_err(|e| py_err(py, e))?)).collect()
+            results
+                .into_iter()
+                .map(|r| self::text(py, &r.map_err(|e| py_err(py, e))?))
+                .collect()
         }
 
         #[pyo3(signature = (texts, strict = true, num_threads = None))]
@@ -205,7 +214,10 @@ mod python {
             let data: Vec<&[u8]> = held.iter().map(|b| b.as_bytes()).collect();
             let engine = &self.inner;
             let results = py.detach(|| batch::map(&data, |d| d.len(), n, |d| engine.decode(d, strict)));
-            results.into_iter().map(|r| self::text(py, &r.map_err(|e| py_err(py, e))?)).collect()
+            results
+                .into_iter()
+                .map(|r| self::text(py, &r.map_err(|e| py_err(py, e))?))
+                .collect()
         }
 
         #[pyo3(signature = (texts, num_threads = None))]

@@ -5,8 +5,10 @@
 //! or dotted chains, and each is written as padded groups with magnitudes
 //! (`12,345,678.1234` -> `12m 345k 678 . 123p 400pp`).
 
-use crate::chars::{any_numeric, decode_at, decode_before, digit_at, digit_end, is_word, prev_boundary, word_at, word_end};
-use crate::grammar::{exact_digits, is_hex, skip_text_word, Numeral, Span};
+use crate::chars::{
+    any_numeric, decode_at, decode_before, digit_at, digit_end, is_word, prev_boundary, word_at, word_end,
+};
+use crate::grammar::{exact_digits, is_hex_prefix, skip_text_word, Numeral, Span};
 use crate::spelling::{push_frac_name, push_int_name};
 
 /// Currency symbols the paper style keeps in front of a number.
@@ -29,9 +31,8 @@ where
     let mut i = 0;
     while i < n {
         let b = s[i];
-        let lead_dot = b == b'.'
-            && digit_at(s, i + 1)
-            && decode_before(s, i).is_none_or(|cp| !(is_word(cp) || cp == '.' as u32));
+        let lead_dot =
+            b == b'.' && digit_at(s, i + 1) && decode_before(s, i).is_none_or(|cp| !(is_word(cp) || cp == '.' as u32));
         if b.is_ascii_digit() || lead_dot {
             match paper_numeral(s, i, &mut runs, &mut sink) {
                 Some(end) => i = end,
@@ -88,7 +89,11 @@ where
     }
     let mut exponent: Option<(usize, Span)> = None;
     if j + 1 < n && (s[j] == b'e' || s[j] == b'E') {
-        let k = if s[j + 1] == b'+' || s[j + 1] == b'-' { j + 2 } else { j + 1 };
+        let k = if s[j + 1] == b'+' || s[j + 1] == b'-' {
+            j + 2
+        } else {
+            j + 1
+        };
         if digit_at(s, k) {
             let e1 = digit_end(s, k);
             if !word_at(s, e1) {
@@ -98,11 +103,8 @@ where
     }
     if exponent.is_none() && word_at(s, j) {
         let w = word_end(s, j);
-        if any_numeric(s, j, w) {
-            return None;
-        }
-        if j - i == 1 && s[i] == b'0' && (s[j] == b'x' || s[j] == b'X') && j + 1 < n && is_hex(s[j + 1]) {
-            return None;
+        if any_numeric(s, j, w) || (j - i == 1 && s[i] == b'0' && is_hex_prefix(s, j)) {
+            return Some(skip_text_word(s, j)); // digits glued to a word: text up to its end
         }
     }
     let mut start = i;
@@ -113,10 +115,32 @@ where
         start -= 1;
     }
     let end = if j < n && s[j] == b'%' { j + 1 } else { j };
-    sink(start, &Numeral { start: i, end: j, chunks: runs, frac, sep: None, indian: false }, end);
+    sink(
+        start,
+        &Numeral {
+            start: i,
+            end: j,
+            chunks: runs,
+            frac,
+            sep: None,
+            indian: false,
+        },
+        end,
+    );
     match exponent {
         Some((es, (k, e1))) => {
-            sink(es, &Numeral { start: k, end: e1, chunks: &[(k, e1)], frac: None, sep: None, indian: false }, e1);
+            sink(
+                es,
+                &Numeral {
+                    start: k,
+                    end: e1,
+                    chunks: &[(k, e1)],
+                    frac: None,
+                    sep: None,
+                    indian: false,
+                },
+                e1,
+            );
             Some(e1)
         }
         None => Some(end),
