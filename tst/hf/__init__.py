@@ -9,12 +9,15 @@ custom-component plug-in `install` / `save_pipeline` / `load_pipeline`
 
 from __future__ import annotations
 
+from tst.hf.export import covers, export
 from tst.hf.tokenizer import TST_TOKENIZER_FILE, TSTTokenizerFast
 from tst.hf.wrapping import is_tst_tokenizer, load, wrap
 
 __all__ = [
     "TST_TOKENIZER_FILE",
     "TSTTokenizerFast",
+    "covers",
+    "export",
     "is_tst_tokenizer",
     "load",
     "wrap",

@@ -39,18 +39,13 @@ def protect_pattern(added_tokens: Iterable[str]) -> re.Pattern[str] | None:
 
 
 def encode_batch(codec: Codec, texts: Sequence[str]) -> tuple[list[str], list[list[Piece]]]:
-    """Encode `texts`, with the pieces of each, through the fastest path the codec has."""
-    fast = getattr(codec, "encode_batch_with_offsets", None)
-    if fast is not None:
-        encoded, pieces = fast(list(texts))
-        return list(encoded), [list(p) for p in pieces]
-    encoded_list: list[str] = []
-    pieces_list: list[list[Piece]] = []
-    for t in texts:
-        e, p = codec.encode_with_offsets(t)
-        encoded_list.append(e)
-        pieces_list.append(p)
-    return encoded_list, pieces_list
+    """Encode `texts` with the pieces of each, in one batch call to the codec's engine."""
+    if not texts:
+        return [], []
+    pairs = codec.encode_batch_with_offsets(list(texts))
+    encoded = [e for e, _ in pairs]
+    pieces = [p for _, p in pairs]
+    return encoded, pieces
 
 
 def encode_protected(
