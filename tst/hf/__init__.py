@@ -10,15 +10,21 @@ custom-component plug-in `install` / `save_pipeline` / `load_pipeline`
 from __future__ import annotations
 
 from tst.hf.export import covers, export
+from tst.hf.plugin import TSTDecoder, TSTNormalizer, install, load_pipeline, save_pipeline
 from tst.hf.tokenizer import TST_TOKENIZER_FILE, TSTTokenizerFast
 from tst.hf.wrapping import is_tst_tokenizer, load, wrap
 
 __all__ = [
     "TST_TOKENIZER_FILE",
+    "TSTDecoder",
+    "TSTNormalizer",
     "TSTTokenizerFast",
     "covers",
     "export",
+    "install",
     "is_tst_tokenizer",
     "load",
+    "load_pipeline",
+    "save_pipeline",
     "wrap",
 ]
