@@ -58,7 +58,7 @@ def add_parsers(subparsers: argparse._SubParsersAction[argparse.ArgumentParser])
             metavar="SIZE",
             help="bytes read at a time, e.g. 4M (memory is a few blocks plus the longest line)",
         )
-        p.add_argument("-v", "--verbose", action="store_true", help="print the line and number counts at the end")
+        p.add_argument("-v", "--verbose", action="store_true", help="count lines and numbers, print the counts")
         add_codec_options(p)
         p.set_defaults(run=run, direction=direction)
 
@@ -68,7 +68,11 @@ def run(args: argparse.Namespace) -> int:
     codec = make_codec(args)
     try:
         converter = TextConverter(
-            codec, args.direction, strict=not getattr(args, "lenient", False), num_threads=args.threads
+            codec,
+            args.direction,
+            strict=not getattr(args, "lenient", False),
+            num_threads=args.threads,
+            count_numbers=args.verbose,
         )
     except ValueError as exc:
         raise CLIError(str(exc)) from None

@@ -14,7 +14,7 @@ import stat
 import sys
 import tempfile
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from tst.cli.options import CLIError
 
@@ -55,8 +55,8 @@ def atomic_output(path: str) -> Iterator[BinaryIO]:
     the target is left as it was.
     """
     if path == "-":
-        out = sys.stdout.buffer
-        yield out
+        out = _WholeWrites(sys.stdout.buffer)
+        yield cast(BinaryIO, out)
         out.flush()
         return
     target = os.path.abspath(path)
@@ -78,6 +78,25 @@ def atomic_output(path: str) -> Iterator[BinaryIO]:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
+
+
+class _WholeWrites:
+    """Writes every byte or raises: a pipe whose reader left can make `write` return short."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream
+
+    def write(self, data: bytes) -> int:
+        view = memoryview(data)
+        while view:
+            n = self._stream.write(view)
+            if not n:
+                raise BrokenPipeError("stdout accepts no more data")
+            view = view[n:]
+        return len(data)
+
+    def flush(self) -> None:
+        self._stream.flush()
 
 
 def _mode_for(target: str) -> int:

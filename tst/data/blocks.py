@@ -75,10 +75,11 @@ def invalid_utf8(name: str, data: bytes, exc: UnicodeDecodeError, offset: int = 
     pos = exc.start
     line += data.count(b"\n", 0, pos)
     column = pos - (data.rfind(b"\n", 0, pos) + 1) + 1
-    bad = data[pos : min(exc.end, pos + 4)].hex(" ")
+    bad = data[pos : min(exc.end, pos + 4)]
+    what = f"byte {bad.hex()}" if len(bad) == 1 else f"bytes {bad.hex(' ')}"
     return DataError(
         f"{name}:{line}",
-        f"invalid UTF-8 (bytes {bad} at byte offset {offset + pos}, byte {column} of the line); "
+        f"invalid UTF-8 ({what} at byte offset {offset + pos}, byte {column} of the line); "
         "pass --errors=surrogateescape to carry undecodable bytes through unchanged",
     )
 

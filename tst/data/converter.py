@@ -1,12 +1,14 @@
 """`TextConverter`: one direction of a codec applied to batches of strings, with counts.
 
-Shared by the CLI, the file formats, `datasets` and Spark. Besides batching, it
-makes lone surrogates safe: text decoded with ``errors="surrogateescape"``
-holds U+DC80..U+DCFF for undecodable bytes. Such a code point is never part of
-a number, a unit or an escape, so the converter cuts the text there, converts
-the pieces and puts the surrogates back unchanged; the result equals
-converting the whole text (tested), and engines that only accept valid
-Unicode (the Rust one) never see a surrogate.
+Shared by the CLI, the file formats, `datasets` and Spark.
+
+Lone surrogates: text decoded with ``errors="surrogateescape"`` holds
+U+DC80..U+DCFF for undecodable bytes. Both engines accept them as ordinary
+non-word characters (the tests check that such bytes round-trip). Should an
+engine refuse them (UnicodeEncodeError), the converter cuts the text at the
+surrogates, converts the pieces and puts the surrogates back unchanged: a
+surrogate is never part of a number, a unit or an escape, so the result
+equals converting the whole text (tested on the pure-Python engine).
 """
 
 from __future__ import annotations
@@ -78,6 +80,9 @@ class TextConverter:
         direction: ``"encode"`` or ``"decode"``.
         strict: decoding only; False decodes leniently and never raises.
         num_threads: threads for the Rust engine's batch calls (None: all cores).
+        count_numbers: count the numbers converted (a regex pass over the
+            encoded side, a good part of the codec's own time on
+            number-dense text); `counts.numbers` stays 0 without it.
 
     Example:
         >>> from tst import Codec
@@ -89,7 +94,13 @@ class TextConverter:
     """
 
     def __init__(
-        self, codec: Codec, direction: str = "encode", *, strict: bool = True, num_threads: int | None = None
+        self,
+        codec: Codec,
+        direction: str = "encode",
+        *,
+        strict: bool = True,
+        num_threads: int | None = None,
+        count_numbers: bool = True,
     ) -> None:
         if direction not in DIRECTIONS:
             raise ValueError(f"direction must be 'encode' or 'decode', not {direction!r}")
@@ -99,12 +110,13 @@ class TextConverter:
         self.direction = direction
         self.strict = strict
         self.num_threads = num_threads
+        self.count_numbers_enabled = count_numbers
         self.counts = Counts()
         exact = codec.settings.style == "exact"
         self._counter = NumberCounter(codec.settings) if exact else None
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild, (self.codec, self.direction, self.strict, self.num_threads))
+        return (_rebuild, (self.codec, self.direction, self.strict, self.num_threads, self.count_numbers_enabled))
 
     def convert(self, text: str) -> str:
         """Convert one string (see `convert_batch`)."""
@@ -121,7 +133,8 @@ class TextConverter:
             c = self.counts
             c.strings += len(texts)
             c.changed += sum(1 for a, b in zip(texts, out) if a != b)
-            c.numbers += self.count_numbers(texts, out)
+            if self.count_numbers_enabled:
+                c.numbers += self.count_numbers(texts, out)
         return out
 
     def count_numbers(self, inputs: Sequence[str], outputs: Sequence[str]) -> int:
@@ -138,7 +151,7 @@ class TextConverter:
             for piece in _SURROGATES.split(t):
                 try:
                     if not _SURROGATES.match(piece):
-                        self._engine([piece])
+                        self._convert([piece])
                 except (TSTDecodeError, TSTRangeError) as exc:
                     return k, type(exc)(exc.position + offset, exc.reason)
                 except (ValueError, TypeError) as exc:
@@ -147,9 +160,10 @@ class TextConverter:
         return None
 
     def _convert(self, texts: Sequence[str]) -> list[str]:
-        if not any(_SURROGATES.search(t) for t in texts):
+        try:
             return self._engine(list(texts))
-        return self._convert_with_surrogates(texts)
+        except UnicodeEncodeError:
+            return self.convert_around_surrogates(texts)
 
     def _engine(self, texts: list[str]) -> list[str]:
         if not texts:
@@ -159,7 +173,8 @@ class TextConverter:
             return c.encode_batch(texts, num_threads=self.num_threads)
         return c.decode_batch(texts, strict=self.strict, num_threads=self.num_threads)
 
-    def _convert_with_surrogates(self, texts: Sequence[str]) -> list[str]:
+    def convert_around_surrogates(self, texts: Sequence[str]) -> list[str]:
+        """Convert the surrogate-free pieces of `texts` and keep the surrogates between them."""
         # Split every text at surrogate runs: odd pieces are the runs (kept), even ones are converted.
         split = [_SURROGATES.split(t) for t in texts]
         plain = [p for pieces in split for p in pieces[0::2]]
@@ -172,5 +187,5 @@ class TextConverter:
         return out
 
 
-def _rebuild(codec: Codec, direction: str, strict: bool, num_threads: int | None) -> TextConverter:
-    return TextConverter(codec, direction, strict=strict, num_threads=num_threads)
+def _rebuild(codec: Codec, direction: str, strict: bool, num_threads: int | None, count: bool) -> TextConverter:
+    return TextConverter(codec, direction, strict=strict, num_threads=num_threads, count_numbers=count)
