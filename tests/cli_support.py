@@ -40,7 +40,7 @@ class CLI:
         return Result(status, captured.out, captured.err.decode("utf-8", "replace"))
 
 
-@pytest.fixture
-def cli(monkeypatch: pytest.MonkeyPatch, capfdbinary: pytest.CaptureFixture[bytes]) -> CLI:
+@pytest.fixture(name="cli")
+def cli_fixture(monkeypatch: pytest.MonkeyPatch, capfdbinary: pytest.CaptureFixture[bytes]) -> CLI:
     """The `tst` command, in-process."""
     return CLI(monkeypatch, capfdbinary)

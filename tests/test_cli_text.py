@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tst
-from tests.cli_support import CLI, cli  # noqa: F401  (fixture)
+from tests.cli_support import CLI, cli_fixture  # noqa: F401  (the `cli` fixture)
 from tst.data.blocks import Block, decode_block, read_blocks, split_pieces
 
 FINANCE = Path(__file__).resolve().parent.parent / "examples" / "finance.txt"
