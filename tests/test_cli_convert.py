@@ -1,0 +1,340 @@
+"""`tst convert` on real JSONL, JSON, CSV/TSV and Parquet files written in the test."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import tst
+from tests.cli_support import CLI, cli_fixture  # noqa: F401  (the `cli` fixture)
+
+ROOT = Path(__file__).resolve().parent.parent
+CHAT = ROOT / "examples" / "chat.jsonl"
+VOCAB = tst.Codec(variant="vocab")
+
+
+def encode_contents(record: dict[str, Any], codec: tst.Codec = VOCAB) -> dict[str, Any]:
+    """What --messages must do to a record, computed independently with plain json."""
+    out = json.loads(json.dumps(record))
+    for message in out["messages"]:
+        content = message.get("content")
+        if isinstance(content, str):
+            message["content"] = codec.encode(content)
+        elif isinstance(content, list):
+            for part in content:
+                if isinstance(part, dict) and isinstance(part.get("text"), str):
+                    part["text"] = codec.encode(part["text"])
+    return out
+
+
+# -- JSONL ---------------------------------------------------------------------
+
+
+def test_jsonl_messages_encoded_everything_else_kept(cli: CLI, tmp_path: Path) -> None:
+    out = tmp_path / "chat.tst.jsonl"
+    r = cli("convert", str(CHAT), "--messages", "--variant", "vocab", "-o", str(out))
+    assert r.status == 0, r.err
+    originals = [json.loads(line) for line in CHAT.read_text(encoding="utf-8").splitlines()]
+    converted = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert converted == [encode_contents(rec) for rec in originals]
+    numbers = sum(
+        len(VOCAB.numbers(t))
+        for rec in originals
+        for m in rec["messages"]
+        for t in ([m["content"]] if isinstance(m["content"], str) else [p["text"] for p in m["content"] or []])
+    )
+    assert r.err == f"tst convert: {CHAT}: 4 records; 10 strings (9 changed); {numbers} numbers encoded\n"
+    back = tmp_path / "back.jsonl"
+    assert cli("convert", str(out), "--messages", "--variant", "vocab", "--decode", "-o", str(back)).status == 0
+    assert back.read_bytes() == CHAT.read_bytes()
+
+
+def test_jsonl_changes_only_the_bytes_of_selected_strings(cli: CLI, tmp_path: Path) -> None:
+    lines = [
+        '{ "b" :1 ,  "text":"pay 1,000 now",\t"a": 1.50, "text2": "keep 7"}',
+        '{"text": "no numbers here", "n": 1e3}',
+        "",
+        '{"text": ["a 1", null, "b 2.5"], "x": {"text": "nested 9 stays"}}\r',
+        '   {"text": null}   ',
+    ]
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    r = cli("convert", str(src), "--field", "text", "--variant", "vocab", "-o", str(out))
+    assert r.status == 0, r.err
+    got = out.read_bytes().decode("utf-8").split("\n")
+    assert got[0] == '{ "b" :1 ,  "text":"pay ⟦,3⟧⟦1k⟧⟦000⟧ now",\t"a": 1.50, "text2": "keep 7"}'
+    assert got[1:3] == lines[1:3]
+    assert got[3] == '{"text": ["a ⟦1⟧", null, "b ⟦2⟧.⟦5p⟧"], "x": {"text": "nested 9 stays"}}\r'
+    assert got[4] == lines[4]
+    assert "4 records; 4 strings (3 changed); 3 numbers encoded" in r.err  # the blank line is no record
+
+
+def test_jsonl_keeps_the_escaping_style_of_each_line(cli: CLI, tmp_path: Path) -> None:
+    records = [{"text": "café 1,000"}, {"text": "plain 2,000"}]
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps(records[0]) + "\n" + json.dumps(records[1], ensure_ascii=False) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert cli("convert", str(src), "--field", "text", "-o", str(out)).status == 0
+    first, second = out.read_text(encoding="utf-8").splitlines()
+    assert first.isascii() and "\\u27e6" in first  # the line was written with \u escapes
+    assert "⟦" in second
+    assert [json.loads(x) for x in (first, second)] == [{"text": tst.Codec().encode(r["text"])} for r in records]
+    assert cli("convert", str(src), "--field", "text", "--ensure-ascii", "-o", str(out)).status == 0
+    assert out.read_text(encoding="utf-8").isascii()
+    back = tmp_path / "back.jsonl"
+    assert cli("convert", str(out), "--field", "text", "--decode", "-o", str(back)).status == 0
+    assert [json.loads(x) for x in back.read_text(encoding="utf-8").splitlines()] == records
+
+
+def test_jsonl_malformed_line_names_the_line(cli: CLI, tmp_path: Path) -> None:
+    src = tmp_path / "bad.jsonl"
+    src.write_text('{"text": "1"}\n{"text": "2"}\n{"text": "3",}\n[1, 2]\n{"text": "5"}\n', encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    r = cli("convert", str(src), "--field", "text", "-o", str(out))
+    assert r.status == 2
+    assert f"tst convert: error: {src}:3:14: expected a property name in double quotes (--skip-bad" in r.err
+    assert not out.exists()
+    r = cli("convert", str(src), "--field", "text", "--skip-bad", "-o", str(out))
+    assert r.status == 0, r.err
+    assert out.read_text(encoding="utf-8") == '{"text": "⟦1⟧⟦u⟧"}\n{"text": "⟦2⟧⟦u⟧"}\n{"text": "⟦5⟧⟦u⟧"}\n'
+    assert "3 records" in r.err and "2 bad records skipped (line 3, line 4)" in r.err
+
+
+def test_jsonl_field_of_the_wrong_type(cli: CLI, tmp_path: Path) -> None:
+    src = tmp_path / "t.jsonl"
+    src.write_text('{"text": "ok"}\n{"text": 12}\n', encoding="utf-8")
+    r = cli("convert", str(src), "--field", "text")
+    assert r.status == 2
+    assert f"{src}:2:10: field 'text' must be a string, a list of strings or null, not a number" in r.err
+
+
+def test_jsonl_missing_field(cli: CLI, tmp_path: Path) -> None:
+    src = tmp_path / "m.jsonl"
+    src.write_text('{"q": "1", "a": "2"}\n{"q": "3"}\n', encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    r = cli("convert", str(src), "--field", "q", "--field", "a", "-o", str(out))
+    assert r.status == 2
+    assert f"{src}:2: the record has no field 'a' (--allow-missing passes such records through)" in r.err
+    assert not out.exists()
+    r = cli("convert", str(src), "--field", "q", "--field", "a", "--allow-missing", "-o", str(out))
+    assert r.status == 0
+    assert out.read_text(encoding="utf-8") == '{"q": "⟦1⟧⟦u⟧", "a": "⟦2⟧⟦u⟧"}\n{"q": "⟦3⟧⟦u⟧"}\n'
+    assert "1 records missing a field (left unchanged)" in r.err
+
+
+def test_jsonl_invalid_utf8_and_surrogateescape(cli: CLI, tmp_path: Path) -> None:
+    raw = b'{"text": "ok 1"}\n{"text": "caf\xe9 2,000"}\n'
+    src = tmp_path / "latin.jsonl"
+    src.write_bytes(raw)
+    r = cli("convert", str(src), "--field", "text")
+    assert r.status == 2 and f"{src}:2: invalid UTF-8 (byte e9 at byte offset 30, byte 14 of the line)" in r.err
+    enc, back = tmp_path / "enc.jsonl", tmp_path / "back.jsonl"
+    assert cli("convert", str(src), "--field", "text", "--errors", "surrogateescape", "-o", str(enc)).status == 0
+    assert b'"caf\xe9 \xe2\x9f\xa6,3' in enc.read_bytes()
+    r = cli("convert", str(enc), "--field", "text", "--decode", "--errors", "surrogateescape", "-o", str(back))
+    assert r.status == 0 and back.read_bytes() == raw
+
+
+def test_jsonl_decode_errors_strict_lenient_skip(cli: CLI, tmp_path: Path) -> None:
+    src = tmp_path / "gen.jsonl"
+    src.write_text('{"text": "⟦1⟧⟦u⟧"}\n{"text": "⟦12⟧⟦k⟧ cut"}\n', encoding="utf-8")
+    r = cli("convert", str(src), "--field", "text", "--decode")
+    assert r.status == 2
+    assert f"{src}:2:10: field text: invalid TST at character 7: number cut short" in r.err
+    r = cli("convert", str(src), "--field", "text", "--decode", "--lenient")
+    assert r.status == 0 and r.text == '{"text": "1"}\n{"text": "12 cut"}\n'
+    r = cli("convert", str(src), "--field", "text", "--decode", "--skip-bad")
+    assert r.status == 0 and r.text == '{"text": "1"}\n' and "1 bad records skipped (line 2)" in r.err
+    assert cli("convert", str(src), "--field", "text", "--lenient").status == 2  # --lenient needs --decode
+
+
+def test_stdin_needs_a_format(cli: CLI) -> None:
+    data = b'{"text": "x 5"}\n'
+    r = cli("convert", "--field", "text", stdin=data)
+    assert r.status == 2 and "reading stdin needs --format" in r.err
+    r = cli("convert", "--format", "jsonl", "--field", "text", "-q", stdin=data)
+    assert r.status == 0 and r.text == '{"text": "x ⟦5⟧⟦u⟧"}\n' and r.err == ""
+
+
+def test_selection_is_required(cli: CLI) -> None:
+    r = cli("convert", str(CHAT))
+    assert r.status == 2 and "select at least one field" in r.err
+
+
+# -- JSON ----------------------------------------------------------------------
+
+
+def test_json_array_keeps_layout_and_round_trips(cli: CLI, tmp_path: Path) -> None:
+    records = [json.loads(line) for line in CHAT.read_text(encoding="utf-8").splitlines()]
+    src = tmp_path / "chat.json"
+    src.write_text(json.dumps(records, indent=2), encoding="utf-8")
+    out, back = tmp_path / "out.json", tmp_path / "back.json"
+    r = cli("convert", str(src), "--messages", "--variant", "vocab", "-o", str(out))
+    assert r.status == 0, r.err
+    assert json.loads(out.read_text(encoding="utf-8")) == [encode_contents(rec) for rec in records]
+    assert out.read_text(encoding="utf-8").count("\n") == src.read_text(encoding="utf-8").count("\n")
+    assert cli("convert", str(out), "--messages", "--variant", "vocab", "--decode", "-o", str(back)).status == 0
+    assert back.read_bytes() == src.read_bytes()
+
+
+def test_json_single_record_and_skip_bad(cli: CLI, tmp_path: Path) -> None:
+    one = tmp_path / "one.json"
+    one.write_text('{"text": "1,000"}', encoding="utf-8")
+    r = cli("convert", str(one), "--field", "text", "--variant", "vocab")
+    assert r.status == 0 and r.text == '{"text": "⟦,3⟧⟦1k⟧⟦000⟧"}'
+    arr = tmp_path / "arr.json"
+    arr.write_text('[5,\n {"text": "1"},\n "x",\n {"text": "2"},\n [3]]', encoding="utf-8")
+    r = cli("convert", str(arr), "--field", "text", "--variant", "vocab")
+    assert r.status == 2 and f"{arr}:1:2: a record must be a JSON object, not a number" in r.err
+    r = cli("convert", str(arr), "--field", "text", "--variant", "vocab", "--skip-bad")
+    assert r.status == 0, r.err
+    assert r.text == '[{"text": "⟦1⟧"},\n {"text": "⟦2⟧"}]'
+    assert "3 bad records skipped" in r.err
+
+
+def test_json_syntax_error_has_line_and_column(cli: CLI, tmp_path: Path) -> None:
+    src = tmp_path / "broken.json"
+    src.write_text('[\n  {"text": "1"},\n  {"text": "2" "x"}\n]', encoding="utf-8")
+    r = cli("convert", str(src), "--field", "text", "--skip-bad")
+    assert r.status == 2 and f"{src}:3:16: expected ',' or '}}' in an object" in r.err
+
+
+# -- CSV -----------------------------------------------------------------------
+
+
+def test_csv_rewrites_only_changed_cells(cli: CLI, tmp_path: Path) -> None:
+    raw = (
+        "\ufeffid,text,note,score\r\n"
+        '1,"Pay $1,234.50 now",x 5,0.50\r\n'
+        '2,plain,"q ""1,000""",1\r\n'
+        "\r\n"
+        '3,"multi\nline 42",,7\r\n'
+    )
+    src = tmp_path / "t.csv"
+    src.write_bytes(raw.encode())
+    out, back = tmp_path / "out.csv", tmp_path / "back.csv"
+    r = cli("convert", str(src), "--field", "text", "--field", "note", "--variant", "vocab", "-o", str(out))
+    assert r.status == 0, r.err
+    assert out.read_bytes().decode() == (
+        "\ufeffid,text,note,score\r\n"
+        '1,"Pay $⟦,3⟧⟦1k⟧⟦234⟧.⟦50p⟧ now",x ⟦5⟧,0.50\r\n'
+        '2,plain,"q ""⟦,3⟧⟦1k⟧⟦000⟧""",1\r\n'
+        "\r\n"
+        '3,"multi\nline ⟦42⟧",,7\r\n'
+    )
+    assert "3 records; 6 strings (4 changed); 4 numbers encoded" in r.err
+    assert (
+        cli(
+            "convert", str(out), "--field", "text", "--field", "note", "--variant", "vocab", "--decode", "-o", str(back)
+        ).status
+        == 0
+    )
+    assert back.read_bytes() == src.read_bytes()
+
+
+def test_tsv_and_csv_errors(cli: CLI, tmp_path: Path) -> None:
+    tsv = tmp_path / "t.tsv"
+    tsv.write_text("a\tb\n1,5\t2\n", encoding="utf-8")
+    r = cli("convert", str(tsv), "--field", "a", "--variant", "vocab")
+    assert r.status == 0 and r.text == "a\tb\n⟦1⟧,⟦5⟧\t2\n"
+    r = cli("convert", str(tsv), "--field", "c")
+    assert r.status == 2 and f"{tsv}:1: the header has no column 'c'" in r.err
+    r = cli("convert", str(tsv), "--messages")
+    assert r.status == 2 and "--messages needs JSONL, JSON or Parquet" in r.err
+    short = tmp_path / "short.csv"
+    short.write_text("a,b\n1,2\n3\n", encoding="utf-8")
+    r = cli("convert", str(short), "--field", "b")
+    assert r.status == 2 and f"{short}:3: the row has 1 cells" in r.err
+    r = cli("convert", str(short), "--field", "b", "--allow-missing")
+    assert r.status == 0 and r.text == "a,b\n1,⟦2⟧⟦u⟧\n3\n"
+
+
+# -- Parquet -------------------------------------------------------------------
+
+pa = pytest.importorskip("pyarrow")
+pq = pytest.importorskip("pyarrow.parquet")
+
+
+def chat_table() -> Any:
+    rows = []
+    for rec in (json.loads(line) for line in CHAT.read_text(encoding="utf-8").splitlines()):
+        messages = []
+        for m in rec["messages"]:
+            content = m["content"]
+            parts = content if isinstance(content, list) else [{"type": "text", "text": content}]
+            messages.append({"role": m["role"], "content": [{"type": p["type"], "text": p["text"]} for p in parts]})
+        rows.append({"id": rec["id"], "title": f"record {rec['id']} of 1,000", "messages": messages, "score": 0.5})
+    rows.append({"id": 99, "title": None, "messages": None, "score": None})
+    table = pa.Table.from_pylist(rows)
+    table = table.append_column("tag", pa.array(["a 1", "b 2", "a 1", "c", None]).dictionary_encode())
+    return table.replace_schema_metadata({"origin": "test", "rows": "5"})
+
+
+def test_parquet_converts_columns_and_keeps_the_rest(cli: CLI, tmp_path: Path) -> None:
+    src = tmp_path / "chat.parquet"
+    pq.write_table(chat_table(), src, row_group_size=2, compression="zstd")
+    table = pq.read_table(src)
+    out, back = tmp_path / "out.parquet", tmp_path / "back.parquet"
+    r = cli(
+        "convert", str(src), "--messages", "--field", "title", "--field", "tag", "--variant", "vocab", "-o", str(out)
+    )
+    assert r.status == 0, r.err
+    result = pq.read_table(out)
+    assert result.schema.equals(table.schema, check_metadata=True)
+    meta = pq.ParquetFile(out).metadata
+    assert meta.num_row_groups == 3 and meta.row_group(0).column(0).compression == "ZSTD"
+    expected = table.to_pylist()
+    for row in expected:
+        if row["title"] is not None:
+            row["title"] = VOCAB.encode(row["title"])
+        if row["tag"] is not None:
+            row["tag"] = VOCAB.encode(row["tag"])
+        for m in row["messages"] or []:
+            for part in m["content"]:
+                part["text"] = VOCAB.encode(part["text"]) if part["text"] is not None else None
+    assert result.to_pylist() == expected
+    assert result.column("id").equals(table.column("id")) and result.column("score").equals(table.column("score"))
+    assert "5 records" in r.err
+    r = cli(
+        "convert",
+        str(out),
+        "--messages",
+        "--field",
+        "title",
+        "--field",
+        "tag",
+        "--variant",
+        "vocab",
+        "--decode",
+        "-o",
+        str(back),
+    )
+    assert r.status == 0, r.err
+    assert pq.read_table(back).equals(table)
+
+
+def test_parquet_errors(cli: CLI, tmp_path: Path) -> None:
+    src = tmp_path / "t.parquet"
+    pq.write_table(pa.table({"text": ["⟦1⟧⟦u⟧", "⟦12⟧⟦k⟧ cut", "⟦3⟧⟦u⟧"], "n": [1, 2, 3]}), src)
+    r = cli("convert", str(src), "--field", "text")
+    assert r.status == 2 and "Parquet needs a file on both sides" in r.err
+    out = tmp_path / "out.parquet"
+    r = cli("convert", str(src), "--field", "body", "-o", str(out))
+    assert r.status == 2 and "there is no column 'body' (columns: text, n)" in r.err
+    r = cli("convert", str(src), "--field", "n", "-o", str(out))
+    assert r.status == 2 and "column 'n' must hold strings or lists of strings, not int64" in r.err
+    r = cli("convert", str(src), "--field", "text", "--decode", "-o", str(out))
+    assert r.status == 2 and "row 1" in r.err and "number cut short" in r.err
+    assert not out.exists()
+    r = cli("convert", str(src), "--field", "text", "--decode", "--skip-bad", "-o", str(out))
+    assert r.status == 0, r.err
+    assert pq.read_table(out).to_pylist() == [{"text": "1", "n": 1}, {"text": "3", "n": 3}]
+    assert "1 bad records skipped (row 1)" in r.err
+    notparquet = tmp_path / "fake.parquet"
+    notparquet.write_text("hello", encoding="utf-8")
+    r = cli("convert", str(notparquet), "--field", "text", "-o", str(out))
+    assert r.status == 2 and "not a readable Parquet file" in r.err
