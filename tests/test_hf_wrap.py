@@ -1,0 +1,246 @@
+"""Route 1: tst.hf.wrap on real tokenizer families (byte-level BPE, tekken, SentencePiece, BERT)."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as hs
+
+import tst
+from tests.hf_support import FAMILIES, LOSSLESS, base, base_round_trips, wrapped
+
+tst_hf = pytest.importorskip("tst.hf")  # the hf extra is part of dev/CI: this only guards bare installs
+from transformers import AutoTokenizer  # noqa: E402
+from transformers.tokenization_utils_tokenizers import TokenizersBackend  # noqa: E402
+
+UNIT = re.compile("\u27e6[^\u27e6\u27e7]+\u27e7")
+VARIANTS = ("vocab", "marker")
+TEXTS = [
+    "Pay $1,234.5 now.",
+    "In 2019 42 people ran 3.14159 km; 1,000,000 watched.",
+    "x 1000000000000 y 0.000001 and 12,34,567 rupees",
+    "v1.2.3 on 2024-01-15 at 192.168.0.1, 6.02e23 and 0x1F",
+    "Literal \u27e61k\u27e7 and \u27e6u\u27e7 and \u27e6,3\u27e7 stay text.",
+    "a\n\n3 b\t 5  c",
+    "",
+]
+TEXT_ALPHABET = hs.sampled_from(list("0123456789") * 3 + list(" ,.'_-$%\nabcXYZé中²\u27e6\u27e7\u00a0e"))
+
+
+def ids_of(tok: object, text: str) -> list[int]:
+    return list(tok(text, add_special_tokens=False)["input_ids"])  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_tst_ids_follow_the_base_vocabulary_in_vocabulary_order(family: str, variant: str) -> None:
+    tok, b = wrapped(family, variant), base(family)
+    units = tok.tst_codec.vocabulary()
+    assert tok.tst_base_vocab_size == len(b)
+    assert list(tok.tst_token_ids) == units
+    assert list(tok.tst_token_ids.values()) == list(range(len(b), len(b) + len(units)))
+    assert len(tok) == len(b) + len(units)
+    assert tst_hf.is_tst_tokenizer(tok) and not tst_hf.is_tst_tokenizer(b)
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_every_unit_is_exactly_one_id(family: str, variant: str) -> None:
+    tok = wrapped(family, variant)
+    tst_ids = set(tok.tst_token_ids.values())
+    for text in TEXTS:
+        surface = tok.tst_codec.encode(text)
+        ids = ids_of(tok, text)
+        got = [tok.convert_ids_to_tokens(i) for i in ids if i in tst_ids]
+        assert got == UNIT.findall(surface), text
+        if variant == "marker":  # each digit group is followed by its marker id
+            for k, unit in enumerate(got):
+                if unit[1:-1].isdigit():
+                    assert not got[k + 1][1:-1].isdigit()
+
+
+@pytest.mark.parametrize("family", LOSSLESS)
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_decode_gives_back_the_original_text(family: str, variant: str) -> None:
+    tok = wrapped(family, variant)
+    for text in TEXTS:
+        if base_round_trips(family, text):
+            assert tok.decode(ids_of(tok, text)) == text
+    batch = tok(TEXTS)["input_ids"]
+    assert tok.batch_decode(batch, skip_special_tokens=True) == [t for t in TEXTS] or family == "spm"
+
+
+@pytest.mark.parametrize("family", LOSSLESS)
+@settings(max_examples=40)
+@given(text=hs.text(alphabet=TEXT_ALPHABET, max_size=40))
+def test_round_trip_property(family: str, text: str) -> None:
+    tok = wrapped(family, "vocab")
+    if family == "spm" and (text[:1].isspace() or not base_round_trips(family, text)):
+        return  # SentencePiece itself drops a leading space (see docs/hf.md)
+    assert tok.decode(ids_of(tok, text)) == text
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_offsets_index_the_original_text(family: str, variant: str) -> None:
+    tok = wrapped(family, variant)
+    tst_ids = set(tok.tst_token_ids.values())
+    for text in TEXTS:
+        enc = tok(text, add_special_tokens=False, return_offsets_mapping=True)
+        _, pieces = tok.tst_codec.encode_with_offsets(text)
+        unit_spans = [(a, b) for es, ee, a, b in pieces if ee - es > 3 or not _is_escape(tok.tst_codec.encode(text)[es:ee])]
+        got = [span for i, span in zip(enc["input_ids"], enc["offset_mapping"]) if i in tst_ids]
+        assert got == unit_spans, text
+        for a, b in enc["offset_mapping"]:
+            assert 0 <= a <= b <= len(text)
+
+
+def _is_escape(s: str) -> bool:
+    return s in ("\u27e6\u27e6\u27e7", "\u27e6\u27e7\u27e7")
+
+
+@pytest.mark.parametrize("family", ["bpe", "tekken"])
+def test_offsets_of_text_without_numbers_equal_the_base(family: str) -> None:
+    tok, b = wrapped(family, "vocab"), base(family)
+    text = "Plain words, no digits at all: caf\u00e9 \u4e2d\u6587!"
+    got = tok(text, return_offsets_mapping=True)["offset_mapping"]
+    assert got == b(text, return_offsets_mapping=True)["offset_mapping"]
+
+
+def test_offsets_of_text_around_numbers_are_the_base_offsets_shifted() -> None:
+    tok = wrapped("bpe", "vocab")
+    text = "cats 1234567 dogs"
+    enc = tok(text, return_offsets_mapping=True)
+    spans = [text[a:b] for a, b in enc["offset_mapping"]]
+    assert spans[-1] == " dogs" and spans[0] == "c" or "cats".startswith(spans[0])
+    assert "".join(s for s in spans) == text
+
+
+def test_batches_pairs_padding_truncation_and_tensors() -> None:
+    tok = wrapped("bpe", "marker")
+    batch = tok(["12 cats", "a much longer line with 1,234,567.89 in it"], padding=True, return_tensors="pt")
+    assert batch["input_ids"].shape[0] == 2 and batch["input_ids"].shape == batch["attention_mask"].shape
+    assert int(batch["attention_mask"][0].sum()) == len(tok("12 cats")["input_ids"])
+    short = tok("1,234,567.89 is big", truncation=True, max_length=4)["input_ids"]
+    assert len(short) == 4 and short == tok("1,234,567.89 is big")["input_ids"][:4]
+    first, second = "I have 12 cats", "and 3.5 dogs"
+    pair = tok(first, second, return_offsets_mapping=True)
+    seq = pair.sequence_ids()
+    tst_ids = set(tok.tst_token_ids.values())
+    for s, i, (a, b) in zip(seq, pair["input_ids"], pair["offset_mapping"]):
+        if i in tst_ids and a < b:
+            assert (first if s == 0 else second)[a:b].isdigit()
+    assert tok.decode(pair["input_ids"]) == first + second
+
+
+def test_overflowing_tokens_map_offsets_to_their_own_sample() -> None:
+    tok = wrapped("bpe", "vocab")
+    texts = ["one 111 two 222 three 333 four 444", "x 9"]
+    out = tok(texts, truncation=True, max_length=5, stride=1, return_overflowing_tokens=True, return_offsets_mapping=True)
+    tst_ids = set(tok.tst_token_ids.values())
+    for row, sample in enumerate(out["overflow_to_sample_mapping"]):
+        for i, (a, b) in zip(out["input_ids"][row], out["offset_mapping"][row]):
+            if i in tst_ids:
+                assert texts[sample][a:b].isdigit()
+
+
+def test_pre_split_words_are_encoded_word_by_word() -> None:
+    tok = wrapped("bpe", "vocab")
+    words = ["I", "paid", "1,234", "dollars"]
+    enc = tok(words, is_split_into_words=True, return_offsets_mapping=True)
+    tst_ids = set(tok.tst_token_ids.values())
+    for i, w, (a, b) in zip(enc["input_ids"], enc.word_ids(), enc["offset_mapping"]):
+        if i in tst_ids and a < b:
+            assert words[w][a:b].isdigit()
+
+
+def test_special_tokens_with_digits_stay_the_base_tokens() -> None:
+    tok, b = wrapped("spm", "vocab"), base("spm")
+    text = "[REFERENCE_DOC_19]5 apples</s>"
+    ids = ids_of(tok, text)
+    assert ids[0] == b.convert_tokens_to_ids("[REFERENCE_DOC_19]")
+    assert ids[-1] == b.eos_token_id
+    assert tok.decode(ids) == text
+    assert tok.decode(ids, skip_special_tokens=True) == b.decode(ids_of(b, text), skip_special_tokens=True)
+
+
+def test_bert_special_tokens_and_what_its_lossy_decode_keeps() -> None:
+    tok = wrapped("bert", "vocab")
+    enc = tok("Pay 1,234.5 now")
+    assert enc["input_ids"][0] == tok.cls_token_id and enc["input_ids"][-1] == tok.sep_token_id
+    # BERT lowercases and keeps no whitespace: numbers come back whole, text the way BERT writes it.
+    assert tok.decode(enc["input_ids"], skip_special_tokens=True) == "pay 1,234.5 now"
+    assert tok.decode(tok("the 12 cats and 3.25 dogs")["input_ids"], skip_special_tokens=True) == "the 12 cats and 3.25 dogs"
+
+
+def test_chat_template_is_applied_unchanged() -> None:
+    b = base("bpe")
+    tok = tst_hf.wrap(b, variant="vocab")
+    tok.chat_template = "{% for m in messages %}<|endoftext|>{{ m['role'] }}: {{ m['content'] }}\n{% endfor %}"
+    messages = [{"role": "user", "content": "What is 1,234 + 5?"}, {"role": "assistant", "content": "1,239"}]
+    rendered = tok.apply_chat_template(messages, tokenize=False)
+    assert rendered == "<|endoftext|>user: What is 1,234 + 5?\n<|endoftext|>assistant: 1,239\n"
+    ids = tok.apply_chat_template(messages, tokenize=True, return_dict=True)["input_ids"]
+    assert ids == ids_of(tok, rendered)
+    assert tok.decode(ids) == rendered
+
+
+@pytest.mark.parametrize("family", ["bpe", "spm", "bert"])
+def test_save_pretrained_then_load_gives_identical_ids(family: str, tmp_path: object) -> None:
+    tok = wrapped(family, "vocab")
+    tok.save_pretrained(tmp_path)
+    config = json.loads((tmp_path / "tokenizer_config.json").read_text())  # type: ignore[operator]
+    assert config["tokenizer_class"] == "TSTTokenizerFast" and config["tst_config"] == tok.tst_codec.config()
+    assert not (tmp_path / "tokenizer.json").exists()  # type: ignore[operator]
+    loaded = tst_hf.load(tmp_path)
+    auto = AutoTokenizer.from_pretrained(tmp_path)
+    assert type(auto) is type(tok) and auto.tst_base_vocab_size == tok.tst_base_vocab_size
+    for text in TEXTS:
+        want = tok(text)["input_ids"]
+        assert loaded(text)["input_ids"] == want and auto(text)["input_ids"] == want
+    # A stock loader finds no tokenizer.json and fails loudly instead of dropping the TST step.
+    with pytest.raises((ValueError, OSError)):
+        TokenizersBackend.from_pretrained(tmp_path)
+
+
+def test_load_refuses_a_directory_without_a_tst_tokenizer(tmp_path: object) -> None:
+    base("bpe").save_pretrained(tmp_path)
+    with pytest.raises(tst.TSTError):
+        tst_hf.load(tmp_path)
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_base_tokenizer_is_recovered(family: str) -> None:
+    tok, b = wrapped(family, "marker"), base(family)
+    plain = tok.tst_base_tokenizer()
+    assert len(plain) == len(b) and not tst_hf.is_tst_tokenizer(plain)
+    for text in [*TEXTS, " thousand"]:
+        assert plain(text)["input_ids"] == b(text)["input_ids"]
+
+
+def test_wrap_refuses_what_it_cannot_do() -> None:
+    with pytest.raises(tst.TSTError):
+        tst_hf.wrap(wrapped("bpe", "vocab"))
+    with pytest.raises(TypeError):
+        tst_hf.wrap("not a tokenizer")  # type: ignore[arg-type]
+    with pytest.raises(tst.TSTError):
+        tst_hf.wrap(base("bpe"), style="paper")
+
+
+def test_strict_and_lenient_decode_of_malformed_ids() -> None:
+    tok = wrapped("bpe", "marker")
+    bad = [tok.tst_token_ids["\u27e6k\u27e7"], *ids_of(tok, "x")]  # a marker with no group
+    with pytest.raises(tst.TSTDecodeError):
+        tok.decode(bad)
+    assert tok.decode(bad, strict=False) == "x"
+
+
+def test_import_tst_does_not_load_transformers() -> None:
+    code = "import sys, tst; print(any(m.split('.')[0] in ('transformers', 'tokenizers') for m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
