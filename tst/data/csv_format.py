@@ -1,9 +1,11 @@
 """CSV (and TSV) with a header row, streamed; untouched rows and cells keep their exact bytes.
 
-Python's `csv` module parses each record; the raw text of the record is kept
-beside it, and only the cells that change are re-quoted in place. A row whose
-raw cells cannot be matched to the parsed values (an unusual dialect) is
-written again by `csv.writer` with the same delimiter and line ending.
+Python's `csv` module parses each record (strictly: a stray or unclosed quote
+is an error naming the line, not a cell that silently swallows the rest of
+the file); the raw text of the record is kept beside it, and only the cells
+that change are re-quoted in place. A row whose raw cells cannot be matched to
+the parsed values is written again by `csv.writer` with the same delimiter and
+line ending.
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ def convert_csv(
     before = converter.counts.copy()
     counts = Counts()
     lines = _RawLines(read_blocks(source, block_size, on_read), name, errors)
-    reader = csv.reader(lines, delimiter=delimiter, quotechar=QUOTE, strict=False)
+    reader = csv.reader(lines, delimiter=delimiter, quotechar=QUOTE, strict=True)
     old_limit = csv.field_size_limit()
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     try:
@@ -122,12 +124,14 @@ class _RawLines:
 
 def _next_row(reader: Any, lines: _RawLines, name: str) -> tuple[list[str], str] | None:
     """The next parsed row and its raw text, or None at the end."""
+    start = reader.line_num + 1
     try:
         row: list[str] = next(reader)
     except StopIteration:
         return None
     except csv.Error as exc:
-        raise DataError(f"{name}:{reader.line_num}", f"malformed CSV: {exc}") from None
+        where = f"{name}:{start}"
+        raise DataError(where, f"malformed CSV in the record starting on this line: {exc}") from None
     return row, lines.take()
 
 

@@ -1,0 +1,131 @@
+"""Arrow conversion: sliced, nested, dictionary and null arrays keep their structure exactly."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import tst
+from tst.data.arrow import ArrowConverter
+from tst.data.converter import TextConverter
+from tst.data.errors import MissingFieldError, RecordError
+from tst.data.selection import Selection
+
+pa = pytest.importorskip("pyarrow")
+
+CODEC = tst.Codec(variant="vocab")
+
+
+def converter(fields: tuple[str, ...] = (), messages: str | None = None, **kw: Any) -> ArrowConverter:
+    return ArrowConverter(TextConverter(CODEC), Selection(fields=fields, messages=messages), **kw)
+
+
+def encoded_messages(value: Any) -> Any:
+    if value is None:
+        return None
+    out = []
+    for m in value:
+        m = dict(m)
+        c = m.get("content")
+        if isinstance(c, str):
+            m["content"] = CODEC.encode(c)
+        elif isinstance(c, list):
+            m["content"] = [dict(p, text=CODEC.encode(p["text"]) if p.get("text") is not None else None) for p in c]
+        out.append(m)
+    return out
+
+
+MESSAGES = [
+    [{"role": "user", "content": "1,000 apples"}, {"role": "assistant", "content": None}],
+    None,
+    [],
+    [{"role": "user", "content": "2.5 pears"}],
+    [{"role": "system", "content": "no numbers"}, {"role": "user", "content": "3 and 4"}],
+]
+
+
+@pytest.mark.parametrize("start, length", [(0, 5), (1, 3), (3, 2), (2, 0)])
+def test_sliced_string_and_chat_columns(start: int, length: int) -> None:
+    table = pa.table(
+        {
+            "text": pa.array(["a 1", None, "b 22,000", "c", "d 0.5"]),
+            "big": pa.array(["x 1", "y 2", None, "z", "w 9"], type=pa.large_string()),
+            "messages": pa.array(MESSAGES),
+            "n": pa.array([1, 2, 3, 4, 5]),
+        }
+    ).slice(start, length)
+    out = converter(("text", "big"), "messages").table(table)
+    assert out.schema.equals(table.schema)
+    expect = table.to_pylist()
+    for row in expect:
+        row["text"] = CODEC.encode(row["text"]) if row["text"] is not None else None
+        row["big"] = CODEC.encode(row["big"]) if row["big"] is not None else None
+        row["messages"] = encoded_messages(row["messages"])
+    assert out.to_pylist() == expect
+    assert out.column("n").equals(table.column("n"))
+
+
+def test_content_parts_and_sliced_children() -> None:
+    parts = pa.array(
+        [
+            [{"role": "u", "content": [{"type": "text", "text": "1,000"}, {"type": "image", "text": None}]}],
+            None,
+            [{"role": "a", "content": []}, {"role": "a", "content": None}],
+            [{"role": "a", "content": [{"type": "text", "text": "7.25 x"}]}],
+        ]
+    )
+    for arr in (parts, parts.slice(1), parts.slice(2, 1), parts.slice(3)):
+        table = pa.table({"m": arr})
+        out = converter(messages="m").table(table)
+        assert out.to_pylist() == [{"m": encoded_messages(r["m"])} for r in table.to_pylist()]
+
+
+def test_dictionary_column_converts_its_dictionary() -> None:
+    arr = pa.array(["1 a", "2 b", "1 a", None]).dictionary_encode()
+    out = converter(("d",)).table(pa.table({"d": arr}))
+    col = out.column("d").chunk(0)
+    assert pa.types.is_dictionary(col.type)
+    assert col.indices.equals(arr.indices)
+    assert out.to_pylist() == [{"d": CODEC.encode(v)} if v else {"d": None} for v in ["1 a", "2 b", "1 a", None]]
+
+
+def test_list_of_strings_and_null_columns() -> None:
+    table = pa.table({"l": pa.array([["1", None], None, ["22"]]), "z": pa.nulls(3)})
+    out = converter(("l", "z")).table(table)
+    assert out.to_pylist() == [
+        {"l": [CODEC.encode("1"), None], "z": None},
+        {"l": None, "z": None},
+        {"l": [CODEC.encode("22")], "z": None},
+    ]
+
+
+def test_schema_checks() -> None:
+    table = pa.table({"n": [1], "m": pa.array([[{"role": "u"}]])})
+    with pytest.raises(MissingFieldError, match="no column 'text'"):
+        converter(("text",)).table(table)
+    assert converter(("text",), allow_missing=True).table(table).equals(table)
+    with pytest.raises(RecordError, match="column 'n' must hold strings"):
+        converter(("n",)).table(table)
+    with pytest.raises(RecordError, match="column 'm' must be a list of message structs with a 'content' field"):
+        converter(messages="m").table(table)
+
+
+def test_rejected_rows_are_named_or_dropped() -> None:
+    dec = TextConverter(CODEC, "decode")
+    table = pa.table({"t": ["⟦1⟧", "bad ⟦1k⟧", "⟦2⟧"], "n": [1, 2, 3]})
+    with pytest.raises(RecordError, match=r"^src: row 11: invalid TST at position 8: number cut short"):
+        ArrowConverter(dec, Selection(fields=("t",)), name="src").table(table, first_row=10)
+    dec = TextConverter(CODEC, "decode")
+    skipper = ArrowConverter(dec, Selection(fields=("t",)), skip_bad=True)
+    out = skipper.table(table, first_row=10)
+    assert out.to_pylist() == [{"t": "1", "n": 1}, {"t": "2", "n": 3}]
+    assert skipper.skipped_rows == [11]
+    assert dec.counts.strings == 2  # only the rows kept are counted
+
+
+def test_record_batches() -> None:
+    batch = pa.RecordBatch.from_pylist([{"t": "1,5", "k": 1}, {"t": None, "k": 2}])
+    out = converter(("t",)).batch(batch)
+    assert isinstance(out, pa.RecordBatch) and out.schema.equals(batch.schema)
+    assert out.to_pylist() == [{"t": CODEC.encode("1,5"), "k": 1}, {"t": None, "k": 2}]

@@ -1,0 +1,61 @@
+"""`DatasetConverter` with a real `datasets.Dataset`, including `num_proc=2` (pickling)."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+import tst
+from tst.data.errors import MissingFieldError, RecordError
+from tst.data.hf_datasets import DatasetConverter
+
+datasets = pytest.importorskip("datasets")
+
+CODEC = tst.Codec(variant="vocab")
+ROWS = {
+    "id": list(range(8)),
+    "question": [f"What is {k},000 + {k}.5?" for k in range(8)],
+    "answers": [[f"{k},000.5", "unsure"] for k in range(8)],
+    "messages": [
+        [{"role": "user", "content": f"{k} + {k}"}, {"role": "assistant", "content": f"= {2 * k}"}] for k in range(8)
+    ],
+}
+
+
+def test_map_with_two_processes_matches_the_codec(tmp_path: object) -> None:
+    ds = datasets.Dataset.from_dict(ROWS)
+    conv = DatasetConverter(CODEC, fields=["question", "answers"], messages="messages", num_threads=1)
+    out = ds.map(conv, batched=True, batch_size=3, num_proc=2)
+    assert out.column_names == ds.column_names
+    for before, after in zip(ds, out):
+        assert after["id"] == before["id"]
+        assert after["question"] == CODEC.encode(before["question"])
+        assert after["answers"] == [CODEC.encode(a) for a in before["answers"]]
+        assert after["messages"] == [dict(m, content=CODEC.encode(m["content"])) for m in before["messages"]]
+    back = out.map(
+        DatasetConverter(CODEC, fields=["question", "answers"], messages="messages", decode=True), batched=True
+    )
+    assert back.to_dict() == ds.to_dict()
+
+
+def test_single_example_mode_and_settings_shortcut() -> None:
+    ds = datasets.Dataset.from_dict({"text": ["1,000", None, "x 2"]})
+    conv = DatasetConverter(fields=["text"], variant="vocab")
+    assert conv.codec == CODEC
+    out = ds.map(conv.record)
+    assert out["text"] == [CODEC.encode("1,000"), None, CODEC.encode("x 2")]
+
+
+def test_pickles_and_reports_errors() -> None:
+    conv = pickle.loads(pickle.dumps(DatasetConverter(CODEC, fields=["t"], decode=True)))
+    assert conv({"t": ["⟦1⟧"]}) == {"t": ["1"]}
+    with pytest.raises(RecordError, match=r"row 1: invalid TST at position 0"):
+        conv({"t": ["⟦1⟧", "⟦k⟧"]})
+    with pytest.raises(RecordError, match=r"row 0: t: must be a string, a list of strings or null, not a number"):
+        conv({"t": [5]})
+    with pytest.raises(MissingFieldError, match="no column 't'"):
+        conv({"x": ["1"]})
+    assert DatasetConverter(CODEC, fields=["t"], allow_missing=True)({"x": ["1"]}) == {}
+    with pytest.raises(TypeError, match="either a codec or codec settings"):
+        DatasetConverter(CODEC, fields=["t"], variant="vocab")

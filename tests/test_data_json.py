@@ -1,0 +1,136 @@
+"""The JSON site walker: selected strings found by position, everything else untouched."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tst.data.json_sites import JSONProblem, RecordWalker, ensure_ascii_style, splice
+from tst.data.records import SelectionError, fill, read, record_slots
+from tst.data.selection import Selection
+
+
+def sites(text: str, selection: Selection) -> list[tuple[str, str]]:
+    found = RecordWalker(selection).record(text, 0)
+    assert found.end == len(text)
+    for s in found.sites:
+        assert json.loads(text[s.start : s.end]) == s.value
+    return [(s.path, s.value) for s in found.sites]
+
+
+def test_fields_and_messages_are_found_with_paths() -> None:
+    rec = (
+        '{"id": 1, "q": "a", "tags": ["x", null], "messages": ['
+        '{"role": "user", "content": "hi 1"}, {"role": "assistant", "content": null, "tool_calls": [{"content": "no"}]},'
+        '{"role": "user", "content": [{"type": "text", "text": "t 2"}, {"type": "image_url", "image_url": {"url": "u"}}, "raw 3"]}'
+        '], "meta": {"q": "nested, not selected"}}'
+    )
+    got = sites(rec, Selection(fields=("q", "tags"), messages="messages"))
+    assert got == [
+        ("q", "a"),
+        ("tags[0]", "x"),
+        ("messages[0].content", "hi 1"),
+        ("messages[2].content[0].text", "t 2"),
+        ("messages[2].content[2]", "raw 3"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, reason, syntax",
+    [
+        ('{"q": 5}', "field 'q' must be a string, a list of strings or null, not a number", False),
+        ('{"q": ["a", {}]}', "field 'q'[1] must be a string or null, not an object", False),
+        ('{"messages": {"role": "x"}}', "field 'messages' must be a list of chat messages, not an object", False),
+        ('{"messages": ["hi"]}', "messages[0] must be a message object, not a string", False),
+        (
+            '{"messages": [{"content": 3}]}',
+            "messages[0].content must be a string, a list of parts or null, not a number",
+            False,
+        ),
+        ("[1, 2]", "a record must be a JSON object, not an array", False),
+        ('{"q": "a"', "expected ',' or '}' in an object", True),
+        ('{"q" "a"}', "expected ':' after a property name", True),
+        ('{q: "a"}', "expected a property name in double quotes", True),
+        ('{"q": "a\\x"}', "Invalid \\escape", True),
+        ("", "expected a JSON value", True),
+        ("[1, 2", "Expecting ',' delimiter", True),
+    ],
+)
+def test_problems_are_typed_and_placed(text: str, reason: str, syntax: bool) -> None:
+    with pytest.raises(JSONProblem) as info:
+        RecordWalker(Selection(fields=("q",), messages="messages")).record(text, 0)
+    assert reason in info.value.reason
+    assert info.value.syntax is syntax
+    assert 0 <= info.value.position <= len(text)
+
+
+def test_ascii_style_detection() -> None:
+    assert ensure_ascii_style('{"t": "caf\\u00e9"}') is True
+    assert ensure_ascii_style('{"t": "café"}') is False
+    assert ensure_ascii_style('{"t": "tab\\u0009"}') is False
+    assert ensure_ascii_style('{"t": "x"}', default=True) is True
+
+
+JSON_STRINGS = st.text(max_size=20)
+
+
+@settings(max_examples=200)
+@given(
+    values=st.lists(
+        st.one_of(JSON_STRINGS, st.none(), st.lists(st.one_of(JSON_STRINGS, st.none()), max_size=3)),
+        min_size=1,
+        max_size=4,
+    ),
+    other=st.dictionaries(
+        st.text(max_size=5),
+        st.recursive(st.none() | st.integers() | JSON_STRINGS, lambda c: st.lists(c, max_size=3)),
+        max_size=3,
+    ),
+    indent=st.sampled_from([None, 1, 4]),
+    ascii_=st.booleans(),
+)
+def test_splicing_equals_editing_the_parsed_record(
+    values: list[object], other: dict[str, object], indent: int | None, ascii_: bool
+) -> None:
+    fields = [f"f{k}" for k in range(len(values))]
+    record = {k: v for k, v in other.items() if k not in fields}
+    record.update(zip(fields, values))
+    text = json.dumps(record, indent=indent, ensure_ascii=ascii_)
+    found = RecordWalker(Selection(fields=tuple(fields))).record(text, 0)
+    new_values = [f"<{s.value}⟦>" for s in found.sites]
+    out = splice(text, found.sites, new_values, ascii_)
+    # The same edit done on Python objects:
+    slots: list[tuple[object, object]] = []
+    edited, missing = record_slots(json.loads(text), Selection(fields=tuple(fields)), slots)  # type: ignore[arg-type]
+    assert not missing
+    assert read(slots) == [s.value for s in found.sites]  # type: ignore[arg-type]
+    fill(slots, new_values)  # type: ignore[arg-type]
+    assert json.loads(out) == edited
+    if all(v == s.value for v, s in zip(new_values, found.sites)):
+        assert out == text
+
+
+def test_record_slots_copy_instead_of_mutating() -> None:
+    record = {"q": ["a", "b"], "messages": [{"role": "u", "content": [{"type": "text", "text": "x"}]}], "z": 1}
+    snapshot = json.dumps(record)
+    slots: list[tuple[object, object]] = []
+    new, missing = record_slots(record, Selection(fields=("q", "absent"), messages="messages"), slots)  # type: ignore[arg-type]
+    fill(slots, ["A", "B", "X"])  # type: ignore[arg-type]
+    assert json.dumps(record) == snapshot
+    assert new == {"q": ["A", "B"], "messages": [{"role": "u", "content": [{"type": "text", "text": "X"}]}], "z": 1}
+    assert missing == ["absent"]
+    with pytest.raises(SelectionError, match=r"q\[0\]: must be a string or null, not a number"):
+        record_slots({"q": [1]}, Selection(fields=("q",)), [])
+
+
+def test_selection_validation() -> None:
+    with pytest.raises(ValueError, match="at least one"):
+        Selection()
+    with pytest.raises(TypeError, match="single str"):
+        Selection(fields="text")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="both as a field and as the messages"):
+        Selection(fields=("m",), messages="m")
+    assert Selection(fields=("a", "b"), messages="m").describe() == "fields 'a', 'b' and messages 'm'"
