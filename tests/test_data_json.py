@@ -24,8 +24,10 @@ def sites(text: str, selection: Selection) -> list[tuple[str, str]]:
 def test_fields_and_messages_are_found_with_paths() -> None:
     rec = (
         '{"id": 1, "q": "a", "tags": ["x", null], "messages": ['
-        '{"role": "user", "content": "hi 1"}, {"role": "assistant", "content": null, "tool_calls": [{"content": "no"}]},'
-        '{"role": "user", "content": [{"type": "text", "text": "t 2"}, {"type": "image_url", "image_url": {"url": "u"}}, "raw 3"]}'
+        '{"role": "user", "content": "hi 1"}, '
+        '{"role": "assistant", "content": null, "tool_calls": [{"content": "no"}]},'
+        '{"role": "user", "content": [{"type": "text", "text": "t 2"}, '
+        '{"type": "image_url", "image_url": {"url": "u"}}, "raw 3"]}'
         '], "meta": {"q": "nested, not selected"}}'
     )
     got = sites(rec, Selection(fields=("q", "tags"), messages="messages"))
