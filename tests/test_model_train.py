@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -13,6 +13,12 @@ pytest.importorskip("transformers")
 import tst.hf  # noqa: E402
 import tst.model  # noqa: E402
 from tests import model_support as ms  # noqa: E402
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _one_thread() -> Iterator[None]:
+    yield from ms.one_torch_thread()
+
 
 ARCHS: dict[str, tuple[Callable[[], Any], Callable[..., Any]]] = {
     "gpt2": (ms.gpt2_tokenizer, ms.gpt2_model),
