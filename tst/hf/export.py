@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from tst.codec import Codec
 from tst.errors import TSTError
 from tst.hf._native_rules import decode_rules, escape_rules, number_rules
 from tst.hf.wrapping import is_tst_tokenizer
+from tst.settings import Settings
 from tst.spelling import CLOSE, OPEN
 
 #: Base normalizers that act on each character alone, so applying them to the
@@ -33,8 +35,27 @@ _UNIT_OR_TEXT = re.compile(f"{OPEN}[^{OPEN}{CLOSE}]+{CLOSE}|[^{OPEN}]+|{OPEN}")
 
 def tst_normalizer(codec: Codec) -> normalizers.Normalizer:
     """The normalizer that writes `codec`'s TST surface for every covered number."""
-    rules = escape_rules() + number_rules(codec)
+    return _normalizer_for(codec.settings)
+
+
+@lru_cache(maxsize=16)
+def _normalizer_for(settings: Settings) -> normalizers.Normalizer:
+    rules = escape_rules() + number_rules(Codec(**_codec_kwargs(settings)))
     return normalizers.Sequence([normalizers.Replace(Regex(p), c) for p, c in rules])
+
+
+def _codec_kwargs(st: Settings) -> dict[str, Any]:
+    return {
+        "variant": st.variant,
+        "group_size": st.group_size,
+        "style": st.style,
+        "decimal": st.decimal,
+        "separators": st.resolved_separators,
+        "indian": st.indian,
+        "int_digits": st.int_digits,
+        "frac_digits": st.frac_digits,
+        "overflow": st.overflow,
+    }
 
 
 def tst_decoder(codec: Codec) -> decoders.Decoder:
@@ -65,7 +86,9 @@ def covers(text: str, codec: Codec, base: PreTrainedTokenizerFast | None = None)
     return exported == wrapped
 
 
-def export(base: PreTrainedTokenizerFast, out_dir: str | os.PathLike[str], variant: str = "marker", **codec_kwargs: Any) -> Path:
+def export(
+    base: PreTrainedTokenizerFast, out_dir: str | os.PathLike[str], variant: str = "marker", **codec_kwargs: Any
+) -> Path:
     """Write a plain tokenizer (tokenizer.json + tokenizer_config.json) that applies TST natively.
 
     Args:
@@ -89,7 +112,9 @@ def export(base: PreTrainedTokenizerFast, out_dir: str | os.PathLike[str], varia
     if st.style != "exact":
         raise TSTError("export needs style='exact'")
     if st.overflow != "text":
-        raise TSTError(f"export supports overflow='text' only (a stock tokenizer can neither raise nor grow names), not {st.overflow!r}")
+        raise TSTError(
+            f"export supports overflow='text' only (a stock tokenizer can neither raise nor grow names), not {st.overflow!r}"
+        )
     backend = Tokenizer.from_str(base.backend_tokenizer.to_str())
     _check_normalizer(backend.normalizer)
     if backend.decoder is None:
@@ -104,7 +129,9 @@ def export(base: PreTrainedTokenizerFast, out_dir: str | os.PathLike[str], varia
     backend.normalizer = normalizers.Sequence([*steps, tst_normalizer(codec)])
     backend.decoder = decoders.Sequence([backend.decoder, tst_decoder(codec)])
     units = codec.vocabulary()
-    backend.add_tokens([AddedToken(u, single_word=False, lstrip=False, rstrip=False, normalized=True, special=False) for u in units])
+    backend.add_tokens(
+        [AddedToken(u, single_word=False, lstrip=False, rstrip=False, normalized=True, special=False) for u in units]
+    )
     ids = [backend.token_to_id(u) for u in units]
     if ids != list(range(base_size, base_size + len(units))):
         raise TSTError("TST tokens did not get contiguous ids after the base vocabulary")
@@ -130,7 +157,9 @@ def _check_normalizer(norm: Any) -> None:
     if kind == "Sequence":
         for step in json.loads(norm.__getstate__())["normalizers"]:
             if step["type"] not in CHARACTER_NORMALIZERS:
-                raise TSTError(f"export cannot keep the base normalizer step {step['type']!r}: it is not character-local")
+                raise TSTError(
+                    f"export cannot keep the base normalizer step {step['type']!r}: it is not character-local"
+                )
         return
     if kind not in CHARACTER_NORMALIZERS:
         raise TSTError(f"export cannot keep the base normalizer {kind!r}: it is not character-local")
