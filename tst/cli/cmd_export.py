@@ -53,8 +53,8 @@ def run(args: argparse.Namespace) -> int:
     settings = codec_settings(args)
     variant = settings.pop("variant", "marker")
     try:
-        export(base, args.output, variant=variant, **settings)
+        written = export(base, args.output, variant=variant, **settings)
     except (ValueError, TypeError, NotImplementedError) as exc:
         raise CLIError(f"cannot export: {exc}") from None
-    print(f"tst export: wrote {os.path.join(args.output, 'tokenizer.json')}", file=sys.stderr)
+    print(f"tst export: wrote {written or os.path.join(args.output, 'tokenizer.json')}", file=sys.stderr)
     return 0

@@ -89,7 +89,13 @@ def convert_dataframe(
     def convert(batches: Iterator[Any]) -> Iterator[Any]:
         from tst.data.arrow import ArrowConverter
 
-        arrow = ArrowConverter(converter, selection, allow_missing=allow_missing, skip_bad=skip_bad, name="spark")
+        arrow = ArrowConverter(
+            converter,
+            selection,
+            allow_missing=allow_missing,
+            skip_bad=skip_bad,
+            name="in an Arrow batch of the DataFrame",
+        )
         for batch in batches:
             yield arrow.batch(batch)
 

@@ -1,0 +1,175 @@
+"""`tst stats`, `tst vocab` and `tst export` with real tokenizers on disk."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import tst
+from tests.cli_support import CLI, cli_fixture  # noqa: F401  (the `cli` fixture)
+from tests.tokenizer_support import BERT_DIR, train_bpe
+
+pytest.importorskip("transformers")
+tokenizers = pytest.importorskip("tokenizers")
+
+ROOT = Path(__file__).resolve().parent.parent
+FINANCE = ROOT / "examples" / "finance.txt"
+CHAT = ROOT / "examples" / "chat.jsonl"
+
+
+@pytest.fixture(scope="module")
+def bpe_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return train_bpe(tmp_path_factory.mktemp("bpe"))
+
+
+def manual_counts(tokenizer_dir: Path, text: str, codec: tst.Codec) -> tuple[list[int], list[int], int, int]:
+    """Tokens per number before/after and per text, computed the slow, obvious way."""
+    base = tokenizers.Tokenizer.from_file(str(tokenizer_dir / "tokenizer.json"))
+    base.no_padding()
+    base.no_truncation()
+    after = tokenizers.Tokenizer.from_file(str(tokenizer_dir / "tokenizer.json"))
+    after.no_padding()
+    after.no_truncation()
+    after.add_tokens([tokenizers.AddedToken(u, normalized=False) for u in codec.vocabulary()])
+    enc, pieces = codec.encode_with_offsets(text)
+    b = base.encode(text, add_special_tokens=False)
+    a = after.encode(enc, add_special_tokens=False)
+    per_before, per_after = [], []
+    for num in codec.numbers(text):
+        per_before.append(sum(1 for s, e in b.offsets if s < num.end and e > num.start))
+        mine = [p for p in pieces if num.start <= p[2] and p[3] <= num.end]
+        lo, hi = min(p[0] for p in mine), max(p[1] for p in mine)
+        per_after.append(sum(1 for s, e in a.offsets if s < hi and e > lo))
+    return per_before, per_after, len(b.ids), len(a.ids)
+
+
+@pytest.mark.parametrize("variant", ["vocab", "marker"])
+def test_stats_json_matches_a_manual_count(cli: CLI, bpe_dir: Path, tmp_path: Path, variant: str) -> None:
+    text = "Pay $1,234.5 now.\nNothing here.\n\nIn 2026 we sold 17 units at 0.0045 each.\n"
+    src = tmp_path / "doc.txt"
+    src.write_text(text, encoding="utf-8")
+    r = cli("stats", str(src), "--tokenizer", str(bpe_dir), "--variant", variant, "--json")
+    assert r.status == 0, r.err
+    got = json.loads(r.text)
+    codec = tst.Codec(variant=variant)
+    lines = [line for line in text.splitlines() if line.strip()]
+    before: list[int] = []
+    after: list[int] = []
+    doc_before, doc_after = [], []
+    for line in lines:
+        b, a, db, da = manual_counts(bpe_dir, line, codec)
+        before += b
+        after += a
+        doc_before.append(db)
+        doc_after.append(da)
+    assert got["documents"] == 3 and got["numbers"] == len(before) == 4
+    assert got["tokens_per_number"]["before"]["total"] == sum(before)
+    assert got["tokens_per_number"]["after"]["total"] == sum(after)
+    assert got["tokens_per_number"]["after"]["max"] == max(after)
+    assert got["tokens_per_document"]["before"]["total"] == sum(doc_before)
+    assert got["tokens_per_document"]["after"]["total"] == sum(doc_after)
+    assert got["histogram_tokens_per_number"]["after"] == {str(k): after.count(k) for k in sorted(set(after))}
+    if variant == "vocab":  # one unit per group: "1,234.5" is tag + 2 groups + "." + 1 group
+        assert after[0] == 5
+
+
+def test_stats_agrees_with_the_wrapped_tokenizer(bpe_dir: Path) -> None:
+    hf = pytest.importorskip("tst.hf")
+    from transformers import AutoTokenizer
+
+    from tst.data.token_stats import TokenCounter
+
+    base = AutoTokenizer.from_pretrained(str(bpe_dir))
+    lines = [line for line in FINANCE.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for variant in ("vocab", "marker"):
+        wrapped = hf.wrap(base, variant=variant)
+        counter = TokenCounter(base.backend_tokenizer, tst.Codec(variant=variant))
+        stats = counter.add([line] for line in lines)
+        assert stats.doc_after.values == [len(wrapped(line, add_special_tokens=False)["input_ids"]) for line in lines]
+
+
+def test_stats_table_plot_and_datasets(cli: CLI, tmp_path: Path) -> None:
+    assert BERT_DIR is not None
+    plot = tmp_path / "hist.png"
+    r = cli("stats", str(FINANCE), "--tokenizer", str(BERT_DIR), "--variant", "vocab", "--plot", str(plot))
+    assert r.status == 0, r.err
+    assert "11 documents, " in r.text and "tokens per number: mean" in r.text and "after/before" in r.text
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    r = cli("stats", str(CHAT), "--messages", "--tokenizer", str(BERT_DIR), "--json", "--limit", "2")
+    assert r.status == 0, r.err
+    got = json.loads(r.text)
+    assert got["documents"] == 2
+    codec = tst.Codec()
+    recs = [json.loads(line) for line in CHAT.read_text(encoding="utf-8").splitlines()[:2]]
+    texts = [
+        m["content"] if isinstance(m["content"], str) else m["content"][0]["text"]
+        for r_ in recs
+        for m in r_["messages"]
+    ]
+    assert got["numbers"] == sum(len(codec.numbers(t)) for t in texts)
+
+
+def test_stats_errors(cli: CLI, tmp_path: Path, bpe_dir: Path) -> None:
+    r = cli("stats", str(FINANCE), "--tokenizer", str(tmp_path / "nowhere"))
+    assert r.status == 2 and "not a directory" in r.err
+    r = cli("stats", str(tmp_path / "none.txt"), "--tokenizer", str(bpe_dir))
+    assert r.status == 2 and "no such file" in r.err
+    r = cli("stats", str(CHAT), "--tokenizer", str(bpe_dir))
+    assert r.status == 2 and "needs --field NAME and/or --messages" in r.err
+    r = cli("stats", str(FINANCE), "--tokenizer", str(bpe_dir), "--style", "paper")
+    assert r.status == 2 and "stats needs style=exact" in r.err
+    (tmp_path / "empty").mkdir()
+    r = cli("stats", str(FINANCE), "--tokenizer", str(tmp_path / "empty"))
+    assert r.status == 2 and "cannot load a tokenizer" in r.err
+
+
+# -- vocab ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "flags, settings", [([], {}), (["--variant", "vocab", "--group-size", "2"], {"variant": "vocab", "group_size": 2})]
+)
+def test_vocab_outputs(cli: CLI, tmp_path: Path, flags: list[str], settings: dict[str, object]) -> None:
+    tokens = tst.Codec(**settings).vocabulary()  # type: ignore[arg-type]
+    r = cli("vocab", *flags)
+    assert r.status == 0 and r.text.splitlines() == tokens
+    assert cli("vocab", "--count", *flags).text == f"{len(tokens)}\n"
+    out = tmp_path / "v.json"
+    r = cli("vocab", "--format", "json", "-o", str(out), *flags)
+    assert r.status == 0 and f"{len(tokens):,} tokens written to {out}" in r.err
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert doc["tokens"] == tokens and doc["size"] == len(tokens)
+    assert doc["config"] == tst.Codec(**settings).config()  # type: ignore[arg-type]
+
+
+def test_vocab_paper_style(cli: CLI) -> None:
+    r = cli("vocab", "--style", "paper", "--variant", "marker")
+    assert r.text.splitlines() == tst.Codec(style="paper").vocabulary()
+
+
+# -- export --------------------------------------------------------------------
+
+
+def test_export_writes_a_stock_tokenizer(cli: CLI, tmp_path: Path, bpe_dir: Path) -> None:
+    hf = pytest.importorskip("tst.hf")
+    out = tmp_path / "exported"
+    r = cli("export", "--tokenizer", str(bpe_dir), "-o", str(out), "--variant", "vocab")
+    assert r.status == 0, r.err
+    assert "wrote" in r.err
+    stock = tokenizers.Tokenizer.from_file(str(out / "tokenizer.json"))
+    from transformers import AutoTokenizer
+
+    base = AutoTokenizer.from_pretrained(str(bpe_dir))
+    wrapped = hf.wrap(base, variant="vocab")
+    text = "Pay $1234.5 now, 17 units"  # export covers plain numbers (see tst.hf.covers)
+    assert hf.covers(text, wrapped.tst_codec, base)
+    assert stock.encode(text, add_special_tokens=False).ids == wrapped(text, add_special_tokens=False)["input_ids"]
+
+
+def test_export_refusals(cli: CLI, tmp_path: Path, bpe_dir: Path) -> None:
+    r = cli("export", "--tokenizer", str(bpe_dir), "-o", str(tmp_path / "x"), "--style", "paper")
+    assert r.status == 2 and "cannot export" in r.err and "exact" in r.err
+    r = cli("export", "--tokenizer", str(tmp_path / "missing"), "-o", str(tmp_path / "x"))
+    assert r.status == 2 and "not a directory" in r.err
