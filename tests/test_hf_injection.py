@@ -12,7 +12,15 @@ from tests.hf_support import FAMILIES, LOSSLESS, base, base_round_trips, wrapped
 tst_hf = pytest.importorskip("tst.hf")
 from tokenizers import Tokenizer  # noqa: E402
 
-LITERALS = ["\u27e61k\u27e7", "\u27e6u\u27e7", "\u27e6,3\u27e7", "\u27e6345k\u27e7", "\u27e6p\u27e7", "\u27e6\u27e6\u27e7", "\u27e6\u27e7\u27e7"]
+LITERALS = [
+    "\u27e61k\u27e7",
+    "\u27e6u\u27e7",
+    "\u27e6,3\u27e7",
+    "\u27e6345k\u27e7",
+    "\u27e6p\u27e7",
+    "\u27e6\u27e6\u27e7",
+    "\u27e6\u27e7\u27e7",
+]
 CONTEXTS = ["{}", "x {} y", "{}{}", "12{}", "{}3.5", "\u27e6{}\u27e7", "<|endoftext|>{}"]
 
 
@@ -35,9 +43,9 @@ def test_wrapped_route_never_reads_user_text_as_units(family: str, variant: str)
         expected = [u for u in codec.encode(text).split("\u27e6") if u]  # cheap count of unit openings
         got = [tok.convert_ids_to_tokens(i) for i in tst_ids_in(tok, ids)]
         assert all(t[1:-1] and (t[1].isdigit() or t[1:-1] in ("u", "k", "p")) for t in got), text
-        assert len(got) == sum(1 for n in codec.numbers(text) for _ in n.groups) * (1 if variant == "vocab" else 2) + sum(
-            1 for n in codec.numbers(text) if n.separator
-        ), (text, got, expected)
+        assert len(got) == sum(1 for n in codec.numbers(text) for _ in n.groups) * (
+            1 if variant == "vocab" else 2
+        ) + sum(1 for n in codec.numbers(text) if n.separator), (text, got, expected)
         if family in LOSSLESS and base_round_trips(family, text):
             assert tok.decode(ids) == text
 

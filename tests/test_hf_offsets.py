@@ -9,9 +9,9 @@ from hypothesis import strategies as hs
 import tst
 
 pytest.importorskip("numpy")
-import numpy as np  # noqa: E402
+import numpy as np
 
-from tst.hf._offsets import OffsetMapper  # noqa: E402
+from tst.hf._offsets import OffsetMapper
 
 ALPHABET = hs.sampled_from(list("0123456789") * 4 + list(" ,._'ab\u27e6\u27e7\n"))
 

@@ -49,9 +49,12 @@ def test_pipeline_saves_and_loads(family: str, tmp_path: object) -> None:
     for text in TEXTS:
         assert again.encode(text).ids == tok.encode(text).ids
     # Still usable after saving (saving swaps the components out and back in).
-    assert tok.encode("12 cats", add_special_tokens=False).ids == wrapped(family, "vocab")("12 cats", add_special_tokens=False)["input_ids"]
+    assert (
+        tok.encode("12 cats", add_special_tokens=False).ids
+        == wrapped(family, "vocab")("12 cats", add_special_tokens=False)["input_ids"]
+    )
     # The file is not a stock tokenizer.json: a stock loader refuses it instead of losing the TST step.
-    with pytest.raises(Exception, match="missing field|unknown|expected"):
+    with pytest.raises(Exception, match=r"missing field|unknown|expected"):
         Tokenizer.from_file(str(path))
 
 
@@ -75,6 +78,8 @@ def test_plugin_offsets_stay_inside_the_text() -> None:
     enc = tok.encode(text, add_special_tokens=False)
     for a, b in enc.offsets:
         assert 0 <= a <= b <= len(text)
-    units = [(t, text[a:b]) for t, (a, b) in zip(enc.tokens, enc.offsets) if t.startswith("\u27e6") and t[1:-1].isdigit()]
+    units = [
+        (t, text[a:b]) for t, (a, b) in zip(enc.tokens, enc.offsets) if t.startswith("\u27e6") and t[1:-1].isdigit()
+    ]
     assert [u for u, _ in units] == ["\u27e61\u27e7", "\u27e6234\u27e7", "\u27e65\u27e7"]
     assert all(span.strip(",.$") for _, span in units)

@@ -93,7 +93,9 @@ def test_offsets_index_the_original_text(family: str, variant: str) -> None:
     for text in TEXTS:
         enc = tok(text, add_special_tokens=False, return_offsets_mapping=True)
         _, pieces = tok.tst_codec.encode_with_offsets(text)
-        unit_spans = [(a, b) for es, ee, a, b in pieces if ee - es > 3 or not _is_escape(tok.tst_codec.encode(text)[es:ee])]
+        unit_spans = [
+            (a, b) for es, ee, a, b in pieces if ee - es > 3 or not _is_escape(tok.tst_codec.encode(text)[es:ee])
+        ]
         got = [span for i, span in zip(enc["input_ids"], enc["offset_mapping"]) if i in tst_ids]
         assert got == unit_spans, text
         for a, b in enc["offset_mapping"]:
@@ -117,7 +119,7 @@ def test_offsets_of_text_around_numbers_are_the_base_offsets_shifted() -> None:
     text = "cats 1234567 dogs"
     enc = tok(text, return_offsets_mapping=True)
     spans = [text[a:b] for a, b in enc["offset_mapping"]]
-    assert spans[-1] == " dogs" and spans[0] == "c" or "cats".startswith(spans[0])
+    assert (spans[-1] == " dogs" and spans[0] == "c") or "cats".startswith(spans[0])
     assert "".join(s for s in spans) == text
 
 
@@ -141,7 +143,9 @@ def test_batches_pairs_padding_truncation_and_tensors() -> None:
 def test_overflowing_tokens_map_offsets_to_their_own_sample() -> None:
     tok = wrapped("bpe", "vocab")
     texts = ["one 111 two 222 three 333 four 444", "x 9"]
-    out = tok(texts, truncation=True, max_length=5, stride=1, return_overflowing_tokens=True, return_offsets_mapping=True)
+    out = tok(
+        texts, truncation=True, max_length=5, stride=1, return_overflowing_tokens=True, return_offsets_mapping=True
+    )
     tst_ids = set(tok.tst_token_ids.values())
     for row, sample in enumerate(out["overflow_to_sample_mapping"]):
         for i, (a, b) in zip(out["input_ids"][row], out["offset_mapping"][row]):
@@ -175,7 +179,10 @@ def test_bert_special_tokens_and_what_its_lossy_decode_keeps() -> None:
     assert enc["input_ids"][0] == tok.cls_token_id and enc["input_ids"][-1] == tok.sep_token_id
     # BERT lowercases and keeps no whitespace: numbers come back whole, text the way BERT writes it.
     assert tok.decode(enc["input_ids"], skip_special_tokens=True) == "pay 1,234.5 now"
-    assert tok.decode(tok("the 12 cats and 3.25 dogs")["input_ids"], skip_special_tokens=True) == "the 12 cats and 3.25 dogs"
+    assert (
+        tok.decode(tok("the 12 cats and 3.25 dogs")["input_ids"], skip_special_tokens=True)
+        == "the 12 cats and 3.25 dogs"
+    )
 
 
 def test_chat_template_is_applied_unchanged() -> None:

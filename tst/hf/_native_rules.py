@@ -68,12 +68,16 @@ def number_rules(codec: Codec) -> list[tuple[str, str]]:
         opens.append(rf"[0-9]{prev}{C}{O}" if vocab else rf"{O}{prev}{C}{O}")
     for depth in range(1, depths):  # a full group with more digits after it
         name = frac_name(depth)
-        rules.append((rf"(?<={opens[depth - 1]}[0-9]{{{g}}})(?=[0-9])", name + C + O if vocab else C + O + name + C + O))
+        rules.append(
+            (rf"(?<={opens[depth - 1]}[0-9]{{{g}}})(?=[0-9])", name + C + O if vocab else C + O + name + C + O)
+        )
     for depth in range(1, depths + 1):  # the last group
         name = frac_name(depth)
         # Not where a boundary rule above already closed the group.
         closed = rf"p+{C}{O}" if vocab else rf"{C}{O}"
-        rules.append((rf"(?<={opens[depth - 1]}[0-9]{{1,{g}}})(?![0-9])(?!{closed})", name + C if vocab else C + O + name + C))
+        rules.append(
+            (rf"(?<={opens[depth - 1]}[0-9]{{1,{g}}})(?![0-9])(?!{closed})", name + C if vocab else C + O + name + C)
+        )
     rules.append((rf"{O}(?={O}[0-9])", ""))
     return rules
 

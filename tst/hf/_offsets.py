@@ -27,7 +27,9 @@ _I64 = npt.NDArray[np.int64]
 class OffsetMapper:
     """Maps offsets of tokens in encoded sources back to their original sources."""
 
-    def __init__(self, pieces: Sequence[Sequence[Piece]], enc_lengths: Sequence[int], orig_lengths: Sequence[int]) -> None:
+    def __init__(
+        self, pieces: Sequence[Sequence[Piece]], enc_lengths: Sequence[int], orig_lengths: Sequence[int]
+    ) -> None:
         n = len(pieces)
         self.has_pieces = [len(p) > 0 for p in pieces]
         counts = np.fromiter((len(p) + 1 for p in pieces), dtype=np.int64, count=n)

@@ -29,7 +29,9 @@ def protect_pattern(added_tokens: Iterable[str]) -> re.Pattern[str] | None:
     risky: set[str] = set()
     for tok in added_tokens:
         if OPEN in tok or CLOSE in tok:
-            raise TSTError(f"the base tokenizer has an added token {tok!r} containing {OPEN!r} or {CLOSE!r}, which TST reserves")
+            raise TSTError(
+                f"the base tokenizer has an added token {tok!r} containing {OPEN!r} or {CLOSE!r}, which TST reserves"
+            )
         if tok and _TOUCHED.search(tok):
             risky.add(tok)
     if not risky:

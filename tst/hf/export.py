@@ -113,7 +113,8 @@ def export(
         raise TSTError("export needs style='exact'")
     if st.overflow != "text":
         raise TSTError(
-            f"export supports overflow='text' only (a stock tokenizer can neither raise nor grow names), not {st.overflow!r}"
+            "export supports overflow='text' only (a stock tokenizer can neither raise nor grow names), "
+            f"not {st.overflow!r}"
         )
     backend = Tokenizer.from_str(base.backend_tokenizer.to_str())
     _check_normalizer(backend.normalizer)

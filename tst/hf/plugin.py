@@ -112,7 +112,12 @@ def install(tokenizer: Tokenizer, codec: Codec, strict: bool = True) -> Tokenize
         present = [tokenizer.token_to_id(u) for u in units]
         if all(i is None for i in present):
             base_size = tokenizer.get_vocab_size(with_added_tokens=True)
-            tokenizer.add_tokens([AddedToken(u, single_word=False, lstrip=False, rstrip=False, normalized=True, special=False) for u in units])
+            tokenizer.add_tokens(
+                [
+                    AddedToken(u, single_word=False, lstrip=False, rstrip=False, normalized=True, special=False)
+                    for u in units
+                ]
+            )
         elif any(i is None for i in present):
             raise TSTError("the tokenizer holds some TST units but not all: it was built for other codec settings")
         else:
@@ -136,7 +141,10 @@ def save_pipeline(tokenizer: Tokenizer, path: str | os.PathLike[str]) -> Path:
         raise TSTError("this tokenizer has no TST plug-in (use tokenizer.save for plain pipelines)")
     plain = _without_plugin(tokenizer, saved)
     out = Path(path)
-    out.write_text(json.dumps({_FORMAT: {"version": 1, "codec": saved["codec"], "tokenizer": plain}}, ensure_ascii=False), encoding="utf-8")
+    out.write_text(
+        json.dumps({_FORMAT: {"version": 1, "codec": saved["codec"], "tokenizer": plain}}, ensure_ascii=False),
+        encoding="utf-8",
+    )
     return out
 
 

@@ -32,7 +32,7 @@ TST_TOKENIZER_FILE = "tst_tokenizer.json"
 _INPUT_STRUCTURE_ERROR = "TST tokenizers take str, list[str], or pre-split words (is_split_into_words=True)"
 
 
-class TSTTokenizerFast(PreTrainedTokenizerFast):  # type: ignore[misc]
+class TSTTokenizerFast(PreTrainedTokenizerFast):
     """A `PreTrainedTokenizerFast` that applies Triadic Suffix Tokenization to its input.
 
     Build one with `tst.hf.wrap(base)`; load a saved one with `tst.hf.load(dir)`
@@ -47,9 +47,15 @@ class TSTTokenizerFast(PreTrainedTokenizerFast):  # type: ignore[misc]
     vocab_files_names = {"tokenizer_file": TST_TOKENIZER_FILE}  # noqa: RUF012 (transformers reads the class attribute)
     model_input_names = PreTrainedTokenizerFast.model_input_names
 
-    def __init__(self, *args: Any, tst_config: dict[str, Any] | None = None, tst_base_vocab_size: int | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        tst_config: dict[str, Any] | None = None,
+        tst_base_vocab_size: int | None = None,
+        **kwargs: Any,
+    ) -> None:
         kwargs.setdefault("clean_up_tokenization_spaces", False)
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, **kwargs)  # type: ignore[no-untyped-call]
         config = dict(tst_config or {})
         config.pop("backend", None)
         codec = Codec(**config)
@@ -57,12 +63,18 @@ class TSTTokenizerFast(PreTrainedTokenizerFast):  # type: ignore[misc]
             raise TSTError("a wrapped tokenizer needs style='exact' (the paper style is lossy and has no offsets)")
         units = codec.vocabulary()
         backend = self._tokenizer
+        assert backend is not None  # set by the base __init__
         if tst_base_vocab_size is None:
             clash = [u for u in units[:1] + units[-1:] if backend.token_to_id(u) is not None]
             if clash:
                 raise TSTError(f"the base tokenizer already has the TST token {clash[0]!r}; is it wrapped already?")
             tst_base_vocab_size = backend.get_vocab_size(with_added_tokens=True)
-            backend.add_tokens([AddedToken(u, single_word=False, lstrip=False, rstrip=False, normalized=False, special=False) for u in units])
+            backend.add_tokens(
+                [
+                    AddedToken(u, single_word=False, lstrip=False, rstrip=False, normalized=False, special=False)
+                    for u in units
+                ]
+            )
         ids = {u: backend.token_to_id(u) for u in units}
         expected = range(tst_base_vocab_size, tst_base_vocab_size + len(units))
         if list(ids.values()) != list(expected):
@@ -91,7 +103,7 @@ class TSTTokenizerFast(PreTrainedTokenizerFast):  # type: ignore[misc]
     @classmethod
     def convert_to_native_format(cls, trust_remote_code: bool = False, **kwargs: Any) -> Any:
         # Load the saved pipeline as is (the generic path), never rebuild it from vocab/merges.
-        return TokenizersBackend.convert_to_native_format.__func__(TokenizersBackend, trust_remote_code, **kwargs)
+        return TokenizersBackend.convert_to_native_format.__func__(TokenizersBackend, trust_remote_code, **kwargs)  # type: ignore[attr-defined]
 
     @property
     def can_save_slow_tokenizer(self) -> bool:
@@ -104,7 +116,9 @@ class TSTTokenizerFast(PreTrainedTokenizerFast):  # type: ignore[misc]
         legacy_format: bool | None = None,
         filename_prefix: str | None = None,
     ) -> tuple[str, ...]:
-        path = os.path.join(str(save_directory), (filename_prefix + "-" if filename_prefix else "") + TST_TOKENIZER_FILE)
+        path = os.path.join(
+            str(save_directory), (filename_prefix + "-" if filename_prefix else "") + TST_TOKENIZER_FILE
+        )
         self.backend_tokenizer.save(path)
         return (*file_names, path)
 
@@ -149,7 +163,7 @@ class TSTTokenizerFast(PreTrainedTokenizerFast):  # type: ignore[misc]
 
     # -- decoding ------------------------------------------------------------
 
-    def _decode(  # type: ignore[override]
+    def _decode(
         self,
         token_ids: int | list[int],
         skip_special_tokens: bool = False,
@@ -157,11 +171,15 @@ class TSTTokenizerFast(PreTrainedTokenizerFast):  # type: ignore[misc]
         strict: bool = True,
         **kwargs: Any,
     ) -> str:
-        surface = super()._decode(token_ids, skip_special_tokens=skip_special_tokens, clean_up_tokenization_spaces=False, **kwargs)
+        surface = super()._decode(
+            token_ids, skip_special_tokens=skip_special_tokens, clean_up_tokenization_spaces=False, **kwargs
+        )
         if self._tst_wordpiece:
             surface = glue_wordpiece_units(surface)
         text = self.tst_codec.decode(surface, strict=strict)
-        cleanup = self.clean_up_tokenization_spaces if clean_up_tokenization_spaces is None else clean_up_tokenization_spaces
+        cleanup = (
+            self.clean_up_tokenization_spaces if clean_up_tokenization_spaces is None else clean_up_tokenization_spaces
+        )
         if cleanup and self._tst_wordpiece:
             text = self.clean_up_tokenization(text)
         return text
@@ -176,7 +194,9 @@ Layout = tuple[bool, list[int]]
 
 def _collect(text: Any, text_pair: Any, split_words: bool) -> tuple[list[str], Layout]:
     """Flatten the user's input into source texts, remembering the structure."""
-    batched = isinstance(text, (list, tuple)) and (not split_words or (bool(text) and isinstance(text[0], (list, tuple))))
+    batched = isinstance(text, (list, tuple)) and (
+        not split_words or (bool(text) and isinstance(text[0], (list, tuple)))
+    )
     texts = list(text) if batched else [text]
     pairs = (list(text_pair) if batched else [text_pair]) if text_pair is not None else None
     sources: list[str] = []
@@ -252,7 +272,7 @@ def _fix_offsets(
 
 def _resolve(name_or_path: Any, kwargs: dict[str, Any]) -> str | None:
     """Path of ``tst_tokenizer.json`` in a local directory or a cached hub repository."""
-    from transformers.utils import cached_file
+    from transformers.utils.hub import cached_file
 
     keys = ("cache_dir", "force_download", "proxies", "token", "revision", "local_files_only", "subfolder")
     found: str | None = cached_file(
@@ -267,12 +287,12 @@ def _resolve(name_or_path: Any, kwargs: dict[str, Any]) -> str | None:
 def _register() -> None:
     """Let `AutoTokenizer.from_pretrained` resolve ``tokenizer_class: TSTTokenizerFast``."""
 
-    class TSTTokenizerConfig(PretrainedConfig):  # type: ignore[misc]
+    class TSTTokenizerConfig(PretrainedConfig):  # type: ignore[no-untyped-call]
         """Placeholder config: AutoTokenizer.register keys tokenizers by a config class."""
 
         model_type = "tst-tokenizer"
 
-    AutoTokenizer.register(TSTTokenizerConfig, fast_tokenizer_class=TSTTokenizerFast, exist_ok=True)
+    AutoTokenizer.register(TSTTokenizerConfig, fast_tokenizer_class=TSTTokenizerFast, exist_ok=True)  # type: ignore[no-untyped-call]
 
 
 _register()

@@ -44,7 +44,7 @@ def wrap(base: PreTrainedTokenizerFast, variant: str = "marker", **codec_kwargs:
         base.save_pretrained(tmp)
         os.replace(os.path.join(tmp, _PLAIN_FILE), os.path.join(tmp, TST_TOKENIZER_FILE))
         _edit_config(tmp, drop=("auto_map", "tokenizer_class"))
-        tok = TSTTokenizerFast.from_pretrained(tmp, tst_config=codec.config())
+        tok: TSTTokenizerFast = TSTTokenizerFast.from_pretrained(tmp, tst_config=codec.config())
     tok.name_or_path = base.name_or_path
     if codec.backend != tok.tst_codec.backend:
         tok.tst_codec = codec

@@ -1,0 +1,251 @@
+"""Throughput of the three HF routes against the bare base tokenizer, on prose and number-dense text.
+
+Run: ``python benchmarks/bench_hf.py [--mb 2] [--families bpe,tekken,spm,bert]``. Every ratio compares
+two timings taken in this run on the same texts and batch: the wrapped route (route 1) and the
+exported tokenizer.json (route 3) go through ``tokenizer(texts, return_offsets_mapping=True)``
+exactly like the bare base; the plug-in (route 2) and the export are also timed at the
+`tokenizers.Tokenizer.encode_batch` level against the bare backend. Targets: route 1 >= 0.8x,
+route 3 >= 0.35x, wrapped vocab-variant memory overhead < 50 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tokenizers import Tokenizer
+from transformers import AutoTokenizer
+
+import tst
+import tst.hf
+from tests.hf_support import base
+
+WORDS = [
+    "the",
+    "of",
+    "and",
+    "to",
+    "in",
+    "a",
+    "is",
+    "that",
+    "for",
+    "it",
+    "as",
+    "was",
+    "with",
+    "be",
+    "by",
+    "on",
+    "not",
+    "he",
+    "this",
+    "are",
+    "or",
+    "his",
+    "from",
+    "at",
+    "which",
+    "but",
+    "have",
+    "an",
+    "they",
+    "you",
+    "were",
+    "her",
+    "she",
+    "there",
+    "been",
+    "one",
+    "all",
+    "we",
+    "their",
+    "has",
+    "would",
+    "when",
+    "if",
+    "so",
+    "no",
+    "what",
+    "up",
+    "out",
+    "who",
+    "them",
+    "some",
+    "could",
+    "time",
+    "market",
+    "report",
+    "revenue",
+    "growth",
+    "quarter",
+    "customers",
+    "shipped",
+    "price",
+    "average",
+    "rose",
+    "fell",
+    "season",
+    "city",
+    "people",
+    "river",
+]
+
+
+def prose(size: int, rng: random.Random) -> list[str]:
+    """Sentences of ordinary words with an occasional number (about one in forty words)."""
+    out, total = [], 0
+    while total < size:
+        words = []
+        for _ in range(rng.randint(8, 30)):
+            r = rng.random()
+            if r < 0.015:
+                words.append(str(rng.randint(1, 2100)))
+            elif r < 0.025:
+                words.append(f"{rng.randint(0, 999)}.{rng.randint(0, 99):02d}")
+            else:
+                words.append(rng.choice(WORDS))
+        line = " ".join(words).capitalize() + "."
+        out.append(line)
+        total += len(line.encode())
+    return out
+
+
+def number_dense(size: int, rng: random.Random) -> list[str]:
+    """CSV-like rows and figures: most characters belong to numbers."""
+    out, total = [], 0
+    while total < size:
+        cells = [
+            str(rng.randint(0, 10 ** rng.randint(1, 12))),
+            f"{rng.randint(0, 99999)}.{rng.randint(0, 9999)}",
+            f"{rng.randint(1, 999)},{rng.randint(0, 999):03d},{rng.randint(0, 999):03d}",
+            f"{rng.random():.6f}",
+            f"{rng.randint(1900, 2100)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+        ]
+        line = "; ".join(cells)
+        out.append(line)
+        total += len(line.encode())
+    return out
+
+
+def best(fn: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        gc.collect()
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def bench_family(family: str, corpora: dict[str, list[str]], repeat: int, batch: int) -> list[str]:
+    rows = []
+    b = base(family)
+    gc.collect()
+    before = rss_mb()
+    wrapped = {v: tst.hf.wrap(b, variant=v) for v in ("vocab",)}
+    gc.collect()
+    mem = rss_mb() - before
+    wrapped["marker"] = tst.hf.wrap(b, variant="marker")
+    with tempfile.TemporaryDirectory() as tmp:
+        exported = {}
+        for v in ("vocab", "marker"):
+            tst.hf.export(b, f"{tmp}/{v}", variant=v)
+            exported[v] = AutoTokenizer.from_pretrained(f"{tmp}/{v}")
+    plug = Tokenizer.from_str(b.backend_tokenizer.to_str())
+    plug.no_padding()
+    plug.no_truncation()
+    tst.hf.install(plug, tst.Codec(variant="vocab"))
+    raw_base = Tokenizer.from_str(b.backend_tokenizer.to_str())
+    raw_base.no_padding()
+    raw_base.no_truncation()
+    raw_export = exported["vocab"].backend_tokenizer
+    raw_export.no_padding()
+    raw_export.no_truncation()
+    for name, texts in corpora.items():
+        mb = sum(len(t.encode()) for t in texts) / 2**20
+        batches = [texts[k : k + batch] for k in range(0, len(texts), batch)]
+        small = batches[: max(1, len(batches) // 10)]  # the plug-in is GIL-bound: a tenth of the corpus
+        small_mb = sum(len(t.encode()) for c in small for t in c) / 2**20
+
+        def call(tok: object, chunks: list[list[str]] = batches) -> Callable[[], None]:
+            return lambda: [tok(c, return_offsets_mapping=True) for c in chunks]  # type: ignore[operator]
+
+        def raw(tok: Tokenizer, chunks: list[list[str]] = batches) -> Callable[[], None]:
+            return lambda: [tok.encode_batch(c) for c in chunks]
+
+        # (label, function, MB it covers, baseline label); timed round-robin so drift hits all alike.
+        cases = [
+            ("bare base", call(b), mb, "bare base"),
+            ("route 1 wrap (vocab)", call(wrapped["vocab"]), mb, "bare base"),
+            ("route 1 wrap (marker)", call(wrapped["marker"]), mb, "bare base"),
+            ("route 3 export (vocab)", call(exported["vocab"]), mb, "bare base"),
+            ("route 3 export (marker)", call(exported["marker"]), mb, "bare base"),
+            ("bare base, encode_batch only", raw(raw_base), mb, "bare base, encode_batch only"),
+            ("route 3 export, encode_batch only (vocab)", raw(raw_export), mb, "bare base, encode_batch only"),
+            (
+                "bare base, encode_batch only, 1/10",
+                raw(raw_base, small),
+                small_mb,
+                "bare base, encode_batch only, 1/10",
+            ),
+            (
+                "route 2 plug-in, encode_batch only (vocab), 1/10",
+                raw(plug, small),
+                small_mb,
+                "bare base, encode_batch only, 1/10",
+            ),
+        ]
+        times = {label: float("inf") for label, *_ in cases}
+        for _ in range(repeat):
+            for label, fn, _, _ in cases:
+                times[label] = min(times[label], best(fn, 1))
+        for label, _, size, ref in cases:
+            rows.append(
+                f"| {family} | {name} | {label} | {size / times[label]:.2f} | {times[ref] / times[label]:.2f} |"
+            )
+    added = len(wrapped["vocab"]) - len(b)
+    rows.append(f"| {family} | memory | wrapped vocab variant: +{mem:.1f} MB RSS ({added} tokens) | | |")
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--mb", type=float, default=2.0, help="size of each corpus in MB")
+    ap.add_argument("--families", default="bpe,tekken,spm,bert")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--batch", type=int, default=1000, help="texts per call")
+    args = ap.parse_args(argv)
+    rng = random.Random(0)
+    size = int(args.mb * 2**20)
+    corpora = {"prose": prose(size, rng), "number-dense": number_dense(size, rng)}
+    print(f"tst backend: {tst.backend()}; {os.cpu_count()} CPUs; corpora {args.mb} MB each; batch {args.batch}")
+    rows = ["| family | corpus | route | MB/s | ratio vs bare |", "|---|---|---|---:|---:|"]
+    for family in args.families.split(","):
+        rows += bench_family(family, corpora, args.repeat, args.batch)
+        print("\n".join(rows[-1:]), flush=True)
+    table = "\n".join(rows)
+    print(table)
+    out = Path(__file__).parent / "out"
+    out.mkdir(exist_ok=True)
+    (out / "hf.md").write_text(table + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
