@@ -172,6 +172,69 @@ pub fn count_chars(s: &[u8]) -> usize {
     s.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
 }
 
+/// True when `s` holds a lone surrogate (the 3-byte form `surrogatepass` writes).
+pub fn has_surrogates(s: &[u8]) -> bool {
+    memchr::memchr_iter(0xED, s).any(|k| s.get(k + 1).is_some_and(|&b| b >= 0xA0))
+}
+
+/// The text of `src` as UTF-16 code units, or None when it holds a lone surrogate.
+///
+/// UTF-16 is the cheapest way to hand a non-ASCII result to Python; a
+/// surrogate could pair up with its neighbour there, so such text goes the
+/// UTF-8 way instead.
+pub fn to_utf16(src: &[u8]) -> Option<Vec<u16>> {
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let n = src.len();
+    // Never more code units than bytes; written by index, cut to length at the end.
+    let mut out: Vec<u16> = vec![0; n];
+    let (mut i, mut o) = (0, 0);
+    while i < n {
+        let b = src[i];
+        if b < 0x80 {
+            while i + 8 <= n {
+                let mut word = [0u8; 8];
+                word.copy_from_slice(&src[i..i + 8]);
+                if u64::from_le_bytes(word) & HI != 0 {
+                    break;
+                }
+                for (d, &c) in out[o..o + 8].iter_mut().zip(&word) {
+                    *d = u16::from(c);
+                }
+                i += 8;
+                o += 8;
+            }
+            while i < n && src[i] < 0x80 {
+                out[o] = u16::from(src[i]);
+                i += 1;
+                o += 1;
+            }
+            continue;
+        }
+        if b < 0xE0 {
+            out[o] = ((b as u16 & 0x1F) << 6) | (src[i + 1] as u16 & 0x3F);
+            i += 2;
+            o += 1;
+        } else if b < 0xF0 {
+            let cp = ((b as u16 & 0x0F) << 12) | ((src[i + 1] as u16 & 0x3F) << 6) | (src[i + 2] as u16 & 0x3F);
+            if (0xD800..0xE000).contains(&cp) {
+                return None;
+            }
+            out[o] = cp;
+            i += 3;
+            o += 1;
+        } else {
+            let (cp, _) = decode_at(src, i);
+            let c = cp - 0x10000;
+            out[o] = 0xD800 | (c >> 10) as u16;
+            out[o + 1] = 0xDC00 | (c & 0x3FF) as u16;
+            i += 4;
+            o += 2;
+        }
+    }
+    out.truncate(o);
+    Some(out)
+}
+
 /// Maps byte offsets to code point indices; cheap for offsets that only grow.
 #[derive(Debug)]
 pub struct CharCursor<'a> {
@@ -228,6 +291,19 @@ mod tests {
         assert_eq!(decode_before(s, 0), None);
         // A lone surrogate as Python's surrogatepass writes it.
         assert_eq!(decode_at(&[0xED, 0xA0, 0x80], 0), (0xD800, 3));
+    }
+
+    #[test]
+    fn utf16_matches_std() {
+        let text = "plain ascii text, long enough for words ⟦12k⟧ é 😀 end";
+        assert_eq!(
+            to_utf16(text.as_bytes()).unwrap(),
+            text.encode_utf16().collect::<Vec<u16>>()
+        );
+        assert_eq!(to_utf16(b"").unwrap(), Vec::<u16>::new());
+        assert_eq!(to_utf16(&[b'a', 0xED, 0xA0, 0x80]), None);
+        assert!(has_surrogates(&[b'a', 0xED, 0xA0, 0x80]));
+        assert!(!has_surrogates("\u{d7ff}\u{e000}".as_bytes()));
     }
 
     #[test]

@@ -2,11 +2,15 @@
 //!
 //! Port of `tst/_encode.py`. One pass: the grammar hands each number over as it
 //! is found and the writer copies the text before it, so nothing is collected.
+//! The units of a number are assembled in a scratch buffer with fixed-size
+//! copies and appended to the output at once: number-dense text is mostly units.
+
+use std::sync::OnceLock;
 
 use memchr::memchr_iter;
 
 use crate::chars::{count_chars, CharCursor};
-use crate::grammar::{for_each_group, scan_numbers, Numeral, RangeError};
+use crate::grammar::{for_each_group, scan_numbers, Group, Numeral, RangeError, DIGITS_MAX};
 use crate::settings::{Settings, Variant};
 use crate::spelling::{
     push_frac_name, push_int_name, CLOSE_BYTES, ESCAPED_CLOSE, ESCAPED_OPEN, OPEN_BYTES, TAG_INDIAN, TAG_WESTERN,
@@ -16,24 +20,130 @@ use crate::spelling::{
 /// `(enc_start, enc_end, orig_start, orig_end)` of one unit or escape, in code points.
 pub type Piece = (usize, usize, usize, usize);
 
-/// Accumulates the encoded bytes and, when `OFFSETS`, the pieces that map them back.
-struct Writer<'a, const OFFSETS: bool> {
+/// A code unit of the output: UTF-8 bytes, or UTF-16 units (what Python builds a `str` from fastest).
+pub trait Unit: Copy + Default + 'static {
+    /// ⟦ in this encoding.
+    const OPEN: &'static [Self];
+    /// ⟧ in this encoding.
+    const CLOSE: &'static [Self];
+    /// The escape of a literal ⟦.
+    const ESCAPED_OPEN: &'static [Self];
+    /// The escape of a literal ⟧.
+    const ESCAPED_CLOSE: &'static [Self];
+    /// An ASCII byte as a unit.
+    fn ascii(b: u8) -> Self;
+    /// Append UTF-8 text (whole code points; surrogate-free for UTF-16).
+    fn push_text(out: &mut Vec<Self>, text: &[u8]);
+}
+
+impl Unit for u8 {
+    const OPEN: &'static [u8] = OPEN_BYTES;
+    const CLOSE: &'static [u8] = CLOSE_BYTES;
+    const ESCAPED_OPEN: &'static [u8] = ESCAPED_OPEN.as_bytes();
+    const ESCAPED_CLOSE: &'static [u8] = ESCAPED_CLOSE.as_bytes();
+    #[inline]
+    fn ascii(b: u8) -> u8 {
+        b
+    }
+    #[inline]
+    fn push_text(out: &mut Vec<u8>, text: &[u8]) {
+        out.extend_from_slice(text);
+    }
+}
+
+impl Unit for u16 {
+    const OPEN: &'static [u16] = &[0x27E6];
+    const CLOSE: &'static [u16] = &[0x27E7];
+    const ESCAPED_OPEN: &'static [u16] = &[0x27E6, 0x27E6, 0x27E7];
+    const ESCAPED_CLOSE: &'static [u16] = &[0x27E6, 0x27E7, 0x27E7];
+    #[inline]
+    fn ascii(b: u8) -> u16 {
+        u16::from(b)
+    }
+    #[inline]
+    fn push_text(out: &mut Vec<u16>, text: &[u8]) {
+        push_utf16(out, text);
+    }
+}
+
+/// Append UTF-8 `text` (no lone surrogates) as UTF-16.
+pub fn push_utf16(out: &mut Vec<u16>, text: &[u8]) {
+    if text.is_ascii() {
+        out.extend(text.iter().map(|&b| u16::from(b)));
+        return;
+    }
+    let mut i = 0;
+    while i < text.len() {
+        let (cp, len) = crate::chars::decode_at(text, i);
+        if cp < 0x10000 {
+            out.push(cp as u16);
+        } else {
+            let c = cp - 0x10000;
+            out.push(0xD800 | (c >> 10) as u16);
+            out.push(0xDC00 | (c & 0x3FF) as u16);
+        }
+        i += len;
+    }
+}
+
+/// Longest magnitude name written through the fast path.
+const NAME_MAX: usize = 24;
+/// Integer magnitudes (in groups) with a precomputed name.
+const NAMED_POWERS: usize = 64;
+/// Most units one group adds on the fast path: two units, a decimal mark.
+const GROUP_MAX: usize = 2 * (3 + DIGITS_MAX + NAME_MAX + 3) + 1;
+/// Scratch buffer size; flushed to the output before it could overflow.
+const SCRATCH: usize = 1024;
+
+/// Names of the integer magnitudes `k * g` for one group size `g`, padded for fixed-size copies.
+struct NameTable {
+    names: [[u8; NAME_MAX]; NAMED_POWERS],
+    lens: [u8; NAMED_POWERS],
+}
+
+/// The name table of group size `g` (built once per process).
+fn name_table(g: usize) -> &'static NameTable {
+    static TABLES: [OnceLock<NameTable>; 7] = [const { OnceLock::new() }; 7];
+    TABLES[g].get_or_init(|| {
+        let mut t = NameTable {
+            names: [[0; NAME_MAX]; NAMED_POWERS],
+            lens: [0; NAMED_POWERS],
+        };
+        for k in 0..NAMED_POWERS {
+            let mut v = Vec::new();
+            push_int_name(&mut v, k * g, g);
+            t.names[k][..v.len()].copy_from_slice(&v);
+            t.lens[k] = v.len() as u8;
+        }
+        t
+    })
+}
+
+/// `NAME_MAX` copies of `p`: the depth markers of the fast path.
+static PS: [u8; NAME_MAX] = [b'p'; NAME_MAX];
+
+/// Accumulates the encoded text and, when `OFFSETS`, the pieces that map it back.
+struct Writer<'a, U: Unit, const OFFSETS: bool> {
     src: &'a [u8],
-    out: Vec<u8>,
+    out: Vec<U>,
     pieces: Vec<Piece>,
     /// Encoded length so far, in code points (kept only with `OFFSETS`).
     enc_len: usize,
     cursor: CharCursor<'a>,
+    names: &'static NameTable,
+    scratch: Box<[U; SCRATCH]>,
 }
 
-impl<'a, const OFFSETS: bool> Writer<'a, OFFSETS> {
-    fn new(src: &'a [u8], capacity: usize) -> Self {
+impl<'a, U: Unit, const OFFSETS: bool> Writer<'a, U, OFFSETS> {
+    fn new(src: &'a [u8], capacity: usize, g: usize) -> Self {
         Writer {
             src,
             out: Vec::with_capacity(capacity),
             pieces: Vec::new(),
             enc_len: 0,
             cursor: CharCursor::new(src),
+            names: name_table(g),
+            scratch: Box::new([U::default(); SCRATCH]),
         }
     }
 
@@ -41,11 +151,15 @@ impl<'a, const OFFSETS: bool> Writer<'a, OFFSETS> {
     #[inline]
     fn text(&mut self, a: usize, b: usize) {
         let chunk = &self.src[a..b];
+        if chunk.len() < 16 && !chunk.contains(&0xE2) {
+            self.raw(chunk);
+            return;
+        }
         let mut k = 0;
         for p in memchr_iter(0xE2, chunk) {
             let esc = match chunk.get(p..p + 3) {
-                Some(x) if x == OPEN_BYTES => ESCAPED_OPEN,
-                Some(x) if x == CLOSE_BYTES => ESCAPED_CLOSE,
+                Some(x) if x == OPEN_BYTES => U::ESCAPED_OPEN,
+                Some(x) if x == CLOSE_BYTES => U::ESCAPED_CLOSE,
                 _ => continue,
             };
             self.raw(&chunk[k..p]);
@@ -54,7 +168,7 @@ impl<'a, const OFFSETS: bool> Writer<'a, OFFSETS> {
                 self.pieces.push((self.enc_len, self.enc_len + 3, orig, orig + 1));
                 self.enc_len += 3;
             }
-            self.out.extend_from_slice(esc.as_bytes());
+            self.out.extend_from_slice(esc);
             k = p + 3;
         }
         self.raw(&chunk[k..]);
@@ -65,77 +179,154 @@ impl<'a, const OFFSETS: bool> Writer<'a, OFFSETS> {
         if OFFSETS {
             self.enc_len += count_chars(bytes);
         }
-        self.out.extend_from_slice(bytes);
+        U::push_text(&mut self.out, bytes);
     }
 
-    /// Open a unit that stands for `src[a..b]`; `close_unit` finishes it.
+    /// Record a unit of `len` code units (ASCII content) standing for `src[a..b]`.
     #[inline]
-    fn open_unit(&mut self) -> usize {
-        self.out.extend_from_slice(OPEN_BYTES);
-        self.out.len()
-    }
-
-    /// Close the unit whose content started at byte `content_start` of the output.
-    #[inline]
-    fn close_unit(&mut self, content_start: usize, a: usize, b: usize) {
+    fn piece(&mut self, len: usize, a: usize, b: usize) {
         if OFFSETS {
-            let chars = 2 + count_chars(&self.out[content_start..]);
+            let chars = len - 2 * U::OPEN.len() + 2; // each bracket is one code point
             let orig_a = self.cursor.at(a);
             let orig_b = if b == a { orig_a } else { self.cursor.at(b) };
             self.pieces.push((self.enc_len, self.enc_len + chars, orig_a, orig_b));
             self.enc_len += chars;
         }
-        self.out.extend_from_slice(CLOSE_BYTES);
+    }
+
+    /// The grouping tag of a number written with separators (zero-width in the original).
+    fn tag(&mut self, sep: u32, indian: bool, at: usize) {
+        let ch = char::from_u32(sep).unwrap_or(char::REPLACEMENT_CHARACTER);
+        self.out.extend_from_slice(U::OPEN);
+        U::push_text(&mut self.out, ch.encode_utf8(&mut [0u8; 4]).as_bytes());
+        self.out.push(U::ascii(if indian { TAG_INDIAN } else { TAG_WESTERN }));
+        self.out.extend_from_slice(U::CLOSE);
+        if OFFSETS {
+            let orig = self.cursor.at(at);
+            self.pieces.push((self.enc_len, self.enc_len + 4, orig, orig));
+            self.enc_len += 4;
+        }
     }
 
     fn number(&mut self, num: &Numeral<'_>, st: &Settings) {
         let g = st.group_size;
         let vocab = st.variant == Variant::Vocab;
         if let Some(sep) = num.sep {
-            let c = self.open_unit();
-            let ch = char::from_u32(sep).unwrap_or(char::REPLACEMENT_CHARACTER);
-            let mut buf = [0u8; 4];
-            self.out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
-            self.out.push(if num.indian { TAG_INDIAN } else { TAG_WESTERN });
-            self.close_unit(c, num.start, num.start);
+            self.tag(sep, num.indian, num.start);
         }
         let src = self.src;
-        let mut first_frac = true;
+        let mut k = 0; // bytes of the scratch buffer in use
         for_each_group(src, num, g, |grp| {
-            if grp.depth > 0 && first_frac {
-                self.text(grp.start - 1, grp.start); // the decimal mark
-                first_frac = false;
+            if k + GROUP_MAX > SCRATCH {
+                self.out.extend_from_slice(&self.scratch[..k]);
+                k = 0;
             }
-            let c = self.open_unit();
-            self.out.extend_from_slice(grp.digits());
-            if vocab {
-                push_name(&mut self.out, grp.power, grp.depth, g);
-                self.close_unit(c, grp.start, grp.end);
-            } else {
-                self.close_unit(c, grp.start, grp.end);
-                let c = self.open_unit();
-                if grp.depth == 0 && grp.power == 0 {
-                    self.out.extend_from_slice(UNITS_MARKER);
-                } else {
-                    push_name(&mut self.out, grp.power, grp.depth, g);
+            if grp.depth == 1 {
+                self.scratch[k] = U::ascii(src[grp.start - 1]); // the decimal mark
+                k += 1;
+                if OFFSETS {
+                    self.enc_len += 1;
                 }
-                self.close_unit(c, grp.end, grp.end);
+            }
+            match self.name(grp, g) {
+                Some((name, len)) => k = self.group(k, grp, name, len, vocab),
+                None => {
+                    self.out.extend_from_slice(&self.scratch[..k]);
+                    k = 0;
+                    self.group_slow(grp, vocab, g);
+                }
             }
         });
+        self.out.extend_from_slice(&self.scratch[..k]);
+    }
+
+    /// The magnitude name of `grp`, padded to `NAME_MAX` bytes, and its length; None when too long.
+    #[inline]
+    fn name(&self, grp: &Group, g: usize) -> Option<(&'static [u8; NAME_MAX], usize)> {
+        if grp.depth > 0 {
+            return (grp.depth <= NAME_MAX).then_some((&PS, grp.depth));
+        }
+        let k = grp.power as usize / g;
+        let names = self.names;
+        (k < NAMED_POWERS).then(|| (&names.names[k], names.lens[k] as usize))
+    }
+
+    /// Write the unit(s) of one group into the scratch buffer at `k`; returns the new end.
+    #[inline]
+    fn group(&mut self, mut k: usize, grp: &Group, name: &[u8; NAME_MAX], name_len: usize, vocab: bool) -> usize {
+        let buf = &mut self.scratch[k..k + GROUP_MAX];
+        let (o, c) = (U::OPEN.len(), U::CLOSE.len());
+        buf[..o].copy_from_slice(U::OPEN);
+        widen(&mut buf[o..o + DIGITS_MAX], grp.digits_padded());
+        let mut p = o + grp.digits().len();
+        if vocab {
+            widen(&mut buf[p..p + NAME_MAX], name);
+            p += name_len;
+            buf[p..p + c].copy_from_slice(U::CLOSE);
+            p += c;
+            k += p;
+            self.piece(p, grp.start, grp.end);
+        } else {
+            buf[p..p + c].copy_from_slice(U::CLOSE);
+            p += c;
+            let first = p;
+            buf[p..p + o].copy_from_slice(U::OPEN);
+            p += o;
+            if name_len == 0 {
+                buf[p] = U::ascii(UNITS_MARKER[0]);
+                p += 1;
+            } else {
+                widen(&mut buf[p..p + NAME_MAX], name);
+                p += name_len;
+            }
+            buf[p..p + c].copy_from_slice(U::CLOSE);
+            p += c;
+            k += p;
+            self.piece(first, grp.start, grp.end);
+            self.piece(p - first, grp.end, grp.end);
+        }
+        k
+    }
+
+    /// `group` for names too long for the fast path (deep fractions, huge powers).
+    fn group_slow(&mut self, grp: &Group, vocab: bool, g: usize) {
+        let mut name = Vec::new();
+        if grp.depth > 0 {
+            push_frac_name(&mut name, grp.depth);
+        } else {
+            push_int_name(&mut name, grp.power as usize, g);
+        }
+        let out = &mut self.out;
+        let before = out.len();
+        out.extend_from_slice(U::OPEN);
+        out.extend(grp.digits().iter().map(|&b| U::ascii(b)));
+        if !vocab {
+            out.extend_from_slice(U::CLOSE);
+            let first = out.len() - before;
+            self.piece(first, grp.start, grp.end);
+            self.out.extend_from_slice(U::OPEN);
+        }
+        let name_start = self.out.len() - U::OPEN.len();
+        self.out.extend(name.iter().map(|&b| U::ascii(b)));
+        self.out.extend_from_slice(U::CLOSE);
+        if vocab {
+            self.piece(self.out.len() - before, grp.start, grp.end);
+        } else {
+            self.piece(self.out.len() - name_start, grp.end, grp.end);
+        }
     }
 }
 
+/// Copy ASCII bytes into units, element by element (a fixed-size widening copy).
 #[inline]
-fn push_name(out: &mut Vec<u8>, power: i64, depth: usize, g: usize) {
-    if depth > 0 {
-        push_frac_name(out, depth);
-    } else {
-        push_int_name(out, power as usize, g);
+fn widen<U: Unit, const N: usize>(dst: &mut [U], src: &[u8; N]) {
+    for (d, &b) in dst[..N].iter_mut().zip(src) {
+        *d = U::ascii(b);
     }
 }
 
-fn run<const OFFSETS: bool>(s: &[u8], st: &Settings) -> Result<(Vec<u8>, Vec<Piece>), RangeError> {
-    let mut w: Writer<'_, OFFSETS> = Writer::new(s, s.len() + s.len() / 4 + 16);
+fn run<U: Unit, const OFFSETS: bool>(s: &[u8], st: &Settings) -> Result<(Vec<U>, Vec<Piece>), RangeError> {
+    let mut w: Writer<'_, U, OFFSETS> = Writer::new(s, s.len() + s.len() / 2 + 64, st.group_size);
     let mut pos = 0;
     scan_numbers(s, st, |num| {
         w.text(pos, num.start);
@@ -148,7 +339,12 @@ fn run<const OFFSETS: bool>(s: &[u8], st: &Settings) -> Result<(Vec<u8>, Vec<Pie
 
 /// Encode `s` (UTF-8, lone surrogates allowed) in the exact style.
 pub fn encode(s: &[u8], st: &Settings) -> Result<Vec<u8>, RangeError> {
-    run::<false>(s, st).map(|(out, _)| out)
+    run::<u8, false>(s, st).map(|(out, _)| out)
+}
+
+/// Encode `s` (UTF-8 without lone surrogates) straight to UTF-16.
+pub fn encode_utf16(s: &[u8], st: &Settings) -> Result<Vec<u16>, RangeError> {
+    run::<u16, false>(s, st).map(|(out, _)| out)
 }
 
 /// Encode `s` and list where every unit and escape came from (code point offsets).
@@ -157,7 +353,12 @@ pub fn encode(s: &[u8], st: &Settings) -> Result<Vec<u8>, RangeError> {
 /// sides) or, inside a number, dropped separators (empty in the encoding).
 /// Inserted units (grouping tags, marker-variant markers) are zero-width in the original.
 pub fn encode_with_offsets(s: &[u8], st: &Settings) -> Result<(Vec<u8>, Vec<Piece>), RangeError> {
-    run::<true>(s, st)
+    run::<u8, true>(s, st)
+}
+
+/// `encode_with_offsets` straight to UTF-16 (no lone surrogates in `s`).
+pub fn encode_with_offsets_utf16(s: &[u8], st: &Settings) -> Result<(Vec<u16>, Vec<Piece>), RangeError> {
+    run::<u16, true>(s, st)
 }
 
 #[cfg(test)]
@@ -186,6 +387,35 @@ mod tests {
             enc("1234567890123456789", &x),
             "⟦1e18⟧⟦234q⟧⟦567t⟧⟦890b⟧⟦123m⟧⟦456k⟧⟦789⟧"
         );
+    }
+
+    #[test]
+    fn long_numbers_and_deep_fractions_take_the_slow_path() {
+        let mut x = Settings::default_exact("marker");
+        x.overflow = crate::settings::Overflow::Extend;
+        x.group_size = 1;
+        let digits = "1".repeat(300);
+        let text = format!("{digits}.{digits}");
+        let out = enc(&text, &x);
+        assert!(out.starts_with("⟦1⟧⟦e299⟧⟦1⟧⟦e298⟧"));
+        assert!(out.ends_with(&format!("⟦1⟧⟦{}⟧", "p".repeat(300))));
+        let decoded = crate::decode::decode(out.as_bytes(), &x, true).unwrap();
+        assert_eq!(String::from_utf8(decoded).unwrap(), text);
+    }
+
+    #[test]
+    fn utf16_output_is_the_same_text() {
+        for variant in ["marker", "vocab"] {
+            let st = Settings::default_exact(variant);
+            let text = "é ⟦x⟧ 1,234.5 😀 2e-7 12,34,567 ".repeat(3);
+            let utf8 = enc(&text, &st);
+            let utf16 = encode_utf16(text.as_bytes(), &st).unwrap();
+            assert_eq!(String::from_utf16(&utf16).unwrap(), utf8);
+            let (a, pa) = encode_with_offsets(text.as_bytes(), &st).unwrap();
+            let (b, pb) = encode_with_offsets_utf16(text.as_bytes(), &st).unwrap();
+            assert_eq!(String::from_utf16(&b).unwrap(), String::from_utf8(a).unwrap());
+            assert_eq!(pa, pb);
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::fmt;
 
 use crate::chars::{count_chars, CharCursor};
 use crate::decode::{decode, DecodeReason};
-use crate::encode::{encode, encode_with_offsets, Piece};
+use crate::encode::{encode, encode_utf16, encode_with_offsets, encode_with_offsets_utf16, Piece};
 use crate::grammar::{for_each_group, scan_numbers, Numeral, RangeError};
 use crate::paper::{encode_paper, scan_paper};
 use crate::settings::{Settings, Style, Variant};
@@ -130,6 +130,23 @@ impl Engine {
         }
     }
 
+    /// `encode` straight to UTF-16; `s` must hold no lone surrogate (see [`crate::chars::has_surrogates`]).
+    pub fn encode_utf16(&self, s: &[u8]) -> Result<Vec<u16>, Error> {
+        let st = &self.settings;
+        match st.style {
+            Style::Paper => Ok(utf16(&encode_paper(s, st.group_size, st.variant == Variant::Vocab))),
+            Style::Exact => encode_utf16(s, st).map_err(|e| range_error(s, e)),
+        }
+    }
+
+    /// `encode_with_offsets` straight to UTF-16; `s` must hold no lone surrogate.
+    pub fn encode_with_offsets_utf16(&self, s: &[u8]) -> Result<(Vec<u16>, Vec<Piece>), Error> {
+        if self.settings.style == Style::Paper {
+            return Err(Error::Unsupported(PAPER_NO_OFFSETS));
+        }
+        encode_with_offsets_utf16(s, &self.settings).map_err(|e| range_error(s, e))
+    }
+
     /// Decode exact-style text; `strict` fails at the first invalid spot, lenient never fails.
     pub fn decode(&self, s: &[u8], strict: bool) -> Result<Vec<u8>, Error> {
         if self.settings.style == Style::Paper {
@@ -171,6 +188,13 @@ impl Engine {
     pub fn decode_str(&self, s: &str, strict: bool) -> Result<String, Error> {
         self.decode(s.as_bytes(), strict).map(utf8)
     }
+}
+
+/// UTF-16 of surrogate-free UTF-8.
+fn utf16(v: &[u8]) -> Vec<u16> {
+    let mut out = Vec::with_capacity(v.len());
+    crate::encode::push_utf16(&mut out, v);
+    out
 }
 
 /// Output made from valid UTF-8 input is valid UTF-8.

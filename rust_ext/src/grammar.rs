@@ -55,6 +55,18 @@ where
     let mut failed = Failed::default();
     let mut i = 0;
     while i < n {
+        // The spec's loop only walks through plain ASCII (no digit, no decimal mark):
+        // jump to the next byte that can matter, and work out whether the loop would
+        // be inside a text word there (a word, or a `.` glued after one, runs into it).
+        let q = next_candidate(s, i, dec);
+        if q >= n {
+            break;
+        }
+        if q > i && (ascii_word(s[q - 1]) || (q >= i + 2 && s[q - 1] == b'.' && ascii_word(s[q - 2]))) {
+            i = skip_text_word(s, q);
+            continue;
+        }
+        i = q;
         let b = s[i];
         if b.is_ascii_digit() {
             i = match numeral(s, i, false, st, &mut chunks, &mut failed, &mut sink)? {
@@ -62,9 +74,8 @@ where
                 None => skip_text_word(s, i),
             };
         } else if b < 0x80 {
-            if word_at(s, i) {
-                i = skip_text_word(s, i);
-            } else if b == dec && digit_at(s, i + 1) && lead_allowed(s, i, dec) {
+            // the decimal mark
+            if digit_at(s, i + 1) && lead_allowed(s, i, dec) {
                 i = match numeral(s, i, true, st, &mut chunks, &mut failed, &mut sink)? {
                     Some(end) => end,
                     None => i + 1,
@@ -82,6 +93,45 @@ where
         }
     }
     Ok(())
+}
+
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// First offset `>= i` holding an ASCII digit, the decimal mark or a non-ASCII byte (`s.len()` if none).
+///
+/// Eight bytes at a time: a flag per byte in its high bit, the first flag wins.
+#[inline]
+pub fn next_candidate(s: &[u8], mut i: usize, dec: u8) -> usize {
+    let n = s.len();
+    let decs = LO * dec as u64;
+    while i + 8 <= n {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&s[i..i + 8]);
+        let x = u64::from_le_bytes(word);
+        let y = x & !HI; // low seven bits: no carries below
+        let digit = y.wrapping_add(LO * 0x50) & !y.wrapping_add(LO * 0x46);
+        let z = y ^ decs;
+        let is_dec = z.wrapping_sub(LO) & !z;
+        let flags = (x | digit | is_dec) & HI;
+        if flags != 0 {
+            return i + (flags.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < n {
+        let b = s[i];
+        if b >= 0x80 || b.is_ascii_digit() || b == dec {
+            return i;
+        }
+        i += 1;
+    }
+    n
+}
+
+#[inline]
+fn ascii_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
 }
 
 /// A decimal mark at `i` may lead a numeral (`.5`) unless glued to a word, a `.` or a mark.
@@ -331,10 +381,13 @@ fn range_reason(int_len: usize, frac_len: usize, st: &Settings) -> String {
     }
 }
 
+/// Room for the digits of one group (at most six, padded to eight).
+pub const DIGITS_MAX: usize = 8;
+
 /// One digit group of a number (at most six digits).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Group {
-    digits: [u8; 6],
+    digits: [u8; DIGITS_MAX],
     len: u8,
     /// Exponent of the least significant digit (negative for fractional groups).
     pub power: i64,
@@ -352,6 +405,12 @@ impl Group {
     pub fn digits(&self) -> &[u8] {
         &self.digits[..self.len as usize]
     }
+
+    /// The digits followed by padding, for fixed-size copies.
+    #[inline]
+    pub fn digits_padded(&self) -> &[u8; DIGITS_MAX] {
+        &self.digits
+    }
 }
 
 /// Call `f` with the groups of `num`: integers cut from the right, then fractions from the left.
@@ -363,26 +422,33 @@ pub fn for_each_group<F: FnMut(&Group)>(s: &[u8], num: &Numeral<'_>, g: usize, m
     let mut pos = num.chunks.first().map_or(0, |c| c.0);
     while k < total {
         let mut grp = Group {
-            digits: [0; 6],
-            len: 0,
+            digits: [0; DIGITS_MAX],
+            len: size as u8,
             power: (total - k - size) as i64,
             depth: 0,
             start: 0,
             end: 0,
         };
-        for d in 0..size {
-            while pos >= num.chunks[ci].1 {
-                ci += 1;
-                pos = num.chunks[ci].0;
-            }
-            if d == 0 {
-                grp.start = pos;
-            }
-            grp.digits[d] = s[pos];
-            pos += 1;
-            grp.end = pos;
+        while pos >= num.chunks[ci].1 {
+            ci += 1;
+            pos = num.chunks[ci].0;
         }
-        grp.len = size as u8;
+        grp.start = pos;
+        if pos + size <= num.chunks[ci].1 {
+            // the whole group inside one run of digits
+            fill(&mut grp.digits, s, pos, size);
+            pos += size;
+        } else {
+            for d in 0..size {
+                while pos >= num.chunks[ci].1 {
+                    ci += 1;
+                    pos = num.chunks[ci].0;
+                }
+                grp.digits[d] = s[pos];
+                pos += 1;
+            }
+        }
+        grp.end = pos;
         f(&grp);
         k += size;
         size = g;
@@ -393,18 +459,27 @@ pub fn for_each_group<F: FnMut(&Group)>(s: &[u8], num: &Numeral<'_>, g: usize, m
         while k < f1 {
             let e = (k + g).min(f1);
             let mut grp = Group {
-                digits: [0; 6],
+                digits: [0; DIGITS_MAX],
                 len: (e - k) as u8,
                 power: -((e - f0) as i64),
                 depth,
                 start: k,
                 end: e,
             };
-            grp.digits[..e - k].copy_from_slice(&s[k..e]);
+            fill(&mut grp.digits, s, k, e - k);
             f(&grp);
             k = e;
             depth += 1;
         }
+    }
+}
+
+/// Copy the `len` (at most `DIGITS_MAX`) bytes at `s[k..]`, with a fixed-size copy when the text allows.
+#[inline]
+fn fill(digits: &mut [u8; DIGITS_MAX], s: &[u8], k: usize, len: usize) {
+    match s.get(k..k + DIGITS_MAX) {
+        Some(window) => digits.copy_from_slice(window),
+        None => digits[..len].copy_from_slice(&s[k..k + len]),
     }
 }
 
@@ -432,6 +507,40 @@ mod tests {
         assert_eq!(spans("H2O 3f5e9b1 0x1F v1.2 .5 x.5", &st), [".5"]);
         assert_eq!(spans("12,34,567 1,23", &st), ["12,34,567", "1", "23"]);
         assert_eq!(spans("5kg 1\u{a0}000", &st), ["5", "1\u{a0}000"]);
+    }
+
+    #[test]
+    fn candidates_are_digits_marks_and_non_ascii() {
+        let text = b"abcdefgh ijklmnop, qrstuvw.xyz 9 \xc3\xa9";
+        assert_eq!(next_candidate(text, 0, b'.'), 26);
+        assert_eq!(next_candidate(text, 0, b','), 17);
+        assert_eq!(next_candidate(text, 27, b'.'), 31);
+        assert_eq!(next_candidate(text, 32, b'.'), 33);
+        assert_eq!(next_candidate(b"abc", 0, b'.'), 3);
+        for k in 0..=255u8 {
+            let mut t = [b'a'; 11];
+            t[9] = k;
+            let want = if k >= 0x80 || k.is_ascii_digit() || k == b'.' {
+                9
+            } else {
+                11
+            };
+            assert_eq!(next_candidate(&t, 0, b'.'), want, "byte {k}");
+            assert_eq!(next_candidate(&t, 2, b'.'), want, "byte {k}");
+        }
+    }
+
+    #[test]
+    fn jumps_keep_the_word_state() {
+        let st = Settings::default_exact("vocab");
+        assert_eq!(
+            spans("abcdefghij12 klmnopqrs.34 tuvwxyz 56 _7 x.y.8 a..9", &st),
+            ["56", "9"]
+        );
+        let mut c = Settings::default_exact("vocab");
+        c.decimal = b',';
+        c.separators = vec!['.'];
+        assert_eq!(spans("abcdefghij.12 abcdefgh,12 abc 1.234,5", &c), ["12", "1.234,5"]);
     }
 
     #[test]

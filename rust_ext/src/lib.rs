@@ -53,8 +53,32 @@ mod python {
         }
     }
 
+    /// UTF-16 made by the engine as a `str` (CPython builds these several times faster than from UTF-8).
+    fn text16<'py>(py: Python<'py>, units: &[u16]) -> PyResult<Bound<'py, PyString>> {
+        let mut order: std::ffi::c_int = if cfg!(target_endian = "little") { -1 } else { 1 };
+        // SAFETY: pointer and byte length describe `units`; an explicit byte order keeps a leading
+        // U+FEFF as text; the result is a new str or NULL with an exception set.
+        unsafe {
+            let ptr = ffi::PyUnicode_DecodeUTF16(
+                units.as_ptr() as *const c_char,
+                (units.len() * 2) as ffi::Py_ssize_t,
+                std::ptr::null(),
+                &mut order,
+            );
+            Ok(Bound::from_owned_ptr_or_err(py, ptr)?.cast_into_unchecked())
+        }
+    }
+
     /// Bytes made by the engine back to a `str` (the inverse of [`utf8`]).
+    ///
+    /// ASCII goes through CPython's ASCII fast path, other text as UTF-16, text
+    /// with lone surrogates as UTF-8 with `surrogatepass`.
     fn text<'py>(py: Python<'py>, bytes: &[u8]) -> PyResult<Bound<'py, PyString>> {
+        if !bytes.is_ascii() {
+            if let Some(units) = py.detach(|| crate::chars::to_utf16(bytes)) {
+                return text16(py, &units);
+            }
+        }
         // SAFETY: pointer and length describe `bytes`; the result is a new str or NULL with an exception.
         unsafe {
             let ptr = ffi::PyUnicode_DecodeUTF8(
@@ -63,6 +87,39 @@ mod python {
                 c"surrogatepass".as_ptr(),
             );
             Ok(Bound::from_owned_ptr_or_err(py, ptr)?.cast_into_unchecked())
+        }
+    }
+
+    /// An encoding as UTF-16 when the input allows, else as UTF-8 (lone surrogates).
+    enum Encoded {
+        Utf8(Vec<u8>),
+        Utf16(Vec<u16>),
+    }
+
+    impl Encoded {
+        fn into_py(self, py: Python<'_>) -> PyResult<Bound<'_, PyString>> {
+            match self {
+                Encoded::Utf8(v) => text(py, &v),
+                Encoded::Utf16(v) => text16(py, &v),
+            }
+        }
+    }
+
+    fn encode_any(engine: &Engine, data: &[u8]) -> Result<Encoded, Error> {
+        if crate::chars::has_surrogates(data) {
+            engine.encode(data).map(Encoded::Utf8)
+        } else {
+            engine.encode_utf16(data).map(Encoded::Utf16)
+        }
+    }
+
+    fn encode_offsets_any(engine: &Engine, data: &[u8]) -> Result<(Encoded, Vec<Piece>), Error> {
+        if crate::chars::has_surrogates(data) {
+            engine.encode_with_offsets(data).map(|(v, p)| (Encoded::Utf8(v), p))
+        } else {
+            engine
+                .encode_with_offsets_utf16(data)
+                .map(|(v, p)| (Encoded::Utf16(v), p))
         }
     }
 
@@ -143,8 +200,8 @@ mod python {
             let src = utf8(text)?;
             let data = src.as_bytes();
             let engine = &self.inner;
-            let out = py.detach(|| engine.encode(data)).map_err(|e| py_err(py, e))?;
-            self::text(py, &out)
+            let out = py.detach(|| encode_any(engine, data)).map_err(|e| py_err(py, e))?;
+            out.into_py(py)
         }
 
         #[pyo3(signature = (text, strict = true))]
@@ -170,9 +227,9 @@ mod python {
             let data = src.as_bytes();
             let engine = &self.inner;
             let (out, pieces) = py
-                .detach(|| engine.encode_with_offsets(data))
+                .detach(|| encode_offsets_any(engine, data))
                 .map_err(|e| py_err(py, e))?;
-            Ok((self::text(py, &out)?, pieces))
+            Ok((out.into_py(py)?, pieces))
         }
 
         fn numbers(&self, py: Python<'_>, text: &Bound<'_, PyString>) -> PyResult<Vec<PyNumber>> {
@@ -194,10 +251,10 @@ mod python {
             let held = all_utf8(&texts)?;
             let data: Vec<&[u8]> = held.iter().map(|b| b.as_bytes()).collect();
             let engine = &self.inner;
-            let results = py.detach(|| batch::map(&data, |d| d.len(), n, |d| engine.encode(d)));
+            let results = py.detach(|| batch::map(&data, |d| d.len(), n, |d| encode_any(engine, d)));
             results
                 .into_iter()
-                .map(|r| self::text(py, &r.map_err(|e| py_err(py, e))?))
+                .map(|r| r.map_err(|e| py_err(py, e))?.into_py(py))
                 .collect()
         }
 
@@ -231,12 +288,12 @@ mod python {
             let held = all_utf8(&texts)?;
             let data: Vec<&[u8]> = held.iter().map(|b| b.as_bytes()).collect();
             let engine = &self.inner;
-            let results = py.detach(|| batch::map(&data, |d| d.len(), n, |d| engine.encode_with_offsets(d)));
+            let results = py.detach(|| batch::map(&data, |d| d.len(), n, |d| encode_offsets_any(engine, d)));
             results
                 .into_iter()
                 .map(|r| {
                     let (out, pieces) = r.map_err(|e| py_err(py, e))?;
-                    Ok((self::text(py, &out)?, pieces))
+                    Ok((out.into_py(py)?, pieces))
                 })
                 .collect()
         }
