@@ -56,7 +56,7 @@ def add_parsers(subparsers: argparse._SubParsersAction[argparse.ArgumentParser])
             type=byte_size,
             default=BLOCK_SIZE,
             metavar="SIZE",
-            help="bytes read at a time, e.g. 4M (memory is a few blocks plus the longest line)",
+            help="bytes read at a time, e.g. 2M (default; memory is a few blocks plus the longest line)",
         )
         p.add_argument("-v", "--verbose", action="store_true", help="count lines and numbers, print the counts")
         add_codec_options(p)

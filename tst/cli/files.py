@@ -28,11 +28,13 @@ def open_input(path: str) -> Iterator[BinaryIO]:
         yield sys.stdin.buffer
         return
     try:
-        f = open(path, "rb")  # noqa: SIM115 - closed below
+        # Unbuffered: closing it never waits on a read still blocked in a worker thread
+        # (a FIFO or device after an interrupt); reads are large blocks anyway.
+        f = open(path, "rb", buffering=0)  # noqa: SIM115 - closed below
     except OSError as exc:
         raise CLIError(f"cannot read {path}: {exc.strerror or exc}") from None
     with f:
-        yield f
+        yield cast(BinaryIO, f)
 
 
 def input_size(path: str) -> int | None:

@@ -14,9 +14,9 @@ from typing import BinaryIO
 from tst.data.errors import DataError
 
 #: Bytes read per block; blocks are cut at the last newline inside.
-BLOCK_SIZE = 1 << 22
+BLOCK_SIZE = 1 << 21
 #: Characters per piece handed to a batch call (pieces run in parallel in Rust).
-PIECE_SIZE = 1 << 18
+PIECE_SIZE = 1 << 16
 
 ERRORS = ("strict", "surrogateescape")
 
@@ -82,6 +82,25 @@ def invalid_utf8(name: str, data: bytes, exc: UnicodeDecodeError, offset: int = 
         f"invalid UTF-8 ({what} at byte offset {offset + pos}, byte {column} of the line); "
         "pass --errors=surrogateescape to carry undecodable bytes through unchanged",
     )
+
+
+def decode_pieces(block: Block, name: str, errors: str = "strict", size: int = PIECE_SIZE) -> list[str]:
+    """The block's text in pieces of whole lines, about `size` bytes each (no copy of the whole text)."""
+    data = block.data
+    n = len(data)
+    pieces: list[str] = []
+    start = 0
+    while start < n:
+        nl = data.find(b"\n", start + size) if start + size < n else -1
+        end = n if nl == -1 else nl + 1
+        try:
+            pieces.append(data[start:end].decode("utf-8", errors))
+        except UnicodeDecodeError as exc:
+            exc.start += start
+            exc.end += start
+            raise invalid_utf8(name, data, exc, block.offset, block.line) from None
+        start = end
+    return pieces
 
 
 def encode_text(text: str, errors: str = "strict") -> bytes:

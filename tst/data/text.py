@@ -1,14 +1,58 @@
-"""Convert plain text streams (``tst encode`` / ``tst decode``) block by block."""
+"""Convert plain text streams (``tst encode`` / ``tst decode``) block by block, pipelined.
+
+Three stages overlap: a worker thread reads and decodes the next block, the
+calling thread converts the current one (the Rust engine releases the GIL and
+spreads the pieces over its threads), and a worker thread encodes and writes
+the previous result. Order is kept, at most three blocks are in flight, and
+an error in any stage stops the run and surfaces in the caller. The workers
+are daemon threads: an interrupt never waits for a read that may block
+forever (a pipe or FIFO with no writer activity).
+"""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
-from typing import BinaryIO
+from typing import BinaryIO, Generic, TypeVar
 
-from tst.data.blocks import BLOCK_SIZE, decode_block, encode_text, line_and_column, read_blocks, split_pieces
+from tst.data.blocks import BLOCK_SIZE, Block, decode_pieces, encode_text, line_and_column, read_blocks
 from tst.data.converter import Counts, TextConverter
 from tst.data.errors import DataError
 from tst.errors import TSTDecodeError, TSTRangeError
+
+T = TypeVar("T")
+_Prepared = tuple[Block, list[str]]
+#: Seconds an interrupted run waits for the write in progress before returning.
+WRITE_GRACE = 10.0
+
+
+class _Task(Generic[T]):
+    """A call running in a daemon thread; `result` waits for it (interruptibly) and re-raises its error."""
+
+    def __init__(self, fn: Callable[[], T]) -> None:
+        self._fn = fn
+        self._done = threading.Event()
+        self._value: T | None = None
+        self._error: BaseException | None = None
+        threading.Thread(target=self._run, name="tst-io", daemon=True).start()
+
+    def _run(self) -> None:
+        try:
+            self._value = self._fn()
+        except BaseException as exc:
+            self._error = exc
+        finally:
+            self._done.set()
+
+    def result(self) -> T:
+        self._done.wait()
+        if self._error is not None:
+            raise self._error
+        return self._value  # type: ignore[return-value]
+
+    def settle(self, timeout: float) -> None:
+        """Wait up to `timeout` seconds, ignoring the outcome (used while unwinding)."""
+        self._done.wait(timeout)
 
 
 def convert_text(
@@ -21,7 +65,7 @@ def convert_text(
     block_size: int = BLOCK_SIZE,
     on_read: Callable[[int], None] | None = None,
 ) -> Counts:
-    """Stream `source` through `converter` into `sink`; memory is about a few blocks.
+    """Stream `source` through `converter` into `sink`; memory is about three blocks.
 
     In the returned counts, ``records`` are lines and ``numbers`` the numbers
     converted (the other fields stay 0).
@@ -32,15 +76,44 @@ def convert_text(
     """
     counts = Counts()
     before = converter.counts.copy()
-    for block in read_blocks(source, block_size, on_read):
-        text = decode_block(block, name, errors)
-        pieces = split_pieces(text)
-        try:
-            out = converter.convert_batch(pieces)
-        except (TSTDecodeError, TSTRangeError):
-            raise _locate(converter, pieces, name, block.line) from None
-        sink.write(encode_text("".join(out), errors))
-        counts.records += text.count("\n") + (0 if text.endswith("\n") else 1)
+    blocks = read_blocks(source, block_size, on_read)
+
+    def prepare() -> _Prepared | None:
+        block = next(blocks, None)
+        if block is None:
+            return None
+        return block, decode_pieces(block, name, errors)
+
+    def writer(out: list[str]) -> Callable[[], None]:
+        def write() -> None:
+            for piece in out:
+                sink.write(encode_text(piece, errors))
+
+        return write
+
+    ahead: _Task[_Prepared | None] = _Task(prepare)
+    writing: _Task[None] | None = None
+    try:
+        while True:
+            item = ahead.result()
+            if item is None:
+                break
+            ahead = _Task(prepare)
+            block, pieces = item
+            try:
+                out = converter.convert_batch(pieces)
+            except (TSTDecodeError, TSTRangeError):
+                raise _locate(converter, pieces, name, block.line) from None
+            counts.records += block.data.count(b"\n") + (0 if block.data.endswith(b"\n") else 1)
+            if writing is not None:
+                writing.result()
+            writing = _Task(writer(out))
+        if writing is not None:
+            writing.result()
+    except BaseException:
+        if writing is not None:
+            writing.settle(WRITE_GRACE)  # do not close the output under a running write
+        raise
     counts.numbers = converter.counts.numbers - before.numbers
     return counts
 
