@@ -14,11 +14,7 @@ pub const PARALLEL_MIN_BYTES: usize = 64 * 1024;
 /// Threads for a batch: the argument, else `TST_NUM_THREADS`, else every available core.
 pub fn thread_count(requested: Option<usize>) -> Result<usize, String> {
     if let Some(n) = requested {
-        return if n >= 1 {
-            Ok(n)
-        } else {
-            Err(format!("num_threads must be a positive int or None, not {n}"))
-        };
+        return if n >= 1 { Ok(n) } else { Err(format!("num_threads must be a positive int or None, not {n}")) };
     }
     if let Ok(raw) = std::env::var(THREADS_ENV) {
         let value = raw.trim();
@@ -37,10 +33,7 @@ struct Pools {
     pools: Vec<(usize, Arc<ThreadPool>)>,
 }
 
-static POOLS: Mutex<Pools> = Mutex::new(Pools {
-    pid: 0,
-    pools: Vec::new(),
-});
+static POOLS: Mutex<Pools> = Mutex::new(Pools { pid: 0, pools: Vec::new() });
 
 /// The cached pool with `threads` threads (None if one cannot be built).
 fn pool(threads: usize) -> Option<Arc<ThreadPool>> {
@@ -54,12 +47,8 @@ fn pool(threads: usize) -> Option<Arc<ThreadPool>> {
     if let Some((_, p)) = cache.pools.iter().find(|(n, _)| *n == threads) {
         return Some(Arc::clone(p));
     }
-    let built = ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .thread_name(|k| format!("tst-{k}"))
-        .build()
-        .ok()
-        .map(Arc::new)?;
+    let built =
+        ThreadPoolBuilder::new().num_threads(threads).thread_name(|k| format!("tst-{k}")).build().ok().map(Arc::new)?;
     cache.pools.push((threads, Arc::clone(&built)));
     Some(built)
 }

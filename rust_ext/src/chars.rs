@@ -75,10 +75,7 @@ pub fn decode_at(s: &[u8], p: usize) -> (u32, usize) {
     match b0 {
         0..=0x7F => (b0 as u32, 1),
         0xC0..=0xDF => (((b0 as u32 & 0x1F) << 6) | (s[p + 1] as u32 & 0x3F), 2),
-        0xE0..=0xEF => (
-            ((b0 as u32 & 0x0F) << 12) | ((s[p + 1] as u32 & 0x3F) << 6) | (s[p + 2] as u32 & 0x3F),
-            3,
-        ),
+        0xE0..=0xEF => (((b0 as u32 & 0x0F) << 12) | ((s[p + 1] as u32 & 0x3F) << 6) | (s[p + 2] as u32 & 0x3F), 3),
         _ => (
             ((b0 as u32 & 0x07) << 18)
                 | ((s[p + 1] as u32 & 0x3F) << 12)
@@ -296,10 +293,7 @@ mod tests {
     #[test]
     fn utf16_matches_std() {
         let text = "plain ascii text, long enough for words ⟦12k⟧ é 😀 end";
-        assert_eq!(
-            to_utf16(text.as_bytes()).unwrap(),
-            text.encode_utf16().collect::<Vec<u16>>()
-        );
+        assert_eq!(to_utf16(text.as_bytes()).unwrap(), text.encode_utf16().collect::<Vec<u16>>());
         assert_eq!(to_utf16(b"").unwrap(), Vec::<u16>::new());
         assert_eq!(to_utf16(&[b'a', 0xED, 0xA0, 0x80]), None);
         assert!(has_surrogates(&[b'a', 0xED, 0xA0, 0x80]));

@@ -5,14 +5,9 @@
 //! cannot read verbatim, drops orphan markers, and ignores ordering. The checks
 //! run in the same order as in the spec, so the first error is the same one.
 
-use memchr::memchr_iter;
-
-use crate::chars::decode_at;
 use crate::settings::{Settings, Variant};
-use crate::spelling::{
-    close_at, open_at, parse_name, Name, Power, CLOSE_BYTES, ESCAPED_CLOSE, ESCAPED_OPEN, OPEN_BYTES, TAG_INDIAN,
-    TAG_WESTERN, UNITS_MARKER,
-};
+use crate::spelling::{parse_name, Name, Power, ESCAPED_CLOSE, ESCAPED_OPEN, TAG_INDIAN, TAG_WESTERN, UNITS_MARKER};
+use crate::units::{push_short, starts, Unit};
 
 /// Why decoding failed, with what the message quotes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,12 +33,7 @@ pub enum DecodeReason {
     /// A grouping tag with no number after it.
     TagWithoutNumber,
     /// An integer group that is not the one expected next.
-    OutOfOrder {
-        group_size: usize,
-        next: Power,
-        digits: Vec<u8>,
-        level: Power,
-    },
+    OutOfOrder { group_size: usize, next: Power, digits: Vec<u8>, level: Power },
     /// A number glued to the previous group.
     StartAfterGroup,
     /// An integer power that is not a multiple of the group size.
@@ -83,20 +73,12 @@ impl DecodeReason {
                 format!("unknown marker {} after digit group {}", repr(name), repr(digits))
             }
             DecodeReason::TooLong { digits, group_size } => {
-                format!(
-                    "digit group {} is longer than the group size {group_size}",
-                    repr(digits)
-                )
+                format!("digit group {} is longer than the group size {group_size}", repr(digits))
             }
             DecodeReason::UnknownUnit { unit } => format!("unknown unit {}", repr(unit)),
             DecodeReason::CutShort { next } => format!("number cut short: expected its group of 10^{next}"),
             DecodeReason::TagWithoutNumber => "grouping tag not followed by a number".to_string(),
-            DecodeReason::OutOfOrder {
-                group_size,
-                next,
-                digits,
-                level,
-            } => format!(
+            DecodeReason::OutOfOrder { group_size, next, digits, level } => format!(
                 "group out of order: expected {group_size} digits of 10^{next}, got {} of 10^{level}",
                 repr(digits)
             ),
@@ -108,15 +90,11 @@ impl DecodeReason {
             }
             DecodeReason::FracWithoutMark => "fractional group without a decimal mark before it".to_string(),
             DecodeReason::FracNotPreceded { decimal } => {
-                format!(
-                    "fractional group not preceded by the decimal mark {}",
-                    repr(&[*decimal])
-                )
+                format!("fractional group not preceded by the decimal mark {}", repr(&[*decimal]))
             }
-            DecodeReason::FracOutOfOrder { depth } => format!(
-                "group out of order: depth-{depth} group must follow a full depth-{} group",
-                *depth as i64 - 1
-            ),
+            DecodeReason::FracOutOfOrder { depth } => {
+                format!("group out of order: depth-{depth} group must follow a full depth-{} group", *depth as i64 - 1)
+            }
             DecodeReason::TagTooShort { len, need } => {
                 format!("grouping tag on a number of {len} digits (needs at least {need})")
             }
@@ -124,10 +102,10 @@ impl DecodeReason {
     }
 }
 
-/// Invalid TST in strict mode: where (byte offset into the encoded text) and why.
+/// Invalid TST in strict mode: where (unit offset into the encoded text) and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DecodeError {
-    /// Byte offset of the problem in the decoded input.
+    /// Offset (in code units) of the problem in the decoded input.
     pub position: usize,
     /// What is wrong there.
     pub reason: DecodeReason,
@@ -170,8 +148,13 @@ enum Item {
     Group(Grp),
 }
 
-/// Decode exact-style TST text back to the original.
+/// Decode exact-style TST text (UTF-8) back to the original.
 pub fn decode(t: &[u8], st: &Settings, strict: bool) -> Result<Vec<u8>, DecodeError> {
+    decode_units(t, st, strict)
+}
+
+/// Decode exact-style TST text in UTF-8 or UTF-16 units; positions in errors are unit offsets.
+pub fn decode_units<U: Unit>(t: &[U], st: &Settings, strict: bool) -> Result<Vec<U>, DecodeError> {
     let mut d = Decoder {
         t,
         st,
@@ -182,79 +165,66 @@ pub fn decode(t: &[u8], st: &Settings, strict: bool) -> Result<Vec<u8>, DecodeEr
         tag: None,
         tag_digits: Vec::new(),
         last: None,
+        name_buf: Vec::new(),
     };
     d.run()?;
     Ok(d.out)
 }
 
-/// The first ⟦ or ⟧ at or after `p`: its offset and whether it is ⟧.
-#[inline]
-fn first_bracket(t: &[u8], p: usize) -> Option<(usize, bool)> {
-    let tail = t.get(p..)?;
-    for k in memchr_iter(0xE2, tail) {
-        if let Some(x) = tail.get(k..k + 3) {
-            if x == OPEN_BYTES {
-                return Some((p + k, false));
-            }
-            if x == CLOSE_BYTES {
-                return Some((p + k, true));
-            }
-        }
-    }
-    None
-}
-
-struct Decoder<'a> {
-    t: &'a [u8],
+struct Decoder<'a, U: Unit> {
+    t: &'a [U],
     st: &'a Settings,
     g: usize,
     strict: bool,
-    out: Vec<u8>,
+    out: Vec<U>,
     /// Open integer sequence: the power the next group must have.
     int_next: Option<Power>,
     /// Grouping tag waiting for, or collecting, its number's digits.
     tag: Option<Tag>,
-    tag_digits: Vec<u8>,
+    tag_digits: Vec<U>,
     /// Last group read.
     last: Option<Grp>,
+    /// Room for a unit's name as bytes (UTF-16 input).
+    name_buf: Vec<u8>,
 }
 
-impl Decoder<'_> {
+impl<U: Unit> Decoder<'_, U> {
     #[inline]
     fn fail(&self, position: usize, reason: impl FnOnce() -> DecodeReason) -> Res<()> {
         if self.strict {
-            return Err(DecodeError {
-                position,
-                reason: reason(),
-            });
+            return Err(DecodeError { position, reason: reason() });
         }
         Ok(())
     }
 
+    /// Text of the input (as UTF-8), for messages.
     fn bytes(&self, r: (usize, usize)) -> Vec<u8> {
-        self.t[r.0..r.1].to_vec()
+        U::to_utf8(&self.t[r.0..r.1])
     }
 
     fn run(&mut self) -> Res<()> {
         let t = self.t;
         let n = t.len();
+        let w = U::OPEN.len();
         let mut i = 0;
         while i < n {
-            if open_at(t, i) {
-                let esc = t.get(i..i + 9);
-                if esc == Some(ESCAPED_OPEN.as_bytes()) || esc == Some(ESCAPED_CLOSE.as_bytes()) {
+            if starts(t, i, U::OPEN) {
+                if starts(t, i, U::ESCAPED_OPEN) || starts(t, i, U::ESCAPED_CLOSE) {
                     self.before_other(i)?;
-                    self.out
-                        .extend_from_slice(if open_at(t, i + 3) { OPEN_BYTES } else { CLOSE_BYTES });
-                    i += 9;
+                    self.out.extend_from_slice(if starts(t, i + w, U::OPEN) { U::OPEN } else { U::CLOSE });
+                    i += 3 * w;
+                    continue;
+                }
+                if let Some(end) = self.fast_unit(i)? {
+                    i = end;
                     continue;
                 }
                 match self.read_unit(i)? {
                     None => {
                         // lenient: keep the unreadable character
                         self.before_other(i)?;
-                        self.out.extend_from_slice(OPEN_BYTES);
-                        i += 3;
+                        self.out.extend_from_slice(U::OPEN);
+                        i += w;
                     }
                     Some(Item::Tag(tag)) => {
                         i = tag.end;
@@ -265,15 +235,15 @@ impl Decoder<'_> {
                         self.on_group(grp)?;
                     }
                 }
-            } else if close_at(t, i) {
+            } else if starts(t, i, U::CLOSE) {
                 self.fail(i, || DecodeReason::UnescapedClose)?;
                 self.before_other(i)?;
-                self.out.extend_from_slice(CLOSE_BYTES);
-                i += 3;
+                self.out.extend_from_slice(U::CLOSE);
+                i += w;
             } else {
-                let end = first_bracket(t, i + 1).map_or(n, |(p, _)| p);
+                let end = U::find_bracket(t, i + 1).map_or(n, |(p, _)| p);
                 self.before_other(i)?;
-                self.out.extend_from_slice(&t[i..end]);
+                push_short(&mut self.out, &t[i..end]);
                 i = end;
             }
         }
@@ -282,15 +252,67 @@ impl Decoder<'_> {
 
     // -- units -------------------------------------------------------------
 
-    /// Content (byte range) and end of the unit opening at `i`.
+    /// The common case, without the general path's allocations and re-scans: a
+    /// well-formed group unit (digits and an ASCII name, closed right away) and,
+    /// in the marker variant, its marker. Returns where decoding resumes, or None
+    /// to let `read_unit` handle `i` (anything unusual, every error included).
+    #[inline]
+    fn fast_unit(&mut self, i: usize) -> Res<Option<usize>> {
+        let t = self.t;
+        let w = U::OPEN.len();
+        let cs = i + w;
+        let Some((de, ce)) = alnum_content(t, cs) else {
+            return Ok(None);
+        };
+        if de == cs || de - cs > self.g {
+            return Ok(None);
+        }
+        let end = ce + w;
+        let mut name = [0u8; FAST_NAME];
+        let name = ascii_into(&t[de..ce], &mut name);
+        let level = if self.st.variant == Variant::Vocab {
+            match parse_name(name, self.g) {
+                Some(parsed) => parsed,
+                None => return Ok(None),
+            }
+        } else {
+            if de != ce || !starts(t, end, U::OPEN) {
+                return Ok(None);
+            }
+            let Some((ms, me)) = alnum_content(t, end + w) else {
+                return Ok(None);
+            };
+            if ms != end + w {
+                return Ok(None); // a marker never starts with a digit
+            }
+            let mut marker = [0u8; FAST_NAME];
+            let marker = ascii_into(&t[ms..me], &mut marker);
+            let parsed =
+                if marker == UNITS_MARKER { Some(Name::Int(Power::Small(0))) } else { parse_name(marker, self.g) };
+            match parsed {
+                Some(parsed) if !marker.is_empty() => {
+                    let grp_end = me + w;
+                    self.on_group(Grp { digits: (cs, de), level: level_of(parsed), start: i, end: grp_end })?;
+                    return Ok(Some(grp_end));
+                }
+                _ => return Ok(None),
+            }
+        };
+        self.on_group(Grp { digits: (cs, de), level: level_of(level), start: i, end })?;
+        Ok(Some(end))
+    }
+
+    /// Content (unit range) and end of the unit opening at `i`.
+    #[inline]
     fn content_at(&self, i: usize) -> Res<Option<(usize, usize, usize)>> {
-        match first_bracket(self.t, i + 3) {
+        let w = U::OPEN.len();
+        match U::find_bracket(self.t, i + w) {
             Some((j, true)) => {
-                if j == i + 3 {
+                if j == i + w {
                     self.fail(i, || DecodeReason::EmptyUnit)?;
                     return Ok(None);
                 }
-                Ok(Some((i + 3, j, j + 3)))
+                Ok(Some((i + w, j, j + w)))
             }
             _ => {
                 self.fail(i, || DecodeReason::Unclosed)?;
@@ -299,7 +321,7 @@ impl Decoder<'_> {
         }
     }
 
-    fn read_unit(&self, i: usize) -> Res<Option<Item>> {
+    fn read_unit(&mut self, i: usize) -> Res<Option<Item>> {
         let t = self.t;
         let Some((cs, ce, end)) = self.content_at(i)? else {
             return Ok(None);
@@ -308,124 +330,108 @@ impl Decoder<'_> {
             return Ok(Some(Item::Tag(tag)));
         }
         let mut k = cs;
-        while k < ce && t[k].is_ascii_digit() {
+        while k < ce && (u32::from(b'0')..=u32::from(b'9')).contains(&t[k].value()) {
             k += 1;
         }
         let digits = (cs, k);
-        let name = &t[k..ce];
+        let mut buf = std::mem::take(&mut self.name_buf);
+        let result = self.read_named(i, cs, ce, end, digits, U::ascii_bytes(&t[k..ce], &mut buf));
+        self.name_buf = buf;
+        result
+    }
+
+    /// The rest of `read_unit` once the name (`None` when it is not ASCII) is known.
+    fn read_named(
+        &self,
+        i: usize,
+        cs: usize,
+        ce: usize,
+        end: usize,
+        digits: (usize, usize),
+        name: Option<&[u8]>,
+    ) -> Res<Option<Item>> {
+        let t = self.t;
+        let parsed = name.and_then(|n| parse_name(n, self.g));
         if self.st.variant == Variant::Vocab {
-            if k == cs {
-                return self.unknown(i, cs, ce);
+            if digits.0 == digits.1 {
+                return self.unknown(i, ce);
             }
-            return match parse_name(name, self.g) {
-                None => self.unknown(i, cs, ce),
+            return match parsed {
+                None => self.unknown(i, ce),
                 Some(parsed) => self.group(digits, parsed, i, end),
             };
         }
-        if !name.is_empty() {
+        if digits.1 < ce {
             // marker variant: a marker must follow its group
-            if name == UNITS_MARKER || parse_name(name, self.g).is_some() {
-                self.fail(i, || DecodeReason::OrphanMarker {
-                    content: self.bytes((cs, ce)),
-                })?;
-                return Ok(Some(Item::Group(Grp {
-                    digits: (cs, cs),
-                    level: Level::Dropped,
-                    start: i,
-                    end,
-                })));
+            if name == Some(UNITS_MARKER) || parsed.is_some() {
+                self.fail(i, || DecodeReason::OrphanMarker { content: self.bytes((cs, ce)) })?;
+                return Ok(Some(Item::Group(Grp { digits: (cs, cs), level: Level::Dropped, start: i, end })));
             }
-            return self.unknown(i, cs, ce);
+            return self.unknown(i, ce);
         }
-        let marker = if open_at(t, end) { self.content_at(end)? } else { None };
+        let marker = if starts(t, end, U::OPEN) { self.content_at(end)? } else { None };
         let Some((ns, ne, end2)) = marker else {
-            self.fail(end, || DecodeReason::NoMarker {
-                digits: self.bytes(digits),
-            })?;
-            return Ok(Some(Item::Group(Grp {
-                digits,
-                level: Level::Dropped,
-                start: i,
-                end,
-            })));
+            self.fail(end, || DecodeReason::NoMarker { digits: self.bytes(digits) })?;
+            return Ok(Some(Item::Group(Grp { digits, level: Level::Dropped, start: i, end })));
         };
-        let name = &t[ns..ne];
-        let parsed = if name == UNITS_MARKER {
-            Some(Name::Int(Power::Small(0)))
-        } else {
-            parse_name(name, self.g)
+        let mut buf = Vec::new();
+        let marker_name = U::ascii_bytes(&t[ns..ne], &mut buf);
+        let parsed = match marker_name {
+            Some(m) if m == UNITS_MARKER => Some(Name::Int(Power::Small(0))),
+            Some(m) => parse_name(m, self.g),
+            None => None,
         };
         match parsed {
             None => {
                 self.fail(end, || DecodeReason::UnknownMarker {
-                    name: name.to_vec(),
+                    name: self.bytes((ns, ne)),
                     digits: self.bytes(digits),
                 })?;
-                Ok(Some(Item::Group(Grp {
-                    digits,
-                    level: Level::Dropped,
-                    start: i,
-                    end,
-                })))
+                Ok(Some(Item::Group(Grp { digits, level: Level::Dropped, start: i, end })))
             }
             Some(parsed) => self.group(digits, parsed, i, end2),
         }
     }
 
+    #[inline]
     fn as_tag(&self, cs: usize, ce: usize, i: usize, end: usize) -> Option<Tag> {
-        let (cp, w) = decode_at(self.t, cs);
+        let (cp, w) = U::decode_at(self.t, cs);
         if ce - cs != w + 1 || !self.st.is_separator(cp) {
             return None;
         }
-        let last = self.t[ce - 1];
-        if last == TAG_WESTERN || (last == TAG_INDIAN && self.st.indian) {
-            return Some(Tag {
-                sep: (cs, cs + w),
-                indian: last == TAG_INDIAN,
-                start: i,
-                end,
-            });
+        let last = self.t[ce - 1].value();
+        let indian = last == u32::from(TAG_INDIAN);
+        if last == u32::from(TAG_WESTERN) || (indian && self.st.indian) {
+            return Some(Tag { sep: (cs, cs + w), indian, start: i, end });
         }
         None
     }
 
     fn group(&self, digits: (usize, usize), parsed: Name, i: usize, end: usize) -> Res<Option<Item>> {
         if digits.1 - digits.0 > self.g {
-            self.fail(i, || DecodeReason::TooLong {
-                digits: self.bytes(digits),
-                group_size: self.g,
-            })?;
+            self.fail(i, || DecodeReason::TooLong { digits: self.bytes(digits), group_size: self.g })?;
         }
         let level = match parsed {
             Name::Int(p) => Level::Int(p),
             Name::Frac(d) => Level::Frac(d),
         };
-        Ok(Some(Item::Group(Grp {
-            digits,
-            level,
-            start: i,
-            end,
-        })))
+        Ok(Some(Item::Group(Grp { digits, level, start: i, end })))
     }
 
-    fn unknown(&self, i: usize, cs: usize, ce: usize) -> Res<Option<Item>> {
-        self.fail(i, || DecodeReason::UnknownUnit {
-            unit: self.bytes((i, ce + 3)),
-        })?;
-        let _ = cs;
+    /// An unknown unit opening at `i` whose content ends at `ce`.
+    fn unknown(&self, i: usize, ce: usize) -> Res<Option<Item>> {
+        self.fail(i, || DecodeReason::UnknownUnit { unit: self.bytes((i, ce + U::CLOSE.len())) })?;
         Ok(None)
     }
 
     // -- structure ---------------------------------------------------------
 
     /// Something that is not the next group of an open number starts at `i`.
+    #[inline]
     fn before_other(&mut self, i: usize) -> Res<()> {
         if let Some(next) = &self.int_next {
             if self.strict {
-                return Err(DecodeError {
-                    position: i,
-                    reason: DecodeReason::CutShort { next: next.clone() },
-                });
+                return Err(DecodeError { position: i, reason: DecodeReason::CutShort { next: next.clone() } });
             }
             self.close_number()?;
         }
@@ -484,7 +490,7 @@ impl Decoder<'_> {
         if self.tag.is_some() {
             self.tag_digits.extend_from_slice(digits);
         } else {
-            self.out.extend_from_slice(digits);
+            push_short(&mut self.out, digits);
         }
         if level.is_zero() {
             self.int_next = None;
@@ -493,10 +499,7 @@ impl Decoder<'_> {
         match level.minus(g as u64) {
             Some(next) => self.int_next = Some(next),
             None => {
-                self.fail(grp.start, || DecodeReason::NotMultiple {
-                    level: level.clone(),
-                    group_size: g,
-                })?;
+                self.fail(grp.start, || DecodeReason::NotMultiple { level: level.clone(), group_size: g })?;
                 self.close_number()?;
             }
         }
@@ -510,10 +513,8 @@ impl Decoder<'_> {
         if depth == 1 {
             if glued {
                 self.fail(grp.start, || DecodeReason::FracWithoutMark)?;
-            } else if grp.start == 0 || self.t[grp.start - 1] != self.st.decimal {
-                self.fail(grp.start, || DecodeReason::FracNotPreceded {
-                    decimal: self.st.decimal,
-                })?;
+            } else if grp.start == 0 || self.t[grp.start - 1].value() != u32::from(self.st.decimal) {
+                self.fail(grp.start, || DecodeReason::FracNotPreceded { decimal: self.st.decimal })?;
             }
         } else {
             let follows = match &self.last {
@@ -524,7 +525,7 @@ impl Decoder<'_> {
                 self.fail(grp.start, || DecodeReason::FracOutOfOrder { depth })?;
             }
         }
-        self.out.extend_from_slice(&self.t[grp.digits.0..grp.digits.1]);
+        push_short(&mut self.out, &self.t[grp.digits.0..grp.digits.1]);
         Ok(())
     }
 
@@ -551,17 +552,53 @@ impl Decoder<'_> {
     }
 }
 
+/// Longest name the fast path reads.
+const FAST_NAME: usize = 24;
+
+/// The content of a unit starting at `cs` when it is ASCII digits then ASCII letters or
+/// digits (at most `FAST_NAME` of them) closed right after: (end of the digits, end of the content).
+#[inline]
+fn alnum_content<U: Unit>(t: &[U], cs: usize) -> Option<(usize, usize)> {
+    let n = t.len();
+    let mut k = cs;
+    while k < n && (u32::from(b'0')..=u32::from(b'9')).contains(&t[k].value()) {
+        k += 1;
+    }
+    let de = k;
+    while k < n && k - de <= FAST_NAME {
+        let v = t[k].value();
+        if v >= 0x80 || !(v as u8).is_ascii_alphanumeric() {
+            break;
+        }
+        k += 1;
+    }
+    (k > cs && k - de <= FAST_NAME && starts(t, k, U::CLOSE)).then_some((de, k))
+}
+
+/// ASCII units as bytes in `buf` (they are all ASCII and at most `FAST_NAME`).
+#[inline]
+fn ascii_into<'b, U: Unit>(t: &[U], buf: &'b mut [u8; FAST_NAME]) -> &'b [u8] {
+    for (b, u) in buf.iter_mut().zip(t) {
+        *b = u.value() as u8;
+    }
+    &buf[..t.len()]
+}
+
+#[inline]
+fn level_of(parsed: Name) -> Level {
+    match parsed {
+        Name::Int(p) => Level::Int(p),
+        Name::Frac(d) => Level::Frac(d),
+    }
+}
+
 /// Append `digits` with `sep` between thousands (Western) or lakhs and crores (Indian).
-pub fn regroup(out: &mut Vec<u8>, digits: &[u8], sep: &[u8], indian: bool) {
+pub fn regroup<U: Unit>(out: &mut Vec<U>, digits: &[U], sep: &[U], indian: bool) {
     let head = &digits[..digits.len() - 3];
     let tail = &digits[digits.len() - 3..];
     let step = if indian { 2 } else { 3 };
     if !head.is_empty() {
-        let first = if head.len() % step == 0 {
-            step
-        } else {
-            head.len() % step
-        };
+        let first = if head.len() % step == 0 { step } else { head.len() % step };
         out.extend_from_slice(&head[..first]);
         let mut k = first;
         while k < head.len() {
@@ -587,12 +624,7 @@ mod tests {
     fn round_trips() {
         for variant in ["vocab", "marker"] {
             let st = Settings::default_exact(variant);
-            for text in [
-                "Pay $1,234.5",
-                "12,34,567.0001 and ⟦x⟧ 1e-7",
-                "0.50 .5 1.2.3 \r\n\0",
-                "12 345 678 9",
-            ] {
+            for text in ["Pay $1,234.5", "12,34,567.0001 and ⟦x⟧ 1e-7", "0.50 .5 1.2.3 \r\n\0", "12 345 678 9"] {
                 let enc = String::from_utf8(encode(text.as_bytes(), &st).unwrap()).unwrap();
                 assert_eq!(dec(&enc, &st, true).unwrap(), text);
             }
@@ -625,20 +657,35 @@ mod tests {
             digits: b"12".to_vec(),
             level: Power::Small(0),
         };
-        assert_eq!(
-            r.message(&repr),
-            "group out of order: expected 3 digits of 10^3, got '12' of 10^0"
-        );
-        assert_eq!(
-            DecodeReason::UnescapedClose.message(&repr),
-            "unescaped '⟧' (write it as '⟦⟧⟧')"
-        );
+        assert_eq!(r.message(&repr), "group out of order: expected 3 digits of 10^3, got '12' of 10^0");
+        assert_eq!(DecodeReason::UnescapedClose.message(&repr), "unescaped '⟧' (write it as '⟦⟧⟧')");
     }
 
     #[test]
     fn lenient_mode_keeps_what_it_cannot_read() {
         let st = Settings::default_exact("marker");
         assert_eq!(dec("⟦12⟧ ⟦u⟧ ⟦ ⟦zz⟧ ⟧", &st, false).unwrap(), "12  ⟦ ⟦zz⟧ ⟧");
+    }
+
+    #[test]
+    fn utf16_input_decodes_the_same() {
+        for variant in ["vocab", "marker"] {
+            let st = Settings::default_exact(variant);
+            let text = "é 12,34,567.0001 😀 ⟦x⟧ 1e-7 1\u{a0}234";
+            let enc = String::from_utf8(encode(text.as_bytes(), &st).unwrap()).unwrap();
+            let wide: Vec<u16> = enc.encode_utf16().collect();
+            let out = decode_units(&wide, &st, true).unwrap();
+            assert_eq!(String::from_utf16(&out).unwrap(), text);
+            for bad in ["⟦12k⟧ ⟦u⟧ ⟦ ⟦zz⟧ ⟧", "⟦,3⟧⟦12⟧", "⟦é⟧", "⟦12⟧⟦é⟧", "⟦1234⟧"]
+            {
+                let wide: Vec<u16> = bad.encode_utf16().collect();
+                let lenient = decode_units(&wide, &st, false).unwrap();
+                assert_eq!(String::from_utf16(&lenient).unwrap(), dec(bad, &st, false).unwrap());
+                let e8 = dec(bad, &st, true).unwrap_err();
+                let e16 = decode_units(&wide, &st, true).unwrap_err();
+                assert_eq!(e8.reason, e16.reason, "{bad}");
+            }
+        }
     }
 
     #[test]

@@ -12,79 +12,11 @@ use memchr::memchr_iter;
 use crate::chars::{count_chars, CharCursor};
 use crate::grammar::{for_each_group, scan_numbers, Group, Numeral, RangeError, DIGITS_MAX};
 use crate::settings::{Settings, Variant};
-use crate::spelling::{
-    push_frac_name, push_int_name, CLOSE_BYTES, ESCAPED_CLOSE, ESCAPED_OPEN, OPEN_BYTES, TAG_INDIAN, TAG_WESTERN,
-    UNITS_MARKER,
-};
+use crate::spelling::{push_frac_name, push_int_name, CLOSE_BYTES, OPEN_BYTES, TAG_INDIAN, TAG_WESTERN, UNITS_MARKER};
+use crate::units::Unit;
 
 /// `(enc_start, enc_end, orig_start, orig_end)` of one unit or escape, in code points.
 pub type Piece = (usize, usize, usize, usize);
-
-/// A code unit of the output: UTF-8 bytes, or UTF-16 units (what Python builds a `str` from fastest).
-pub trait Unit: Copy + Default + 'static {
-    /// ⟦ in this encoding.
-    const OPEN: &'static [Self];
-    /// ⟧ in this encoding.
-    const CLOSE: &'static [Self];
-    /// The escape of a literal ⟦.
-    const ESCAPED_OPEN: &'static [Self];
-    /// The escape of a literal ⟧.
-    const ESCAPED_CLOSE: &'static [Self];
-    /// An ASCII byte as a unit.
-    fn ascii(b: u8) -> Self;
-    /// Append UTF-8 text (whole code points; surrogate-free for UTF-16).
-    fn push_text(out: &mut Vec<Self>, text: &[u8]);
-}
-
-impl Unit for u8 {
-    const OPEN: &'static [u8] = OPEN_BYTES;
-    const CLOSE: &'static [u8] = CLOSE_BYTES;
-    const ESCAPED_OPEN: &'static [u8] = ESCAPED_OPEN.as_bytes();
-    const ESCAPED_CLOSE: &'static [u8] = ESCAPED_CLOSE.as_bytes();
-    #[inline]
-    fn ascii(b: u8) -> u8 {
-        b
-    }
-    #[inline]
-    fn push_text(out: &mut Vec<u8>, text: &[u8]) {
-        out.extend_from_slice(text);
-    }
-}
-
-impl Unit for u16 {
-    const OPEN: &'static [u16] = &[0x27E6];
-    const CLOSE: &'static [u16] = &[0x27E7];
-    const ESCAPED_OPEN: &'static [u16] = &[0x27E6, 0x27E6, 0x27E7];
-    const ESCAPED_CLOSE: &'static [u16] = &[0x27E6, 0x27E7, 0x27E7];
-    #[inline]
-    fn ascii(b: u8) -> u16 {
-        u16::from(b)
-    }
-    #[inline]
-    fn push_text(out: &mut Vec<u16>, text: &[u8]) {
-        push_utf16(out, text);
-    }
-}
-
-/// Append UTF-8 `text` (no lone surrogates) as UTF-16.
-pub fn push_utf16(out: &mut Vec<u16>, text: &[u8]) {
-    if text.is_ascii() {
-        out.extend(text.iter().map(|&b| u16::from(b)));
-        return;
-    }
-    let mut i = 0;
-    while i < text.len() {
-        let (cp, len) = crate::chars::decode_at(text, i);
-        if cp < 0x10000 {
-            out.push(cp as u16);
-        } else {
-            let c = cp - 0x10000;
-            out.push(0xD800 | (c >> 10) as u16);
-            out.push(0xDC00 | (c & 0x3FF) as u16);
-        }
-        i += len;
-    }
-}
 
 /// Longest magnitude name written through the fast path.
 const NAME_MAX: usize = 24;
@@ -105,10 +37,7 @@ struct NameTable {
 fn name_table(g: usize) -> &'static NameTable {
     static TABLES: [OnceLock<NameTable>; 7] = [const { OnceLock::new() }; 7];
     TABLES[g].get_or_init(|| {
-        let mut t = NameTable {
-            names: [[0; NAME_MAX]; NAMED_POWERS],
-            lens: [0; NAMED_POWERS],
-        };
+        let mut t = NameTable { names: [[0; NAME_MAX]; NAMED_POWERS], lens: [0; NAMED_POWERS] };
         for k in 0..NAMED_POWERS {
             let mut v = Vec::new();
             push_int_name(&mut v, k * g, g);
@@ -375,18 +304,12 @@ mod tests {
         assert_eq!(enc("Pay $1,234.5", &v), "Pay $⟦,3⟧⟦1k⟧⟦234⟧.⟦5p⟧");
         assert_eq!(enc("12,345,678.1234", &v), "⟦,3⟧⟦12m⟧⟦345k⟧⟦678⟧.⟦123p⟧⟦4pp⟧");
         let m = Settings::default_exact("marker");
-        assert_eq!(
-            enc("12,345,678.1234", &m),
-            "⟦,3⟧⟦12⟧⟦m⟧⟦345⟧⟦k⟧⟦678⟧⟦u⟧.⟦123⟧⟦p⟧⟦4⟧⟦pp⟧"
-        );
+        assert_eq!(enc("12,345,678.1234", &m), "⟦,3⟧⟦12⟧⟦m⟧⟦345⟧⟦k⟧⟦678⟧⟦u⟧.⟦123⟧⟦p⟧⟦4⟧⟦pp⟧");
         assert_eq!(enc("a ⟦b⟧ 7", &m), "a ⟦⟦⟧b⟦⟧⟧ ⟦7⟧⟦u⟧");
         assert_eq!(enc("1234567890123456789", &v), "1234567890123456789");
         let mut x = Settings::default_exact("vocab");
         x.overflow = crate::settings::Overflow::Extend;
-        assert_eq!(
-            enc("1234567890123456789", &x),
-            "⟦1e18⟧⟦234q⟧⟦567t⟧⟦890b⟧⟦123m⟧⟦456k⟧⟦789⟧"
-        );
+        assert_eq!(enc("1234567890123456789", &x), "⟦1e18⟧⟦234q⟧⟦567t⟧⟦890b⟧⟦123m⟧⟦456k⟧⟦789⟧");
     }
 
     #[test]

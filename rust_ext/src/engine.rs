@@ -7,11 +7,12 @@
 use std::fmt;
 
 use crate::chars::{count_chars, CharCursor};
-use crate::decode::{decode, DecodeReason};
+use crate::decode::{decode, decode_units, DecodeReason};
 use crate::encode::{encode, encode_utf16, encode_with_offsets, encode_with_offsets_utf16, Piece};
 use crate::grammar::{for_each_group, scan_numbers, Numeral, RangeError};
 use crate::paper::{encode_paper, scan_paper};
 use crate::settings::{Settings, Style, Variant};
+use crate::units::Unit;
 
 /// Message of `encode_with_offsets` in the paper style.
 pub const PAPER_NO_OFFSETS: &str = "style='paper' is lossy and has no offsets; use style='exact'";
@@ -51,11 +52,7 @@ impl std::error::Error for Error {}
 /// non-printable ones; the binding layer asks Python itself instead).
 pub fn repr(bytes: &[u8]) -> String {
     let s = String::from_utf8_lossy(bytes);
-    let quote = if s.contains('\'') && !s.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
+    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
     let mut out = String::with_capacity(s.len() + 2);
     out.push(quote);
     for c in s.chars() {
@@ -152,10 +149,17 @@ impl Engine {
         if self.settings.style == Style::Paper {
             return Err(Error::Unsupported(PAPER_NO_DECODE));
         }
-        decode(s, &self.settings, strict).map_err(|e| Error::Decode {
-            position: count_chars(&s[..e.position]),
-            reason: e.reason,
-        })
+        decode(s, &self.settings, strict)
+            .map_err(|e| Error::Decode { position: count_chars(&s[..e.position]), reason: e.reason })
+    }
+
+    /// `decode` on UTF-16 text without lone surrogates, to UTF-16.
+    pub fn decode_utf16(&self, s: &[u16], strict: bool) -> Result<Vec<u16>, Error> {
+        if self.settings.style == Style::Paper {
+            return Err(Error::Unsupported(PAPER_NO_DECODE));
+        }
+        decode_units(s, &self.settings, strict)
+            .map_err(|e| Error::Decode { position: u16::count_chars(&s[..e.position]), reason: e.reason })
     }
 
     /// Encode and list `(enc_start, enc_end, orig_start, orig_end)` per unit and escape.
@@ -193,7 +197,7 @@ impl Engine {
 /// UTF-16 of surrogate-free UTF-8.
 fn utf16(v: &[u8]) -> Vec<u16> {
     let mut out = Vec::with_capacity(v.len());
-    crate::encode::push_utf16(&mut out, v);
+    crate::units::push_utf16(&mut out, v);
     out
 }
 
@@ -203,10 +207,7 @@ fn utf8(v: Vec<u8>) -> String {
 }
 
 fn range_error(s: &[u8], e: RangeError) -> Error {
-    Error::Range {
-        position: count_chars(&s[..e.position]),
-        reason: e.reason,
-    }
+    Error::Range { position: count_chars(&s[..e.position]), reason: e.reason }
 }
 
 fn number_info(s: &[u8], num: &Numeral<'_>, g: usize, cur: &mut CharCursor<'_>) -> NumberInfo {
@@ -216,21 +217,10 @@ fn number_info(s: &[u8], num: &Numeral<'_>, g: usize, cur: &mut CharCursor<'_>) 
         let a = cur.at(grp.start);
         let b = cur.at(grp.end);
         let digits = String::from_utf8_lossy(grp.digits()).into_owned();
-        groups.push(GroupInfo {
-            digits,
-            power: grp.power,
-            start: a,
-            end: b,
-        });
+        groups.push(GroupInfo { digits, power: grp.power, start: a, end: b });
     });
     let end = cur.at(num.end);
-    NumberInfo {
-        start,
-        end,
-        groups,
-        separator: num.sep.and_then(char::from_u32),
-        indian: num.indian,
-    }
+    NumberInfo { start, end, groups, separator: num.sep.and_then(char::from_u32), indian: num.indian }
 }
 
 #[cfg(test)]
@@ -243,24 +233,8 @@ mod tests {
         let nums = e.numbers("€ 1,234.5 é 7".as_bytes()).unwrap();
         assert_eq!(nums.len(), 2);
         assert_eq!((nums[0].start, nums[0].end, nums[0].separator), (2, 9, Some(',')));
-        assert_eq!(
-            nums[0].groups[1],
-            GroupInfo {
-                digits: "234".into(),
-                power: 0,
-                start: 4,
-                end: 7
-            }
-        );
-        assert_eq!(
-            nums[0].groups[2],
-            GroupInfo {
-                digits: "5".into(),
-                power: -1,
-                start: 8,
-                end: 9
-            }
-        );
+        assert_eq!(nums[0].groups[1], GroupInfo { digits: "234".into(), power: 0, start: 4, end: 7 });
+        assert_eq!(nums[0].groups[2], GroupInfo { digits: "5".into(), power: -1, start: 8, end: 9 });
         assert_eq!((nums[1].start, nums[1].end), (12, 13));
     }
 
@@ -268,24 +242,19 @@ mod tests {
     fn errors_read_like_python() {
         let e = Engine::new(Settings::default_exact("vocab"));
         let err = e.decode_str("é⟧", true).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "invalid TST at position 1: unescaped '⟧' (write it as '⟦⟧⟧')"
-        );
+        assert_eq!(err.to_string(), "invalid TST at position 1: unescaped '⟧' (write it as '⟦⟧⟧')");
+        let wide: Vec<u16> = "😀é⟦1k⟧x".encode_utf16().collect();
+        let err16 = e.decode_utf16(&wide, true).unwrap_err();
+        assert_eq!(err16, e.decode_str("😀é⟦1k⟧x", true).unwrap_err());
+        assert_eq!(err16.to_string(), "invalid TST at position 6: number cut short: expected its group of 10^0");
         let mut st = Settings::default_exact("vocab");
         st.int_digits = 2;
         st.overflow = crate::settings::Overflow::Error;
         let err = Engine::new(st).encode_str("é 123").unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "number at position 2 is out of range: 3 integer digits, more than int_digits=2"
-        );
+        assert_eq!(err.to_string(), "number at position 2 is out of range: 3 integer digits, more than int_digits=2");
         let mut st = Settings::default_exact("vocab");
         st.style = Style::Paper;
-        assert_eq!(
-            Engine::new(st).decode_str("x", true).unwrap_err(),
-            Error::Unsupported(PAPER_NO_DECODE)
-        );
+        assert_eq!(Engine::new(st).decode_str("x", true).unwrap_err(), Error::Unsupported(PAPER_NO_DECODE));
         assert_eq!(repr(b"it's"), "\"it's\"");
         assert_eq!(repr(b"a\nb'\""), "'a\\nb\\'\"'");
     }

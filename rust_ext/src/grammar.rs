@@ -330,45 +330,25 @@ where
     if int_len > st.int_digits || frac_len > st.frac_digits {
         match st.overflow {
             Overflow::Error => {
-                return Err(RangeError {
-                    position: i,
-                    reason: range_reason(int_len, frac_len, st),
-                });
+                return Err(RangeError { position: i, reason: range_reason(int_len, frac_len, st) });
             }
             Overflow::Text => return Ok(Some(j)),
             Overflow::Extend => {}
         }
     }
-    sink(&Numeral {
-        start: i,
-        end: mant_end,
-        chunks,
-        frac,
-        sep,
-        indian,
-    });
+    sink(&Numeral { start: i, end: mant_end, chunks, frac, sep, indian });
     if let Some((e0, e1)) = exp {
         let e_len = e1 - e0;
         if e_len > st.int_digits {
             match st.overflow {
                 Overflow::Error => {
-                    return Err(RangeError {
-                        position: e0,
-                        reason: range_reason(e_len, 0, st),
-                    });
+                    return Err(RangeError { position: e0, reason: range_reason(e_len, 0, st) });
                 }
                 Overflow::Text => return Ok(Some(j)),
                 Overflow::Extend => {}
             }
         }
-        sink(&Numeral {
-            start: e0,
-            end: e1,
-            chunks: &[(e0, e1)],
-            frac: None,
-            sep: None,
-            indian: false,
-        });
+        sink(&Numeral { start: e0, end: e1, chunks: &[(e0, e1)], frac: None, sep: None, indian: false });
     }
     Ok(Some(j))
 }
@@ -489,10 +469,7 @@ mod tests {
 
     fn spans(text: &str, st: &Settings) -> Vec<String> {
         let mut out = Vec::new();
-        scan_numbers(text.as_bytes(), st, |num| {
-            out.push(text[num.start..num.end].to_string())
-        })
-        .unwrap();
+        scan_numbers(text.as_bytes(), st, |num| out.push(text[num.start..num.end].to_string())).unwrap();
         out
     }
 
@@ -520,11 +497,7 @@ mod tests {
         for k in 0..=255u8 {
             let mut t = [b'a'; 11];
             t[9] = k;
-            let want = if k >= 0x80 || k.is_ascii_digit() || k == b'.' {
-                9
-            } else {
-                11
-            };
+            let want = if k >= 0x80 || k.is_ascii_digit() || k == b'.' { 9 } else { 11 };
             assert_eq!(next_candidate(&t, 0, b'.'), want, "byte {k}");
             assert_eq!(next_candidate(&t, 2, b'.'), want, "byte {k}");
         }
@@ -533,10 +506,7 @@ mod tests {
     #[test]
     fn jumps_keep_the_word_state() {
         let st = Settings::default_exact("vocab");
-        assert_eq!(
-            spans("abcdefghij12 klmnopqrs.34 tuvwxyz 56 _7 x.y.8 a..9", &st),
-            ["56", "9"]
-        );
+        assert_eq!(spans("abcdefghij12 klmnopqrs.34 tuvwxyz 56 _7 x.y.8 a..9", &st), ["56", "9"]);
         let mut c = Settings::default_exact("vocab");
         c.decimal = b',';
         c.separators = vec!['.'];
@@ -567,14 +537,8 @@ mod tests {
             })
         })
         .unwrap();
-        let want = [
-            ("1", 6, 0, 1),
-            ("23", 4, 2, 4),
-            ("45", 2, 4, 7),
-            ("67", 0, 7, 9),
-            ("12", -2, 10, 12),
-            ("34", -4, 12, 14),
-        ];
+        let want =
+            [("1", 6, 0, 1), ("23", 4, 2, 4), ("45", 2, 4, 7), ("67", 0, 7, 9), ("12", -2, 10, 12), ("34", -4, 12, 14)];
         let want: Vec<_> = want.iter().map(|&(d, p, a, b)| (d.to_string(), p, a, b)).collect();
         assert_eq!(got, want);
     }

@@ -22,6 +22,7 @@ pub mod paper;
 pub mod settings;
 pub mod spelling;
 pub mod unicode_tables;
+pub mod units;
 
 pub use engine::{Engine, Error, GroupInfo, NumberInfo};
 pub use settings::Settings;
@@ -117,9 +118,7 @@ mod python {
         if crate::chars::has_surrogates(data) {
             engine.encode_with_offsets(data).map(|(v, p)| (Encoded::Utf8(v), p))
         } else {
-            engine
-                .encode_with_offsets_utf16(data)
-                .map(|(v, p)| (Encoded::Utf16(v), p))
+            engine.encode_with_offsets_utf16(data).map(|(v, p)| (Encoded::Utf16(v), p))
         }
     }
 
@@ -128,10 +127,7 @@ mod python {
         match e {
             Error::Decode { position, reason } => {
                 let repr = |b: &[u8]| {
-                    text(py, b)
-                        .and_then(|s| s.repr())
-                        .map(|r| r.to_string())
-                        .unwrap_or_else(|_| crate::engine::repr(b))
+                    text(py, b).and_then(|s| s.repr()).map(|r| r.to_string()).unwrap_or_else(|_| crate::engine::repr(b))
                 };
                 TSTDecodeError::new_err((position, reason.message(&repr)))
             }
@@ -143,11 +139,7 @@ mod python {
     type PyNumber = (usize, usize, Vec<(String, i64, usize, usize)>, Option<String>, bool);
 
     fn py_number(n: NumberInfo) -> PyNumber {
-        let groups = n
-            .groups
-            .into_iter()
-            .map(|g| (g.digits, g.power, g.start, g.end))
-            .collect();
+        let groups = n.groups.into_iter().map(|g| (g.digits, g.power, g.start, g.end)).collect();
         (n.start, n.end, groups, n.separator.map(String::from), n.indian)
     }
 
@@ -158,6 +150,83 @@ mod python {
     /// Every text of a batch as UTF-8 bytes (held while the GIL is released).
     fn all_utf8<'py>(texts: &[Bound<'py, PyString>]) -> PyResult<Vec<Bound<'py, PyBytes>>> {
         texts.iter().map(utf8).collect()
+    }
+
+    /// Text to decode, held in the encoding that is cheapest to get from Python.
+    enum Held<'py> {
+        /// ASCII text, or text UTF-16 cannot carry faithfully (lone surrogates).
+        Utf8(Bound<'py, PyBytes>),
+        /// Other text (encoded text is mostly brackets and digits: UCS-2 inside CPython).
+        Utf16(Bound<'py, PyBytes>),
+        /// UTF-16 that was not aligned for `u16` (never seen with CPython; kept for safety).
+        Utf16Copy(Vec<u16>),
+    }
+
+    /// A view of [`Held`] text that may cross into threads without the GIL.
+    enum View<'a> {
+        Utf8(&'a [u8]),
+        Utf16(&'a [u16]),
+    }
+
+    impl View<'_> {
+        fn len(&self) -> usize {
+            match self {
+                View::Utf8(b) => b.len(),
+                View::Utf16(u) => 2 * u.len(),
+            }
+        }
+
+        fn decode(&self, engine: &Engine, strict: bool) -> Result<Encoded, Error> {
+            match self {
+                View::Utf8(b) => engine.decode(b, strict).map(Encoded::Utf8),
+                View::Utf16(u) => engine.decode_utf16(u, strict).map(Encoded::Utf16),
+            }
+        }
+    }
+
+    /// Native-endian UTF-16 of `s` as bytes.
+    fn utf16_bytes<'py>(s: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyBytes>> {
+        let codec = if cfg!(target_endian = "little") { c"utf-16-le" } else { c"utf-16-be" };
+        // SAFETY: `s` is a live str; the call returns a new reference or NULL with an exception set.
+        unsafe {
+            let ptr = ffi::PyUnicode_AsEncodedString(s.as_ptr(), codec.as_ptr(), c"surrogatepass".as_ptr());
+            Ok(Bound::from_owned_ptr_or_err(s.py(), ptr)?.cast_into_unchecked())
+        }
+    }
+
+    /// Hold `s` for decoding: UTF-8 for ASCII (a copy), UTF-16 otherwise when it is faithful.
+    fn hold<'py>(s: &Bound<'py, PyString>) -> PyResult<Held<'py>> {
+        if s.call_method0(pyo3::intern!(s.py(), "isascii"))?.is_truthy()? {
+            return Ok(Held::Utf8(utf8(s)?));
+        }
+        let wide = utf16_bytes(s)?;
+        let code_points = s.len()?;
+        // SAFETY: every bit pattern is a valid u16; `align_to` only splits off unaligned ends.
+        let (pre, units, post) = unsafe { wide.as_bytes().align_to::<u16>() };
+        let held = if pre.is_empty() && post.is_empty() {
+            crate::units::is_faithful_utf16(units, code_points).then_some(Held::Utf16(wide.clone()))
+        } else {
+            let copy: Vec<u16> = wide.as_bytes().chunks_exact(2).map(|b| u16::from_ne_bytes([b[0], b[1]])).collect();
+            crate::units::is_faithful_utf16(&copy, code_points).then_some(Held::Utf16Copy(copy))
+        };
+        match held {
+            Some(h) => Ok(h),
+            None => Ok(Held::Utf8(utf8(s)?)),
+        }
+    }
+
+    impl Held<'_> {
+        fn view(&self) -> View<'_> {
+            match self {
+                Held::Utf8(b) => View::Utf8(b.as_bytes()),
+                Held::Utf16(b) => {
+                    // SAFETY: as in `hold`, which checked that this split has no unaligned ends.
+                    let (_, units, _) = unsafe { b.as_bytes().align_to::<u16>() };
+                    View::Utf16(units)
+                }
+                Held::Utf16Copy(v) => View::Utf16(v),
+            }
+        }
     }
 
     /// One codec configuration (settings validated by `tst.Settings` beforehand).
@@ -211,11 +280,11 @@ mod python {
             text: &Bound<'py, PyString>,
             strict: bool,
         ) -> PyResult<Bound<'py, PyString>> {
-            let src = utf8(text)?;
-            let data = src.as_bytes();
+            let held = hold(text)?;
+            let view = held.view();
             let engine = &self.inner;
-            let out = py.detach(|| engine.decode(data, strict)).map_err(|e| py_err(py, e))?;
-            self::text(py, &out)
+            let out = py.detach(|| view.decode(engine, strict)).map_err(|e| py_err(py, e))?;
+            out.into_py(py)
         }
 
         fn encode_with_offsets<'py>(
@@ -226,9 +295,7 @@ mod python {
             let src = utf8(text)?;
             let data = src.as_bytes();
             let engine = &self.inner;
-            let (out, pieces) = py
-                .detach(|| encode_offsets_any(engine, data))
-                .map_err(|e| py_err(py, e))?;
+            let (out, pieces) = py.detach(|| encode_offsets_any(engine, data)).map_err(|e| py_err(py, e))?;
             Ok((out.into_py(py)?, pieces))
         }
 
@@ -252,10 +319,7 @@ mod python {
             let data: Vec<&[u8]> = held.iter().map(|b| b.as_bytes()).collect();
             let engine = &self.inner;
             let results = py.detach(|| batch::map(&data, |d| d.len(), n, |d| encode_any(engine, d)));
-            results
-                .into_iter()
-                .map(|r| r.map_err(|e| py_err(py, e))?.into_py(py))
-                .collect()
+            results.into_iter().map(|r| r.map_err(|e| py_err(py, e))?.into_py(py)).collect()
         }
 
         #[pyo3(signature = (texts, strict = true, num_threads = None))]
@@ -267,14 +331,11 @@ mod python {
             num_threads: Option<usize>,
         ) -> PyResult<Vec<Bound<'py, PyString>>> {
             let n = threads(num_threads)?;
-            let held = all_utf8(&texts)?;
-            let data: Vec<&[u8]> = held.iter().map(|b| b.as_bytes()).collect();
+            let held = texts.iter().map(hold).collect::<PyResult<Vec<_>>>()?;
+            let views: Vec<View<'_>> = held.iter().map(Held::view).collect();
             let engine = &self.inner;
-            let results = py.detach(|| batch::map(&data, |d| d.len(), n, |d| engine.decode(d, strict)));
-            results
-                .into_iter()
-                .map(|r| self::text(py, &r.map_err(|e| py_err(py, e))?))
-                .collect()
+            let results = py.detach(|| batch::map(&views, View::len, n, |v| v.decode(engine, strict)));
+            results.into_iter().map(|r| r.map_err(|e| py_err(py, e))?.into_py(py)).collect()
         }
 
         #[pyo3(signature = (texts, num_threads = None))]

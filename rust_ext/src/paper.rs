@@ -89,11 +89,7 @@ where
     }
     let mut exponent: Option<(usize, Span)> = None;
     if j + 1 < n && (s[j] == b'e' || s[j] == b'E') {
-        let k = if s[j + 1] == b'+' || s[j + 1] == b'-' {
-            j + 2
-        } else {
-            j + 1
-        };
+        let k = if s[j + 1] == b'+' || s[j + 1] == b'-' { j + 2 } else { j + 1 };
         if digit_at(s, k) {
             let e1 = digit_end(s, k);
             if !word_at(s, e1) {
@@ -115,32 +111,10 @@ where
         start -= 1;
     }
     let end = if j < n && s[j] == b'%' { j + 1 } else { j };
-    sink(
-        start,
-        &Numeral {
-            start: i,
-            end: j,
-            chunks: runs,
-            frac,
-            sep: None,
-            indian: false,
-        },
-        end,
-    );
+    sink(start, &Numeral { start: i, end: j, chunks: runs, frac, sep: None, indian: false }, end);
     match exponent {
         Some((es, (k, e1))) => {
-            sink(
-                es,
-                &Numeral {
-                    start: k,
-                    end: e1,
-                    chunks: &[(k, e1)],
-                    frac: None,
-                    sep: None,
-                    indian: false,
-                },
-                e1,
-            );
+            sink(es, &Numeral { start: k, end: e1, chunks: &[(k, e1)], frac: None, sep: None, indian: false }, e1);
             Some(e1)
         }
         None => Some(end),

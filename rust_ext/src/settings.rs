@@ -86,24 +86,16 @@ impl Settings {
             "text" => Overflow::Text,
             "extend" => Overflow::Extend,
             "error" => Overflow::Error,
-            _ => {
-                return Err(format!(
-                    "overflow must be one of 'text', 'extend', 'error', not {overflow:?}"
-                ))
-            }
+            _ => return Err(format!("overflow must be one of 'text', 'extend', 'error', not {overflow:?}")),
         };
         if !(1..=6).contains(&group_size) {
             return Err(format!("group_size must be between 1 and 6, not {group_size}"));
         }
         if !(1..=MAX_DIGITS).contains(&int_digits) {
-            return Err(format!(
-                "int_digits must be between 1 and {MAX_DIGITS}, not {int_digits}"
-            ));
+            return Err(format!("int_digits must be between 1 and {MAX_DIGITS}, not {int_digits}"));
         }
         if frac_digits > MAX_DIGITS {
-            return Err(format!(
-                "frac_digits must be between 0 and {MAX_DIGITS}, not {frac_digits}"
-            ));
+            return Err(format!("frac_digits must be between 0 and {MAX_DIGITS}, not {frac_digits}"));
         }
         let decimal = match decimal {
             "." => b'.',
@@ -138,18 +130,8 @@ impl Settings {
 
     /// The defaults of `tst.Settings()` (decimal ".", its default separators).
     pub fn default_exact(variant: &str) -> Settings {
-        Settings::new(
-            variant,
-            3,
-            "exact",
-            ".",
-            ",'\u{a0}\u{2009}\u{202f}\u{2019}_",
-            true,
-            18,
-            15,
-            "text",
-        )
-        .expect("default settings are valid")
+        Settings::new(variant, 3, "exact", ".", ",'\u{a0}\u{2009}\u{202f}\u{2019}_", true, 18, 15, "text")
+            .expect("default settings are valid")
     }
 
     /// True when code point `cp` is one of the thousands separators.

@@ -221,9 +221,7 @@ mod tests {
     #[test]
     fn big_powers_are_exact() {
         let big = b"e300000000000000000000000000000";
-        let Some(Name::Int(p)) = parse_name(big, 3) else {
-            panic!("parses")
-        };
+        let Some(Name::Int(p)) = parse_name(big, 3) else { panic!("parses") };
         assert_eq!(p.to_string(), "300000000000000000000000000000");
         assert_eq!(p.minus(3).unwrap().to_string(), "299999999999999999999999999997");
         assert_eq!(parse_name(b"e300000000000000000000000000001", 3), None);
