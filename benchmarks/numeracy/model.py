@@ -1,0 +1,83 @@
+"""The tiny decoder-only transformer, identical for every tokenization.
+
+A Llama-style model (rotary positions, so positions beyond the training
+lengths are not untrained embedding rows) from `transformers`, initialised from
+scratch. The body is identical for every tokenization, and so is the embedding
+table: each tokenization's token ids are mapped onto model rows (`IdMap`) and
+every model gets the same number of rows, so all five have exactly the same
+parameter count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import torch
+from transformers import LlamaConfig, LlamaForCausalLM
+
+PAD, BOS, EOS = 0, 1, 2
+"""Model rows of the special tokens (the same for every tokenization)."""
+
+
+@dataclass(frozen=True)
+class ModelSize:
+    """Shape of the transformer body."""
+
+    d_model: int
+    layers: int
+    heads: int
+    d_ff: int
+    max_positions: int = 256
+
+
+class IdMap:
+    """Tokenizer ids <-> model rows, for the ids this run's data actually uses.
+
+    The vocab variant of TST adds ~13,000 tokens for the full 10^-15..10^18 range;
+    the tasks use a few thousand of them. Rows for ids that occur only in a test
+    set (e.g. 10^9 groups, never seen in training) exist and stay untrained, as
+    they would in a full-size table.
+    """
+
+    def __init__(self, pad: int, bos: int, eos: int, used: Iterable[int]) -> None:
+        specials = [pad, bos, eos]
+        self.to_tok = specials + sorted(set(used) - set(specials))
+        self.to_row = {t: r for r, t in enumerate(self.to_tok)}
+
+    def __len__(self) -> int:
+        return len(self.to_tok)
+
+    def rows(self, ids: Iterable[int]) -> list[int]:
+        """Model rows of tokenizer ids."""
+        return [self.to_row[i] for i in ids]
+
+    def ids(self, rows: Iterable[int]) -> list[int]:
+        """Tokenizer ids of model rows; rows past the used ones (padding rows) are dropped."""
+        return [self.to_tok[r] for r in rows if r < len(self.to_tok)]
+
+
+def build_model(size: ModelSize, rows: int, seed: int) -> LlamaForCausalLM:
+    """A freshly initialised model with `rows` embedding rows (tied input/output embeddings)."""
+    config = LlamaConfig(
+        vocab_size=rows,
+        hidden_size=size.d_model,
+        num_hidden_layers=size.layers,
+        num_attention_heads=size.heads,
+        num_key_value_heads=size.heads,
+        intermediate_size=size.d_ff,
+        max_position_embeddings=size.max_positions,
+        tie_word_embeddings=True,
+        pad_token_id=PAD,
+        bos_token_id=BOS,
+        eos_token_id=EOS,
+    )
+    torch.manual_seed(seed)  # same seed and shape -> the same initial weights for every tokenization
+    return LlamaForCausalLM(config)
+
+
+def parameter_counts(model: LlamaForCausalLM, used_rows: int) -> dict[str, int]:
+    """Total parameters, the embedding table's share, and how many of its rows the data uses."""
+    total = sum(p.numel() for p in model.parameters())  # tied weights are counted once
+    embedding = model.get_input_embeddings().weight.numel()
+    return {"total": total, "embedding": embedding, "body": total - embedding, "embedding_rows_used": used_rows}
