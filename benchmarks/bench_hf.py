@@ -237,8 +237,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"tst backend: {tst.backend()}; {os.cpu_count()} CPUs; corpora {args.mb} MB each; batch {args.batch}")
     rows = ["| family | corpus | route | MB/s | ratio vs bare |", "|---|---|---|---:|---:|"]
     for family in args.families.split(","):
-        rows += bench_family(family, corpora, args.repeat, args.batch)
-        print("\n".join(rows[-1:]), flush=True)
+        got = bench_family(family, corpora, args.repeat, args.batch)
+        rows += got
+        print("\n".join(got), flush=True)
     table = "\n".join(rows)
     print(table)
     out = Path(__file__).parent / "out"

@@ -9,13 +9,12 @@ import sys
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as hs
+from tokenizers import Tokenizer, normalizers
+from transformers import AutoTokenizer, PreTrainedTokenizerFast
 
 import tst
+import tst.hf as tst_hf
 from tests.hf_support import FAMILIES, LOSSLESS, base, wrapped
-
-tst_hf = pytest.importorskip("tst.hf")
-from tokenizers import Tokenizer, normalizers  # noqa: E402
-from transformers import AutoTokenizer, PreTrainedTokenizerFast  # noqa: E402
 
 VARIANTS = ("vocab", "marker")
 # tekken (131k tokens) is the slow one to save and load: one variant is enough for it.

@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from tokenizers import Tokenizer
 
 import tst
+import tst.hf as tst_hf
 from tests.hf_support import FAMILIES, LOSSLESS, base, base_round_trips, wrapped
-
-tst_hf = pytest.importorskip("tst.hf")
-from tokenizers import Tokenizer  # noqa: E402
 
 LITERALS = [
     "\u27e61k\u27e7",

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 
 import tst
-
-pytest.importorskip("numpy")
-import numpy as np
-
 from tst.hf._offsets import OffsetMapper
 
 ALPHABET = hs.sampled_from(list("0123456789") * 4 + list(" ,._'ab\u27e6\u27e7\n"))

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from tokenizers import Tokenizer
 
 import tst
+import tst.hf as tst_hf
 from tests.hf_support import LOSSLESS, base, base_round_trips, wrapped
-
-tst_hf = pytest.importorskip("tst.hf")
-from tokenizers import Tokenizer  # noqa: E402
 
 TEXTS = [
     "Pay $1,234.5 now.",

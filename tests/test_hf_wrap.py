@@ -10,13 +10,12 @@ import sys
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as hs
+from transformers import AutoTokenizer
+from transformers.tokenization_utils_tokenizers import TokenizersBackend
 
 import tst
+import tst.hf as tst_hf
 from tests.hf_support import FAMILIES, LOSSLESS, base, base_round_trips, wrapped
-
-tst_hf = pytest.importorskip("tst.hf")  # the hf extra is part of dev/CI: this only guards bare installs
-from transformers import AutoTokenizer  # noqa: E402
-from transformers.tokenization_utils_tokenizers import TokenizersBackend  # noqa: E402
 
 UNIT = re.compile("\u27e6[^\u27e6\u27e7]+\u27e7")
 VARIANTS = ("vocab", "marker")
