@@ -73,6 +73,23 @@ def test_jsonl_changes_only_the_bytes_of_selected_strings(cli: CLI, tmp_path: Pa
     assert "4 records; 4 strings (3 changed); 3 numbers encoded" in r.err  # the blank line is no record
 
 
+def test_jsonl_jobs_give_the_same_output(cli: CLI, tmp_path: Path) -> None:
+    src = tmp_path / "big.jsonl"
+    lines = CHAT.read_text(encoding="utf-8").splitlines(keepends=True) * 30
+    lines.insert(57, "not json\n")
+    src.write_text("".join(lines), encoding="utf-8")
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    r1 = cli("convert", str(src), "--messages", "--skip-bad", "--block-size", "2k", "-o", str(one))
+    r2 = cli("convert", str(src), "--messages", "--skip-bad", "--block-size", "2k", "-o", str(two), "-j", "2")
+    assert r1.status == r2.status == 0, r2.err
+    assert two.read_bytes() == one.read_bytes()
+    assert r1.err == r2.err and "1 bad records skipped (line 58)" in r2.err
+    r = cli("convert", str(src), "--messages", "--block-size", "2k", "-j", "2")
+    assert r.status == 2 and f"{src}:58:1: expected a JSON value" in r.err
+    r = cli("convert", str(tmp_path / "x.csv"), "--field", "a", "-j", "2")
+    assert r.status == 2 and "--jobs applies to JSONL" in r.err
+
+
 def test_jsonl_keeps_the_escaping_style_of_each_line(cli: CLI, tmp_path: Path) -> None:
     records = [{"text": "café 1,000"}, {"text": "plain 2,000"}]
     src = tmp_path / "in.jsonl"

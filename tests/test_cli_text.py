@@ -266,3 +266,23 @@ def test_decode_block_reports_line_of_bad_byte() -> None:
     block = Block(b"ok\nstill ok\nbad \xff here\n", offset=100, line=7)
     with pytest.raises(tst.TSTError, match=r"f:9: invalid UTF-8 \(byte ff at byte offset 116, byte 5 of the line\)"):
         decode_block(block, "f")
+
+
+def test_jobs_give_the_same_output_and_errors(cli: CLI, tmp_path: Path) -> None:
+    src = tmp_path / "in.txt"
+    text = FINANCE.read_text(encoding="utf-8") * 40
+    src.write_text(text, encoding="utf-8")
+    one, two = tmp_path / "one.txt", tmp_path / "two.txt"
+    assert cli("encode", str(src), "-o", str(one), "--block-size", "1k").status == 0
+    r = cli("encode", str(src), "-o", str(two), "--block-size", "1k", "-j", "2", "-v")
+    assert r.status == 0, r.err
+    assert two.read_bytes() == one.read_bytes()
+    n = len(tst.Codec().numbers(text))
+    assert r.err == f"tst encode: {text.count(chr(10)):,} lines, {n:,} numbers encoded\n"
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(src.read_bytes() + b"ok\n\xff\n")
+    r = cli("encode", str(bad), "-o", str(tmp_path / "x.txt"), "--block-size", "1k", "-j", "2")
+    assert r.status == 2 and f"{bad}:{text.count(chr(10)) + 2}: invalid UTF-8 (byte ff" in r.err
+    assert not (tmp_path / "x.txt").exists()
+    r = cli("decode", str(one), "-o", str(tmp_path / "back.txt"), "-j", "0")
+    assert r.status == 0 and (tmp_path / "back.txt").read_bytes() == src.read_bytes()

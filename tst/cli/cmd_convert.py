@@ -7,8 +7,17 @@ import os
 import sys
 
 from tst.cli.files import atomic_output, input_size, open_input
-from tst.cli.options import CLIError, add_codec_options, add_io_options, display_name, make_codec
+from tst.cli.options import (
+    CLIError,
+    add_codec_options,
+    add_io_options,
+    byte_size,
+    display_name,
+    jobs_and_threads,
+    make_codec,
+)
 from tst.cli.progress import Progress, wants_progress
+from tst.data.blocks import BLOCK_SIZE
 from tst.data.converter import Counts, TextConverter
 from tst.data.csv_format import convert_csv
 from tst.data.json_array import convert_json
@@ -87,6 +96,13 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="JSON: write \\u escapes in rewritten strings of pure-ASCII lines (lines that already use "
         "escapes, or raw UTF-8, keep their style either way)",
     )
+    p.add_argument(
+        "--block-size",
+        type=byte_size,
+        default=BLOCK_SIZE,
+        metavar="SIZE",
+        help="JSONL/CSV: bytes read at a time, e.g. 2M (default)",
+    )
     add_io_options(p, output_help="output file, written atomically (default: stdout; required for Parquet)")
     add_codec_options(p)
     p.set_defaults(run=run)
@@ -117,22 +133,25 @@ def run(args: argparse.Namespace) -> int:
         raise CLIError("--lenient only applies with --decode")
     codec = make_codec(args)
     direction = "decode" if args.decode else "encode"
+    jobs, threads = jobs_and_threads(args)
+    if jobs > 1 and fmt != "jsonl":
+        raise CLIError(f"--jobs applies to JSONL (records are lines); {fmt} is converted in one process")
     try:
-        converter = TextConverter(codec, direction, strict=not args.lenient, num_threads=args.threads)
+        converter = TextConverter(codec, direction, strict=not args.lenient, num_threads=threads)
     except ValueError as exc:
         raise CLIError(str(exc)) from None
     name = display_name(args.input)
     if fmt == "parquet":
         counts = _parquet(args, converter, selection, name)
     else:
-        counts = _text_format(args, fmt, converter, selection, name)
+        counts = _text_format(args, fmt, converter, selection, name, jobs)
     if not args.quiet:
         print(f"tst convert: {name}: {counts.summary(direction)}", file=sys.stderr)
     return 0
 
 
 def _text_format(
-    args: argparse.Namespace, fmt: str, converter: TextConverter, selection: Selection, name: str
+    args: argparse.Namespace, fmt: str, converter: TextConverter, selection: Selection, name: str, jobs: int
 ) -> Counts:
     size = input_size(args.input)
     progress = Progress(name, size, wants_progress(args.progress, size, args.quiet))
@@ -147,6 +166,8 @@ def _text_format(
                     selection,
                     ensure_ascii=args.ensure_ascii,
                     on_read=progress.update,
+                    jobs=jobs,
+                    block_size=args.block_size,
                     **common,
                 )
             if fmt == "json":
@@ -157,7 +178,14 @@ def _text_format(
             if len(delimiter) != 1:
                 raise CLIError(f"--delimiter must be one character, not {delimiter!r}")
             return convert_csv(
-                source, sink, converter, selection.fields, delimiter=delimiter, on_read=progress.update, **common
+                source,
+                sink,
+                converter,
+                selection.fields,
+                delimiter=delimiter,
+                on_read=progress.update,
+                block_size=args.block_size,
+                **common,
             )
         finally:
             progress.close()

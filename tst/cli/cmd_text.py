@@ -6,11 +6,19 @@ import argparse
 import sys
 
 from tst.cli.files import atomic_output, input_size, open_input
-from tst.cli.options import CLIError, add_codec_options, add_io_options, byte_size, display_name, make_codec
+from tst.cli.options import (
+    CLIError,
+    add_codec_options,
+    add_io_options,
+    byte_size,
+    display_name,
+    jobs_and_threads,
+    make_codec,
+)
 from tst.cli.progress import Progress, wants_progress
 from tst.data.blocks import BLOCK_SIZE
 from tst.data.converter import TextConverter
-from tst.data.text import convert_text
+from tst.data.text import convert_text, convert_text_parallel
 
 ENCODE_EPILOG = """\
 examples:
@@ -66,12 +74,13 @@ def add_parsers(subparsers: argparse._SubParsersAction[argparse.ArgumentParser])
 def run(args: argparse.Namespace) -> int:
     """Run ``encode`` / ``decode``."""
     codec = make_codec(args)
+    jobs, threads = jobs_and_threads(args)
     try:
         converter = TextConverter(
             codec,
             args.direction,
             strict=not getattr(args, "lenient", False),
-            num_threads=args.threads,
+            num_threads=threads,
             count_numbers=args.verbose,
         )
     except ValueError as exc:
@@ -81,15 +90,11 @@ def run(args: argparse.Namespace) -> int:
     progress = Progress(name, size, wants_progress(args.progress, size, args.quiet))
     with open_input(args.input) as source, atomic_output(args.output) as sink:
         try:
-            counts = convert_text(
-                source,
-                sink,
-                converter,
-                name=name,
-                errors=args.errors,
-                block_size=args.block_size,
-                on_read=progress.update,
-            )
+            common = {"name": name, "errors": args.errors, "block_size": args.block_size, "on_read": progress.update}
+            if jobs > 1:
+                counts = convert_text_parallel(source, sink, converter, jobs, **common)
+            else:
+                counts = convert_text(source, sink, converter, **common)
         finally:
             progress.close()
     if args.verbose and not args.quiet:

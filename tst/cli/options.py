@@ -99,7 +99,7 @@ def make_codec(args: argparse.Namespace) -> Codec:
 
 
 def add_io_options(parser: argparse.ArgumentParser, *, output_help: str) -> None:
-    """``-o``, ``--errors``, ``--progress``, ``--threads`` and ``-q``."""
+    """``-o``, ``--errors``, ``--progress``, ``--threads``, ``--jobs`` and ``-q``."""
     parser.add_argument("-o", "--output", metavar="FILE", default="-", help=output_help)
     parser.add_argument(
         "--errors",
@@ -115,7 +115,18 @@ def add_io_options(parser: argparse.ArgumentParser, *, output_help: str) -> None
         help="progress bar on stderr: auto shows it for a file input when stderr is a terminal",
     )
     parser.add_argument(
-        "--threads", type=_positive, metavar="N", help="threads of the Rust engine (default: all cores)"
+        "--threads",
+        type=_positive,
+        metavar="N",
+        help="threads of the Rust engine (default: all cores; 1 per job with --jobs)",
+    )
+    parser.add_argument(
+        "-j",
+        "--jobs",
+        type=_non_negative,
+        default=1,
+        metavar="N",
+        help="worker processes for plain text and JSONL (default 1; 0: one per CPU); the output is the same",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
 
@@ -128,6 +139,27 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a positive integer, not {value}")
     return value
+
+
+def _non_negative(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of jobs, not {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more jobs, not {value}")
+    return value
+
+
+def jobs_and_threads(args: argparse.Namespace) -> tuple[int, int | None]:
+    """Worker processes and engine threads per process (one thread each when several jobs run)."""
+    from tst.data.parallel import resolve_jobs
+
+    jobs = resolve_jobs(args.jobs)
+    threads: int | None = args.threads
+    if jobs > 1 and threads is None:
+        threads = 1
+    return jobs, threads
 
 
 def byte_size(text: str) -> int:

@@ -12,7 +12,7 @@ from typing import BinaryIO
 from tst.data.blocks import encode_text, invalid_utf8, line_and_column
 from tst.data.converter import Counts, TextConverter
 from tst.data.errors import DataError, MissingFieldError, RecordError
-from tst.data.json_records import codec_reason, convert_sites
+from tst.data.json_records import codec_reason, convert_values
 from tst.data.json_sites import (
     JSONProblem,
     RecordSites,
@@ -54,7 +54,10 @@ def convert_json(
     before = converter.counts.copy()
     doc = _Document(text, name, selection, skip_bad, allow_missing)
     doc.parse()
-    new_values = convert_sites(converter, [found.sites for _, found in doc.records], doc.on_fail)
+    sites = [found.sites for _, found in doc.records]
+    new_values = convert_values(
+        converter, [[s.value for s in ss] for ss in sites], lambda k, j, exc: doc.on_fail(k, sites[k][j], exc)
+    )
     sink.write(encode_text(doc.rebuild(new_values, ensure_ascii_style(text, ensure_ascii)), errors))
     doc.counts.take_strings(converter.counts, before)
     return doc.counts

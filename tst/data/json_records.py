@@ -5,47 +5,46 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from tst.data.converter import TextConverter
-from tst.data.json_sites import Site
 from tst.errors import TSTDecodeError, TSTRangeError
 
-#: Called with (record index, failing site, codec error); raises, or returns to skip the record.
-OnFail = Callable[[int, Site, Exception], None]
+#: Called with (record index, index of the failing value in that record, codec error);
+#: raises, or returns to skip the record.
+OnFail = Callable[[int, int, Exception], None]
 
 
-def convert_sites(
-    converter: TextConverter, site_lists: Sequence[Sequence[Site]], on_fail: OnFail
+def convert_values(
+    converter: TextConverter, value_lists: Sequence[Sequence[str]], on_fail: OnFail
 ) -> list[list[str] | None]:
-    """New values for every record's sites; None for a record `on_fail` chose to skip.
+    """New values for every record's strings; None for a record `on_fail` chose to skip.
 
     One batch call converts everything; only when the codec rejects something
     (strict decoding, ``overflow="error"``) are the records retried one by one
     to find which.
     """
-    values = [s.value for sites in site_lists for s in sites]
+    values = [v for vs in value_lists for v in vs]
     try:
         flat = converter.convert_batch(values)
     except (TSTDecodeError, TSTRangeError):
-        return _one_by_one(converter, site_lists, on_fail)
+        return _one_by_one(converter, value_lists, on_fail)
     out: list[list[str] | None] = []
     k = 0
-    for sites in site_lists:
-        out.append(flat[k : k + len(sites)])
-        k += len(sites)
+    for vs in value_lists:
+        out.append(flat[k : k + len(vs)])
+        k += len(vs)
     return out
 
 
 def _one_by_one(
-    converter: TextConverter, site_lists: Sequence[Sequence[Site]], on_fail: OnFail
+    converter: TextConverter, value_lists: Sequence[Sequence[str]], on_fail: OnFail
 ) -> list[list[str] | None]:
     out: list[list[str] | None] = []
-    for index, sites in enumerate(site_lists):
-        values = [s.value for s in sites]
+    for index, values in enumerate(value_lists):
         try:
             out.append(converter.convert_batch(values))
         except (TSTDecodeError, TSTRangeError) as exc:
             found = converter.locate(values)
             k, err = found if found is not None else (0, exc)
-            on_fail(index, sites[k], err)
+            on_fail(index, k, err)
             out.append(None)
     return out
 

@@ -17,8 +17,11 @@ from dataclasses import dataclass
 from tst.data.selection import Selection
 
 _WS = re.compile(r"[ \t\n\r]*")
+_WS_CHARS = frozenset(" \t\n\r")
 _scan_once = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 _scanstring = json.decoder.scanstring  # type: ignore[attr-defined]
+_dump_ascii = json.encoder.encode_basestring_ascii
+_dump_utf8 = json.encoder.encode_basestring
 # A \u escape of a non-ASCII code point: the text was written with ensure_ascii.
 _ASCII_ESCAPE = re.compile(r"\\u(?!00[0-7])[0-9a-fA-F]{4}")
 
@@ -54,6 +57,10 @@ class RecordSites:
 
 def skip_ws(text: str, i: int) -> int:
     """Index of the first non-whitespace character at or after `i`."""
+    if text[i : i + 1] not in _WS_CHARS:  # most often: no whitespace at all
+        return i
+    if text[i + 1 : i + 2] not in _WS_CHARS:  # or a single space (json.dumps' separators)
+        return i + 1
     m = _WS.match(text, i)
     assert m is not None
     return m.end()
@@ -85,8 +92,8 @@ def ensure_ascii_style(text: str, default: bool = False) -> bool:
 
 
 def dump_string(value: str, ensure_ascii: bool) -> str:
-    """A JSON string literal for `value`."""
-    return json.dumps(value, ensure_ascii=ensure_ascii)
+    """A JSON string literal for `value` (what ``json.dumps`` writes, without its overhead)."""
+    return str(_dump_ascii(value) if ensure_ascii else _dump_utf8(value))
 
 
 def splice(text: str, sites: list[Site], values: list[str], ensure_ascii: bool) -> str:

@@ -1,20 +1,92 @@
-"""JSON Lines: one record per line, streamed; only the selected strings' bytes change."""
+"""JSON Lines: one record per line, streamed; only the selected strings' bytes change.
+
+Two ways to rewrite a line, with the same result:
+
+* Fast: a line that is exactly what ``json.dumps`` writes for its record (in
+  one of the four usual styles: ASCII or UTF-8, ``", "``/``": "`` or compact
+  separators) is parsed by the C decoder and written again by the C encoder
+  after the strings are replaced; re-serialising reproduces every other byte,
+  which the equality check on the way in guarantees.
+* Exact: any other line is walked (`RecordWalker`) and only the spans of the
+  selected string literals are replaced.
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
-from typing import BinaryIO
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO
 
-from tst.data.blocks import BLOCK_SIZE, decode_block, encode_text, read_blocks
+from tst.data.blocks import BLOCK_SIZE, Block, decode_block, encode_text, read_blocks
 from tst.data.converter import Counts, TextConverter
 from tst.data.errors import MissingFieldError, RecordError
-from tst.data.json_records import codec_reason, convert_sites
-from tst.data.json_sites import JSONProblem, RecordSites, RecordWalker, Site, ensure_ascii_style, skip_ws, splice
+from tst.data.json_records import codec_reason, convert_values
+from tst.data.json_sites import JSONProblem, RecordWalker, Site, ensure_ascii_style, skip_ws, splice
+from tst.data.parallel import convert_blocks
+from tst.data.records import SelectionError, Slot, fill, read, record_slots
 from tst.data.selection import Selection
 
 BOM = "\ufeff"
 SKIP_HINT = " (--skip-bad drops such records)"
 MISSING_HINT = " (--allow-missing passes such records through)"
+
+#: (ensure_ascii, separators) of the json.dumps styles the fast path recognises.
+_STYLES = ((False, (", ", ": ")), (True, (", ", ": ")), (False, (",", ":")), (True, (",", ":")))
+#: After this many lines without one canonical line, stop trying the fast path.
+_GIVE_UP = 256
+
+
+@dataclass
+class _Item:
+    """One record line: where it is, its selected strings, and how to write it back."""
+
+    index: int
+    values: list[str]
+    sites: list[Site] | None = None  # exact path
+    record: dict[str, Any] | None = None  # fast path
+    slots: list[Slot] = field(default_factory=list)
+    style: tuple[bool, tuple[str, str]] | None = None
+    cr: str = ""
+
+
+class _FastPath:
+    """Recognises lines that `json.dumps` wrote, and rewrites them by serialising again."""
+
+    def __init__(self, selection: Selection, default_ascii: bool) -> None:
+        self.selection = selection
+        self.default_ascii = default_ascii
+        self.hits = 0
+        self.tries = 0
+        self._dumps = [json.JSONEncoder(ensure_ascii=a, separators=s).encode for a, s in _STYLES]
+
+    def parse(self, body: str) -> tuple[dict[str, Any], list[Slot], list[str], tuple[bool, tuple[str, str]]] | None:
+        """(record copy, slots, missing keys, style) for a canonical line, else None."""
+        if self.hits == 0 and self.tries >= _GIVE_UP:
+            return None
+        self.tries += 1
+        try:
+            record = json.loads(body)
+        except ValueError:
+            return None
+        if not isinstance(record, dict):
+            return None
+        ascii_line = body.isascii()
+        for k, style in enumerate(_STYLES):
+            if (ascii_line or not style[0]) and self._dumps[k](record) == body:
+                break
+        else:
+            return None
+        ensure_ascii, seps = style
+        if ascii_line:  # both escape styles write this line: keep its \\u escapes, if any
+            ensure_ascii = ensure_ascii_style(body, self.default_ascii)
+        slots: list[Slot] = []
+        try:
+            new, missing = record_slots(record, self.selection, slots)
+        except SelectionError:
+            return None  # the exact path names the problem and its column
+        self.hits += 1
+        return new, slots, missing, (ensure_ascii, seps)
 
 
 def convert_jsonl(
@@ -30,6 +102,7 @@ def convert_jsonl(
     ensure_ascii: bool = False,
     block_size: int = BLOCK_SIZE,
     on_read: Callable[[int], None] | None = None,
+    jobs: int = 1,
 ) -> Counts:
     """Convert the selected strings of every JSON Lines record of `source` into `sink`.
 
@@ -37,70 +110,136 @@ def convert_jsonl(
     they are; a record with nothing to change is copied byte for byte.
     Rewritten strings use ``\\u`` escapes when their line already did
     (``json.dumps`` default), else plain UTF-8; `ensure_ascii` decides for
-    pure-ASCII lines without escapes.
+    pure-ASCII lines without escapes. With ``jobs > 1`` blocks are converted
+    in that many worker processes (same output).
 
     Raises:
         RecordError: a malformed record (line and column), unless `skip_bad`.
         MissingFieldError: a record without a selected field, unless `allow_missing`.
         DataError: undecodable bytes.
     """
-    counts = Counts()
-    before = converter.counts.copy()
-    walker = RecordWalker(selection)
-    for block in read_blocks(source, block_size, on_read):
-        text = decode_block(block, name, errors)
-        lines = text.split("\n")
-        keep = [True] * len(lines)
-        items: list[tuple[int, RecordSites]] = []
-        for k, line in enumerate(lines):
-            lineno = block.line + k
-            start = skip_ws(line, 1 if block.offset == 0 and k == 0 and line.startswith(BOM) else 0)
-            if start == len(line):
-                continue  # a blank line: not a record
+    job = JSONLJob(converter, selection, name, errors, skip_bad, allow_missing, ensure_ascii)
+    return convert_blocks(read_blocks(source, block_size, on_read), job, jobs, sink.write)
+
+
+@dataclass
+class JSONLJob:
+    """Everything a worker needs to convert JSON Lines blocks (picklable)."""
+
+    converter: TextConverter
+    selection: Selection
+    name: str
+    errors: str
+    skip_bad: bool
+    allow_missing: bool
+    ensure_ascii: bool
+
+    def start(self) -> Callable[[Block], tuple[bytes, Counts]]:
+        """The block converter (its counts are per block)."""
+        conv = self.converter
+        job = _JSONLines(conv, self.selection, self.name, self.skip_bad, self.allow_missing, self.ensure_ascii)
+
+        def convert(block: Block) -> tuple[bytes, Counts]:
+            before = conv.counts.copy()
+            job.counts = Counts()
+            text = job.block(block.line, decode_block(block, self.name, self.errors), block.offset == 0)
+            job.counts.take_strings(conv.counts, before)
+            return encode_text(text, self.errors), job.counts
+
+        return convert
+
+
+class _JSONLines:
+    """Converts the lines of one block at a time, keeping the counts."""
+
+    def __init__(
+        self,
+        converter: TextConverter,
+        selection: Selection,
+        name: str,
+        skip_bad: bool,
+        allow_missing: bool,
+        ensure_ascii: bool,
+    ) -> None:
+        self.converter = converter
+        self.selection = selection
+        self.name = name
+        self.skip_bad = skip_bad
+        self.allow_missing = allow_missing
+        self.ensure_ascii = ensure_ascii
+        self.walker = RecordWalker(selection)
+        self.fast = _FastPath(selection, ensure_ascii)
+        self.counts = Counts()
+        # State of the block being converted.
+        self.first_line = 1
+        self.lines: list[str] = []
+        self.keep: list[bool] = []
+
+    def block(self, first_line: int, text: str, at_start: bool) -> str:
+        """The converted text of a block of whole lines starting on line `first_line`."""
+        self.first_line = first_line
+        self.lines = lines = text.split("\n")
+        self.keep = [True] * len(lines)
+        items = [item for k, line in enumerate(lines) if (item := self._item(k, line, at_start and k == 0)) is not None]
+        new_values = convert_values(
+            self.converter, [item.values for item in items], lambda i, j, e: self._failed(items[i], j, e)
+        )
+        for item, new in zip(items, new_values):
+            if new is not None and new != item.values:
+                self._rewrite(item, new)
+        last = len(lines) - 1
+        return "".join(line + ("\n" if k < last else "") for k, line in enumerate(lines) if self.keep[k])
+
+    def _bad(self, k: int, column: int, reason: str) -> None:
+        lineno = self.first_line + k
+        if not self.skip_bad:
+            raise RecordError(f"{self.name}:{lineno}:{column}", f"{reason}{SKIP_HINT}")
+        self.keep[k] = False
+        self.counts.skipped += 1
+        self.counts.skipped_where.append(f"line {lineno}")
+
+    def _item(self, k: int, line: str, first: bool) -> _Item | None:
+        bom = first and line.startswith(BOM)
+        start = skip_ws(line, 1 if bom else 0)
+        if start == len(line):
+            return None  # a blank line: not a record
+        cr = "\r" if line.endswith("\r") else ""
+        parsed = None if bom else self.fast.parse(line[: len(line) - len(cr)])
+        if parsed is not None:
+            record, slots, missing, style = parsed
+            item = _Item(k, read(slots), record=record, slots=slots, style=style, cr=cr)
+        else:
             try:
-                found = walker.record(line, start)
+                found = self.walker.record(line, start)
                 end = skip_ws(line, found.end)
                 if end != len(line):
                     raise JSONProblem(end, "extra data after the record", syntax=True)
             except JSONProblem as p:
-                where = f"{name}:{lineno}:{p.position + 1}"
-                if not skip_bad:
-                    raise RecordError(where, f"{p.reason}{SKIP_HINT}") from None
-                keep[k] = False
-                counts.skipped += 1
-                counts.skipped_where.append(f"line {lineno}")
-                continue
-            missing = [key for key in selection.keys if key not in found.present]
-            if missing:
-                if not allow_missing:
-                    raise MissingFieldError(f"{name}:{lineno}", f"the record has no field {missing[0]!r}{MISSING_HINT}")
-                counts.missing += 1
-            counts.records += 1
-            items.append((k, found))
+                self._bad(k, p.position + 1, p.reason)
+                return None
+            missing = [key for key in self.selection.keys if key not in found.present]
+            item = _Item(k, [s.value for s in found.sites], sites=found.sites)
+        if missing:
+            if not self.allow_missing:
+                where = f"{self.name}:{self.first_line + k}"
+                raise MissingFieldError(where, f"the record has no field {missing[0]!r}{MISSING_HINT}")
+            self.counts.missing += 1
+        self.counts.records += 1
+        return item
 
-        def on_fail(
-            index: int,
-            site: Site,
-            exc: Exception,
-            items: list[tuple[int, RecordSites]] = items,
-            first: int = block.line,
-        ) -> None:
-            lineno = first + items[index][0]
-            where = f"{name}:{lineno}:{site.start + 1}"
-            if not skip_bad:
-                raise RecordError(where, f"field {site.path}: {codec_reason(exc)}{SKIP_HINT}")
-            counts.skipped += 1
-            counts.records -= 1
-            counts.skipped_where.append(f"line {lineno}")
+    def _failed(self, item: _Item, j: int, exc: Exception) -> None:
+        """The codec rejected string `j` of `item`: name its column, then raise or skip the record."""
+        line = self.lines[item.index]
+        sites = item.sites or self.walker.record(line, skip_ws(line, 0)).sites
+        self.counts.records -= 1
+        self._bad(item.index, sites[j].start + 1, f"field {sites[j].path}: {codec_reason(exc)}")
 
-        new_values = convert_sites(converter, [found.sites for _, found in items], on_fail)
-        for (k, found), new in zip(items, new_values):
-            if new is None:
-                keep[k] = False
-            else:
-                lines[k] = splice(lines[k], found.sites, new, ensure_ascii_style(lines[k], ensure_ascii))
-        last = len(lines) - 1
-        out = "".join(line + ("\n" if k < last else "") for k, line in enumerate(lines) if keep[k])
-        sink.write(encode_text(out, errors))
-    counts.take_strings(converter.counts, before)
-    return counts
+    def _rewrite(self, item: _Item, new: list[str]) -> None:
+        line = self.lines[item.index]
+        if item.sites is not None:
+            self.lines[item.index] = splice(line, item.sites, new, ensure_ascii_style(line, self.ensure_ascii))
+            return
+        assert item.record is not None and item.style is not None
+        fill(item.slots, new)
+        ascii_, seps = item.style
+        self.lines[item.index] = json.dumps(item.record, ensure_ascii=ascii_, separators=seps) + item.cr

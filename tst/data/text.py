@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import BinaryIO, Generic, TypeVar
 
 from tst.data.blocks import BLOCK_SIZE, Block, decode_pieces, encode_text, line_and_column, read_blocks
 from tst.data.converter import Counts, TextConverter
 from tst.data.errors import DataError
+from tst.data.parallel import convert_blocks
 from tst.errors import TSTDecodeError, TSTRangeError
 
 T = TypeVar("T")
@@ -116,6 +118,48 @@ def convert_text(
         raise
     counts.numbers = converter.counts.numbers - before.numbers
     return counts
+
+
+@dataclass
+class TextJob:
+    """Everything a worker process needs to convert plain-text blocks (picklable)."""
+
+    converter: TextConverter
+    name: str
+    errors: str
+
+    def start(self) -> Callable[[Block], tuple[bytes, Counts]]:
+        """The block converter: bytes in, bytes and counts (lines, numbers) out."""
+        conv = self.converter
+
+        def convert(block: Block) -> tuple[bytes, Counts]:
+            pieces = decode_pieces(block, self.name, self.errors)
+            numbers = conv.counts.numbers
+            try:
+                out = conv.convert_batch(pieces)
+            except (TSTDecodeError, TSTRangeError):
+                raise _locate(conv, pieces, self.name, block.line) from None
+            lines = block.data.count(b"\n") + (0 if block.data.endswith(b"\n") else 1)
+            data = b"".join(encode_text(p, self.errors) for p in out)
+            return data, Counts(records=lines, numbers=conv.counts.numbers - numbers)
+
+        return convert
+
+
+def convert_text_parallel(
+    source: BinaryIO,
+    sink: BinaryIO,
+    converter: TextConverter,
+    jobs: int,
+    *,
+    name: str = "<stdin>",
+    errors: str = "strict",
+    block_size: int = BLOCK_SIZE,
+    on_read: Callable[[int], None] | None = None,
+) -> Counts:
+    """`convert_text` with blocks converted in `jobs` worker processes (same output, same errors)."""
+    job = TextJob(converter, name, errors)
+    return convert_blocks(read_blocks(source, block_size, on_read), job, jobs, sink.write)
 
 
 def _locate(converter: TextConverter, pieces: list[str], name: str, first_line: int) -> DataError:
