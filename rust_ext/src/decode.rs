@@ -155,12 +155,24 @@ pub fn decode(t: &[u8], st: &Settings, strict: bool) -> Result<Vec<u8>, DecodeEr
 
 /// Decode exact-style TST text in UTF-8 or UTF-16 units; positions in errors are unit offsets.
 pub fn decode_units<U: Unit>(t: &[U], st: &Settings, strict: bool) -> Result<Vec<U>, DecodeError> {
+    decode_units_into(t, st, strict, Vec::new())
+}
+
+/// `decode_units` writing into the memory of `out` (cleared first).
+pub fn decode_units_into<U: Unit>(
+    t: &[U],
+    st: &Settings,
+    strict: bool,
+    mut out: Vec<U>,
+) -> Result<Vec<U>, DecodeError> {
+    out.clear();
+    out.reserve(t.len());
     let mut d = Decoder {
         t,
         st,
         g: st.group_size,
         strict,
-        out: Vec::with_capacity(t.len()),
+        out,
         int_next: None,
         tag: None,
         tag_digits: Vec::new(),

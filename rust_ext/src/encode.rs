@@ -64,10 +64,10 @@ struct Writer<'a, U: Unit, const OFFSETS: bool> {
 }
 
 impl<'a, U: Unit, const OFFSETS: bool> Writer<'a, U, OFFSETS> {
-    fn new(src: &'a [u8], capacity: usize, g: usize) -> Self {
+    fn new(src: &'a [u8], out: Vec<U>, g: usize) -> Self {
         Writer {
             src,
-            out: Vec::with_capacity(capacity),
+            out,
             pieces: Vec::new(),
             enc_len: 0,
             cursor: CharCursor::new(src),
@@ -255,7 +255,18 @@ fn widen<U: Unit, const N: usize>(dst: &mut [U], src: &[u8; N]) {
 }
 
 fn run<U: Unit, const OFFSETS: bool>(s: &[u8], st: &Settings) -> Result<(Vec<U>, Vec<Piece>), RangeError> {
-    let mut w: Writer<'_, U, OFFSETS> = Writer::new(s, s.len() + s.len() / 2 + 64, st.group_size);
+    run_into::<U, OFFSETS>(s, st, Vec::new())
+}
+
+/// `run` writing into `out` (cleared first), so a caller can reuse one buffer's memory.
+fn run_into<U: Unit, const OFFSETS: bool>(
+    s: &[u8],
+    st: &Settings,
+    mut out: Vec<U>,
+) -> Result<(Vec<U>, Vec<Piece>), RangeError> {
+    out.clear();
+    out.reserve(s.len() + s.len() / 2 + 64);
+    let mut w: Writer<'_, U, OFFSETS> = Writer::new(s, out, st.group_size);
     let mut pos = 0;
     scan_numbers(s, st, |num| {
         w.text(pos, num.start);
@@ -274,6 +285,11 @@ pub fn encode(s: &[u8], st: &Settings) -> Result<Vec<u8>, RangeError> {
 /// Encode `s` (UTF-8 without lone surrogates) straight to UTF-16.
 pub fn encode_utf16(s: &[u8], st: &Settings) -> Result<Vec<u16>, RangeError> {
     run::<u16, false>(s, st).map(|(out, _)| out)
+}
+
+/// `encode_utf16` into the memory of `buf` (cleared first): no fresh pages for repeated calls.
+pub fn encode_utf16_into(s: &[u8], st: &Settings, buf: Vec<u16>) -> Result<Vec<u16>, RangeError> {
+    run_into::<u16, false>(s, st, buf).map(|(out, _)| out)
 }
 
 /// Encode `s` and list where every unit and escape came from (code point offsets).

@@ -7,8 +7,8 @@
 use std::fmt;
 
 use crate::chars::{count_chars, CharCursor};
-use crate::decode::{decode, decode_units, DecodeReason};
-use crate::encode::{encode, encode_utf16, encode_with_offsets, encode_with_offsets_utf16, Piece};
+use crate::decode::{decode, decode_units_into, DecodeReason};
+use crate::encode::{encode, encode_utf16, encode_utf16_into, encode_with_offsets, encode_with_offsets_utf16, Piece};
 use crate::grammar::{for_each_group, scan_numbers, Numeral, RangeError};
 use crate::paper::{encode_paper, scan_paper};
 use crate::settings::{Settings, Style, Variant};
@@ -136,6 +136,15 @@ impl Engine {
         }
     }
 
+    /// `encode_utf16` reusing the memory of `buf` for the result.
+    pub fn encode_utf16_into(&self, s: &[u8], buf: Vec<u16>) -> Result<Vec<u16>, Error> {
+        let st = &self.settings;
+        match st.style {
+            Style::Paper => self.encode_utf16(s),
+            Style::Exact => encode_utf16_into(s, st, buf).map_err(|e| range_error(s, e)),
+        }
+    }
+
     /// `encode_with_offsets` straight to UTF-16; `s` must hold no lone surrogate.
     pub fn encode_with_offsets_utf16(&self, s: &[u8]) -> Result<(Vec<u16>, Vec<Piece>), Error> {
         if self.settings.style == Style::Paper {
@@ -155,10 +164,15 @@ impl Engine {
 
     /// `decode` on UTF-16 text without lone surrogates, to UTF-16.
     pub fn decode_utf16(&self, s: &[u16], strict: bool) -> Result<Vec<u16>, Error> {
+        self.decode_utf16_into(s, strict, Vec::new())
+    }
+
+    /// `decode_utf16` reusing the memory of `buf` for the result.
+    pub fn decode_utf16_into(&self, s: &[u16], strict: bool, buf: Vec<u16>) -> Result<Vec<u16>, Error> {
         if self.settings.style == Style::Paper {
             return Err(Error::Unsupported(PAPER_NO_DECODE));
         }
-        decode_units(s, &self.settings, strict)
+        decode_units_into(s, &self.settings, strict, buf)
             .map_err(|e| Error::Decode { position: u16::count_chars(&s[..e.position]), reason: e.reason })
     }
 

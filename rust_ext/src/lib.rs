@@ -54,6 +54,58 @@ mod python {
         }
     }
 
+    #[cfg(unix)]
+    extern "C" {
+        // In the stable ABI from 3.10; exported by every CPython 3 (declared here for abi3-py39).
+        fn PyUnicode_AsUTF8AndSize(unicode: *mut ffi::PyObject, size: *mut ffi::Py_ssize_t) -> *const c_char;
+    }
+
+    /// True when the str is ASCII (`str.isascii` reads a flag: constant time).
+    fn is_ascii(s: &Bound<'_, PyString>) -> PyResult<bool> {
+        s.call_method0(pyo3::intern!(s.py(), "isascii"))?.is_truthy()
+    }
+
+    /// Text for the engine as UTF-8: an ASCII str's own memory (CPython keeps ASCII as
+    /// UTF-8), else a `surrogatepass` copy.
+    enum Utf8<'a, 'py> {
+        Borrowed(&'a [u8]),
+        Owned(Bound<'py, PyBytes>),
+    }
+
+    impl Utf8<'_, '_> {
+        fn bytes(&self) -> &[u8] {
+            match self {
+                Utf8::Borrowed(b) => b,
+                Utf8::Owned(b) => b.as_bytes(),
+            }
+        }
+    }
+
+    fn utf8_of<'a, 'py>(s: &'a Bound<'py, PyString>) -> PyResult<Utf8<'a, 'py>> {
+        #[cfg(unix)]
+        if is_ascii(s)? {
+            let mut size: ffi::Py_ssize_t = 0;
+            // SAFETY: `s` is a live str; for an ASCII str CPython returns its own data (no
+            // allocation), valid and immutable while `s` (borrowed for 'a) lives.
+            let ptr = unsafe { PyUnicode_AsUTF8AndSize(s.as_ptr(), &mut size) };
+            if !ptr.is_null() {
+                // SAFETY: `ptr` points at `size` initialised bytes owned by `s`.
+                return Ok(Utf8::Borrowed(unsafe { std::slice::from_raw_parts(ptr as *const u8, size as usize) }));
+            }
+            let _ = PyErr::take(s.py());
+        }
+        Ok(Utf8::Owned(utf8(s)?))
+    }
+
+    thread_local! {
+        /// Output memory kept between single calls on this thread (already faulted in).
+        static SPARE: std::cell::RefCell<Vec<u16>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+
+    /// Largest output buffer kept in [`SPARE`] (in UTF-16 units: 64 MB). Fresh memory costs a
+    /// page fault per 4 KiB, which on busy machines is slower than encoding the text itself.
+    const SPARE_MAX: usize = 32 << 20;
+
     /// UTF-16 made by the engine as a `str` (CPython builds these several times faster than from UTF-8).
     fn text16<'py>(py: Python<'py>, units: &[u16]) -> PyResult<Bound<'py, PyString>> {
         let mut order: std::ffi::c_int = if cfg!(target_endian = "little") { -1 } else { 1 };
@@ -104,6 +156,20 @@ mod python {
                 Encoded::Utf16(v) => text16(py, &v),
             }
         }
+
+        /// `into_py`, then keep a UTF-16 buffer's memory in [`SPARE`] for the next call.
+        fn into_py_keeping(self, py: Python<'_>) -> PyResult<Bound<'_, PyString>> {
+            match self {
+                Encoded::Utf8(v) => text(py, &v),
+                Encoded::Utf16(v) => {
+                    let result = text16(py, &v);
+                    if v.capacity() <= SPARE_MAX {
+                        SPARE.with(|c| *c.borrow_mut() = v);
+                    }
+                    result
+                }
+            }
+        }
     }
 
     fn encode_any(engine: &Engine, data: &[u8]) -> Result<Encoded, Error> {
@@ -147,15 +213,10 @@ mod python {
         batch::thread_count(num_threads).map_err(PyValueError::new_err)
     }
 
-    /// Every text of a batch as UTF-8 bytes (held while the GIL is released).
-    fn all_utf8<'py>(texts: &[Bound<'py, PyString>]) -> PyResult<Vec<Bound<'py, PyBytes>>> {
-        texts.iter().map(utf8).collect()
-    }
-
     /// Text to decode, held in the encoding that is cheapest to get from Python.
-    enum Held<'py> {
+    enum Held<'a, 'py> {
         /// ASCII text, or text UTF-16 cannot carry faithfully (lone surrogates).
-        Utf8(Bound<'py, PyBytes>),
+        Utf8(Utf8<'a, 'py>),
         /// Other text (encoded text is mostly brackets and digits: UCS-2 inside CPython).
         Utf16(Bound<'py, PyBytes>),
         /// UTF-16 that was not aligned for `u16` (never seen with CPython; kept for safety).
@@ -195,9 +256,9 @@ mod python {
     }
 
     /// Hold `s` for decoding: UTF-8 for ASCII (a copy), UTF-16 otherwise when it is faithful.
-    fn hold<'py>(s: &Bound<'py, PyString>) -> PyResult<Held<'py>> {
-        if s.call_method0(pyo3::intern!(s.py(), "isascii"))?.is_truthy()? {
-            return Ok(Held::Utf8(utf8(s)?));
+    fn hold<'a, 'py>(s: &'a Bound<'py, PyString>) -> PyResult<Held<'a, 'py>> {
+        if is_ascii(s)? {
+            return Ok(Held::Utf8(utf8_of(s)?));
         }
         let wide = utf16_bytes(s)?;
         let code_points = s.len()?;
@@ -211,14 +272,14 @@ mod python {
         };
         match held {
             Some(h) => Ok(h),
-            None => Ok(Held::Utf8(utf8(s)?)),
+            None => Ok(Held::Utf8(Utf8::Owned(utf8(s)?))),
         }
     }
 
-    impl Held<'_> {
+    impl Held<'_, '_> {
         fn view(&self) -> View<'_> {
             match self {
-                Held::Utf8(b) => View::Utf8(b.as_bytes()),
+                Held::Utf8(b) => View::Utf8(b.bytes()),
                 Held::Utf16(b) => {
                     // SAFETY: as in `hold`, which checked that this split has no unaligned ends.
                     let (_, units, _) = unsafe { b.as_bytes().align_to::<u16>() };
@@ -266,11 +327,20 @@ mod python {
         }
 
         fn encode<'py>(&self, py: Python<'py>, text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyString>> {
-            let src = utf8(text)?;
-            let data = src.as_bytes();
+            let src = utf8_of(text)?;
+            let data = src.bytes();
             let engine = &self.inner;
-            let out = py.detach(|| encode_any(engine, data)).map_err(|e| py_err(py, e))?;
-            out.into_py(py)
+            let spare = SPARE.with(|c| c.take());
+            let out = py
+                .detach(|| {
+                    if crate::chars::has_surrogates(data) {
+                        engine.encode(data).map(Encoded::Utf8)
+                    } else {
+                        engine.encode_utf16_into(data, spare).map(Encoded::Utf16)
+                    }
+                })
+                .map_err(|e| py_err(py, e))?;
+            out.into_py_keeping(py)
         }
 
         #[pyo3(signature = (text, strict = true))]
@@ -283,8 +353,14 @@ mod python {
             let held = hold(text)?;
             let view = held.view();
             let engine = &self.inner;
-            let out = py.detach(|| view.decode(engine, strict)).map_err(|e| py_err(py, e))?;
-            out.into_py(py)
+            let spare = SPARE.with(|c| c.take());
+            let out = py
+                .detach(|| match view {
+                    View::Utf8(b) => engine.decode(b, strict).map(Encoded::Utf8),
+                    View::Utf16(u) => engine.decode_utf16_into(u, strict, spare).map(Encoded::Utf16),
+                })
+                .map_err(|e| py_err(py, e))?;
+            out.into_py_keeping(py)
         }
 
         fn encode_with_offsets<'py>(
@@ -292,16 +368,16 @@ mod python {
             py: Python<'py>,
             text: &Bound<'py, PyString>,
         ) -> PyResult<(Bound<'py, PyString>, Vec<Piece>)> {
-            let src = utf8(text)?;
-            let data = src.as_bytes();
+            let src = utf8_of(text)?;
+            let data = src.bytes();
             let engine = &self.inner;
             let (out, pieces) = py.detach(|| encode_offsets_any(engine, data)).map_err(|e| py_err(py, e))?;
             Ok((out.into_py(py)?, pieces))
         }
 
         fn numbers(&self, py: Python<'_>, text: &Bound<'_, PyString>) -> PyResult<Vec<PyNumber>> {
-            let src = utf8(text)?;
-            let data = src.as_bytes();
+            let src = utf8_of(text)?;
+            let data = src.bytes();
             let engine = &self.inner;
             let found = py.detach(|| engine.numbers(data)).map_err(|e| py_err(py, e))?;
             Ok(found.into_iter().map(py_number).collect())
@@ -315,8 +391,8 @@ mod python {
             num_threads: Option<usize>,
         ) -> PyResult<Vec<Bound<'py, PyString>>> {
             let n = threads(num_threads)?;
-            let held = all_utf8(&texts)?;
-            let data: Vec<&[u8]> = held.iter().map(|b| b.as_bytes()).collect();
+            let held = texts.iter().map(utf8_of).collect::<PyResult<Vec<_>>>()?;
+            let data: Vec<&[u8]> = held.iter().map(Utf8::bytes).collect();
             let engine = &self.inner;
             let results = py.detach(|| batch::map(&data, |d| d.len(), n, |d| encode_any(engine, d)));
             results.into_iter().map(|r| r.map_err(|e| py_err(py, e))?.into_py(py)).collect()
@@ -346,8 +422,8 @@ mod python {
             num_threads: Option<usize>,
         ) -> PyResult<Vec<(Bound<'py, PyString>, Vec<Piece>)>> {
             let n = threads(num_threads)?;
-            let held = all_utf8(&texts)?;
-            let data: Vec<&[u8]> = held.iter().map(|b| b.as_bytes()).collect();
+            let held = texts.iter().map(utf8_of).collect::<PyResult<Vec<_>>>()?;
+            let data: Vec<&[u8]> = held.iter().map(Utf8::bytes).collect();
             let engine = &self.inner;
             let results = py.detach(|| batch::map(&data, |d| d.len(), n, |d| encode_offsets_any(engine, d)));
             results
