@@ -49,13 +49,14 @@ sys.path.insert(0, str(ROOT))
 
 import tst  # noqa: E402
 
-WORDS = (
+_WORDS = (
     "the of and to in a is that for it as was with be by on not he i this are or his from at which but have "
     "an they you were her she there been one all we their has would when if so no will can more about said up "
     "out who them some could into its then two time than other people only new these may first any like now "
     "my over such our man me even most made after also did many before must through back years where much your "
     "way well down should because each just those how too little state good very make world still own see men"
-).split()
+)
+WORDS = _WORDS.split()
 
 BASE_BYTES = 2_000_000  # unique text per corpus; larger sizes repeat it
 
@@ -270,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
             repeat = args.repeat if size <= 10 else 1
             for variant in variants:
                 codec = tst.Codec(variant, backend="rust")
-                enc = measure(lambda c=codec: c.encode(text), repeat, args.timer)
+                enc = measure(lambda c=codec, t=text: c.encode(t), repeat, args.timer)
                 dec = measure(lambda c=codec, e=enc.result: c.decode(e), repeat, args.timer)
                 assert dec.result == text, "Rust round trip failed"
                 row = Row(name, mb, f"rust {variant}", mb / enc.seconds, mb / dec.seconds, enc.seconds, dec.seconds)
@@ -281,12 +282,12 @@ def main(argv: list[str] | None = None) -> int:
                 scaling.setdefault((name, variant, "decode"), {})[size] = dec.seconds
                 del enc, dec
             paper = tst.Codec("vocab", style="paper", backend="rust")
-            pe = measure(lambda: paper.encode(text), repeat, args.timer)
+            pe = measure(lambda c=paper, t=text: c.encode(t), repeat, args.timer)
             rows.append(Row(name, mb, "rust paper", mb / pe.seconds, None, pe.seconds, note="official's surface"))
             del pe
             if size <= args.python_max_mb:
                 codec = tst.Codec(variants[0], backend="python")
-                enc = measure(lambda c=codec: c.encode(text), repeat, args.timer)
+                enc = measure(lambda c=codec, t=text: c.encode(t), repeat, args.timer)
                 dec = measure(lambda c=codec, e=enc.result: c.decode(e), repeat, args.timer)
                 rows.append(
                     Row(name, mb, f"python {variants[0]}", mb / enc.seconds, mb / dec.seconds, enc.seconds, dec.seconds)
@@ -297,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
             if official is None:
                 pass
             elif size <= limit:
-                off = measure(lambda: official(text), repeat if size <= 1 else 1, args.timer)
+                off = measure(lambda f=official, t=text: f(t), repeat if size <= 1 else 1, args.timer)
                 rows.append(Row(name, mb, "official", mb / off.seconds, None, off.seconds, note="paper surface, lossy"))
             else:
                 why = "quadratic there" if name.startswith("c") else "slow"
@@ -315,7 +316,11 @@ def main(argv: list[str] | None = None) -> int:
         off = next((x for x in same if x.engine == "official"), None)
         py = next((x for x in same if x.engine.startswith("python")), None)
         vs_off = r.encode_mbs / off.encode_mbs if off and r.encode_mbs and off.encode_mbs else None
-        vs_py = r.encode_mbs / py.encode_mbs if py and r.engine.startswith("rust") and r.encode_mbs and py.encode_mbs else None
+        vs_py = (
+            r.encode_mbs / py.encode_mbs
+            if py and r.engine.startswith("rust") and r.encode_mbs and py.encode_mbs
+            else None
+        )
         ratio = r.decode_mbs / r.encode_mbs if r.decode_mbs and r.encode_mbs else None
         mem = (
             f"{fmt(r.encode_peak_x, '7.2f')}x {fmt(r.decode_peak_x, '7.2f')}x"

@@ -1,0 +1,44 @@
+"""Type stub of the compiled engine `tst._tst_rs` (rust_ext/src/lib.rs).
+
+Use it through `tst.Codec`, which validates the settings before building an
+`Engine`. Positions are `str` indices; errors are the exceptions of `tst.errors`.
+"""
+
+from typing import final
+
+__all__ = ["PARALLEL_MIN_BYTES", "UNICODE_VERSION", "Engine"]
+
+#: Unicode version the character classes were frozen from (scripts/gen_unicode_tables.py).
+UNICODE_VERSION: str
+#: Batches smaller than this many bytes of text run on the calling thread.
+PARALLEL_MIN_BYTES: int
+
+_Piece = tuple[int, int, int, int]
+_GroupTuple = tuple[str, int, int, int]
+_NumberTuple = tuple[int, int, list[_GroupTuple], str | None, bool]
+
+@final
+class Engine:
+    """One immutable codec configuration; safe to share between threads."""
+
+    def __new__(
+        cls,
+        variant: str,
+        group_size: int,
+        style: str,
+        decimal: str,
+        separators: str,
+        indian: bool,
+        int_digits: int,
+        frac_digits: int,
+        overflow: str,
+    ) -> Engine: ...
+    def encode(self, text: str) -> str: ...
+    def decode(self, text: str, strict: bool = True) -> str: ...
+    def encode_with_offsets(self, text: str) -> tuple[str, list[_Piece]]: ...
+    def numbers(self, text: str) -> list[_NumberTuple]: ...
+    def encode_batch(self, texts: list[str], num_threads: int | None = None) -> list[str]: ...
+    def decode_batch(self, texts: list[str], strict: bool = True, num_threads: int | None = None) -> list[str]: ...
+    def encode_batch_with_offsets(
+        self, texts: list[str], num_threads: int | None = None
+    ) -> list[tuple[str, list[_Piece]]]: ...
