@@ -186,18 +186,32 @@ def write_jsonl(path: Path, size: int, seed: int = 2) -> int:
     return n
 
 
+# Forks the CLI from a small process and reports its rusage: measured straight from this
+# (large) benchmark process, a child's peak RSS would include the memory it was forked from.
+LAUNCHER = """
+import json, os, sys, time
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.executable, [sys.executable, "-m", "tst", *sys.argv[2:]])
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as f:
+    json.dump({"rc": os.waitstatus_to_exitcode(status), "seconds": time.perf_counter() - start,
+               "maxrss_kb": usage.ru_maxrss}, f)
+"""
+
+
 def run_cli(args: list[str]) -> tuple[float, float]:
-    """Seconds and peak RSS (MB) of one `python -m tst ...` process."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "tst", *args], env=env, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - start
-    err = proc.stderr.read().decode() if proc.stderr else ""
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise SystemExit(f"tst {' '.join(args)} failed ({proc.returncode}): {err}")
-    return seconds, usage.ru_maxrss / 1024
+    """Seconds and peak RSS (MB) of one `python -m tst ...` process (same engine as this process)."""
+    env = dict(
+        os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""), TST_BACKEND=tst.backend()
+    )
+    with tempfile.NamedTemporaryFile("r", suffix=".json") as report:
+        proc = subprocess.run([sys.executable, "-c", LAUNCHER, report.name, *args], env=env, stderr=subprocess.PIPE)
+        result = json.loads(report.read() or "{}")
+    if proc.returncode != 0 or result.get("rc") != 0:
+        raise SystemExit(f"tst {' '.join(args)} failed: {proc.stderr.decode()}")
+    return float(result["seconds"]), result["maxrss_kb"] / 1024
 
 
 def best(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
@@ -313,20 +327,20 @@ def main() -> None:
         size = corpus.stat().st_size
         pieces_mbps, lines_mbps, sample = in_process(corpus, args.sample, args.variant, args.repeat)
         enc, dec = work / "corpus.tst", work / "corpus.back"
-        t_enc, rss_enc = min(
-            (run_cli(["encode", "--variant", args.variant, str(corpus), "-o", str(enc)]) for _ in range(args.repeat)),
-            key=lambda r: r[0],
-        )
+        encode = ["encode", "--variant", args.variant, str(corpus), "-o", str(enc)]
+        t_enc, rss_enc = min((run_cli(encode) for _ in range(args.repeat)), key=lambda r: r[0])
         t_dec, rss_dec = run_cli(["decode", "--variant", args.variant, str(enc), "-o", str(dec)])
         round_trip = subprocess.run(["cmp", "-s", str(corpus), str(dec)]).returncode == 0
         enc_mbps = mbps(size, t_enc)
+        jobs = os.cpu_count() or 1
+        t_jobs, rss_jobs = run_cli([*encode, "--jobs", str(jobs)]) if jobs > 1 else (t_enc, rss_enc)
 
         jsonl = work / "chat.jsonl"
         write_jsonl(jsonl, args.jsonl_size)
         jsize = jsonl.stat().st_size
-        t_conv, rss_conv = run_cli(
-            ["convert", str(jsonl), "--messages", "--variant", args.variant, "-q", "-o", str(work / "chat.tst.jsonl")]
-        )
+        convert = ["convert", str(jsonl), "--messages", "--variant", args.variant, "-q", "-o", str(work / "c.jsonl")]
+        t_conv, rss_conv = run_cli(convert)
+        t_conv_jobs, rss_conv_jobs = run_cli([*convert, "--jobs", str(jobs)]) if jobs > 1 else (t_conv, rss_conv)
 
         rows = [
             (
@@ -343,6 +357,12 @@ def main() -> None:
                 f"{rss_enc:.0f} (target < 200)",
             ),
             (
+                f"tst encode --jobs {jobs} (processes)",
+                f"{mbps(size, t_jobs):.1f}",
+                f"{mbps(size, t_jobs) / pieces_mbps:.2f}x pieces, {mbps(size, t_jobs) / lines_mbps:.2f}x lines",
+                f"{rss_jobs:.0f} (parent only)",
+            ),
+            (
                 "tst decode (back)",
                 f"{mbps(enc.stat().st_size, t_dec):.1f}",
                 f"round trip identical: {round_trip}",
@@ -353,6 +373,12 @@ def main() -> None:
                 f"{mbps(jsize, t_conv):.1f}",
                 "file MB/s",
                 f"{rss_conv:.0f}",
+            ),
+            (
+                f"tst convert --messages --jobs {jobs}",
+                f"{mbps(jsize, t_conv_jobs):.1f}",
+                f"{t_conv / t_conv_jobs:.2f}x one process",
+                f"{rss_conv_jobs:.0f} (parent only)",
             ),
         ]
         if not args.skip_spark:

@@ -20,6 +20,9 @@ from tst.data.records import SelectionError, Slot, fill, read, record_slots
 from tst.data.selection import Selection
 from tst.errors import TSTDecodeError, TSTRangeError
 
+#: Strings converted per batch call (and held as Python objects at once).
+SLICE = 8192
+
 
 def _is_string(t: Any) -> bool:
     return bool(pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t))
@@ -123,6 +126,13 @@ class ArrowConverter:
         raise TypeError(f"cannot convert an Arrow array of type {t}")
 
     def _strings(self, arr: Any) -> Any:
+        if len(arr) <= SLICE:
+            return self._string_slice(arr)
+        # Python strings cost far more memory than Arrow's: hold one slice of them at a time.
+        parts = [self._string_slice(arr.slice(k, SLICE)) for k in range(0, len(arr), SLICE)]
+        return pa.concat_arrays(parts)
+
+    def _string_slice(self, arr: Any) -> Any:
         values = arr.to_pylist()
         at = [k for k, v in enumerate(values) if v is not None]
         new = self.converter.convert_batch([values[k] for k in at])
