@@ -129,3 +129,14 @@ def test_record_batches() -> None:
     out = converter(("t",)).batch(batch)
     assert isinstance(out, pa.RecordBatch) and out.schema.equals(batch.schema)
     assert out.to_pylist() == [{"t": CODEC.encode("1,5"), "k": 1}, {"t": None, "k": 2}]
+
+
+def test_long_columns_convert_in_slices() -> None:
+    from tst.data import arrow as arrow_module
+
+    n = 3 * arrow_module.SLICE + 17
+    values = [None if k % 7 == 0 else f"row {k}: {k * 3},{k % 1000:03d}.5" for k in range(n)]
+    table = pa.table({"t": pa.array(values, type=pa.large_string())}).slice(5)
+    out = converter(("t",)).table(table)
+    assert out.schema.equals(table.schema)
+    assert out.column("t").to_pylist() == [None if v is None else CODEC.encode(v) for v in values[5:]]
