@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 import re
+import threading
+import weakref
 from collections.abc import Sequence
 from typing import Any
 
@@ -30,6 +32,20 @@ from tst.hf._surface import encode_protected, protect_pattern
 TST_TOKENIZER_FILE = "tst_tokenizer.json"
 
 _INPUT_STRUCTURE_ERROR = "TST tokenizers take str, list[str], or pre-split words (is_split_into_words=True)"
+
+# transformers stores padding and truncation on the shared backend at every call, so
+# threads mixing settings would tokenize with each other's (huggingface/transformers#47085).
+# One lock per tokenizer, kept outside the object so copies and pickles stay plain.
+_LOCKS: weakref.WeakKeyDictionary[Any, threading.RLock] = weakref.WeakKeyDictionary()
+_LOCKS_GUARD = threading.Lock()
+
+
+def _lock_of(tokenizer: Any) -> threading.RLock:
+    with _LOCKS_GUARD:
+        lock = _LOCKS.get(tokenizer)
+        if lock is None:
+            lock = _LOCKS[tokenizer] = threading.RLock()
+        return lock
 
 
 class TSTTokenizerFast(PreTrainedTokenizerFast):
@@ -144,16 +160,17 @@ class TSTTokenizerFast(PreTrainedTokenizerFast):
         sources, layout = _collect(text, text_pair, is_split_into_words)
         encoded, pieces = encode_protected(self.tst_codec, sources, self._tst_protect)
         enc_text, enc_pair = _rebuild(encoded, layout, text_pair is not None)
-        result = super()._encode_plus(
-            enc_text,
-            enc_pair,
-            add_special_tokens=add_special_tokens,
-            is_split_into_words=is_split_into_words,
-            return_offsets_mapping=return_offsets_mapping,
-            return_tensors=None,
-            return_overflowing_tokens=return_overflowing_tokens,
-            **kwargs,
-        )
+        with _lock_of(self):  # settings live on the shared backend for the whole call
+            result = super()._encode_plus(
+                enc_text,
+                enc_pair,
+                add_special_tokens=add_special_tokens,
+                is_split_into_words=is_split_into_words,
+                return_offsets_mapping=return_offsets_mapping,
+                return_tensors=None,
+                return_overflowing_tokens=return_overflowing_tokens,
+                **kwargs,
+            )
         if return_offsets_mapping:
             mapper = OffsetMapper(pieces, [len(e) for e in encoded], [len(s) for s in sources])
             _fix_offsets(result, mapper, layout, text_pair is not None, is_split_into_words, return_overflowing_tokens)
