@@ -173,3 +173,14 @@ def test_export_refusals(cli: CLI, tmp_path: Path, bpe_dir: Path) -> None:
     assert r.status == 2 and "cannot export" in r.err and "exact" in r.err
     r = cli("export", "--tokenizer", str(tmp_path / "missing"), "-o", str(tmp_path / "x"))
     assert r.status == 2 and "not a directory" in r.err
+
+
+def test_export_names_the_missing_piece(
+    cli: CLI, tmp_path: Path, bpe_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hf = pytest.importorskip("tst.hf")
+    monkeypatch.delattr(hf, "export")
+    r = cli("export", "--tokenizer", str(bpe_dir), "-o", str(tmp_path / "x"))
+    assert r.status == 1
+    assert "no native tokenizer.json export (tst.hf.export is missing)" in r.err
+    assert not (tmp_path / "x").exists()
