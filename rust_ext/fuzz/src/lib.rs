@@ -15,16 +15,8 @@ use _tst_rs::{Engine, Error, Settings};
 /// Bytes of configuration at the start of every input.
 pub const HEADER: usize = 3;
 
-const SEPARATORS: [Option<&str>; 8] = [
-    None,
-    None,
-    Some(" "),
-    Some(",' "),
-    Some("_"),
-    Some("\u{a0}\u{2009}"),
-    Some("'"),
-    Some(".,'\u{2019}"),
-];
+const SEPARATORS: [Option<&str>; 8] =
+    [None, None, Some(" "), Some(",' "), Some("_"), Some("\u{a0}\u{2009}"), Some("'"), Some(".,'\u{2019}")];
 const INT_DIGITS: [usize; 8] = [18, 1, 2, 3, 5, 30, 6, 18];
 const FRAC_DIGITS: [usize; 4] = [15, 0, 3, 30];
 const DEFAULT_SEPARATORS: &str = ",'\u{a0}\u{2009}\u{202f}\u{2019}_";
@@ -51,18 +43,8 @@ pub fn settings(header: &[u8]) -> Settings {
     let int_digits = INT_DIGITS[((b >> 3) & 7) as usize];
     let frac_digits = FRAC_DIGITS[(b >> 6) as usize];
     let style = if c & 1 == 0 { "exact" } else { "paper" };
-    Settings::new(
-        variant,
-        group_size,
-        style,
-        decimal,
-        &separators,
-        indian,
-        int_digits,
-        frac_digits,
-        overflow,
-    )
-    .expect("every header picks valid settings")
+    Settings::new(variant, group_size, style, decimal, &separators, indian, int_digits, frac_digits, overflow)
+        .expect("every header picks valid settings")
 }
 
 /// Split an input into its settings and its text (made generalized UTF-8).
@@ -158,10 +140,7 @@ pub fn check_encode(st: &Settings, text: &[u8]) {
     };
     assert!(is_wtf8(&out), "encoded text is not generalized UTF-8");
     if st.style == Style::Paper {
-        assert_eq!(
-            engine.decode(&out, true).unwrap_err(),
-            Error::Unsupported(_tst_rs::engine::PAPER_NO_DECODE)
-        );
+        assert_eq!(engine.decode(&out, true).unwrap_err(), Error::Unsupported(_tst_rs::engine::PAPER_NO_DECODE));
         return;
     }
     let (with_offsets, _) = engine.encode_with_offsets(text).expect("offsets fail where encode succeeds");
@@ -170,11 +149,7 @@ pub fn check_encode(st: &Settings, text: &[u8]) {
         Ok(back) => assert_eq!(back, text, "strict decode(encode(x)) != x"),
         Err(e) => panic!("strict decode of an encoding failed: {e}"),
     }
-    assert_eq!(
-        engine.decode(&out, false).expect("lenient decode never fails"),
-        text,
-        "lenient decode(encode(x)) != x"
-    );
+    assert_eq!(engine.decode(&out, false).expect("lenient decode never fails"), text, "lenient decode(encode(x)) != x");
 }
 
 /// Decoding any text: strict succeeds or raises a decode error inside the text;
@@ -183,10 +158,7 @@ pub fn check_decode(st: &Settings, text: &[u8]) {
     let engine = Engine::new(st.clone());
     if st.style == Style::Paper {
         for strict in [true, false] {
-            assert_eq!(
-                engine.decode(text, strict).unwrap_err(),
-                Error::Unsupported(_tst_rs::engine::PAPER_NO_DECODE)
-            );
+            assert_eq!(engine.decode(text, strict).unwrap_err(), Error::Unsupported(_tst_rs::engine::PAPER_NO_DECODE));
         }
         return;
     }
@@ -272,10 +244,7 @@ fn check_offsets(st: &Settings, engine: &Engine, text: &[u8], orig: &[u32]) {
             assert_eq!(enc[e..e2], orig[o..o2], "text between pieces is not verbatim");
         } else {
             assert_eq!(e2, e, "gap of unequal length that is not dropped separators");
-            assert!(
-                o2 - o == 1 && st.is_separator(orig[o]),
-                "dropped text that is not one separator"
-            );
+            assert!(o2 - o == 1 && st.is_separator(orig[o]), "dropped text that is not one separator");
         }
     };
     for &(es, ee, os, oe) in &pieces {

@@ -8,10 +8,58 @@ use std::fs;
 use std::path::PathBuf;
 
 const FRAGMENTS: &[&str] = &[
-    "⟦", "⟧", "⟦k⟧", "⟦u⟧", "⟦1k⟧", "⟦,3⟧", "⟦,2⟧", "⟦⟦⟧", "⟦⟧⟧", "⟦p⟧", "⟦12⟧", "⟦⟧", "⟦5pp⟧", "⟦e18⟧",
-    "⟦123e18⟧", "1", "12", "123", "1234", "0", "007", "9999999999999999999999", ".", ",", "'", "\u{a0}", "\u{2009}",
-    "_", " ", "e", "E", "e-", "+", "-", "x", "0x", "0X1F", "v", "km", "\n", "\r\n", "\r", "\t", "\0", "é", "١٢٣",
-    "１２", "²", "½", "🙂", "\u{2028}", "\u{feff}",
+    "⟦",
+    "⟧",
+    "⟦k⟧",
+    "⟦u⟧",
+    "⟦1k⟧",
+    "⟦,3⟧",
+    "⟦,2⟧",
+    "⟦⟦⟧",
+    "⟦⟧⟧",
+    "⟦p⟧",
+    "⟦12⟧",
+    "⟦⟧",
+    "⟦5pp⟧",
+    "⟦e18⟧",
+    "⟦123e18⟧",
+    "1",
+    "12",
+    "123",
+    "1234",
+    "0",
+    "007",
+    "9999999999999999999999",
+    ".",
+    ",",
+    "'",
+    "\u{a0}",
+    "\u{2009}",
+    "_",
+    " ",
+    "e",
+    "E",
+    "e-",
+    "+",
+    "-",
+    "x",
+    "0x",
+    "0X1F",
+    "v",
+    "km",
+    "\n",
+    "\r\n",
+    "\r",
+    "\t",
+    "\0",
+    "é",
+    "١٢٣",
+    "１２",
+    "²",
+    "½",
+    "🙂",
+    "\u{2028}",
+    "\u{feff}",
 ];
 
 fn seed_dir() -> PathBuf {
@@ -96,10 +144,7 @@ fn seed_corpus_passes_every_check() {
 
 #[test]
 fn random_mutations_pass_every_check() {
-    let cases: usize = std::env::var("TST_FUZZ_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(3000);
+    let cases: usize = std::env::var("TST_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(3000);
     let seeds = seeds();
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     for k in 0..cases {

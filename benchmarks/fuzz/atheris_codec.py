@@ -1,0 +1,31 @@
+"""Coverage-guided fuzzing of the Python API with atheris: Rust == Python on every input.
+
+Coverage comes from the instrumented pure-Python engine (the spec); every
+input also runs through the Rust engine and must give the same result or the
+same error (see `benchmarks.fuzz.checks.check`). Inputs use the format of the
+cargo fuzz targets, so the committed seed corpus serves both. Usage::
+
+    python -m benchmarks.fuzz.atheris_codec rust_ext/fuzz/corpus/atheris rust_ext/fuzz/corpus/seed \\
+        -max_total_time=900 -max_len=4096 -print_final_stats=1
+
+A failing input is written to ./crash-<sha1> and can be replayed with the
+same command and the file as the only argument.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import atheris
+
+with atheris.instrument_imports(include=["tst", "benchmarks.fuzz"]):
+    from benchmarks.fuzz.checks import check
+
+
+def main() -> None:
+    atheris.Setup(sys.argv, check)
+    atheris.Fuzz()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,114 @@
+"""Decoding what a model generates: strict names a position, lenient never raises, engines agree.
+
+Model output is built from the codec's own vocabulary (the tokens a model
+trained on TST can emit) in orders no encoder writes: a marker without its
+group, groups out of order, a fused token after a fraction's end, units cut
+in half by a token limit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import tst
+from tests.conftest import RUST
+from tst.errors import TSTDecodeError
+
+MakeCodec = Callable[..., tst.Codec]
+
+# (variant, generated text, position of the strict error, start of its reason, lenient result)
+GARBAGE = [
+    ("marker", "cost ⟦k⟧ dollars", 5, "marker 'k' has no digit group before it", "cost  dollars"),
+    ("marker", "⟦12⟧ is alone", 4, "digit group '12' is not followed by its marker", "12 is alone"),
+    ("marker", "⟦12⟧⟦zz⟧", 4, "unknown marker 'zz' after digit group '12'", "12⟦zz⟧"),
+    ("marker", "⟦1⟧⟦k⟧⟦2⟧⟦m⟧⟦345⟧⟦u⟧", 6, "group out of order: expected 3 digits of 10^0", "12345"),
+    ("vocab", "⟦1k⟧⟦2m⟧⟦345⟧", 4, "group out of order: expected 3 digits of 10^0, got '2' of 10^6", "12345"),
+    ("vocab", "⟦5⟧⟦7⟧", 3, "group out of order: a number cannot start right after another group", "57"),
+    ("vocab", "⟦3⟧.⟦14p⟧⟦2k⟧⟦000⟧", 9, "group out of order: a number cannot start right after", "3.142000"),
+    ("vocab", "⟦3⟧.⟦14p⟧⟦15p⟧", 9, "fractional group without a decimal mark before it", "3.1415"),
+    ("vocab", "⟦3⟧.⟦141p⟧⟦5ppp⟧", 10, "group out of order: depth-3 group must follow a full depth-2 group", "3.1415"),
+    ("vocab", "⟦3⟧.⟦14p⟧⟦5pp⟧", 9, "group out of order: depth-2 group must follow a full depth-1 group", "3.145"),
+    ("vocab", "x⟦5p⟧", 1, "fractional group not preceded by the decimal mark '.'", "x5"),
+    ("vocab", "⟦12k", 0, "'⟦' without its closing '⟧'", "⟦12k"),
+    ("vocab", "⟦12k⟧⟦34", 5, "'⟦' without its closing '⟧'", "12⟦34"),
+    ("vocab", "total ⟦1k⟧", 10, "number cut short: expected its group of 10^0", "total 1"),
+    ("vocab", "⟦,3⟧ and", 0, "grouping tag not followed by a number", " and"),
+    ("vocab", "⟦,3⟧⟦12⟧", 0, "grouping tag on a number of 2 digits (needs at least 4)", "12"),
+    ("vocab", "⟦1234k⟧⟦567⟧", 0, "digit group '1234' is longer than the group size 3", "1234567"),
+    ("vocab", "⟦e18⟧", 0, "unknown unit '⟦e18⟧'", "⟦e18⟧"),
+    ("vocab", "⟦⟧ ⟧", 0, "empty unit", "⟦⟧ ⟧"),
+    ("vocab", "a ⟧ b", 2, "unescaped '⟧'", "a ⟧ b"),
+]
+
+
+@pytest.mark.parametrize(("variant", "text", "position", "reason", "lenient"), GARBAGE)
+def test_generated_garbage(
+    make_codec: MakeCodec, variant: str, text: str, position: int, reason: str, lenient: str
+) -> None:
+    codec = make_codec(variant=variant)
+    with pytest.raises(TSTDecodeError) as info:
+        codec.decode(text)
+    assert (info.value.position, info.value.reason[: len(reason)]) == (position, reason)
+    assert 0 <= info.value.position <= len(text)
+    assert codec.decode(text, strict=False) == lenient
+
+
+def test_truncated_generations(make_codec: MakeCodec) -> None:
+    """A model stopped by its token limit: every prefix of a valid encoding."""
+    codec = make_codec(variant="marker")
+    encoded = codec.encode("Total: $12,345,678.1234 (up 3.5%) on 2024-01-15")
+    for cut in range(len(encoded) + 1):
+        prefix = encoded[:cut]
+        try:
+            decoded = codec.decode(prefix)
+        except TSTDecodeError as exc:
+            assert 0 <= exc.position <= cut
+        else:
+            assert codec.encode(decoded) == prefix  # a valid prefix is a complete encoding
+        assert isinstance(codec.decode(prefix, strict=False), str)
+
+
+def model_output(vocab: list[str]) -> st.SearchStrategy[str]:
+    """Token sequences a model could sample: units of the vocabulary, escapes and text, any order."""
+    token = st.one_of(
+        st.sampled_from(vocab),
+        st.sampled_from(["⟦⟦⟧", "⟦⟧⟧", "⟦", "⟧", ".", ",", " ", "\n", "$", "%", "-", "e", "x", "12"]),
+        st.text(max_size=3),
+    )
+    return st.lists(token, max_size=24).map("".join)
+
+
+VOCABS = {v: tst.Codec(variant=v, backend="python").vocabulary() for v in ("marker", "vocab")}
+
+
+@given(variant=st.sampled_from(["marker", "vocab"]), data=st.data())
+def test_model_output_strict_or_lenient(make_codec: MakeCodec, variant: str, data: st.DataObject) -> None:
+    codec = make_codec(variant=variant)
+    text = data.draw(model_output(VOCABS[variant]))
+    lenient = codec.decode(text, strict=False)
+    try:
+        strict = codec.decode(text)
+    except TSTDecodeError as exc:
+        assert 0 <= exc.position <= len(text)
+    else:
+        assert strict == lenient
+
+
+@pytest.mark.skipif(not RUST, reason="Rust extension tst._tst_rs is not built (pip install -e .)")
+@given(variant=st.sampled_from(["marker", "vocab"]), group_size=st.sampled_from([2, 3, 4]), data=st.data())
+def test_model_output_identical_on_both_engines(variant: str, group_size: int, data: st.DataObject) -> None:
+    py = tst.Codec(variant=variant, group_size=group_size, backend="python")
+    rs = tst.Codec(variant=variant, group_size=group_size, backend="rust")
+    text = data.draw(model_output(py.vocabulary()))
+    assert rs.decode(text, strict=False) == py.decode(text, strict=False)
+    errors = []
+    for codec in (py, rs):
+        try:
+            errors.append(("ok", codec.decode(text)))
+        except TSTDecodeError as exc:
+            errors.append((exc.position, exc.reason))
+    assert errors[0] == errors[1]
