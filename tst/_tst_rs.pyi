@@ -6,12 +6,15 @@ Use it through `tst.Codec`, which validates the settings before building an
 
 from typing import final
 
-__all__ = ["PARALLEL_MIN_BYTES", "UNICODE_VERSION", "Engine"]
+__all__ = ["PARALLEL_MIN_BYTES", "UNICODE_VERSION", "Engine", "release_buffers"]
 
 #: Unicode version the character classes were frozen from (scripts/gen_unicode_tables.py).
 UNICODE_VERSION: str
 #: Batches smaller than this many bytes of text run on the calling thread.
 PARALLEL_MIN_BYTES: int
+
+def release_buffers() -> None:
+    """Free the memory single calls on this thread keep for the next call (up to 64 MB each way)."""
 
 _Piece = tuple[int, int, int, int]
 _GroupTuple = tuple[str, int, int, int]

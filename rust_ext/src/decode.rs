@@ -7,7 +7,7 @@
 
 use crate::settings::{Settings, Variant};
 use crate::spelling::{parse_name, Name, Power, ESCAPED_CLOSE, ESCAPED_OPEN, TAG_INDIAN, TAG_WESTERN, UNITS_MARKER};
-use crate::units::{push_short, starts, Unit};
+use crate::units::{starts, CopyInto, Unit};
 
 /// Why decoding failed, with what the message quotes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -153,18 +153,20 @@ pub fn decode(t: &[u8], st: &Settings, strict: bool) -> Result<Vec<u8>, DecodeEr
     decode_units(t, st, strict)
 }
 
-/// Decode exact-style TST text in UTF-8 or UTF-16 units; positions in errors are unit offsets.
-pub fn decode_units<U: Unit>(t: &[U], st: &Settings, strict: bool) -> Result<Vec<U>, DecodeError> {
+/// Decode exact-style TST text in UTF-8, UTF-16 or code point units; positions in errors are unit offsets.
+pub fn decode_units<U: CopyInto<U>>(t: &[U], st: &Settings, strict: bool) -> Result<Vec<U>, DecodeError> {
     decode_units_into(t, st, strict, Vec::new())
 }
 
 /// `decode_units` writing into the memory of `out` (cleared first).
-pub fn decode_units_into<U: Unit>(
-    t: &[U],
+///
+/// The output may use other units than the input (code points in, UTF-16 out).
+pub fn decode_units_into<I: CopyInto<O>, O: Unit>(
+    t: &[I],
     st: &Settings,
     strict: bool,
-    mut out: Vec<U>,
-) -> Result<Vec<U>, DecodeError> {
+    mut out: Vec<O>,
+) -> Result<Vec<O>, DecodeError> {
     out.clear();
     out.reserve(t.len());
     let mut d = Decoder {
@@ -183,24 +185,24 @@ pub fn decode_units_into<U: Unit>(
     Ok(d.out)
 }
 
-struct Decoder<'a, U: Unit> {
-    t: &'a [U],
+struct Decoder<'a, I: CopyInto<O>, O: Unit> {
+    t: &'a [I],
     st: &'a Settings,
     g: usize,
     strict: bool,
-    out: Vec<U>,
+    out: Vec<O>,
     /// Open integer sequence: the power the next group must have.
     int_next: Option<Power>,
     /// Grouping tag waiting for, or collecting, its number's digits.
     tag: Option<Tag>,
-    tag_digits: Vec<U>,
+    tag_digits: Vec<I>,
     /// Last group read.
     last: Option<Grp>,
     /// Room for a unit's name as bytes (UTF-16 input).
     name_buf: Vec<u8>,
 }
 
-impl<U: Unit> Decoder<'_, U> {
+impl<I: CopyInto<O>, O: Unit> Decoder<'_, I, O> {
     #[inline]
     fn fail(&self, position: usize, reason: impl FnOnce() -> DecodeReason) -> Res<()> {
         if self.strict {
@@ -211,19 +213,19 @@ impl<U: Unit> Decoder<'_, U> {
 
     /// Text of the input (as UTF-8), for messages.
     fn bytes(&self, r: (usize, usize)) -> Vec<u8> {
-        U::to_utf8(&self.t[r.0..r.1])
+        I::to_utf8(&self.t[r.0..r.1])
     }
 
     fn run(&mut self) -> Res<()> {
         let t = self.t;
         let n = t.len();
-        let w = U::OPEN.len();
+        let w = I::OPEN.len();
         let mut i = 0;
         while i < n {
-            if starts(t, i, U::OPEN) {
-                if starts(t, i, U::ESCAPED_OPEN) || starts(t, i, U::ESCAPED_CLOSE) {
+            if starts(t, i, I::OPEN) {
+                if starts(t, i, I::ESCAPED_OPEN) || starts(t, i, I::ESCAPED_CLOSE) {
                     self.before_other(i)?;
-                    self.out.extend_from_slice(if starts(t, i + w, U::OPEN) { U::OPEN } else { U::CLOSE });
+                    self.out.extend_from_slice(if starts(t, i + w, I::OPEN) { O::OPEN } else { O::CLOSE });
                     i += 3 * w;
                     continue;
                 }
@@ -235,7 +237,7 @@ impl<U: Unit> Decoder<'_, U> {
                     None => {
                         // lenient: keep the unreadable character
                         self.before_other(i)?;
-                        self.out.extend_from_slice(U::OPEN);
+                        self.out.extend_from_slice(O::OPEN);
                         i += w;
                     }
                     Some(Item::Tag(tag)) => {
@@ -247,15 +249,15 @@ impl<U: Unit> Decoder<'_, U> {
                         self.on_group(grp)?;
                     }
                 }
-            } else if starts(t, i, U::CLOSE) {
+            } else if starts(t, i, I::CLOSE) {
                 self.fail(i, || DecodeReason::UnescapedClose)?;
                 self.before_other(i)?;
-                self.out.extend_from_slice(U::CLOSE);
+                self.out.extend_from_slice(O::CLOSE);
                 i += w;
             } else {
-                let end = U::find_bracket(t, i + 1).map_or(n, |(p, _)| p);
+                let end = I::find_bracket(t, i + 1).map_or(n, |(p, _)| p);
                 self.before_other(i)?;
-                push_short(&mut self.out, &t[i..end]);
+                I::copy_into(&mut self.out, &t[i..end]);
                 i = end;
             }
         }
@@ -271,7 +273,7 @@ impl<U: Unit> Decoder<'_, U> {
     #[inline]
     fn fast_unit(&mut self, i: usize) -> Res<Option<usize>> {
         let t = self.t;
-        let w = U::OPEN.len();
+        let w = I::OPEN.len();
         let cs = i + w;
         let Some((de, ce)) = alnum_content(t, cs) else {
             return Ok(None);
@@ -288,7 +290,7 @@ impl<U: Unit> Decoder<'_, U> {
                 None => return Ok(None),
             }
         } else {
-            if de != ce || !starts(t, end, U::OPEN) {
+            if de != ce || !starts(t, end, I::OPEN) {
                 return Ok(None);
             }
             let Some((ms, me)) = alnum_content(t, end + w) else {
@@ -317,8 +319,8 @@ impl<U: Unit> Decoder<'_, U> {
     /// Content (unit range) and end of the unit opening at `i`.
     #[inline]
     fn content_at(&self, i: usize) -> Res<Option<(usize, usize, usize)>> {
-        let w = U::OPEN.len();
-        match U::find_bracket(self.t, i + w) {
+        let w = I::OPEN.len();
+        match I::find_bracket(self.t, i + w) {
             Some((j, true)) => {
                 if j == i + w {
                     self.fail(i, || DecodeReason::EmptyUnit)?;
@@ -347,7 +349,7 @@ impl<U: Unit> Decoder<'_, U> {
         }
         let digits = (cs, k);
         let mut buf = std::mem::take(&mut self.name_buf);
-        let result = self.read_named(i, cs, ce, end, digits, U::ascii_bytes(&t[k..ce], &mut buf));
+        let result = self.read_named(i, cs, ce, end, digits, I::ascii_bytes(&t[k..ce], &mut buf));
         self.name_buf = buf;
         result
     }
@@ -381,13 +383,13 @@ impl<U: Unit> Decoder<'_, U> {
             }
             return self.unknown(i, ce);
         }
-        let marker = if starts(t, end, U::OPEN) { self.content_at(end)? } else { None };
+        let marker = if starts(t, end, I::OPEN) { self.content_at(end)? } else { None };
         let Some((ns, ne, end2)) = marker else {
             self.fail(end, || DecodeReason::NoMarker { digits: self.bytes(digits) })?;
             return Ok(Some(Item::Group(Grp { digits, level: Level::Dropped, start: i, end })));
         };
         let mut buf = Vec::new();
-        let marker_name = U::ascii_bytes(&t[ns..ne], &mut buf);
+        let marker_name = I::ascii_bytes(&t[ns..ne], &mut buf);
         let parsed = match marker_name {
             Some(m) if m == UNITS_MARKER => Some(Name::Int(Power::Small(0))),
             Some(m) => parse_name(m, self.g),
@@ -407,7 +409,7 @@ impl<U: Unit> Decoder<'_, U> {
 
     #[inline]
     fn as_tag(&self, cs: usize, ce: usize, i: usize, end: usize) -> Option<Tag> {
-        let (cp, w) = U::decode_at(self.t, cs);
+        let (cp, w) = I::decode_at(self.t, cs);
         if ce - cs != w + 1 || !self.st.is_separator(cp) {
             return None;
         }
@@ -432,7 +434,7 @@ impl<U: Unit> Decoder<'_, U> {
 
     /// An unknown unit opening at `i` whose content ends at `ce`.
     fn unknown(&self, i: usize, ce: usize) -> Res<Option<Item>> {
-        self.fail(i, || DecodeReason::UnknownUnit { unit: self.bytes((i, ce + U::CLOSE.len())) })?;
+        self.fail(i, || DecodeReason::UnknownUnit { unit: self.bytes((i, ce + I::CLOSE.len())) })?;
         Ok(None)
     }
 
@@ -468,7 +470,7 @@ impl<U: Unit> Decoder<'_, U> {
         match &grp.level {
             Level::Dropped => {
                 self.before_other(grp.start)?;
-                self.out.extend_from_slice(&self.t[grp.digits.0..grp.digits.1]);
+                I::copy_into(&mut self.out, &self.t[grp.digits.0..grp.digits.1]);
                 self.last = None;
                 return Ok(());
             }
@@ -502,7 +504,7 @@ impl<U: Unit> Decoder<'_, U> {
         if self.tag.is_some() {
             self.tag_digits.extend_from_slice(digits);
         } else {
-            push_short(&mut self.out, digits);
+            I::copy_into(&mut self.out, digits);
         }
         if level.is_zero() {
             self.int_next = None;
@@ -537,7 +539,7 @@ impl<U: Unit> Decoder<'_, U> {
                 self.fail(grp.start, || DecodeReason::FracOutOfOrder { depth })?;
             }
         }
-        push_short(&mut self.out, &self.t[grp.digits.0..grp.digits.1]);
+        I::copy_into(&mut self.out, &self.t[grp.digits.0..grp.digits.1]);
         Ok(())
     }
 
@@ -555,7 +557,7 @@ impl<U: Unit> Decoder<'_, U> {
         if digits.len() < need {
             let len = digits.len();
             self.fail(tag.start, || DecodeReason::TagTooShort { len, need })?;
-            self.out.extend_from_slice(&digits);
+            I::copy_into(&mut self.out, &digits);
             return Ok(());
         }
         let sep = &self.t[tag.sep.0..tag.sep.1];
@@ -605,22 +607,22 @@ fn level_of(parsed: Name) -> Level {
 }
 
 /// Append `digits` with `sep` between thousands (Western) or lakhs and crores (Indian).
-pub fn regroup<U: Unit>(out: &mut Vec<U>, digits: &[U], sep: &[U], indian: bool) {
+pub fn regroup<I: CopyInto<O>, O: Unit>(out: &mut Vec<O>, digits: &[I], sep: &[I], indian: bool) {
     let head = &digits[..digits.len() - 3];
     let tail = &digits[digits.len() - 3..];
     let step = if indian { 2 } else { 3 };
     if !head.is_empty() {
         let first = if head.len() % step == 0 { step } else { head.len() % step };
-        out.extend_from_slice(&head[..first]);
+        I::copy_into(out, &head[..first]);
         let mut k = first;
         while k < head.len() {
-            out.extend_from_slice(sep);
-            out.extend_from_slice(&head[k..k + step]);
+            I::copy_into(out, sep);
+            I::copy_into(out, &head[k..k + step]);
             k += step;
         }
-        out.extend_from_slice(sep);
+        I::copy_into(out, sep);
     }
-    out.extend_from_slice(tail);
+    I::copy_into(out, tail);
 }
 
 #[cfg(test)]
@@ -702,7 +704,7 @@ mod tests {
 
     #[test]
     fn regroups() {
-        let mut out = Vec::new();
+        let mut out: Vec<u8> = Vec::new();
         regroup(&mut out, b"1234567", b",", false);
         assert_eq!(out, b"1,234,567");
         out.clear();

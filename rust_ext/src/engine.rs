@@ -167,6 +167,16 @@ impl Engine {
         self.decode_utf16_into(s, strict, Vec::new())
     }
 
+    /// `decode` on code points without surrogates (what `PyUnicode_AsUCS4` gives), to UTF-16,
+    /// reusing the memory of `buf`; error positions are code point indices.
+    pub fn decode_ucs4_into(&self, s: &[u32], strict: bool, buf: Vec<u16>) -> Result<Vec<u16>, Error> {
+        if self.settings.style == Style::Paper {
+            return Err(Error::Unsupported(PAPER_NO_DECODE));
+        }
+        decode_units_into(s, &self.settings, strict, buf)
+            .map_err(|e| Error::Decode { position: e.position, reason: e.reason })
+    }
+
     /// `decode_utf16` reusing the memory of `buf` for the result.
     pub fn decode_utf16_into(&self, s: &[u16], strict: bool, buf: Vec<u16>) -> Result<Vec<u16>, Error> {
         if self.settings.style == Style::Paper {
@@ -257,6 +267,13 @@ mod tests {
         let e = Engine::new(Settings::default_exact("vocab"));
         let err = e.decode_str("é⟧", true).unwrap_err();
         assert_eq!(err.to_string(), "invalid TST at position 1: unescaped '⟧' (write it as '⟦⟧⟧')");
+        let points: Vec<u32> = "😀é⟦1k⟧x".chars().map(|c| c as u32).collect();
+        assert_eq!(
+            e.decode_ucs4_into(&points, true, Vec::new()).unwrap_err(),
+            e.decode_str("😀é⟦1k⟧x", true).unwrap_err()
+        );
+        let ok: Vec<u32> = "😀 ⟦,3⟧⟦1k⟧⟦234⟧.⟦5p⟧".chars().map(|c| c as u32).collect();
+        assert_eq!(String::from_utf16(&e.decode_ucs4_into(&ok, true, Vec::new()).unwrap()).unwrap(), "😀 1,234.5");
         let wide: Vec<u16> = "😀é⟦1k⟧x".encode_utf16().collect();
         let err16 = e.decode_utf16(&wide, true).unwrap_err();
         assert_eq!(err16, e.decode_str("😀é⟦1k⟧x", true).unwrap_err());

@@ -213,65 +213,61 @@ mod python {
         batch::thread_count(num_threads).map_err(PyValueError::new_err)
     }
 
-    /// Text to decode, held in the encoding that is cheapest to get from Python.
+    /// Text to decode, held in the form that is cheapest to get from Python.
     enum Held<'a, 'py> {
-        /// ASCII text, or text UTF-16 cannot carry faithfully (lone surrogates).
+        /// ASCII text (borrowed), or text with lone surrogates (a `surrogatepass` copy).
         Utf8(Utf8<'a, 'py>),
-        /// Other text (encoded text is mostly brackets and digits: UCS-2 inside CPython).
-        Utf16(Bound<'py, PyBytes>),
-        /// UTF-16 that was not aligned for `u16` (never seen with CPython; kept for safety).
-        Utf16Copy(Vec<u16>),
+        /// Other text as code points (encoded text is mostly brackets and digits: UCS-2 inside CPython).
+        Ucs4(Vec<u32>),
     }
 
     /// A view of [`Held`] text that may cross into threads without the GIL.
     enum View<'a> {
         Utf8(&'a [u8]),
-        Utf16(&'a [u16]),
+        Ucs4(&'a [u32]),
     }
 
     impl View<'_> {
         fn len(&self) -> usize {
             match self {
                 View::Utf8(b) => b.len(),
-                View::Utf16(u) => 2 * u.len(),
+                View::Ucs4(u) => 2 * u.len(),
             }
         }
 
-        fn decode(&self, engine: &Engine, strict: bool) -> Result<Encoded, Error> {
+        /// Decode (code points into `buf`'s memory, as UTF-16).
+        fn decode(&self, engine: &Engine, strict: bool, buf: Vec<u16>) -> Result<Encoded, Error> {
             match self {
                 View::Utf8(b) => engine.decode(b, strict).map(Encoded::Utf8),
-                View::Utf16(u) => engine.decode_utf16(u, strict).map(Encoded::Utf16),
+                View::Ucs4(u) => engine.decode_ucs4_into(u, strict, buf).map(Encoded::Utf16),
             }
         }
     }
 
-    /// Native-endian UTF-16 of `s` as bytes.
-    fn utf16_bytes<'py>(s: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyBytes>> {
-        let codec = if cfg!(target_endian = "little") { c"utf-16-le" } else { c"utf-16-be" };
-        // SAFETY: `s` is a live str; the call returns a new reference or NULL with an exception set.
+    /// The code points of `s` in `buf` (its memory reused), or None when one is a lone surrogate.
+    fn ucs4(s: &Bound<'_, PyString>, mut buf: Vec<u32>) -> PyResult<Option<Vec<u32>>> {
+        let n = s.len()?;
+        buf.clear();
+        buf.reserve(n);
+        // SAFETY: `buf` has room for `n` code points; CPython writes exactly `len(s)` of them
+        // (no trailing NUL: copy_null = 0) or returns NULL with an exception set.
         unsafe {
-            let ptr = ffi::PyUnicode_AsEncodedString(s.as_ptr(), codec.as_ptr(), c"surrogatepass".as_ptr());
-            Ok(Bound::from_owned_ptr_or_err(s.py(), ptr)?.cast_into_unchecked())
+            let ptr = ffi::PyUnicode_AsUCS4(s.as_ptr(), buf.as_mut_ptr(), n as ffi::Py_ssize_t, 0);
+            if ptr.is_null() {
+                return Err(PyErr::fetch(s.py()));
+            }
+            buf.set_len(n);
         }
+        Ok((!buf.iter().any(|&c| (0xD800..0xE000).contains(&c))).then_some(buf))
     }
 
-    /// Hold `s` for decoding: UTF-8 for ASCII (a copy), UTF-16 otherwise when it is faithful.
-    fn hold<'a, 'py>(s: &'a Bound<'py, PyString>) -> PyResult<Held<'a, 'py>> {
+    /// Hold `s` for decoding: its own bytes when ASCII, else its code points (in `buf`'s memory).
+    fn hold<'a, 'py>(s: &'a Bound<'py, PyString>, buf: Vec<u32>) -> PyResult<Held<'a, 'py>> {
         if is_ascii(s)? {
             return Ok(Held::Utf8(utf8_of(s)?));
         }
-        let wide = utf16_bytes(s)?;
-        let code_points = s.len()?;
-        // SAFETY: every bit pattern is a valid u16; `align_to` only splits off unaligned ends.
-        let (pre, units, post) = unsafe { wide.as_bytes().align_to::<u16>() };
-        let held = if pre.is_empty() && post.is_empty() {
-            crate::units::is_faithful_utf16(units, code_points).then_some(Held::Utf16(wide.clone()))
-        } else {
-            let copy: Vec<u16> = wide.as_bytes().chunks_exact(2).map(|b| u16::from_ne_bytes([b[0], b[1]])).collect();
-            crate::units::is_faithful_utf16(&copy, code_points).then_some(Held::Utf16Copy(copy))
-        };
-        match held {
-            Some(h) => Ok(h),
+        match ucs4(s, buf)? {
+            Some(points) => Ok(Held::Ucs4(points)),
             None => Ok(Held::Utf8(Utf8::Owned(utf8(s)?))),
         }
     }
@@ -280,14 +276,14 @@ mod python {
         fn view(&self) -> View<'_> {
             match self {
                 Held::Utf8(b) => View::Utf8(b.bytes()),
-                Held::Utf16(b) => {
-                    // SAFETY: as in `hold`, which checked that this split has no unaligned ends.
-                    let (_, units, _) = unsafe { b.as_bytes().align_to::<u16>() };
-                    View::Utf16(units)
-                }
-                Held::Utf16Copy(v) => View::Utf16(v),
+                Held::Ucs4(v) => View::Ucs4(v),
             }
         }
+    }
+
+    thread_local! {
+        /// Input memory (code points) kept between single decode calls on this thread.
+        static SPARE_POINTS: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
     }
 
     /// One codec configuration (settings validated by `tst.Settings` beforehand).
@@ -350,16 +346,16 @@ mod python {
             text: &Bound<'py, PyString>,
             strict: bool,
         ) -> PyResult<Bound<'py, PyString>> {
-            let held = hold(text)?;
+            let held = hold(text, SPARE_POINTS.with(|c| c.take()))?;
             let view = held.view();
             let engine = &self.inner;
             let spare = SPARE.with(|c| c.take());
-            let out = py
-                .detach(|| match view {
-                    View::Utf8(b) => engine.decode(b, strict).map(Encoded::Utf8),
-                    View::Utf16(u) => engine.decode_utf16_into(u, strict, spare).map(Encoded::Utf16),
-                })
-                .map_err(|e| py_err(py, e))?;
+            let out = py.detach(|| view.decode(engine, strict, spare)).map_err(|e| py_err(py, e))?;
+            if let Held::Ucs4(points) = held {
+                if points.capacity() <= SPARE_MAX {
+                    SPARE_POINTS.with(|c| *c.borrow_mut() = points);
+                }
+            }
             out.into_py_keeping(py)
         }
 
@@ -407,10 +403,10 @@ mod python {
             num_threads: Option<usize>,
         ) -> PyResult<Vec<Bound<'py, PyString>>> {
             let n = threads(num_threads)?;
-            let held = texts.iter().map(hold).collect::<PyResult<Vec<_>>>()?;
+            let held = texts.iter().map(|t| hold(t, Vec::new())).collect::<PyResult<Vec<_>>>()?;
             let views: Vec<View<'_>> = held.iter().map(Held::view).collect();
             let engine = &self.inner;
-            let results = py.detach(|| batch::map(&views, View::len, n, |v| v.decode(engine, strict)));
+            let results = py.detach(|| batch::map(&views, View::len, n, |v| v.decode(engine, strict, Vec::new())));
             results.into_iter().map(|r| r.map_err(|e| py_err(py, e))?.into_py(py)).collect()
         }
 
@@ -436,10 +432,18 @@ mod python {
         }
     }
 
+    /// Free the output and input memory that single calls on this thread keep for the next call.
+    #[pyfunction]
+    fn release_buffers() {
+        SPARE.with(|c| drop(c.take()));
+        SPARE_POINTS.with(|c| drop(c.take()));
+    }
+
     /// The compiled engine of `tst`; use it through `tst.Codec`.
     #[pymodule(gil_used = false)]
     fn _tst_rs(m: &Bound<'_, PyModule>) -> PyResult<()> {
         m.add_class::<PyEngine>()?;
+        m.add_function(wrap_pyfunction!(release_buffers, m)?)?;
         m.add("UNICODE_VERSION", crate::unicode_tables::UNICODE_VERSION)?;
         m.add("PARALLEL_MIN_BYTES", batch::PARALLEL_MIN_BYTES)?;
         Ok(())

@@ -38,6 +38,53 @@ pub trait Unit: Copy + Default + Eq + Send + Sync + std::fmt::Debug + 'static {
     fn ascii_bytes<'b>(t: &'b [Self], buf: &'b mut Vec<u8>) -> Option<&'b [u8]>;
 }
 
+/// Units that can be copied into an output of units `O` (the same units, or code points into UTF-16).
+pub trait CopyInto<O: Unit>: Unit {
+    /// Append `src` to `out`, converted.
+    fn copy_into(out: &mut Vec<O>, src: &[Self]);
+}
+
+impl CopyInto<u8> for u8 {
+    #[inline]
+    fn copy_into(out: &mut Vec<u8>, src: &[u8]) {
+        push_short(out, src);
+    }
+}
+
+impl CopyInto<u16> for u16 {
+    #[inline]
+    fn copy_into(out: &mut Vec<u16>, src: &[u16]) {
+        push_short(out, src);
+    }
+}
+
+impl CopyInto<u16> for u32 {
+    /// Code points (no surrogates among them) as UTF-16.
+    #[inline]
+    fn copy_into(out: &mut Vec<u16>, src: &[u32]) {
+        if src.iter().fold(true, |bmp, &c| bmp & (c < 0x10000)) {
+            out.extend(src.iter().map(|&c| c as u16));
+            return;
+        }
+        for &c in src {
+            if c < 0x10000 {
+                out.push(c as u16);
+            } else {
+                let c = c - 0x10000;
+                out.push(0xD800 | (c >> 10) as u16);
+                out.push(0xDC00 | (c & 0x3FF) as u16);
+            }
+        }
+    }
+}
+
+impl CopyInto<u32> for u32 {
+    #[inline]
+    fn copy_into(out: &mut Vec<u32>, src: &[u32]) {
+        push_short(out, src);
+    }
+}
+
 /// True when `t[p..]` starts with `pat`.
 #[inline]
 pub fn starts<U: Unit>(t: &[U], p: usize, pat: &[U]) -> bool {
@@ -190,6 +237,95 @@ impl Unit for u16 {
     }
 }
 
+impl Unit for u32 {
+    const OPEN: &'static [u32] = &[0x27E6];
+    const CLOSE: &'static [u32] = &[0x27E7];
+    const ESCAPED_OPEN: &'static [u32] = &[0x27E6, 0x27E6, 0x27E7];
+    const ESCAPED_CLOSE: &'static [u32] = &[0x27E6, 0x27E7, 0x27E7];
+    #[inline]
+    fn ascii(b: u8) -> u32 {
+        u32::from(b)
+    }
+    #[inline]
+    fn value(self) -> u32 {
+        self
+    }
+    fn push_text(out: &mut Vec<u32>, text: &[u8]) {
+        let mut i = 0;
+        while i < text.len() {
+            let (cp, len) = crate::chars::decode_at(text, i);
+            out.push(cp);
+            i += len;
+        }
+    }
+    #[inline]
+    fn decode_at(t: &[u32], p: usize) -> (u32, usize) {
+        (t[p], 1)
+    }
+    #[inline]
+    fn find_bracket(t: &[u32], p: usize) -> Option<(usize, bool)> {
+        let tail = t.get(p..)?;
+        let mut base = 0;
+        // Sixteen at a time with a branch-free test (vectorised), then the exact spot.
+        for chunk in tail.chunks_exact(16) {
+            if chunk.iter().fold(false, |hit, &c| hit | (c & !1 == 0x27E6)) {
+                break;
+            }
+            base += 16;
+        }
+        let k = base + tail[base..].iter().position(|&c| c & !1 == 0x27E6)?;
+        Some((p + k, tail[k] == 0x27E7))
+    }
+    #[inline]
+    fn count_chars(t: &[u32]) -> usize {
+        t.len()
+    }
+    fn to_utf8(t: &[u32]) -> Vec<u8> {
+        let mut out = Vec::with_capacity(t.len());
+        for &c in t {
+            // Lone surrogates in their `surrogatepass` form, like every other code point.
+            let mut buf = [0u8; 4];
+            let n = match c {
+                0..=0x7F => {
+                    buf[0] = c as u8;
+                    1
+                }
+                0x80..=0x7FF => {
+                    buf[0] = 0xC0 | (c >> 6) as u8;
+                    buf[1] = 0x80 | (c & 0x3F) as u8;
+                    2
+                }
+                0x800..=0xFFFF => {
+                    buf[0] = 0xE0 | (c >> 12) as u8;
+                    buf[1] = 0x80 | ((c >> 6) & 0x3F) as u8;
+                    buf[2] = 0x80 | (c & 0x3F) as u8;
+                    3
+                }
+                _ => {
+                    buf[0] = 0xF0 | (c >> 18) as u8;
+                    buf[1] = 0x80 | ((c >> 12) & 0x3F) as u8;
+                    buf[2] = 0x80 | ((c >> 6) & 0x3F) as u8;
+                    buf[3] = 0x80 | (c & 0x3F) as u8;
+                    4
+                }
+            };
+            out.extend_from_slice(&buf[..n]);
+        }
+        out
+    }
+    #[inline]
+    fn ascii_bytes<'b>(t: &'b [u32], buf: &'b mut Vec<u8>) -> Option<&'b [u8]> {
+        buf.clear();
+        for &u in t {
+            if u >= 0x80 {
+                return None;
+            }
+            buf.push(u as u8);
+        }
+        Some(buf)
+    }
+}
+
 /// Append UTF-8 `text` (no lone surrogates) as UTF-16.
 pub fn push_utf16(out: &mut Vec<u16>, text: &[u8]) {
     if text.is_ascii() {
@@ -208,31 +344,6 @@ pub fn push_utf16(out: &mut Vec<u16>, text: &[u8]) {
         }
         i += len;
     }
-}
-
-/// True when UTF-16 `t` reads back as exactly `code_points` code points with no lone
-/// surrogate: then it is the faithful UTF-16 of a Python `str` of that length.
-pub fn is_faithful_utf16(t: &[u16], code_points: usize) -> bool {
-    if !t.iter().any(|&u| (0xD800..0xE000).contains(&u)) {
-        return t.len() == code_points;
-    }
-    let mut pairs = 0;
-    let mut i = 0;
-    while i < t.len() {
-        let u = t[i];
-        if (0xD800..0xDC00).contains(&u) {
-            if !t.get(i + 1).is_some_and(|&l| (0xDC00..0xE000).contains(&l)) {
-                return false;
-            }
-            pairs += 1;
-            i += 2;
-        } else if (0xDC00..0xE000).contains(&u) {
-            return false;
-        } else {
-            i += 1;
-        }
-    }
-    t.len() - pairs == code_points
 }
 
 #[cfg(test)]
@@ -257,15 +368,17 @@ mod tests {
     }
 
     #[test]
-    fn code_points_and_faithfulness() {
+    fn code_points_and_conversions() {
         let t = utf16("a😀é");
         assert_eq!(u16::count_chars(&t), 3);
         assert_eq!(u16::decode_at(&t, 1), ('😀' as u32, 2));
-        assert!(is_faithful_utf16(&t, 3));
-        // Two lone surrogates written next to each other look like one pair.
-        assert!(!is_faithful_utf16(&t, 4));
-        assert!(!is_faithful_utf16(&[0x61, 0xD800], 2));
-        assert!(!is_faithful_utf16(&[0xDC00, 0x61], 2));
+        let points: Vec<u32> = "a😀é".chars().map(|c| c as u32).collect();
+        let mut out: Vec<u16> = Vec::new();
+        u32::copy_into(&mut out, &points);
+        assert_eq!(out, t);
+        assert_eq!(u32::to_utf8(&[0x61, 0xD800, 0x1F600]), [0x61, 0xED, 0xA0, 0x80, 0xF0, 0x9F, 0x98, 0x80]);
+        assert_eq!(u32::find_bracket(&points, 0), None);
+        assert_eq!(u32::find_bracket(&[0x61, 0x27E7], 0), Some((1, true)));
         let mut buf = Vec::new();
         assert_eq!(u16::ascii_bytes(&utf16("e18"), &mut buf), Some(&b"e18"[..]));
         assert_eq!(u16::ascii_bytes(&utf16("é"), &mut buf), None);
