@@ -376,8 +376,9 @@ impl<I: CopyInto<O>, O: Unit> Decoder<'_, I, O> {
             };
         }
         if digits.1 < ce {
-            // marker variant: a marker must follow its group
-            if name == Some(UNITS_MARKER) || parsed.is_some() {
+            // marker variant: a marker must follow its group; digits fused with a name
+            // (a vocab-variant unit) are unknown here, kept verbatim when lenient
+            if digits.0 == digits.1 && (name == Some(UNITS_MARKER) || parsed.is_some()) {
                 self.fail(i, || DecodeReason::OrphanMarker { content: self.bytes((cs, ce)) })?;
                 return Ok(Some(Item::Group(Grp { digits: (cs, cs), level: Level::Dropped, start: i, end })));
             }

@@ -5,6 +5,8 @@
 //! or dotted chains, and each is written as padded groups with magnitudes
 //! (`12,345,678.1234` -> `12m 345k 678 . 123p 400pp`).
 
+use std::borrow::Cow;
+
 use crate::chars::{
     any_numeric, decode_at, decode_before, digit_at, digit_end, is_word, prev_boundary, word_at, word_end,
 };
@@ -163,9 +165,10 @@ fn format_number(s: &[u8], g: usize, compact: bool, out: &mut Vec<u8>) {
         currency = Some(c);
         body = &body[c.len_utf8()..];
     }
-    let stripped = body.replace([' ', '\''], "");
+    let stripped =
+        if body.contains([' ', '\'']) { Cow::Owned(body.replace([' ', '\''], "")) } else { Cow::Borrowed(body) };
     let normal = normalise_marks(&stripped, currency);
-    let mut rest = normal.as_str();
+    let mut rest: &str = &normal;
     let minus = rest.starts_with('-');
     if minus {
         rest = &rest[1..];
@@ -202,16 +205,28 @@ fn format_number(s: &[u8], g: usize, compact: bool, out: &mut Vec<u8>) {
     }
 }
 
-/// Drop thousands marks and leave at most one `.` as the decimal point.
-fn normalise_marks(body: &str, currency: Option<char>) -> String {
+/// Drop thousands marks and leave at most one `.` as the decimal point (a copy only when one is dropped).
+fn normalise_marks(body: &str, currency: Option<char>) -> Cow<'_, str> {
     match currency {
-        Some('€') if body.contains(',') => body.replace('.', "").replace(',', "."),
-        Some('€') => body.replace('.', ""),
-        Some('₹') => body.replace(',', ""),
+        Some('€') if body.contains(',') => Cow::Owned(body.replace('.', "").replace(',', ".")),
+        Some('€') => without(body, &['.']),
+        Some('₹') => without(body, &[',']),
         _ => match body.rfind('.') {
-            Some(k) => format!("{}.{}", body[..k].replace(['.', ','], ""), &body[k + 1..]),
-            None => body.replace(',', ""),
+            Some(k) if body[..k].contains(['.', ',']) => {
+                Cow::Owned(format!("{}.{}", body[..k].replace(['.', ','], ""), &body[k + 1..]))
+            }
+            Some(_) => Cow::Borrowed(body),
+            None => without(body, &[',']),
         },
+    }
+}
+
+/// `body` without the characters `drop`.
+fn without<'b>(body: &'b str, drop: &[char]) -> Cow<'b, str> {
+    if body.contains(drop) {
+        Cow::Owned(body.replace(drop, ""))
+    } else {
+        Cow::Borrowed(body)
     }
 }
 
