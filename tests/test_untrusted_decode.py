@@ -23,6 +23,8 @@ MakeCodec = Callable[..., tst.Codec]
 # (variant, generated text, position of the strict error, start of its reason, lenient result)
 GARBAGE = [
     ("marker", "cost ⟦k⟧ dollars", 5, "marker 'k' has no digit group before it", "cost  dollars"),
+    # A vocab-variant unit in marker output: unknown, kept whole (its digits were once dropped).
+    ("marker", "⟦1k⟧⟦2⟧⟦u⟧", 0, "unknown unit '⟦1k⟧'", "⟦1k⟧2"),
     ("marker", "⟦12⟧ is alone", 4, "digit group '12' is not followed by its marker", "12 is alone"),
     ("marker", "⟦12⟧⟦zz⟧", 4, "unknown marker 'zz' after digit group '12'", "12⟦zz⟧"),
     ("marker", "⟦1⟧⟦k⟧⟦2⟧⟦m⟧⟦345⟧⟦u⟧", 6, "group out of order: expected 3 digits of 10^0", "12345"),

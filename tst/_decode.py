@@ -146,7 +146,8 @@ class _Decoder:
                 return None
             return self.group(digits, parsed, i, end)
         if name:  # marker variant: a marker must follow its group
-            if name == UNITS_MARKER or parse_name(name, self.g) is not None:
+            # Digits fused with a name (a vocab-variant unit) are unknown here, kept verbatim when lenient.
+            if not digits and (name == UNITS_MARKER or parse_name(name, self.g) is not None):
                 self.fail(i, f"marker {content!r} has no digit group before it")
                 if not self.strict:
                     return _Group("", False, -1, i, end)  # dropped
