@@ -140,7 +140,7 @@ def test_jsonl_missing_field(cli: CLI, tmp_path: Path) -> None:
     r = cli("convert", str(src), "--field", "q", "--field", "a", "--allow-missing", "-o", str(out))
     assert r.status == 0
     assert out.read_text(encoding="utf-8") == '{"q": "⟦1⟧⟦u⟧", "a": "⟦2⟧⟦u⟧"}\n{"q": "⟦3⟧⟦u⟧"}\n'
-    assert "1 records missing a field (left unchanged)" in r.err
+    assert "1 records lacked a selected field (the fields they have were converted)" in r.err
 
 
 def test_jsonl_invalid_utf8_and_surrogateescape(cli: CLI, tmp_path: Path) -> None:

@@ -119,14 +119,18 @@ def test_surrogate_fallback_is_used_when_an_engine_refuses(monkeypatch: pytest.M
 def test_counts_summary_and_arithmetic() -> None:
     a = Counts(records=3, strings=5, changed=4, numbers=12, missing=1, skipped=2, skipped_where=["line 3", "line 9"])
     assert a.summary("encode") == (
-        "3 records; 5 strings (4 changed); 12 numbers encoded; 1 records missing a field (left unchanged); "
+        "3 records; 5 strings (4 changed); 12 numbers encoded; "
+        "1 records lacked a selected field (the fields they have were converted); "
         "2 bad records skipped (line 3, line 9)"
     )
     b = a.copy()
     b.add(a)
     assert (b.records, b.numbers, b.skipped_where) == (6, 24, ["line 3", "line 9"] * 2)
     assert a.skipped_where == ["line 3", "line 9"]
-    many = Counts(skipped=12, skipped_where=[f"line {k}" for k in range(12)])
+    many = Counts()
+    for k in range(12):
+        many.skip(f"line {k}")
+    assert many.skipped == 12 and len(many.skipped_where) == 10
     assert many.summary("decode").endswith(
         "(line 0, line 1, line 2, line 3, line 4, line 5, line 6, line 7, line 8, line 9, ...)"
     )

@@ -25,6 +25,8 @@ from tst.errors import TSTDecodeError, TSTRangeError
 _SURROGATES = re.compile("([\ud800-\udfff]+)")
 
 DIRECTIONS = ("encode", "decode")
+#: Places of skipped records kept for the summary.
+SHOWN = 10
 
 
 @dataclass
@@ -37,7 +39,13 @@ class Counts:
     numbers: int = 0
     missing: int = 0
     skipped: int = 0
-    skipped_where: list[str] = field(default_factory=list)
+    skipped_where: list[str] = field(default_factory=list)  # the first `SHOWN` places only
+
+    def skip(self, where: str) -> None:
+        """Count one skipped record at `where`."""
+        self.skipped += 1
+        if len(self.skipped_where) < SHOWN:
+            self.skipped_where.append(where)
 
     def add(self, other: Counts) -> None:
         """Add `other`'s counts to these."""
@@ -47,7 +55,7 @@ class Counts:
         self.numbers += other.numbers
         self.missing += other.missing
         self.skipped += other.skipped
-        self.skipped_where.extend(other.skipped_where)
+        self.skipped_where.extend(other.skipped_where[: max(0, SHOWN - len(self.skipped_where))])
 
     def copy(self) -> Counts:
         """An independent copy."""
@@ -65,9 +73,9 @@ class Counts:
         parts = [f"{self.records:,} records", f"{self.strings:,} strings ({self.changed:,} changed)"]
         parts.append(f"{self.numbers:,} numbers {verb}")
         if self.missing:
-            parts.append(f"{self.missing:,} records missing a field (left unchanged)")
+            parts.append(f"{self.missing:,} records lacked a selected field (the fields they have were converted)")
         if self.skipped:
-            where = ", ".join(self.skipped_where[:10]) + (", ..." if len(self.skipped_where) > 10 else "")
+            where = ", ".join(self.skipped_where) + (", ..." if self.skipped > len(self.skipped_where) else "")
             parts.append(f"{self.skipped:,} bad records skipped ({where})")
         return "; ".join(parts)
 

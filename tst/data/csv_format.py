@@ -207,8 +207,7 @@ def _convert_cells(
             if not skip_bad:
                 raise RecordError(f"{name}:{row.line}", f"{codec_reason(exc)}{SKIP_HINT}") from None
             counts.records -= 1
-            counts.skipped += 1
-            counts.skipped_where.append(f"line {row.line}")
+            counts.skip(f"line {row.line}")
             out.append(None)
     return out
 

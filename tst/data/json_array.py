@@ -141,8 +141,7 @@ class _Document:
 
     def _drop(self, index: int) -> None:
         self.dropped.add(index)
-        self.counts.skipped += 1
-        self.counts.skipped_where.append(f"record at {self.where(self.elements[index][0])}")
+        self.counts.skip(f"record at {self.where(self.elements[index][0])}")
 
     def on_fail(self, k: int, site: Site, exc: Exception) -> None:
         """A record's strings were rejected by the codec: drop it (`skip_bad`) or raise."""

@@ -195,8 +195,7 @@ class _JSONLines:
         if not self.skip_bad:
             raise RecordError(f"{self.name}:{lineno}:{column}", f"{reason}{SKIP_HINT}")
         self.keep[k] = False
-        self.counts.skipped += 1
-        self.counts.skipped_where.append(f"line {lineno}")
+        self.counts.skip(f"line {lineno}")
 
     def _item(self, k: int, line: str, first: bool) -> _Item | None:
         bom = first and line.startswith(BOM)

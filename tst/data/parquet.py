@@ -61,8 +61,8 @@ def convert_parquet(
             if on_read is not None:
                 on_read(meta.row_group(i).total_byte_size)
     counts.records = first_row - len(arrow.skipped_rows)
-    counts.skipped = len(arrow.skipped_rows)
-    counts.skipped_where = [f"row {r}" for r in arrow.skipped_rows]
+    for r in arrow.skipped_rows:
+        counts.skip(f"row {r}")
     counts.take_strings(converter.counts, before)
     return counts
 
