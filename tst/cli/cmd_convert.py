@@ -87,7 +87,9 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "--skip-bad", action="store_true", help="drop malformed records (counted and named) instead of failing"
     )
     p.add_argument(
-        "--allow-missing", action="store_true", help="pass records lacking a selected field through instead of failing"
+        "--allow-missing",
+        action="store_true",
+        help="records lacking a selected field: convert the fields they have instead of failing",
     )
     p.add_argument("--delimiter", metavar="CHAR", help="CSV delimiter (default ',' for csv, tab for tsv)")
     p.add_argument(
