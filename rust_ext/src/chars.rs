@@ -72,17 +72,18 @@ pub fn seq_len(lead: u8) -> usize {
 #[inline]
 pub fn decode_at(s: &[u8], p: usize) -> (u32, usize) {
     let b0 = s[p];
-    match b0 {
-        0..=0x7F => (b0 as u32, 1),
-        0xC0..=0xDF => (((b0 as u32 & 0x1F) << 6) | (s[p + 1] as u32 & 0x3F), 2),
-        0xE0..=0xEF => (((b0 as u32 & 0x0F) << 12) | ((s[p + 1] as u32 & 0x3F) << 6) | (s[p + 2] as u32 & 0x3F), 3),
-        _ => (
-            ((b0 as u32 & 0x07) << 18)
-                | ((s[p + 1] as u32 & 0x3F) << 12)
-                | ((s[p + 2] as u32 & 0x3F) << 6)
-                | (s[p + 3] as u32 & 0x3F),
+    if b0 < 0x80 {
+        return (b0 as u32, 1);
+    }
+    match s.get(p + 1..p + seq_len(b0)) {
+        Some(&[b1]) => (((b0 as u32 & 0x1F) << 6) | (b1 as u32 & 0x3F), 2),
+        Some(&[b1, b2]) => (((b0 as u32 & 0x0F) << 12) | ((b1 as u32 & 0x3F) << 6) | (b2 as u32 & 0x3F), 3),
+        Some(&[b1, b2, b3]) => (
+            ((b0 as u32 & 0x07) << 18) | ((b1 as u32 & 0x3F) << 12) | ((b2 as u32 & 0x3F) << 6) | (b3 as u32 & 0x3F),
             4,
         ),
+        // A sequence cut short by the end of ill-formed input (never made by Python): one byte, no class.
+        _ => (0xFFFD, 1),
     }
 }
 

@@ -67,15 +67,20 @@ fn seed_dir() -> PathBuf {
 }
 
 fn seeds() -> Vec<Vec<u8>> {
-    let mut out: Vec<(String, Vec<u8>)> = fs::read_dir(seed_dir())
-        .expect("the seed corpus is committed")
+    files(seed_dir()).into_iter().map(|(_, data)| data).collect()
+}
+
+/// The files of a directory, sorted by name.
+fn files(dir: PathBuf) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = fs::read_dir(dir)
+        .expect("the directory is committed")
         .map(|e| {
             let e = e.unwrap();
             (e.file_name().to_string_lossy().into_owned(), fs::read(e.path()).unwrap())
         })
         .collect();
     out.sort();
-    out.into_iter().map(|(_, data)| data).collect()
+    out
 }
 
 struct Rng(u64);
@@ -129,6 +134,24 @@ fn soup(rng: &mut Rng) -> Vec<u8> {
         data.extend_from_slice(FRAGMENTS[rng.below(FRAGMENTS.len())].as_bytes());
     }
     data
+}
+
+/// Every input a fuzzer once crashed on (`regressions/<target>-<what>`), replayed through its target.
+#[test]
+fn pinned_findings_stay_fixed() {
+    let found = files(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("regressions"));
+    assert!(!found.is_empty());
+    for (name, data) in found {
+        let cut = data.len().min(tst_fuzz::HEADER);
+        let st = tst_fuzz::settings(&data[..cut]);
+        match name.split('-').next() {
+            Some("raw_bytes") => tst_fuzz::exercise_raw(&st, &data[cut..]),
+            Some("encode") => tst_fuzz::check_encode(&st, &tst_fuzz::wtf8(&data[cut..])),
+            Some("decode") => tst_fuzz::check_decode(&st, &tst_fuzz::wtf8(&data[cut..])),
+            Some("spans") => tst_fuzz::check_spans(&st, &tst_fuzz::wtf8(&data[cut..])),
+            _ => panic!("regression file {name} does not name its target"),
+        }
+    }
 }
 
 #[test]
