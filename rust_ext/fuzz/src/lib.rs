@@ -5,7 +5,9 @@
 //! [`wtf8`]: what Python's `surrogatepass` writes, the only bytes the Python
 //! layer ever hands the engine. [`check_encode`], [`check_decode`] and
 //! [`check_spans`] assert the engine's contract on it and panic (a finding)
-//! when it is broken; [`exercise_raw`] feeds raw, possibly ill-formed bytes
+//! when it is broken; the first two also run [`check_unit_paths`], which holds
+//! the UTF-16 and code point entry points (what Python calls) to the UTF-8
+//! ones. [`exercise_raw`] feeds raw, possibly ill-formed bytes
 //! to every entry point and asserts only that nothing panics.
 
 use _tst_rs::chars::decode_at;
@@ -116,6 +118,54 @@ pub fn code_points(s: &[u8]) -> Vec<u32> {
     out
 }
 
+/// UTF-16 code units of surrogate-free text.
+pub fn utf16(s: &[u8]) -> Vec<u16> {
+    let mut out = Vec::with_capacity(s.len());
+    for cp in code_points(s) {
+        let mut buf = [0u16; 2];
+        out.extend_from_slice(char::from_u32(cp).expect("no surrogates").encode_utf16(&mut buf));
+    }
+    out
+}
+
+/// A reused output buffer that still holds an earlier result.
+fn stale_buffer() -> Vec<u16> {
+    vec![0x41; 37]
+}
+
+/// The UTF-16 and code point paths (what Python calls for surrogate-free text)
+/// give what the UTF-8 path gives: outputs, offsets and errors, buffers reused or not.
+pub fn check_unit_paths(st: &Settings, text: &[u8]) {
+    if _tst_rs::chars::has_surrogates(text) {
+        return;
+    }
+    let engine = Engine::new(st.clone());
+    let as16 = |r: Result<Vec<u8>, Error>| r.map(|v| utf16(&v));
+    let encoded = as16(engine.encode(text));
+    assert_eq!(engine.encode_utf16(text), encoded, "encode_utf16 differs from encode");
+    assert_eq!(engine.encode_utf16_into(text, stale_buffer()), encoded, "encode_utf16_into differs");
+    if st.style == Style::Exact {
+        let offsets = engine.encode_with_offsets(text).map(|(v, p)| (utf16(&v), p));
+        assert_eq!(engine.encode_with_offsets_utf16(text), offsets, "encode_with_offsets_utf16 differs");
+    }
+    let units = utf16(text);
+    let points = code_points(text);
+    for strict in [true, false] {
+        let decoded = as16(engine.decode(text, strict));
+        assert_eq!(engine.decode_utf16(&units, strict), decoded, "decode_utf16 differs (strict={strict})");
+        assert_eq!(
+            engine.decode_utf16_into(&units, strict, stale_buffer()),
+            decoded,
+            "decode_utf16_into differs (strict={strict})"
+        );
+        assert_eq!(
+            engine.decode_ucs4_into(&points, strict, stale_buffer()),
+            decoded,
+            "decode_ucs4_into differs (strict={strict})"
+        );
+    }
+}
+
 const OPEN: u32 = 0x27E6;
 const CLOSE: u32 = 0x27E7;
 
@@ -123,6 +173,7 @@ const CLOSE: u32 = 0x27E7;
 /// inside the text), gives generalized UTF-8, agrees with the offsets form, and
 /// decodes back to the text in both decoding modes (exact style).
 pub fn check_encode(st: &Settings, text: &[u8]) {
+    check_unit_paths(st, text);
     let engine = Engine::new(st.clone());
     let chars = code_points(text).len();
     let out = match engine.encode(text) {
@@ -155,6 +206,7 @@ pub fn check_encode(st: &Settings, text: &[u8]) {
 /// Decoding any text: strict succeeds or raises a decode error inside the text;
 /// lenient never fails, and equals strict wherever strict succeeds.
 pub fn check_decode(st: &Settings, text: &[u8]) {
+    check_unit_paths(st, text);
     let engine = Engine::new(st.clone());
     if st.style == Style::Paper {
         for strict in [true, false] {
