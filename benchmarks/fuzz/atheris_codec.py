@@ -9,11 +9,14 @@ cargo fuzz targets, so the committed seed corpus serves both. Usage::
         -max_total_time=900 -max_len=4096 -print_final_stats=1
 
 A failing input is written to ./crash-<sha1> and can be replayed with the
-same command and the file as the only argument.
+same command and the file as the only argument. It refuses to start without
+the Rust extension (there would be nothing to compare), unless
+``TST_FUZZ_PYTHON_ONLY=1`` is set.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 
 import atheris
@@ -23,6 +26,10 @@ with atheris.instrument_imports(include=["tst", "benchmarks.fuzz"]):
 
 
 def main() -> None:
+    from tst import _backend
+
+    if _backend.RUST is None and os.environ.get("TST_FUZZ_PYTHON_ONLY") != "1":
+        sys.exit("the Rust extension is not importable: build it (pip install -e .) or set TST_FUZZ_PYTHON_ONLY=1")
     atheris.Setup(sys.argv, check)
     atheris.Fuzz()
 
