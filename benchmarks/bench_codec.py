@@ -15,7 +15,8 @@ timings of this run only. Single-threaded throughput is timed in process CPU sec
 busy machine (other processes on the same cores) does not blur the ratios; --timer wall switches
 to wall-clock time. The batch measurement (1 vs 2 threads) is always wall-clock. The engine keeps
 its output memory between calls on a thread (up to 64 MB, see docs/rust.md); the scaling ratio
-compares first calls made after `tst._tst_rs.release_buffers()`, so both sizes start cold.
+compares first calls made after `tst._tst_rs.release_buffers()` and glibc's `malloc_trim`, so both
+sizes start on fresh memory (page faults included, as for a one-off call).
 
 The pure-Python engine and the official converter are slow: they run only up to --python-max-mb and
 --official-max-mb (the official converter on corpus (c) only up to --official-quadratic-max-mb,
@@ -179,6 +180,16 @@ class Timing:
     result: Any = field(repr=False, default=None)
 
 
+def _trim_heap() -> None:
+    """Give freed heap memory back to the OS (glibc), so a first call meets fresh memory at any size."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 def measure(fn: Callable[[], Any], repeat: int, timer: str) -> Timing:
     """Best of `repeat` runs of `fn`; peak memory of the first run (Linux)."""
     best = best_wall = first = float("inf")
@@ -186,9 +197,10 @@ def measure(fn: Callable[[], Any], repeat: int, timer: str) -> Timing:
     result: Any = None
     for k in range(repeat):
         result = None
+        gc.collect()
         if k == 0:
             tst._tst_rs.release_buffers()  # the first run starts with no memory kept from earlier calls
-        gc.collect()
+            _trim_heap()
         before = _rss_kb("VmRSS")
         track = k == 0 and _reset_peak() and before is not None
         c0, w0 = time.process_time(), time.perf_counter()
