@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import subprocess
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -79,10 +80,20 @@ def _cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
+def _git_commit() -> str | None:
+    """The commit of the harness that produced a result (None outside a git checkout)."""
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=Path(__file__).parent, capture_output=True, text=True)
+    except OSError:
+        return None
+    return out.stdout.strip() or None
+
+
 def machine(device: torch.device) -> dict[str, Any]:
     """Where the numbers came from."""
     info: dict[str, Any] = {
         "cpu": _cpu_model(),
+        "harness_commit": _git_commit(),
         "platform": platform.platform(),
         "python": platform.python_version(),
         "torch": torch.__version__,
