@@ -1,6 +1,7 @@
 //! Batches over a rayon pool: one pool per thread count, built once, per process.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
+use std::time::Duration;
 
 use rayon::prelude::*;
 use rayon::{ThreadPool, ThreadPoolBuilder};
@@ -33,24 +34,58 @@ struct Pools {
     pools: Vec<(usize, Arc<ThreadPool>)>,
 }
 
+/// Pools kept at most; the oldest goes first (its threads end once no batch uses it).
+const MAX_POOLS: usize = 8;
+
 static POOLS: Mutex<Pools> = Mutex::new(Pools { pid: 0, pools: Vec::new() });
 
-/// The cached pool with `threads` threads (None if one cannot be built).
-fn pool(threads: usize) -> Option<Arc<ThreadPool>> {
-    let mut cache = POOLS.lock().unwrap_or_else(|e| e.into_inner());
-    let pid = std::process::id();
-    if cache.pid != pid {
-        // A forked child inherits the pools but not their threads: never touch them.
-        std::mem::forget(std::mem::take(&mut cache.pools));
-        cache.pid = pid;
+/// The pool cache, unless it stays locked: a child made by `fork` while another thread of its
+/// parent held the lock would wait for it forever, so after a short while give up.
+fn lock_briefly() -> Option<MutexGuard<'static, Pools>> {
+    for _ in 0..200 {
+        match POOLS.try_lock() {
+            Ok(guard) => return Some(guard),
+            Err(TryLockError::Poisoned(e)) => return Some(e.into_inner()),
+            Err(TryLockError::WouldBlock) => std::thread::sleep(Duration::from_micros(50)),
+        }
     }
-    if let Some((_, p)) = cache.pools.iter().find(|(n, _)| *n == threads) {
-        return Some(Arc::clone(p));
+    None
+}
+
+/// The cached pool with `threads` threads (None if one cannot be built).
+///
+/// Pools are built outside the lock. A forked child inherits the pools but not
+/// their threads: it never touches them (they are leaked) and builds its own.
+fn pool(threads: usize) -> Option<Arc<ThreadPool>> {
+    let pid = std::process::id();
+    if let Some(mut cache) = lock_briefly() {
+        if cache.pid != pid {
+            std::mem::forget(std::mem::take(&mut cache.pools));
+            cache.pid = pid;
+        }
+        if let Some((_, p)) = cache.pools.iter().find(|(n, _)| *n == threads) {
+            return Some(Arc::clone(p));
+        }
     }
     let built =
-        ThreadPoolBuilder::new().num_threads(threads).thread_name(|k| format!("tst-{k}")).build().ok().map(Arc::new)?;
-    cache.pools.push((threads, Arc::clone(&built)));
+        Arc::new(ThreadPoolBuilder::new().num_threads(threads).thread_name(|k| format!("tst-{k}")).build().ok()?);
+    if let Some(mut cache) = lock_briefly() {
+        if cache.pid == pid {
+            if let Some((_, p)) = cache.pools.iter().find(|(n, _)| *n == threads) {
+                return Some(Arc::clone(p)); // another thread built one meanwhile; ours ends here
+            }
+            keep(&mut cache.pools, threads, Arc::clone(&built));
+        }
+    }
     Some(built)
+}
+
+/// Add `pool` for `threads` to `pools`, dropping the oldest beyond `MAX_POOLS`.
+fn keep<T>(pools: &mut Vec<(usize, T)>, threads: usize, pool: T) {
+    if pools.len() >= MAX_POOLS {
+        pools.remove(0);
+    }
+    pools.push((threads, pool));
 }
 
 /// `f` over `items`, in order; parallel on `threads` threads when the batch is big enough.
@@ -80,6 +115,17 @@ mod tests {
         let par = map(&items, |s| s.len(), 3, |s| s.trim().to_string());
         assert_eq!(seq, par);
         assert_eq!(par[1999], "1999");
+    }
+
+    #[test]
+    fn the_pool_cache_stays_small() {
+        let mut pools = Vec::new();
+        for n in 1..=2 * MAX_POOLS {
+            keep(&mut pools, n, ());
+        }
+        assert_eq!(pools.len(), MAX_POOLS);
+        assert_eq!(pools.first().map(|(n, _)| *n), Some(MAX_POOLS + 1));
+        assert_eq!(pools.last().map(|(n, _)| *n), Some(2 * MAX_POOLS));
     }
 
     #[test]
