@@ -8,6 +8,7 @@ says whether the committed doc still matches the committed result files.
 from __future__ import annotations
 
 import json
+import re
 import statistics
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -64,6 +65,40 @@ def _metric_table(results: Sequence[Result], metric: str) -> str:
         for name, runs in _by_tokenization(results).items()
     ]
     return _table(header, rows)
+
+
+def _longest_operand(prompt: str) -> int:
+    """Digits of the longest integer operand of an add/sub/mul prompt such as ``123*45=``."""
+    return max(len(part) for part in re.split(r"[-+*=]", prompt) if part)
+
+
+def _buckets(lo: int, hi: int, parts: int = 3) -> list[tuple[int, int]]:
+    """[lo, hi] cut into `parts` consecutive ranges of near-equal width."""
+    edges = [lo + round(k * (hi - lo + 1) / parts) for k in range(parts + 1)]
+    return [(a, b - 1) for a, b in zip(edges, edges[1:]) if b > a]
+
+
+def _length_table(results: Sequence[Result]) -> str:
+    """Exact match on the in-distribution integer sets, split by the longest operand's digits."""
+    lo, hi = results[0]["config"]["ranges"]["int_digits"]
+    buckets = _buckets(lo, hi)
+    columns = [(task, b) for task in LENGTH_GEN_TASKS for b in buckets]
+    rows = []
+    for name, runs in _by_tokenization(results).items():
+        cells = []
+        for task, (a, b) in columns:
+            values = []
+            for r in runs:
+                hits = [
+                    ans == pred
+                    for prompt, ans, pred in r["sets"][f"{task}/in"]["examples"]
+                    if a <= _longest_operand(prompt) <= b
+                ]
+                if hits:
+                    values.append(sum(hits) / len(hits))
+            cells.append(_cell(values) if values else "—")
+        rows.append([name, *cells])
+    return _table(["tokenization", *(f"{task} {a}-{b}" for task, (a, b) in columns)], rows)
 
 
 def _cost_table(results: Sequence[Result]) -> str:
@@ -125,6 +160,10 @@ def render_tables(results: Sequence[Result]) -> str:
         "**Digit-level accuracy, %** (digits aligned by place value, sign included):",
         "",
         _metric_table(results, "digit"),
+        "",
+        "**Exact match by operand length, %** (in-distribution integer sets; the longest operand's digits):",
+        "",
+        _length_table(results),
         "",
         "**Cost:**",
         "",

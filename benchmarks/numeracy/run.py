@@ -124,13 +124,12 @@ def run_one(
         eval_rows = to_rows(enc, p.id_map)
         max_new = max(len(a) for a in eval_rows.answers) + 2
         scores, predictions = evaluate(model, eval_rows.prompts, answers, to_text, max_new, cfg.eval_batch, device)
-        wrong = [(e.prompt, e.answer, pr) for e, pr in zip(evals[key], predictions) if pr != e.answer]
         sets[key] = {
             **scores,
             "n": len(answers),
             "tokens_per_example": round(enc.tokens_per_example(), 3),
             "answer_tokens": round(sum(len(a) for a in enc.answers) / len(answers), 3),
-            "wrong_samples": wrong[:5],
+            "examples": [[e.prompt, e.answer, pr] for e, pr in zip(evals[key], predictions)],
         }
     return {
         "config": cfg.as_dict(),
