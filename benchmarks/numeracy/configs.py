@@ -50,7 +50,7 @@ CPU = Config(
 GPU = Config(
     name="gpu",
     model=ModelSize(d_model=384, layers=6, heads=6, d_ff=1536),
-    schedule=Schedule(steps=5000, batch_size=256, lr=1e-3, warmup=250, log_every=500),
+    schedule=Schedule(steps=4000, batch_size=256, lr=1e-3, warmup=200, log_every=500),
     ranges=Ranges(),
     gen_digits=(10, 12),
     eval_examples=1000,
