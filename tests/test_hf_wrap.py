@@ -127,6 +127,9 @@ def test_batches_pairs_padding_truncation_and_tensors() -> None:
     batch = tok(["12 cats", "a much longer line with 1,234,567.89 in it"], padding=True, return_tensors="pt")
     assert batch["input_ids"].shape[0] == 2 and batch["input_ids"].shape == batch["attention_mask"].shape
     assert int(batch["attention_mask"][0].sum()) == len(tok("12 cats")["input_ids"])
+    single = tok("12 cats", return_tensors="pt")["input_ids"]  # keeps its batch axis, like the base
+    assert tuple(single.shape) == (1, len(tok("12 cats")["input_ids"]))
+    assert tok.tst_base_tokenizer()("cats", return_tensors="pt")["input_ids"].dim() == single.dim()
     short = tok("1,234,567.89 is big", truncation=True, max_length=4)["input_ids"]
     assert len(short) == 4 and short == tok("1,234,567.89 is big")["input_ids"][:4]
     first, second = "I have 12 cats", "and 3.5 dogs"

@@ -175,7 +175,10 @@ class TSTTokenizerFast(PreTrainedTokenizerFast):
             mapper = OffsetMapper(pieces, [len(e) for e in encoded], [len(s) for s in sources])
             _fix_offsets(result, mapper, layout, text_pair is not None, is_split_into_words, return_overflowing_tokens)
         if return_tensors is not None:
-            result.convert_to_tensors(tensor_type=return_tensors)
+            # A single input keeps its batch axis when tensors are asked for, as in transformers.
+            ids = result.get("input_ids")
+            single = isinstance(ids, list) and (not ids or not isinstance(ids[0], list))
+            result.convert_to_tensors(tensor_type=return_tensors, prepend_batch_axis=single)
         return result
 
     # -- decoding ------------------------------------------------------------
