@@ -177,3 +177,42 @@ def test_fork_while_other_threads_run_batches() -> None:
         stop.set()
         for w in workers:
             w.join(timeout=TIMEOUT)
+
+
+def _child_exit_code() -> None:
+    """Process target in a forked child: exit 0 when a pool batch gives the serial result."""
+    codec: tst.Codec = _CHILD["codec"]
+    ok = codec.encode_batch(BIG_BATCH, num_threads=2) == _CHILD["expected"]
+    os._exit(0 if ok else 3)
+
+
+@pytest.mark.skipif(not RUST, reason="Rust extension tst._tst_rs is not built (pip install -e .)")
+def test_fork_while_another_thread_builds_pools() -> None:
+    """Forks land while a parent thread builds pools (new thread counts): the child must not wait for it.
+
+    Before the pool cache stopped waiting on its lock, about one fork in four
+    made a child that hung forever on the lock its parent's builder held.
+    """
+    codec = tst.Codec(variant="vocab", backend="rust")
+    _CHILD.update(codec=codec, expected=codec.encode_batch(BIG_BATCH, num_threads=1))
+    done = threading.Event()
+
+    def build_pools() -> None:
+        for threads in [*range(2, 40)] * 2:  # beyond the 8 cached pools: built again
+            codec.encode_batch(BIG_BATCH, num_threads=threads)
+        done.set()
+
+    builder = threading.Thread(target=build_pools, daemon=True)
+    builder.start()
+    ctx = multiprocessing.get_context("fork")
+    forks = 0
+    while not done.is_set() or forks < 3:
+        child = ctx.Process(target=_child_exit_code)
+        child.start()
+        child.join(timeout=60)
+        if child.is_alive():
+            child.kill()
+            pytest.fail("a child forked while pools were being built deadlocked")
+        assert child.exitcode == 0
+        forks += 1
+    builder.join(timeout=TIMEOUT)
