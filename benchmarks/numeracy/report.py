@@ -67,6 +67,25 @@ def _metric_table(results: Sequence[Result], metric: str) -> str:
     return _table(header, rows)
 
 
+def _leaders(results: Sequence[Result], metric: str) -> str:
+    """Per held-out set: the best tokenization by mean, its margin over the runner-up, and whether the
+    margin exceeds twice the larger of the two seed standard deviations (else: within seed noise)."""
+    grouped = _by_tokenization(results)
+    lines = []
+    for s in SETS:
+        stats = []
+        for name, runs in grouped.items():
+            vals = [r["sets"][s][metric] * 100 for r in runs]
+            stats.append((statistics.fmean(vals), statistics.stdev(vals) if len(vals) > 1 else float("nan"), name))
+        stats.sort(reverse=True)
+        (m1, sd1, n1), (m2, sd2, n2) = stats[0], stats[1]
+        margin = m1 - m2
+        verdict = "clear" if margin > 2 * max(sd1, sd2) else "within seed noise"
+        label = s.replace("/in", "").replace("/gen", " (len-gen)")
+        lines.append(f"- {label}: {n1} {m1:.1f}, then {n2} {m2:.1f} (margin {margin:.1f}: {verdict})")
+    return "\n".join(lines)
+
+
 def _longest_operand(prompt: str) -> int:
     """Digits of the longest integer operand of an add/sub/mul prompt such as ``123*45=``."""
     return max(len(part) for part in re.split(r"[-+*=]", prompt) if part)
@@ -157,7 +176,7 @@ def render_tables(results: Sequence[Result]) -> str:
         "",
         _metric_table(results, "exact"),
         "",
-        "**Digit-level accuracy, %** (digits aligned by place value, sign included):",
+        "**Digit-level accuracy, %** (digits aligned by place value at the decimal point, minus sign included):",
         "",
         _metric_table(results, "digit"),
         "",
@@ -193,6 +212,9 @@ def render_block(results_dir: Path = RESULTS) -> str:
     cpu = load("cpu", results_dir)
     if cpu:
         parts += ["### CPU configuration, all seeds", "", render_tables(cpu), ""]
+        if len({r["seed"] for r in cpu}) > 1:
+            for metric, title in (("exact", "exact match"), ("digit", "digit-level accuracy")):
+                parts += [f"Best mean {title} per held-out set, with the runner-up:", "", _leaders(cpu, metric), ""]
         parts += [f"![accuracy per task and tokenization]({PLOT.name})", ""]
         for seed in sorted({r["seed"] for r in cpu}):
             one = [r for r in cpu if r["seed"] == seed]
@@ -227,7 +249,7 @@ def plot(results: Sequence[Result], path: Path = PLOT) -> None:
                 means.append(statistics.fmean(vals))
                 errs.append(statistics.stdev(vals) if len(vals) > 1 else 0.0)
             xs = [j + (k - (len(grouped) - 1) / 2) * width for j in range(len(SETS))]
-            ax.bar(xs, means, width, yerr=errs, capsize=2, label=name)
+            ax.bar(xs, means, width, yerr=errs if len(runs) > 1 else None, capsize=2, label=name)
         ax.set_ylabel(f"{title}, %")
         ax.set_ylim(0, 100)
         ax.grid(axis="y", alpha=0.3)
