@@ -155,3 +155,22 @@ def test_gpu_config_shape_is_valid() -> None:
     target[:, 2:4] = True
     answer_loss(model, x, target).backward()
     assert GPU.device == "cuda" and GPU.schedule.steps * GPU.schedule.batch_size >= 8 * 2000 * 64
+
+
+def test_docs_examples_run() -> None:
+    import doctest
+
+    failures, tried = doctest.testfile(str(report.DOC), module_relative=False, optionflags=doctest.ELLIPSIS)
+    assert tried > 0 and failures == 0
+
+
+def test_parallel_encoding_equals_serial() -> None:
+    """The GPU config encodes the five tokenizations in worker processes; the ids must not change."""
+    import dataclasses
+
+    from benchmarks.numeracy.run import prepare
+
+    serial = prepare(TOY, 2)[2]
+    parallel = prepare(dataclasses.replace(TOY, encode_workers=3), 2)[2]
+    for a, b in zip(serial, parallel):
+        assert (a.name, a.train, a.evals, a.id_map.to_tok) == (b.name, b.train, b.evals, b.id_map.to_tok)
