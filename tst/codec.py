@@ -159,18 +159,7 @@ class Codec:
 
     def config(self) -> dict[str, Any]:
         """Keyword arguments that rebuild this codec (JSON-serialisable)."""
-        st = self.settings
-        return {
-            "variant": st.variant,
-            "group_size": st.group_size,
-            "style": st.style,
-            "decimal": st.decimal,
-            "separators": st.resolved_separators,
-            "indian": st.indian,
-            "int_digits": st.int_digits,
-            "frac_digits": st.frac_digits,
-            "overflow": st.overflow,
-        }
+        return self.settings.kwargs()
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.config().items())

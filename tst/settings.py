@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from tst._chars import is_word
 from tst.spelling import CLOSE, OPEN
@@ -72,6 +72,20 @@ class Settings:
             raise ValueError(f"separators contains a character twice: {seps!r}")
         object.__setattr__(self, "separators", seps)  # equal settings compare equal
         object.__setattr__(self, "resolved_separators", seps)
+
+    def kwargs(self) -> dict[str, Any]:
+        """Keyword arguments that rebuild these settings (JSON-serialisable)."""
+        return {
+            "variant": self.variant,
+            "group_size": self.group_size,
+            "style": self.style,
+            "decimal": self.decimal,
+            "separators": self.resolved_separators,
+            "indian": self.indian,
+            "int_digits": self.int_digits,
+            "frac_digits": self.frac_digits,
+            "overflow": self.overflow,
+        }
 
 
 def _choice(name: str, value: object, allowed: tuple[str, ...]) -> None:

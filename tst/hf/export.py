@@ -40,22 +40,8 @@ def tst_normalizer(codec: Codec) -> normalizers.Normalizer:
 
 @lru_cache(maxsize=16)
 def _normalizer_for(settings: Settings) -> normalizers.Normalizer:
-    rules = escape_rules() + number_rules(Codec(**_codec_kwargs(settings)))
+    rules = escape_rules() + number_rules(Codec(**settings.kwargs()))
     return normalizers.Sequence([normalizers.Replace(Regex(p), c) for p, c in rules])
-
-
-def _codec_kwargs(st: Settings) -> dict[str, Any]:
-    return {
-        "variant": st.variant,
-        "group_size": st.group_size,
-        "style": st.style,
-        "decimal": st.decimal,
-        "separators": st.resolved_separators,
-        "indian": st.indian,
-        "int_digits": st.int_digits,
-        "frac_digits": st.frac_digits,
-        "overflow": st.overflow,
-    }
 
 
 def tst_decoder(codec: Codec) -> decoders.Decoder:
