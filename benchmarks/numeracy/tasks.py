@@ -143,7 +143,7 @@ def _unique(draw: Callable[[], Example], n: int) -> list[Example]:
 
 
 def training_stream(seed: int, n: int, ranges: Ranges, exclude: set[str]) -> list[Example]:
-    """`n` training examples, tasks in equal proportion and shuffled, none whose prompt is in `exclude`."""
+    """`n` training examples, each of a uniformly drawn task, none whose prompt is in `exclude`."""
     rng = random.Random(seed)
     out: list[Example] = []
     while len(out) < n:
