@@ -69,7 +69,7 @@ def _metric_table(results: Sequence[Result], metric: str) -> str:
 
 def _leaders(results: Sequence[Result], metric: str) -> str:
     """Per held-out set: the best tokenization by mean, its margin over the runner-up, and whether the
-    margin exceeds twice the larger of the two seed standard deviations (else: within seed noise)."""
+    margin exceeds twice the larger of the two seed standard deviations (a rough screen, not a test)."""
     grouped = _by_tokenization(results)
     lines = []
     for s in SETS:
@@ -80,8 +80,11 @@ def _leaders(results: Sequence[Result], metric: str) -> str:
         stats.sort(reverse=True)
         (m1, sd1, n1), (m2, sd2, n2) = stats[0], stats[1]
         margin = m1 - m2
-        verdict = "clear" if margin > 2 * max(sd1, sd2) else "within seed noise"
         label = s.replace("/in", "").replace("/gen", " (len-gen)")
+        if m1 == 0:
+            lines.append(f"- {label}: all five at 0.0")
+            continue
+        verdict = "beyond 2 sd" if margin > 2 * max(sd1, sd2) else "within seed noise"
         lines.append(f"- {label}: {n1} {m1:.1f}, then {n2} {m2:.1f} (margin {margin:.1f}: {verdict})")
     return "\n".join(lines)
 
