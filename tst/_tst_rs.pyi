@@ -4,9 +4,10 @@ Use it through `tst.Codec`, which validates the settings before building an
 `Engine`. Positions are `str` indices; errors are the exceptions of `tst.errors`.
 """
 
+from collections.abc import Sequence
 from typing import final
 
-__all__ = ["PARALLEL_MIN_BYTES", "UNICODE_VERSION", "Engine", "release_buffers"]
+__all__ = ["PARALLEL_MIN_BYTES", "UNICODE_VERSION", "Engine", "OffsetTable", "release_buffers"]
 
 #: Unicode version the character classes were frozen from (scripts/gen_unicode_tables.py).
 UNICODE_VERSION: str
@@ -17,6 +18,7 @@ def release_buffers() -> None:
     """Free the memory single calls on this thread keep for the next call (up to 64 MB each way)."""
 
 _Piece = tuple[int, int, int, int]
+_Offsets = list[tuple[int, int]]
 _GroupTuple = tuple[str, int, int, int]
 _NumberTuple = tuple[int, int, list[_GroupTuple], str | None, bool]
 
@@ -45,3 +47,14 @@ class Engine:
     def encode_batch_with_offsets(
         self, texts: list[str], num_threads: int | None = None
     ) -> list[tuple[str, list[_Piece]]]: ...
+    def encode_batch_offset_table(
+        self, texts: list[str], num_threads: int | None = None
+    ) -> tuple[list[str], OffsetTable]: ...
+
+@final
+class OffsetTable:
+    """The pieces of a batch of encoded texts, kept in Rust to map token offsets back."""
+
+    def __new__(cls, pieces: list[list[_Piece]]) -> OffsetTable: ...
+    def __len__(self) -> int: ...
+    def map_rows(self, rows: Sequence[_Offsets], sources: Sequence[int | Sequence[int]]) -> list[_Offsets]: ...

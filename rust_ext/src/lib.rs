@@ -18,6 +18,7 @@ pub mod decode;
 pub mod encode;
 pub mod engine;
 pub mod grammar;
+pub mod offsets;
 pub mod paper;
 pub mod settings;
 pub mod spelling;

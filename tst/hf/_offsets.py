@@ -7,21 +7,41 @@ edge that falls inside a piece (a unit, or part of an escaped bracket) snaps to
 that piece's original span: starts to its start, ends to its end.
 
 All sources of a batch are laid end to end on one axis, each behind a zero-width
-sentinel piece, so one `searchsorted` per edge maps the whole batch.
+sentinel piece, so one `searchsorted` per edge maps the whole batch. With the Rust
+engine the same rule runs as ``tst._tst_rs.OffsetTable`` (rust_ext/src/offsets.rs),
+which also skips the round trip of every offset through NumPy.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import chain
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 
-from tst.hf._surface import Piece
+from tst._backend import RUST
+from tst._encode import Piece
 
 Offsets = list[tuple[int, int]]
 _I64 = npt.NDArray[np.int64]
+
+
+class OffsetMap(Protocol):
+    """Maps rows of token offsets on encoded sources back to the original sources."""
+
+    def map_rows(self, rows: Sequence[Offsets], sources: Sequence[int | Sequence[int]]) -> list[Offsets]:
+        """Map each row; `sources[r]` is one source for the whole row or one per token."""
+        ...
+
+
+def offset_map(pieces: Sequence[Sequence[Piece]], encoded: Sequence[str], originals: Sequence[str]) -> OffsetMap:
+    """The map over these pieces of the selected backend: Rust's table, else `OffsetMapper`."""
+    if RUST is None:
+        return OffsetMapper(pieces, [len(e) for e in encoded], [len(o) for o in originals])
+    table: OffsetMap = RUST.OffsetTable([list(p) for p in pieces])
+    return table
 
 
 class OffsetMapper:

@@ -10,12 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from tst._encode import Piece
 from tst.codec import Codec
 from tst.errors import TSTError
+from tst.hf._offsets import OffsetMap, offset_map
 from tst.spelling import CLOSE, OPEN
-
-#: (enc_start, enc_end, orig_start, orig_end) of one unit or escape (see `Codec.encode_with_offsets`).
-Piece = tuple[int, int, int, int]
 
 _TOUCHED = re.compile(f"[0-9{OPEN}{CLOSE}]")
 
@@ -40,36 +39,51 @@ def protect_pattern(added_tokens: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(map(re.escape, alternatives)))
 
 
-def encode_batch(codec: Codec, texts: Sequence[str]) -> tuple[list[str], list[list[Piece]]]:
-    """Encode `texts` with the pieces of each, in one batch call to the codec's engine."""
-    if not texts:
-        return [], []
-    pairs = codec.encode_batch_with_offsets(list(texts))
-    encoded = [e for e, _ in pairs]
-    pieces = [p for _, p in pairs]
-    return encoded, pieces
-
-
-def encode_protected(
+def encode_for_offsets(
     codec: Codec, texts: Sequence[str], protect: re.Pattern[str] | None
+) -> tuple[list[str], OffsetMap]:
+    """Encode `texts` as `encode_protected` does, with the map of token offsets back to them."""
+    engine = codec._engine
+    fast = getattr(engine, "encode_batch_offset_table", None)
+    if fast is not None and (protect is None or not any(protect.search(t) for t in texts)):
+        encoded, table = fast(list(texts))
+        return encoded, table
+    encoded, pieces = _encode_cut(codec, texts, protect, offsets=True)
+    return encoded, offset_map(pieces, encoded, texts)
+
+
+def encode_protected(codec: Codec, texts: Sequence[str], protect: re.Pattern[str] | None) -> list[str]:
+    """Encode `texts` in one batch; matches of `protect` are copied verbatim, never encoded."""
+    if protect is None or not any(protect.search(t) for t in texts):
+        return codec.encode_batch(texts)
+    return _encode_cut(codec, texts, protect, offsets=False)[0]
+
+
+def _encode_cut(
+    codec: Codec, texts: Sequence[str], protect: re.Pattern[str] | None, offsets: bool
 ) -> tuple[list[str], list[list[Piece]]]:
-    """Like `encode_batch`, but matches of `protect` are copied verbatim, never encoded."""
-    if protect is None:
-        return encode_batch(codec, texts)
+    """Encode the text around each match of `protect`, with the pieces of each text if `offsets`."""
     # Cut every text into [gap, token, gap, token, ..., gap]; encode all gaps in one batch.
     layouts: list[list[tuple[int, int]]] = []
     gaps: list[str] = []
     for t in texts:
         spans: list[tuple[int, int]] = []
         pos = 0
-        for m in protect.finditer(t):
-            spans.append((pos, m.start()))
-            spans.append((m.start(), m.end()))
-            pos = m.end()
+        if protect is not None:
+            for m in protect.finditer(t):
+                spans.append((pos, m.start()))
+                spans.append((m.start(), m.end()))
+                pos = m.end()
         spans.append((pos, len(t)))
         layouts.append(spans)
         gaps.extend(t[a:b] for a, b in spans[::2])
-    enc_gaps, gap_pieces = encode_batch(codec, gaps)
+    if offsets:
+        pairs = codec.encode_batch_with_offsets(gaps) if gaps else []
+        enc_gaps = [e for e, _ in pairs]
+        gap_pieces = [p for _, p in pairs]
+    else:
+        enc_gaps = codec.encode_batch(gaps) if gaps else []
+        gap_pieces = [[] for _ in enc_gaps]
     out_texts: list[str] = []
     out_pieces: list[list[Piece]] = []
     g = 0

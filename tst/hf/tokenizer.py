@@ -24,8 +24,8 @@ from transformers.tokenization_utils_tokenizers import TokenizersBackend
 from tst.codec import Codec
 from tst.errors import TSTError
 from tst.hf._glue import glue_wordpiece_units
-from tst.hf._offsets import OffsetMapper
-from tst.hf._surface import encode_protected, protect_pattern
+from tst.hf._offsets import OffsetMap
+from tst.hf._surface import encode_for_offsets, encode_protected, protect_pattern
 
 #: File holding the wrapped pipeline; deliberately not ``tokenizer.json``, so a
 #: stock loader without `tst` fails loudly instead of skipping the TST step.
@@ -158,7 +158,11 @@ class TSTTokenizerFast(PreTrainedTokenizerFast):
         **kwargs: Any,
     ) -> BatchEncoding:
         sources, layout = _collect(text, text_pair, is_split_into_words)
-        encoded, pieces = encode_protected(self.tst_codec, sources, self._tst_protect)
+        offsets: OffsetMap | None = None
+        if return_offsets_mapping:
+            encoded, offsets = encode_for_offsets(self.tst_codec, sources, self._tst_protect)
+        else:
+            encoded = encode_protected(self.tst_codec, sources, self._tst_protect)
         enc_text, enc_pair = _rebuild(encoded, layout, text_pair is not None)
         with _lock_of(self):  # settings live on the shared backend for the whole call
             result = super()._encode_plus(
@@ -171,9 +175,8 @@ class TSTTokenizerFast(PreTrainedTokenizerFast):
                 return_overflowing_tokens=return_overflowing_tokens,
                 **kwargs,
             )
-        if return_offsets_mapping:
-            mapper = OffsetMapper(pieces, [len(e) for e in encoded], [len(s) for s in sources])
-            _fix_offsets(result, mapper, layout, text_pair is not None, is_split_into_words, return_overflowing_tokens)
+        if offsets is not None:
+            _fix_offsets(result, offsets, layout, text_pair is not None, is_split_into_words, return_overflowing_tokens)
         if return_tensors is not None:
             # A single input keeps its batch axis when tensors are asked for, as in transformers.
             ids = result.get("input_ids")
@@ -255,7 +258,7 @@ def _rebuild(encoded: list[str], layout: Layout, has_pair: bool) -> tuple[Any, A
 
 
 def _fix_offsets(
-    result: BatchEncoding, mapper: OffsetMapper, layout: Layout, has_pair: bool, split_words: bool, overflow: bool
+    result: BatchEncoding, mapper: OffsetMap, layout: Layout, has_pair: bool, split_words: bool, overflow: bool
 ) -> None:
     """Replace ``offset_mapping`` (surface positions) by positions in the original texts."""
     batched, counts = layout

@@ -10,6 +10,9 @@ use super::strings::{
 use crate::batch;
 use crate::encode::Piece;
 use crate::engine::{Engine, Error, NumberInfo};
+use crate::offsets::OffsetTable;
+
+use super::offsets::PyOffsetTable;
 use crate::settings::Settings;
 
 pyo3::import_exception!(tst.errors, TSTError);
@@ -175,5 +178,28 @@ impl PyEngine {
                 Ok((out.into_py(py)?, pieces))
             })
             .collect()
+    }
+
+    /// `encode_batch_with_offsets` with the pieces kept in Rust, ready to map token offsets.
+    #[pyo3(signature = (texts, num_threads = None))]
+    fn encode_batch_offset_table<'py>(
+        &self,
+        py: Python<'py>,
+        texts: Vec<Bound<'py, PyString>>,
+        num_threads: Option<usize>,
+    ) -> PyResult<(Vec<Bound<'py, PyString>>, PyOffsetTable)> {
+        let n = threads(num_threads)?;
+        let held = texts.iter().map(utf8_of).collect::<PyResult<Vec<_>>>()?;
+        let data: Vec<&[u8]> = held.iter().map(Utf8::bytes).collect();
+        let engine = &self.inner;
+        let results = py.detach(|| batch::map(&data, |d| d.len(), n, |d| encode_offsets_any(engine, d)));
+        let mut encoded = Vec::with_capacity(results.len());
+        let mut pieces = Vec::with_capacity(results.len());
+        for r in results {
+            let (out, p) = r.map_err(|e| py_err(py, e))?;
+            encoded.push(out.into_py(py)?);
+            pieces.push(p);
+        }
+        Ok((encoded, PyOffsetTable { inner: OffsetTable::new(pieces) }))
     }
 }

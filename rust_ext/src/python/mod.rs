@@ -1,6 +1,7 @@
 //! The PyO3 layer that maturin builds into `tst._tst_rs` (feature `python`).
 
 mod engine;
+mod offsets;
 mod strings;
 
 use pyo3::prelude::*;
@@ -19,6 +20,7 @@ fn release_buffers() {
 #[pymodule(gil_used = false)]
 fn _tst_rs(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<engine::PyEngine>()?;
+    m.add_class::<offsets::PyOffsetTable>()?;
     m.add_function(wrap_pyfunction!(release_buffers, m)?)?;
     m.add("UNICODE_VERSION", crate::unicode_tables::UNICODE_VERSION)?;
     m.add("PARALLEL_MIN_BYTES", batch::PARALLEL_MIN_BYTES)?;
