@@ -52,6 +52,9 @@ def test_mapper_matches_the_reference(texts: list[str], data: hs.DataObject) -> 
         assert table.map_rows(rows, sources) == got
         per_token = [[k] * len(row) for k, row in enumerate(rows)]
         assert table.map_rows(rows, per_token) == got
+        fresh = [[(a + 0, b + 0) for a, b in row] for row in rows]  # tuples held by their rows alone
+        table.map_rows_in_place(fresh, sources)
+        assert fresh == got
 
 
 def test_per_token_sources_and_empty_rows() -> None:
@@ -108,3 +111,19 @@ def test_table_errors_name_the_row() -> None:
         table.map_rows([[(0, 1)], []], [0])
     row: list[tuple[int, int]] = []
     assert table.map_rows([row], [[]])[0] is row
+
+
+@needs_rust
+def test_in_place_never_changes_a_tuple_someone_else_holds() -> None:
+    codec = tst.Codec(variant="vocab")
+    encoded, table = codec._engine.encode_batch_offset_table(["a 1234"])  # type: ignore[attr-defined]
+    assert encoded == ["a \u27e61k\u27e7\u27e6234\u27e7"]
+    held = (6, 11)
+    row = [(0, 1), tuple([2, 6]), held, held]
+    own = id(row[1])  # a tuple only the row holds
+    table.map_rows_in_place([row], [0])
+    assert row == [(0, 1), (2, 3), (3, 6), (3, 6)]
+    assert held == (6, 11)  # shared: replaced in the row, not rewritten
+    assert id(row[1]) == own  # rewritten where it is (a new one would be made before the old is freed)
+    with pytest.raises(TypeError):
+        table.map_rows_in_place([[(0, "x")]], [0])

@@ -35,6 +35,10 @@ class OffsetMap(Protocol):
         """Map each row; `sources[r]` is one source for the whole row or one per token."""
         ...
 
+    def map_rows_in_place(self, rows: list[Offsets], sources: Sequence[int | Sequence[int]]) -> None:
+        """`map_rows` whose result replaces the contents of `rows`."""
+        ...
+
 
 def offset_map(pieces: Sequence[Sequence[Piece]], encoded: Sequence[str], originals: Sequence[str]) -> OffsetMap:
     """The map over these pieces of the selected backend: Rust's table, else `OffsetMapper`."""
@@ -124,3 +128,7 @@ class OffsetMapper:
             out[r] = list(zip(s_list[pos : pos + n], e_list[pos : pos + n]))
             pos += n
         return out
+
+    def map_rows_in_place(self, rows: list[Offsets], sources: Sequence[int | Sequence[int]]) -> None:
+        """`map_rows` whose result replaces the contents of `rows`."""
+        rows[:] = self.map_rows(rows, sources)

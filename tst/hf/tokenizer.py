@@ -289,7 +289,12 @@ def _fix_offsets(
             else:
                 per_token.append(side)
         sources.append(per_token)
-    mapped = mapper.map_rows(rows, sources)
+    if isinstance(rows, list) and all(isinstance(row, list) for row in rows):
+        # Rust rewrites the (start, end) tuples in place: no second tuple per token.
+        mapper.map_rows_in_place(rows, sources)
+        mapped = rows
+    else:
+        mapped = mapper.map_rows(rows, sources)
     result["offset_mapping"] = mapped[0] if single else mapped
 
 
