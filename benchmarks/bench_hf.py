@@ -11,9 +11,12 @@ route 3 >= 0.35x, wrapped vocab-variant memory overhead < 50 MB.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import ctypes
 import gc
 import os
 import random
+import subprocess
 import sys
 import tempfile
 import time
@@ -24,7 +27,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tokenizers import Tokenizer
-from transformers import AutoTokenizer
+from transformers import AutoTokenizer, PreTrainedTokenizerFast
 
 import tst
 import tst.hf
@@ -148,6 +151,14 @@ def best(fn: Callable[[], object], repeat: int) -> float:
     return min(times)
 
 
+def settled_rss_mb() -> float:
+    """RSS once garbage is collected and free heap memory is handed back (glibc `malloc_trim`)."""
+    gc.collect()
+    with contextlib.suppress(OSError):  # not glibc: RSS then also counts freed heap
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    return rss_mb()
+
+
 def rss_mb() -> float:
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
@@ -156,13 +167,7 @@ def rss_mb() -> float:
 def bench_family(family: str, corpora: dict[str, list[str]], repeat: int, batch: int) -> list[str]:
     rows = []
     b = base(family)
-    # The marker wrap first: it also pays the one-time costs (imports, caches) of any first wrap.
-    wrapped = {"marker": tst.hf.wrap(b, variant="marker")}
-    gc.collect()
-    before = rss_mb()
-    wrapped["vocab"] = tst.hf.wrap(b, variant="vocab")
-    gc.collect()
-    mem = rss_mb() - before
+    wrapped = {v: tst.hf.wrap(b, variant=v) for v in ("vocab", "marker")}
     with tempfile.TemporaryDirectory() as tmp:
         exported = {}
         for v in ("vocab", "marker"):
@@ -221,8 +226,40 @@ def bench_family(family: str, corpora: dict[str, list[str]], repeat: int, batch:
                 f"| {family} | {name} | {label} | {size / times[label]:.2f} | {times[ref] / times[label]:.2f} |"
             )
     added = len(wrapped["vocab"]) - len(b)
-    rows.append(f"| {family} | memory | wrapped vocab variant: +{mem:.1f} MB RSS ({added} tokens) | | |")
+    copy_mb, wrap_mb = (memory_probe_in_child(family, what) for what in ("copy", "wrap"))
+    rows.append(
+        f"| {family} | memory | wrapped vocab variant: +{wrap_mb - copy_mb:.1f} MB RSS over a plain copy of the base "
+        f"({added} tokens; the wrap +{wrap_mb:.1f} MB, a copy +{copy_mb:.1f} MB) | | |"
+    )
     return rows
+
+
+def memory_probe_in_child(family: str, what: str) -> float:
+    """`memory_probe` in a fresh Python process."""
+    argv = [sys.executable, __file__, "--memory-probe", f"{family}:{what}"]
+    out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
+    return float(out.strip().splitlines()[-1])
+
+
+def memory_probe(family: str, what: str) -> float:
+    """RSS growth (MB) from making a plain copy of the base (`what="copy"`) or its vocab wrap ("wrap").
+
+    A wrap is a new tokenizer holding the base's pipeline plus the TST units, so the
+    overhead TST adds is a wrap's growth minus a copy's, each measured in a fresh process
+    after the same warm-up (a marker wrap: imports, caches and first-use costs).
+    """
+    b = base(family)
+    warm = tst.hf.wrap(b, variant="marker")
+    before = settled_rss_mb()
+    made = plain_copy(b) if what == "copy" else tst.hf.wrap(b, variant="vocab")
+    grown = settled_rss_mb() - before
+    del warm, made
+    return grown
+
+
+def plain_copy(b: PreTrainedTokenizerFast) -> PreTrainedTokenizerFast:
+    """A fast tokenizer on a copy of the base's pipeline (what a wrap holds, less the TST units)."""
+    return PreTrainedTokenizerFast(tokenizer_object=Tokenizer.from_str(b.backend_tokenizer.to_str()))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -231,7 +268,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--families", default="bpe,tekken,spm,bert")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--batch", type=int, default=1000, help="texts per call")
+    ap.add_argument("--memory-probe", metavar="FAMILY", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.memory_probe:
+        family, what = args.memory_probe.split(":")
+        print(memory_probe(family, what))
+        return 0
     rng = random.Random(0)
     size = int(args.mb * 2**20)
     corpora = {"prose": prose(size, rng), "number-dense": number_dense(size, rng)}
