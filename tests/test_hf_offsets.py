@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as hs
-
-import pytest
 
 import tst
 from tst._backend import RUST
