@@ -55,9 +55,7 @@ def number_rules(codec: Codec) -> list[tuple[str, str]]:
     rules = [(number, SENTINEL)]
     # The end of a number: a digit, then none, then the start it was given (cheapest test first:
     # Oniguruma tries every position and checks left to right; twice as fast as the plain order).
-    rules.append(
-        (rf"(?<=[0-9])(?![0-9])(?<={O}{O}[0-9]{{1,{max_int}}})", C if vocab else C + O + UNITS_MARKER + C)
-    )
+    rules.append((rf"(?<=[0-9])(?![0-9])(?<={O}{O}[0-9]{{1,{max_int}}})", C if vocab else C + O + UNITS_MARKER + C))
     for power in reversed(range(g, max_int, g)):  # most significant magnitude first
         name = int_name(power, g)
         rules.append((rf"(?<=[0-9])(?=[0-9]{{{power}}}{C})", name + C + O if vocab else C + O + name + C + O))
