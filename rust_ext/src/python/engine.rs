@@ -166,6 +166,30 @@ impl PyEngine {
         texts: Vec<Bound<'py, PyString>>,
         num_threads: Option<usize>,
     ) -> PyResult<Vec<(Bound<'py, PyString>, Vec<Piece>)>> {
+        self.encode_pieces(py, &texts, num_threads)
+    }
+
+    /// `encode_batch_with_offsets` with the pieces kept in Rust, ready to map token offsets.
+    #[pyo3(signature = (texts, num_threads = None))]
+    fn encode_batch_offset_table<'py>(
+        &self,
+        py: Python<'py>,
+        texts: Vec<Bound<'py, PyString>>,
+        num_threads: Option<usize>,
+    ) -> PyResult<(Vec<Bound<'py, PyString>>, PyOffsetTable)> {
+        let (encoded, pieces): (Vec<_>, Vec<_>) = self.encode_pieces(py, &texts, num_threads)?.into_iter().unzip();
+        Ok((encoded, PyOffsetTable { inner: OffsetTable::new(pieces) }))
+    }
+}
+
+impl PyEngine {
+    /// Each text encoded with its pieces, spread over `num_threads` like `encode_batch`.
+    fn encode_pieces<'py>(
+        &self,
+        py: Python<'py>,
+        texts: &[Bound<'py, PyString>],
+        num_threads: Option<usize>,
+    ) -> PyResult<Vec<(Bound<'py, PyString>, Vec<Piece>)>> {
         let n = threads(num_threads)?;
         let held = texts.iter().map(utf8_of).collect::<PyResult<Vec<_>>>()?;
         let data: Vec<&[u8]> = held.iter().map(Utf8::bytes).collect();
@@ -178,28 +202,5 @@ impl PyEngine {
                 Ok((out.into_py(py)?, pieces))
             })
             .collect()
-    }
-
-    /// `encode_batch_with_offsets` with the pieces kept in Rust, ready to map token offsets.
-    #[pyo3(signature = (texts, num_threads = None))]
-    fn encode_batch_offset_table<'py>(
-        &self,
-        py: Python<'py>,
-        texts: Vec<Bound<'py, PyString>>,
-        num_threads: Option<usize>,
-    ) -> PyResult<(Vec<Bound<'py, PyString>>, PyOffsetTable)> {
-        let n = threads(num_threads)?;
-        let held = texts.iter().map(utf8_of).collect::<PyResult<Vec<_>>>()?;
-        let data: Vec<&[u8]> = held.iter().map(Utf8::bytes).collect();
-        let engine = &self.inner;
-        let results = py.detach(|| batch::map(&data, |d| d.len(), n, |d| encode_offsets_any(engine, d)));
-        let mut encoded = Vec::with_capacity(results.len());
-        let mut pieces = Vec::with_capacity(results.len());
-        for r in results {
-            let (out, p) = r.map_err(|e| py_err(py, e))?;
-            encoded.push(out.into_py(py)?);
-            pieces.push(p);
-        }
-        Ok((encoded, PyOffsetTable { inner: OffsetTable::new(pieces) }))
     }
 }
