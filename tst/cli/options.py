@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+from collections.abc import Callable
 from typing import Any
 
 from tst.codec import Codec
@@ -131,24 +132,23 @@ def add_io_options(parser: argparse.ArgumentParser, *, output_help: str) -> None
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, not {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, not {value}")
-    return value
+def _int_at_least(minimum: int, what: str, low: str) -> Callable[[str], int]:
+    """An argparse type: an int of at least `minimum`; errors say `what` was expected (`low` if too small)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {what}, not {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"expected {low}, not {value}")
+        return value
+
+    return parse
 
 
-def _non_negative(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of jobs, not {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected 0 or more jobs, not {value}")
-    return value
+_positive = _int_at_least(1, "a positive integer", "a positive integer")
+_non_negative = _int_at_least(0, "a number of jobs", "0 or more jobs")
 
 
 def jobs_and_threads(args: argparse.Namespace) -> tuple[int, int | None]:
