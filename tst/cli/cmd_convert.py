@@ -197,7 +197,7 @@ def _parquet(args: argparse.Namespace, converter: TextConverter, selection: Sele
     try:
         from tst.data.parquet import convert_parquet, parquet_size
     except ImportError:
-        raise CLIError("Parquet needs pyarrow: pip install 'tst[data]'") from None
+        raise CLIError("Parquet needs pyarrow: pip install 'tst-tokenizer[data]'") from None
 
     if args.input == "-" or args.output == "-":
         raise CLIError("Parquet needs a file on both sides: give an input path and -o FILE")

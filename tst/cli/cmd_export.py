@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         import tst.hf as hf
     except ImportError as exc:
-        raise CLIError(f"export needs the HF extra (pip install 'tst[hf]'): {exc}") from None
+        raise CLIError(f"export needs the HF extra (pip install 'tst-tokenizer[hf]'): {exc}") from None
     export = getattr(hf, "export", None)
     if export is None:
         raise CLIError(

@@ -14,7 +14,7 @@ def plot_histogram(stats: TokenStats, path: str, title: str) -> None:
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError as exc:
-        raise CLIError(f"--plot needs matplotlib (pip install 'tst[plot]'): {exc}") from None
+        raise CLIError(f"--plot needs matplotlib (pip install 'tst-tokenizer[plot]'): {exc}") from None
     before = stats.number_before.histogram()
     after = stats.number_after.histogram()
     xs = sorted(set(before) | set(after))

@@ -16,7 +16,7 @@ def load_base(directory: str) -> Any:
     try:
         from transformers import AutoTokenizer, PreTrainedTokenizerFast
     except ImportError as exc:
-        raise CLIError(f"tokenizers need the HF extra (pip install 'tst[hf]'): {exc}") from None
+        raise CLIError(f"tokenizers need the HF extra (pip install 'tst-tokenizer[hf]'): {exc}") from None
     try:
         tok = AutoTokenizer.from_pretrained(directory, local_files_only=True)
     except Exception as exc:  # transformers raises many types for unusable directories
