@@ -19,9 +19,8 @@ from typing import Any, BinaryIO
 from tst.data.blocks import BLOCK_SIZE, Block, decode_block, encode_text, read_blocks
 from tst.data.converter import Counts, TextConverter
 from tst.data.errors import DataError, MissingFieldError, RecordError
-from tst.data.json_records import codec_reason
+from tst.data.json_records import codec_reason, convert_values
 from tst.data.jsonl import BOM, MISSING_HINT, SKIP_HINT
-from tst.errors import TSTDecodeError, TSTRangeError
 
 #: Rows converted per batch call.
 BATCH_ROWS = 4096
@@ -186,30 +185,15 @@ def _convert_cells(
     rows: list[_Row], converter: TextConverter, counts: Counts, name: str, skip_bad: bool
 ) -> list[list[str] | None]:
     """New values of each row's selected cells (None: the row was skipped)."""
-    values = [row.cells[k] for row in rows for k in row.present]
-    try:
-        flat = converter.convert_batch(values)
-    except (TSTDecodeError, TSTRangeError):
-        pass
-    else:
-        out: list[list[str] | None] = []
-        k = 0
-        for row in rows:
-            out.append(flat[k : k + len(row.present)])
-            k += len(row.present)
-        return out
-    out = []
-    for row in rows:
-        cells = [row.cells[k] for k in row.present]
-        try:
-            out.append(converter.convert_batch(cells))
-        except (TSTDecodeError, TSTRangeError) as exc:
-            if not skip_bad:
-                raise RecordError(f"{name}:{row.line}", f"{codec_reason(exc)}{SKIP_HINT}") from None
-            counts.records -= 1
-            counts.skip(f"line {row.line}")
-            out.append(None)
-    return out
+
+    def failed(index: int, _cell: int, exc: Exception) -> None:
+        row = rows[index]
+        if not skip_bad:
+            raise RecordError(f"{name}:{row.line}", f"{codec_reason(exc)}{SKIP_HINT}") from None
+        counts.records -= 1
+        counts.skip(f"line {row.line}")
+
+    return convert_values(converter, [[row.cells[k] for k in row.present] for row in rows], failed)
 
 
 def rewrite_row(raw: str, row: list[str], changes: dict[int, str], delimiter: str) -> str:

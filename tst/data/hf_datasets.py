@@ -99,12 +99,13 @@ class DatasetConverter:
         return {key: new[key] for key in self.selection.keys if key in new}
 
     def _convert(self, slots: list[Slot], rows: list[int]) -> None:
-        values = read(slots)
         try:
-            fill(slots, self.converter.convert_batch(values))
-        except (TSTDecodeError, TSTRangeError):
-            found = self.converter.locate(values)
-            if found is None:
-                raise
-            k, exc = found
-            raise RecordError(f"row {rows[k]}", str(exc)) from exc
+            fill(slots, self.converter.convert_batch(read(slots)))
+        except (TSTDecodeError, TSTRangeError) as exc:
+            k = exc.index or 0
+            raise RecordError(f"row {rows[k]}", _single(exc)) from exc
+
+
+def _single(exc: TSTDecodeError | TSTRangeError) -> str:
+    """The message of `exc` as a single call raises it (the row names the place, not the batch index)."""
+    return str(type(exc)(exc.position, exc.reason))

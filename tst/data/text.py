@@ -104,8 +104,8 @@ def convert_text(
             block, pieces = item
             try:
                 out = converter.convert_batch(pieces)
-            except (TSTDecodeError, TSTRangeError):
-                raise _locate(converter, pieces, name, block.line) from None
+            except (TSTDecodeError, TSTRangeError) as exc:
+                raise _where(exc, pieces, name, block.line) from None
             counts.records += block.data.count(b"\n") + (0 if block.data.endswith(b"\n") else 1)
             if writing is not None:
                 writing.result()
@@ -137,8 +137,8 @@ class TextJob:
             numbers = conv.counts.numbers
             try:
                 out = conv.convert_batch(pieces)
-            except (TSTDecodeError, TSTRangeError):
-                raise _locate(conv, pieces, self.name, block.line) from None
+            except (TSTDecodeError, TSTRangeError) as exc:
+                raise _where(exc, pieces, self.name, block.line) from None
             lines = block.data.count(b"\n") + (0 if block.data.endswith(b"\n") else 1)
             data = b"".join(encode_text(p, self.errors) for p in out)
             return data, Counts(records=lines, numbers=conv.counts.numbers - numbers)
@@ -162,13 +162,9 @@ def convert_text_parallel(
     return convert_blocks(read_blocks(source, block_size, on_read), job, jobs, sink.write)
 
 
-def _locate(converter: TextConverter, pieces: list[str], name: str, first_line: int) -> DataError:
-    found = converter.locate(pieces)
-    if found is None:  # the batch failed but no single piece does: should not happen
-        return DataError(name, "the codec rejected a block but none of its lines")
-    k, exc = found
-    if not isinstance(exc, (TSTDecodeError, TSTRangeError)):
-        return DataError(name, str(exc))
+def _where(exc: TSTDecodeError | TSTRangeError, pieces: list[str], name: str, first_line: int) -> DataError:
+    """The codec's error on piece ``exc.index`` of a block, as a `DataError` naming ``name:line:column``."""
+    k = exc.index or 0
     before = "".join(pieces[:k])
     line, column = line_and_column(before + pieces[k], len(before) + exc.position, first_line)
     what = "invalid TST" if isinstance(exc, TSTDecodeError) else "number out of range"

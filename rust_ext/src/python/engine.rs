@@ -2,7 +2,7 @@
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::PyString;
+use pyo3::types::{PyBytes, PyString};
 
 use super::strings::{
     encode_any, encode_offsets_any, hold, text, utf8_of, Encoded, Held, Utf8, View, SPARE, SPARE_MAX, SPARE_POINTS,
@@ -12,7 +12,9 @@ use crate::encode::Piece;
 use crate::engine::{Engine, Error, NumberInfo};
 use crate::offsets::OffsetTable;
 
+use super::arrow::{buffers, with_strings, Buffers};
 use super::offsets::PyOffsetTable;
+use crate::counting::Counter;
 use crate::settings::Settings;
 
 pyo3::import_exception!(tst.errors, TSTError);
@@ -21,16 +23,70 @@ pyo3::import_exception!(tst.errors, TSTRangeError);
 
 /// The Python exception for an engine error, worded with Python's own `repr`.
 fn py_err(py: Python<'_>, e: Error) -> PyErr {
+    py_err_at(py, e, None)
+}
+
+/// `py_err` for item `index` of a batch: the index in the exception's `index` and in its message
+/// (what `TSTError.at` does on the Python side).
+fn py_err_at(py: Python<'_>, e: Error, index: Option<usize>) -> PyErr {
     match e {
         Error::Decode { position, reason } => {
             let repr = |b: &[u8]| {
                 text(py, b).and_then(|s| s.repr()).map(|r| r.to_string()).unwrap_or_else(|_| crate::engine::repr(b))
             };
-            TSTDecodeError::new_err((position, reason.message(&repr)))
+            TSTDecodeError::new_err((position, reason.message(&repr), index))
         }
-        Error::Range { position, reason } => TSTRangeError::new_err((position, reason)),
-        Error::Unsupported(msg) => TSTError::new_err(msg),
+        Error::Range { position, reason } => TSTRangeError::new_err((position, reason, index)),
+        Error::Unsupported(msg) => match index {
+            None => TSTError::new_err(msg),
+            Some(k) => {
+                let err = TSTError::new_err(format!("item {k}: {msg}"));
+                if let Err(e) = err.value(py).setattr("index", k) {
+                    return e;
+                }
+                err
+            }
+        },
     }
+}
+
+/// What a batch call does with a failing item: raise its error, or return it in the item's place.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum OnError {
+    Raise,
+    Return,
+}
+
+fn on_error(errors: &str) -> PyResult<OnError> {
+    match errors {
+        "raise" => Ok(OnError::Raise),
+        "return" => Ok(OnError::Return),
+        _ => Err(PyValueError::new_err(format!("errors must be 'raise' or 'return', not {errors:?}"))),
+    }
+}
+
+/// Per-item results as Python objects: raise the first error (lowest index), or put each error
+/// object in its item's place.
+fn collect<'py, T>(
+    py: Python<'py>,
+    results: Vec<Result<T, Error>>,
+    on: OnError,
+    mut convert: impl FnMut(T) -> PyResult<Bound<'py, PyAny>>,
+) -> PyResult<Vec<Bound<'py, PyAny>>> {
+    let mut out = Vec::with_capacity(results.len());
+    for (k, r) in results.into_iter().enumerate() {
+        match r {
+            Ok(v) => out.push(convert(v)?),
+            Err(e) => {
+                let err = py_err_at(py, e, Some(k));
+                match on {
+                    OnError::Raise => return Err(err),
+                    OnError::Return => out.push(err.into_value(py).into_bound(py).into_any()),
+                }
+            }
+        }
+    }
+    Ok(out)
 }
 
 type PyNumber = (usize, usize, Vec<(String, i64, usize, usize)>, Option<String>, bool);
@@ -128,48 +184,99 @@ impl PyEngine {
         Ok(found.into_iter().map(py_number).collect())
     }
 
-    #[pyo3(signature = (texts, num_threads = None))]
+    #[pyo3(signature = (texts, num_threads = None, errors = "raise"))]
     fn encode_batch<'py>(
         &self,
         py: Python<'py>,
         texts: Vec<Bound<'py, PyString>>,
         num_threads: Option<usize>,
-    ) -> PyResult<Vec<Bound<'py, PyString>>> {
+        errors: &str,
+    ) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        let on = on_error(errors)?;
         let n = threads(num_threads)?;
         let held = texts.iter().map(utf8_of).collect::<PyResult<Vec<_>>>()?;
         let data: Vec<&[u8]> = held.iter().map(Utf8::bytes).collect();
         let engine = &self.inner;
         let results = py.detach(|| batch::map(&data, |d| d.len(), n, |d| encode_any(engine, d)));
-        results.into_iter().map(|r| r.map_err(|e| py_err(py, e))?.into_py(py)).collect()
+        collect(py, results, on, |v| Ok(v.into_py(py)?.into_any()))
     }
 
-    #[pyo3(signature = (texts, strict = true, num_threads = None))]
+    #[pyo3(signature = (texts, strict = true, num_threads = None, errors = "raise"))]
     fn decode_batch<'py>(
         &self,
         py: Python<'py>,
         texts: Vec<Bound<'py, PyString>>,
         strict: bool,
         num_threads: Option<usize>,
-    ) -> PyResult<Vec<Bound<'py, PyString>>> {
+        errors: &str,
+    ) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        let on = on_error(errors)?;
         let n = threads(num_threads)?;
         let held = texts.iter().map(|t| hold(t, Vec::new())).collect::<PyResult<Vec<_>>>()?;
         let views: Vec<View<'_>> = held.iter().map(Held::view).collect();
         let engine = &self.inner;
         let results = py.detach(|| batch::map(&views, View::len, n, |v| v.decode(engine, strict, Vec::new())));
-        results.into_iter().map(|r| r.map_err(|e| py_err(py, e))?.into_py(py)).collect()
+        collect(py, results, on, |v| Ok(v.into_py(py)?.into_any()))
     }
 
-    #[pyo3(signature = (texts, num_threads = None))]
+    #[pyo3(signature = (texts, num_threads = None, errors = "raise"))]
     fn encode_batch_with_offsets<'py>(
         &self,
         py: Python<'py>,
         texts: Vec<Bound<'py, PyString>>,
         num_threads: Option<usize>,
-    ) -> PyResult<Vec<(Bound<'py, PyString>, Vec<Piece>)>> {
-        self.encode_pieces(py, &texts, num_threads)
+        errors: &str,
+    ) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        let on = on_error(errors)?;
+        let results = self.encode_pieces(py, &texts, num_threads)?;
+        collect(py, results, on, |(out, pieces)| Ok((out.into_py(py)?, pieces).into_pyobject(py)?.into_any()))
+    }
+
+    /// `encode_batch` on an Arrow `string`/`large_string` array: `(null_count, validity, offsets, data,
+    /// errors)`, the buffers of the result (failed items null; `errors="return"` lists their errors).
+    #[pyo3(signature = (array, num_threads = None, errors = "raise"))]
+    fn encode_arrow<'py>(
+        &self,
+        py: Python<'py>,
+        array: &Bound<'py, PyAny>,
+        num_threads: Option<usize>,
+        errors: &str,
+    ) -> PyResult<ArrowResult<'py>> {
+        let on = on_error(errors)?;
+        let n = threads(num_threads)?;
+        let engine = &self.inner;
+        arrow(py, array, n, on, |d| engine.encode(d))
+    }
+
+    /// `decode_batch` on an Arrow string array (see `encode_arrow`).
+    #[pyo3(signature = (array, strict = true, num_threads = None, errors = "raise"))]
+    fn decode_arrow<'py>(
+        &self,
+        py: Python<'py>,
+        array: &Bound<'py, PyAny>,
+        strict: bool,
+        num_threads: Option<usize>,
+        errors: &str,
+    ) -> PyResult<ArrowResult<'py>> {
+        let on = on_error(errors)?;
+        let n = threads(num_threads)?;
+        let engine = &self.inner;
+        arrow(py, array, n, on, |d| engine.decode(d, strict))
+    }
+
+    /// Numbers in the valid items of an Arrow string array of encoded text (exact style), counted
+    /// from the units as `tst.data.counting.NumberCounter` counts them.
+    fn count_numbers_arrow(&self, py: Python<'_>, array: &Bound<'_, PyAny>) -> PyResult<usize> {
+        let counter = Counter::new(self.inner.settings());
+        with_strings(array, |s, _| {
+            s.check().map_err(PyValueError::new_err)?;
+            Ok(py.detach(|| (0..s.len).filter_map(|k| s.get(k)).map(|d| counter.count(d)).sum()))
+        })
     }
 
     /// `encode_batch_with_offsets` with the pieces kept in Rust, ready to map token offsets.
+    ///
+    /// A failing text raises its error with `index` set (no per-item results: the table needs every text).
     #[pyo3(signature = (texts, num_threads = None))]
     fn encode_batch_offset_table<'py>(
         &self,
@@ -177,30 +284,55 @@ impl PyEngine {
         texts: Vec<Bound<'py, PyString>>,
         num_threads: Option<usize>,
     ) -> PyResult<(Vec<Bound<'py, PyString>>, PyOffsetTable)> {
-        let (encoded, pieces): (Vec<_>, Vec<_>) = self.encode_pieces(py, &texts, num_threads)?.into_iter().unzip();
+        let mut encoded = Vec::with_capacity(texts.len());
+        let mut pieces = Vec::with_capacity(texts.len());
+        for (k, r) in self.encode_pieces(py, &texts, num_threads)?.into_iter().enumerate() {
+            let (out, p) = r.map_err(|e| py_err_at(py, e, Some(k)))?;
+            encoded.push(out.into_py(py)?);
+            pieces.push(p);
+        }
         Ok((encoded, PyOffsetTable { inner: OffsetTable::new(pieces) }))
     }
 }
 
+/// One text's encoding and its pieces.
+type WithPieces = (Encoded, Vec<Piece>);
+
+type ArrowResult<'py> =
+    (usize, Option<Bound<'py, PyBytes>>, Bound<'py, PyBytes>, Bound<'py, PyBytes>, Vec<Bound<'py, PyAny>>);
+
+/// `f` over the items of an Arrow string array; the result's buffers and the failed items' errors.
+fn arrow<'py, F>(py: Python<'py>, array: &Bound<'py, PyAny>, n: usize, on: OnError, f: F) -> PyResult<ArrowResult<'py>>
+where
+    F: Fn(&[u8]) -> Result<Vec<u8>, Error> + Sync + Send,
+{
+    let mut converted = with_strings(array, |s, large| {
+        py.detach(|| crate::arrow::convert(s, large, n, &f)).map_err(PyValueError::new_err)
+    })?;
+    let mut failures = Vec::with_capacity(converted.failures.len());
+    for (k, e) in std::mem::take(&mut converted.failures) {
+        let err = py_err_at(py, e, Some(k));
+        if on == OnError::Raise {
+            return Err(err);
+        }
+        failures.push(err.into_value(py).into_bound(py).into_any());
+    }
+    let (nulls, validity, offsets, data): Buffers<'py> = buffers(py, &converted);
+    Ok((nulls, validity, offsets, data, failures))
+}
+
 impl PyEngine {
-    /// Each text encoded with its pieces, spread over `num_threads` like `encode_batch`.
+    /// Each text encoded with its pieces (or its error), spread over `num_threads` like `encode_batch`.
     fn encode_pieces<'py>(
         &self,
         py: Python<'py>,
         texts: &[Bound<'py, PyString>],
         num_threads: Option<usize>,
-    ) -> PyResult<Vec<(Bound<'py, PyString>, Vec<Piece>)>> {
+    ) -> PyResult<Vec<Result<WithPieces, Error>>> {
         let n = threads(num_threads)?;
         let held = texts.iter().map(utf8_of).collect::<PyResult<Vec<_>>>()?;
         let data: Vec<&[u8]> = held.iter().map(Utf8::bytes).collect();
         let engine = &self.inner;
-        let results = py.detach(|| batch::map(&data, |d| d.len(), n, |d| encode_offsets_any(engine, d)));
-        results
-            .into_iter()
-            .map(|r| {
-                let (out, pieces) = r.map_err(|e| py_err(py, e))?;
-                Ok((out.into_py(py)?, pieces))
-            })
-            .collect()
+        Ok(py.detach(|| batch::map(&data, |d| d.len(), n, |d| encode_offsets_any(engine, d))))
     }
 }
