@@ -85,6 +85,37 @@ def _is_list(t: Any) -> bool:
     return bool(pa.types.is_list(t) or pa.types.is_large_list(t))
 
 
+def check_schema(schema: Any, selection: Selection, allow_missing: bool, name: str) -> list[str]:
+    """The selected columns `schema` lacks.
+
+    Raises:
+        MissingFieldError: a selected column is absent, unless `allow_missing`.
+        RecordError: a selected column of a type that holds no strings (or no chat messages).
+    """
+    missing = [key for key in selection.keys if schema.get_field_index(key) < 0]
+    if missing and not allow_missing:
+        raise MissingFieldError(name, f"there is no column {missing[0]!r} (columns: {', '.join(schema.names)})")
+    for key in selection.keys:
+        if key not in missing:
+            _check_type(key, schema.field(key).type, key == selection.messages, name)
+    return missing
+
+
+def _check_type(key: str, t: Any, messages: bool, name: str) -> None:
+    if messages:
+        ok = _is_list(t) and pa.types.is_struct(t.value_type) and t.value_type.get_field_index("content") >= 0
+        if ok:
+            content = t.value_type.field("content").type
+            ok = _is_string(content) or pa.types.is_null(content) or _is_list(content)
+        if not ok:
+            raise RecordError(name, f"column {key!r} must be a list of message structs with a 'content' field, not {t}")
+        return
+    if pa.types.is_dictionary(t):
+        t = t.value_type
+    if not (_is_string(t) or pa.types.is_null(t) or (_is_list(t) and (_is_string(t.value_type)))):
+        raise RecordError(name, f"column {key!r} must hold strings or lists of strings, not {t}")
+
+
 class ArrowConverter:
     """Applies a `Selection` to Arrow tables and record batches.
 
@@ -115,31 +146,7 @@ class ArrowConverter:
 
     def check_schema(self, schema: Any) -> list[str]:
         """The selected columns `schema` lacks; raises unless `allow_missing`, or on a wrong column type."""
-        missing = [key for key in self.selection.keys if schema.get_field_index(key) < 0]
-        if missing and not self.allow_missing:
-            raise MissingFieldError(
-                self.name, f"there is no column {missing[0]!r} (columns: {', '.join(schema.names)})"
-            )
-        for key in self.selection.keys:
-            if key not in missing:
-                self._check_type(key, schema.field(key).type, key == self.selection.messages)
-        return missing
-
-    def _check_type(self, key: str, t: Any, messages: bool) -> None:
-        if messages:
-            ok = _is_list(t) and pa.types.is_struct(t.value_type) and t.value_type.get_field_index("content") >= 0
-            if ok:
-                content = t.value_type.field("content").type
-                ok = _is_string(content) or pa.types.is_null(content) or _is_list(content)
-            if not ok:
-                raise RecordError(
-                    self.name, f"column {key!r} must be a list of message structs with a 'content' field, not {t}"
-                )
-            return
-        if pa.types.is_dictionary(t):
-            t = t.value_type
-        if not (_is_string(t) or pa.types.is_null(t) or (_is_list(t) and (_is_string(t.value_type)))):
-            raise RecordError(self.name, f"column {key!r} must hold strings or lists of strings, not {t}")
+        return check_schema(schema, self.selection, self.allow_missing, self.name)
 
     def table(self, table: Any, first_row: int = 0) -> Any:
         """`table` with its selected columns converted (rows the codec rejects dropped with `skip_bad`).

@@ -14,7 +14,7 @@ Two ways to rewrite a line, with the same result:
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
@@ -24,7 +24,7 @@ from tst.data.errors import MissingFieldError, RecordError
 from tst.data.json_records import codec_reason, convert_values
 from tst.data.json_sites import JSONProblem, RecordWalker, Site, ensure_ascii_style, skip_ws, splice
 from tst.data.parallel import convert_blocks
-from tst.data.records import SelectionError, Slot, fill, read, record_slots
+from tst.data.records import SelectionError, Slot, field_slots, fill, messages_slots, read
 from tst.data.selection import Selection
 
 BOM = "\ufeff"
@@ -82,11 +82,22 @@ class _FastPath:
             ensure_ascii = ensure_ascii_style(body, self.default_ascii)
         slots: list[Slot] = []
         try:
-            new, missing = record_slots(record, self.selection, slots)
+            new, missing = self._slots(record, slots)
         except SelectionError:
             return None  # the exact path names the problem and its column
         self.hits += 1
         return new, slots, missing, (ensure_ascii, seps)
+
+    def _slots(self, record: dict[str, Any], slots: list[Slot]) -> tuple[dict[str, Any], list[str]]:
+        """`record_slots` in the line's own order (a dict keeps it), the order `RecordWalker` lists sites in."""
+        sel = self.selection
+        out = dict(record)
+        for key in record:
+            if key in sel.fields:
+                field_slots(out, key, key, slots)
+            elif key == sel.messages:
+                messages_slots(out, key, key, slots)
+        return out, [key for key in sel.keys if key not in record]
 
 
 def convert_jsonl(
@@ -122,6 +133,28 @@ def convert_jsonl(
     return convert_blocks(read_blocks(source, block_size, on_read), job, jobs, sink.write)
 
 
+def read_jsonl(
+    source: BinaryIO,
+    selection: Selection,
+    *,
+    name: str = "<stdin>",
+    allow_missing: bool = False,
+    block_size: int = BLOCK_SIZE,
+) -> Iterator[list[str]]:
+    """The selected strings of each record of `source`, read as `convert_jsonl` reads them (same errors).
+
+    Raises:
+        RecordError: a malformed record (line and column).
+        MissingFieldError: a record without a selected field, unless `allow_missing`.
+        DataError: undecodable bytes.
+    """
+    job = _JSONLines(None, selection, name, False, allow_missing, False, skip_hint="")
+    for block in read_blocks(source, block_size):
+        items = job.items(block.line, decode_block(block, name, "strict", hint=""), block.offset == 0)
+        for item in items:
+            yield item.values
+
+
 @dataclass
 class JSONLJob:
     """Everything a worker needs to convert JSON Lines blocks (picklable)."""
@@ -154,14 +187,16 @@ class _JSONLines:
 
     def __init__(
         self,
-        converter: TextConverter,
+        converter: TextConverter | None,
         selection: Selection,
         name: str,
         skip_bad: bool,
         allow_missing: bool,
         ensure_ascii: bool,
+        skip_hint: str = SKIP_HINT,
     ) -> None:
         self.converter = converter
+        self.skip_hint = skip_hint
         self.selection = selection
         self.name = name
         self.skip_bad = skip_bad
@@ -175,12 +210,18 @@ class _JSONLines:
         self.lines: list[str] = []
         self.keep: list[bool] = []
 
-    def block(self, first_line: int, text: str, at_start: bool) -> str:
-        """The converted text of a block of whole lines starting on line `first_line`."""
+    def items(self, first_line: int, text: str, at_start: bool) -> list[_Item]:
+        """The records of a block of whole lines starting on line `first_line` (malformed ones raise or are dropped)."""
         self.first_line = first_line
         self.lines = lines = text.split("\n")
         self.keep = [True] * len(lines)
-        items = [item for k, line in enumerate(lines) if (item := self._item(k, line, at_start and k == 0)) is not None]
+        return [item for k, line in enumerate(lines) if (item := self._item(k, line, at_start and k == 0)) is not None]
+
+    def block(self, first_line: int, text: str, at_start: bool) -> str:
+        """The converted text of a block of whole lines starting on line `first_line`."""
+        assert self.converter is not None
+        items = self.items(first_line, text, at_start)
+        lines = self.lines
         new_values = convert_values(
             self.converter, [item.values for item in items], lambda i, j, e: self._failed(items[i], j, e)
         )
@@ -193,7 +234,7 @@ class _JSONLines:
     def _bad(self, k: int, column: int, reason: str) -> None:
         lineno = self.first_line + k
         if not self.skip_bad:
-            raise RecordError(f"{self.name}:{lineno}:{column}", f"{reason}{SKIP_HINT}")
+            raise RecordError(f"{self.name}:{lineno}:{column}", f"{reason}{self.skip_hint}")
         self.keep[k] = False
         self.counts.skip(f"line {lineno}")
 

@@ -12,11 +12,19 @@ forever (a pipe or FIFO with no writer activity).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO, Generic, TypeVar
 
-from tst.data.blocks import BLOCK_SIZE, Block, decode_pieces, encode_text, line_and_column, read_blocks
+from tst.data.blocks import (
+    BLOCK_SIZE,
+    Block,
+    decode_block,
+    decode_pieces,
+    encode_text,
+    line_and_column,
+    read_blocks,
+)
 from tst.data.converter import Counts, TextConverter
 from tst.data.errors import DataError
 from tst.data.parallel import convert_blocks
@@ -118,6 +126,19 @@ def convert_text(
         raise
     counts.numbers = converter.counts.numbers - before.numbers
     return counts
+
+
+def read_lines(source: BinaryIO, *, name: str = "<stdin>", block_size: int = BLOCK_SIZE) -> Iterator[str]:
+    """The non-blank lines of `source`, without their line ending, read as `convert_text` reads them.
+
+    Raises:
+        DataError: undecodable bytes (line and byte offset).
+    """
+    for block in read_blocks(source, block_size):
+        for line in decode_block(block, name, "strict", hint="").split("\n"):
+            line = line.rstrip("\r")
+            if line.strip():
+                yield line
 
 
 @dataclass
