@@ -20,6 +20,7 @@ pub mod decode;
 pub mod encode;
 pub mod engine;
 pub mod grammar;
+pub mod jsonl;
 pub mod offsets;
 pub mod paper;
 pub mod settings;

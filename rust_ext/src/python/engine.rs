@@ -15,6 +15,7 @@ use crate::offsets::OffsetTable;
 use super::arrow::{buffers, with_strings, Buffers};
 use super::offsets::PyOffsetTable;
 use crate::counting::Counter;
+use crate::jsonl;
 use crate::settings::Settings;
 
 pyo3::import_exception!(tst.errors, TSTError);
@@ -274,6 +275,52 @@ impl PyEngine {
         })
     }
 
+    /// The selected strings of a block of JSON Lines converted in place (`tst.data.jsonl`'s fast path).
+    ///
+    /// Returns None when `data` is not UTF-8, else `(out, left, counts)`: the converted block,
+    /// `(line, start, end)` in `out` of the lines left (unchanged) to the Python code, and
+    /// `(records, missing, strings, changed, numbers)` of the lines converted here.
+    #[allow(clippy::too_many_arguments)]
+    #[pyo3(signature = (data, fields, messages, decode, strict, allow_missing, ensure_ascii, at_start, count, num_threads = None))]
+    fn convert_jsonl_block<'py>(
+        &self,
+        py: Python<'py>,
+        data: &[u8],
+        fields: Vec<String>,
+        messages: Option<String>,
+        decode: bool,
+        strict: bool,
+        allow_missing: bool,
+        ensure_ascii: bool,
+        at_start: bool,
+        count: bool,
+        num_threads: Option<usize>,
+    ) -> PyResult<Option<JsonlResult<'py>>> {
+        let n = threads(num_threads)?;
+        let sel = jsonl::Selection {
+            fields: fields.into_iter().map(String::into_bytes).collect(),
+            messages: messages.map(String::into_bytes),
+        };
+        let opts = jsonl::Options { allow_missing, ensure_ascii, at_start };
+        let engine = &self.inner;
+        let counter = Counter::new(engine.settings());
+        let block = py.detach(|| {
+            jsonl::convert_block(
+                data,
+                &sel,
+                &opts,
+                n,
+                |v| if decode { engine.decode(v, strict) } else { engine.encode(v) },
+                |a, b| match (count, decode) {
+                    (false, _) => 0,
+                    (true, false) => counter.count(b),
+                    (true, true) => counter.count(a),
+                },
+            )
+        });
+        Ok(block.map(|b| (PyBytes::new(py, &b.out), b.left, (b.records, b.missing, b.strings, b.changed, b.numbers))))
+    }
+
     /// `encode_batch_with_offsets` with the pieces kept in Rust, ready to map token offsets.
     ///
     /// A failing text raises its error with `index` set (no per-item results: the table needs every text).
@@ -297,6 +344,8 @@ impl PyEngine {
 
 /// One text's encoding and its pieces.
 type WithPieces = (Encoded, Vec<Piece>);
+
+type JsonlResult<'py> = (Bound<'py, PyBytes>, Vec<(usize, usize, usize)>, (usize, usize, usize, usize, usize));
 
 type ArrowResult<'py> =
     (usize, Option<Bound<'py, PyBytes>>, Bound<'py, PyBytes>, Bound<'py, PyBytes>, Vec<Bound<'py, PyAny>>);
