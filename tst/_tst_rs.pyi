@@ -63,6 +63,21 @@ class Engine:
         self, array: object, strict: bool = True, num_threads: int | None = None, errors: str = "raise"
     ) -> tuple[int, bytes | None, bytes, bytes, list[TSTError]]: ...
     def count_numbers_arrow(self, array: object) -> int: ...
+    # tst.data.jsonl's fast path: None (not UTF-8) or (block, lines left to Python as (line, start, end),
+    # (records, missing, strings, changed, numbers)).
+    def convert_jsonl_block(
+        self,
+        data: bytes,
+        fields: list[str],
+        messages: str | None,
+        decode: bool,
+        strict: bool,
+        allow_missing: bool,
+        ensure_ascii: bool,
+        at_start: bool,
+        count: bool,
+        num_threads: int | None = None,
+    ) -> tuple[bytes, list[tuple[int, int, int]], tuple[int, int, int, int, int]] | None: ...
     def encode_batch_offset_table(
         self, texts: list[str], num_threads: int | None = None
     ) -> tuple[list[str], OffsetTable]: ...
