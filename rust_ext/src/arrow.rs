@@ -127,12 +127,13 @@ struct Piece {
     failures: Vec<(usize, Error)>,
 }
 
-/// Run `f` on every valid item of `strings`, over `threads` threads for big arrays.
+/// Run `f` on every valid item of `strings` (`f` appends the result to its buffer, and leaves it
+/// as it was on an error; what it returns is ignored), over `threads` threads for big arrays.
 ///
 /// `large` picks 64-bit output offsets; with 32-bit ones a result over 2 GiB is an error.
 pub fn convert<F>(strings: &Strings<'_>, large: bool, threads: usize, f: F) -> Result<Converted, String>
 where
-    F: Fn(&[u8]) -> Result<Vec<u8>, Error> + Sync,
+    F: Fn(&[u8], &mut Vec<u8>) -> Result<usize, Error> + Sync,
 {
     strings.check()?;
     let ranges = chunks(strings);
@@ -144,9 +145,9 @@ where
             let mut p =
                 Piece { data: Vec::new(), ends: Vec::with_capacity(r.len()), nulls: Vec::new(), failures: Vec::new() };
             for k in r.clone() {
-                match strings.get(k).map(&f) {
+                match strings.get(k).map(|item| f(item, &mut p.data)) {
                     None => p.nulls.push(k),
-                    Some(Ok(out)) => p.data.extend_from_slice(&out),
+                    Some(Ok(_)) => {}
                     Some(Err(e)) => {
                         p.nulls.push(k);
                         p.failures.push((k, e));
@@ -241,7 +242,7 @@ mod tests {
         let offsets = [0, 1, 6, 10, 12, 17, 17];
         let validity = [0b0011_1011u8];
         let s = Strings { len: 5, offset: 1, validity: Some(&validity), offsets: Offsets::Small(&offsets), data };
-        let out = convert(&s, false, 1, |d| engine.encode(d)).unwrap();
+        let out = convert(&s, false, 1, |d, out| engine.encode_append(d, out)).unwrap();
         let text = String::from_utf8(out.data.clone()).unwrap();
         assert_eq!(text, "⟦,3⟧⟦1k⟧⟦000⟧⟦12⟧");
         assert_eq!(le(&out.offsets), [0, 25, 25, 33, 33, 33]);
@@ -250,7 +251,7 @@ mod tests {
         assert_eq!(out.failures.len(), 1);
         assert_eq!(out.failures[0].0, 3);
         let all = Strings { len: 2, offset: 0, validity: None, offsets: Offsets::Small(&offsets), data };
-        assert!(convert(&all, true, 4, |d| engine.encode(d)).unwrap().validity.is_none());
+        assert!(convert(&all, true, 4, |d, out| engine.encode_append(d, out)).unwrap().validity.is_none());
     }
 
     #[test]
@@ -258,10 +259,10 @@ mod tests {
         let engine = Engine::new(Settings::default_exact("vocab"));
         let offsets = [0i64, 4, 2];
         let s = Strings { len: 2, offset: 0, validity: None, offsets: Offsets::Large(&offsets), data: b"abcd" };
-        assert!(convert(&s, true, 1, |d| engine.encode(d)).unwrap_err().contains("item 1"));
+        assert!(convert(&s, true, 1, |d, out| engine.encode_append(d, out)).unwrap_err().contains("item 1"));
         let offsets = [0i64, 2];
         let s = Strings { len: 1, offset: 0, validity: None, offsets: Offsets::Large(&offsets), data: b"\xff\xfe" };
-        assert!(convert(&s, true, 1, |d| engine.encode(d)).unwrap_err().contains("UTF-8"));
+        assert!(convert(&s, true, 1, |d, out| engine.encode_append(d, out)).unwrap_err().contains("UTF-8"));
     }
 
     #[test]
@@ -275,8 +276,8 @@ mod tests {
             offsets.push(data.len() as i64);
         }
         let s = Strings { len: items.len(), offset: 0, validity: None, offsets: Offsets::Large(&offsets), data: &data };
-        let one = convert(&s, true, 1, |d| engine.encode(d)).unwrap();
-        let four = convert(&s, true, 4, |d| engine.encode(d)).unwrap();
+        let one = convert(&s, true, 1, |d, out| engine.encode_append(d, out)).unwrap();
+        let four = convert(&s, true, 4, |d, out| engine.encode_append(d, out)).unwrap();
         assert_eq!(one.data, four.data);
         assert_eq!(one.offsets, four.offsets);
         let expected: String = items.iter().map(|t| engine.encode_str(t).unwrap()).collect();

@@ -282,6 +282,29 @@ pub fn encode(s: &[u8], st: &Settings) -> Result<Vec<u8>, RangeError> {
     run::<u8, false>(s, st).map(|(out, _)| out)
 }
 
+/// `encode` appending to `out`, giving the number of numbers encoded: many short strings reuse
+/// one buffer's memory (the data layer's Arrow and JSON Lines paths). On an error `out` is left
+/// as it was.
+pub fn encode_append(s: &[u8], st: &Settings, out: &mut Vec<u8>) -> Result<usize, RangeError> {
+    let before = out.len();
+    let mut w: Writer<'_, u8, false> = Writer::new(s, std::mem::take(out), st.group_size);
+    let mut pos = 0;
+    let mut numbers = 0;
+    let found = scan_numbers(s, st, |num| {
+        w.text(pos, num.start);
+        w.number(num, st);
+        pos = num.end;
+        numbers += 1;
+    });
+    if found.is_ok() {
+        w.text(pos, s.len());
+    } else {
+        w.out.truncate(before);
+    }
+    *out = w.out;
+    found.map(|()| numbers)
+}
+
 /// Encode `s` (UTF-8 without lone surrogates) straight to UTF-16.
 pub fn encode_utf16(s: &[u8], st: &Settings) -> Result<Vec<u16>, RangeError> {
     run::<u16, false>(s, st).map(|(out, _)| out)

@@ -56,7 +56,7 @@ pub struct Block {
     pub strings: usize,
     /// Of those, strings that changed.
     pub changed: usize,
-    /// Numbers counted by `count` on the converted strings.
+    /// Numbers in the converted strings (as `convert` counts them).
     pub numbers: usize,
 }
 
@@ -69,19 +69,11 @@ const BOM: &[u8] = "\u{feff}".as_bytes();
 /// Convert the selected strings of every record of `data` (whole lines of UTF-8), or None when
 /// `data` is not UTF-8 (the caller reads it, and reports its bad bytes).
 ///
-/// `convert` maps a string to its new value; `count` counts the numbers of a string and its
-/// new value (called only for converted strings).
-pub fn convert_block<F, C>(
-    data: &[u8],
-    sel: &Selection,
-    opts: &Options,
-    threads: usize,
-    convert: F,
-    count: C,
-) -> Option<Block>
+/// `convert` appends a string's new value to a buffer (left as it was on an error) and gives the
+/// number of numbers it converted (for the counts).
+pub fn convert_block<F>(data: &[u8], sel: &Selection, opts: &Options, threads: usize, convert: F) -> Option<Block>
 where
-    F: Fn(&[u8]) -> Result<Vec<u8>, Error> + Sync,
-    C: Fn(&[u8], &[u8]) -> usize + Sync,
+    F: Fn(&[u8], &mut Vec<u8>) -> Result<usize, Error> + Sync,
 {
     std::str::from_utf8(data).ok()?;
     let lines = line_starts(data);
@@ -91,15 +83,18 @@ where
         |&(a, b)| line_end(&lines, b, data.len()) - lines[a],
         threads,
         |&(a, b)| {
-            let mut part = Block::default();
+            let bytes = line_end(&lines, b, data.len()) - lines[a];
+            let mut part = Block { out: Vec::with_capacity(bytes + bytes / 2), ..Block::default() };
+            let mut scratch = Scratch::default();
             for k in a..b {
                 let start = lines[k];
                 let end = if k + 1 < lines.len() { lines[k + 1] - 1 } else { data.len() };
                 let line = &data[start..end];
                 let at = part.out.len();
-                match convert_line(line, k == 0 && opts.at_start, sel, opts, &convert, &count, &mut part) {
-                    Some(new) => part.out.extend_from_slice(&new),
+                match convert_line(line, k == 0 && opts.at_start, sel, opts, &convert, &mut part, &mut scratch) {
+                    Some(()) => {}
                     None => {
+                        part.out.truncate(at);
                         part.out.extend_from_slice(line);
                         part.left.push((k, at, at + line.len()));
                     }
@@ -155,26 +150,34 @@ fn chunk_lines(lines: &[usize]) -> Vec<(usize, usize)> {
     out
 }
 
-/// The new text of one line, or None to leave it to the caller. Counts go to `part`.
-fn convert_line<F, C>(
+/// Memory reused from line to line: the new values, end to end, and where each ends.
+#[derive(Default)]
+struct Scratch {
+    values: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+/// Append the new text of one line to `part.out`, or return None to leave the line to the caller
+/// (`part.out` may then hold a partial line: the caller cuts it). Counts go to `part`.
+fn convert_line<F>(
     line: &[u8],
     first: bool,
     sel: &Selection,
     opts: &Options,
     convert: &F,
-    count: &C,
     part: &mut Block,
-) -> Option<Vec<u8>>
+    scratch: &mut Scratch,
+) -> Option<()>
 where
-    F: Fn(&[u8]) -> Result<Vec<u8>, Error>,
-    C: Fn(&[u8], &[u8]) -> usize,
+    F: Fn(&[u8], &mut Vec<u8>) -> Result<usize, Error>,
 {
     if first && line.starts_with(BOM) {
         return None;
     }
     let start = skip_ws(line, 0);
     if start == line.len() {
-        return Some(line.to_vec()); // a blank line: not a record
+        part.out.extend_from_slice(line); // a blank line: not a record
+        return Some(());
     }
     let mut w = Walker { s: line, sel, sites: Vec::new(), present: vec![false; sel.fields.len() + 1] };
     let end = w.record(start)?;
@@ -186,37 +189,42 @@ where
     if missing && !opts.allow_missing {
         return None;
     }
-    let mut new = Vec::with_capacity(w.sites.len());
+    let Scratch { values, ends } = scratch;
+    values.clear();
+    ends.clear();
+    let mut numbers = 0;
     for site in &w.sites {
-        new.push(convert(&site.value).ok()?);
+        numbers += convert(&site.value, values).ok()?;
+        ends.push(values.len());
     }
+    part.numbers += numbers;
     part.records += 1;
     part.missing += usize::from(missing);
     part.strings += w.sites.len();
+    let new = |j: usize| &values[if j == 0 { 0 } else { ends[j - 1] }..ends[j]];
     let mut changed = false;
-    for (site, out) in w.sites.iter().zip(&new) {
-        part.numbers += count(&site.value, out);
-        if **out != *site.value {
+    for (j, site) in w.sites.iter().enumerate() {
+        if new(j) != &*site.value {
             part.changed += 1;
             changed = true;
         }
     }
     if !changed {
-        return Some(line.to_vec());
+        part.out.extend_from_slice(line);
+        return Some(());
     }
     let ascii = ensure_ascii_style(line, opts.ensure_ascii);
-    let mut out = Vec::with_capacity(line.len() + line.len() / 2);
     let mut last = 0;
-    for (site, value) in w.sites.iter().zip(&new) {
-        if **value == *site.value {
+    for (j, site) in w.sites.iter().enumerate() {
+        if new(j) == &*site.value {
             continue;
         }
-        out.extend_from_slice(&line[last..site.start]);
-        dump_string(&mut out, value, ascii);
+        part.out.extend_from_slice(&line[last..site.start]);
+        dump_string(&mut part.out, new(j), ascii);
         last = site.end;
     }
-    out.extend_from_slice(&line[last..]);
-    Some(out)
+    part.out.extend_from_slice(&line[last..]);
+    Some(())
 }
 
 /// One selected string literal: `line[start..end]` (quotes included) and its value.
@@ -484,8 +492,9 @@ fn hex4(s: &[u8], i: usize) -> Option<u32> {
 fn string_end(s: &[u8], i: usize) -> Option<usize> {
     let mut j = i + 1;
     loop {
-        let k = j + s[j..].iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
-        match s[k] {
+        // The next `"`, `\` or control character (the bytes `json.dumps` escapes without ensure_ascii).
+        let k = j + plain_run(&s[j..], false, &ESCAPE_UTF8);
+        match *s.get(k)? {
             b'"' => return Some(k + 1),
             b'\\' => match *s.get(k + 1)? {
                 b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => j = k + 2,
@@ -561,40 +570,96 @@ fn ensure_ascii_style(line: &[u8], default: bool) -> bool {
 }
 
 /// Append `value` (UTF-8) as a JSON string literal, as `json.dumps` writes it.
+///
+/// Runs of bytes that need no escape are copied at once: `"`, `\` and control characters are
+/// escaped, and with `ensure_ascii` everything outside `' '..='~'` (`\u` escapes, surrogate
+/// pairs above the BMP, lowercase hex as `json` writes them).
 fn dump_string(out: &mut Vec<u8>, value: &[u8], ensure_ascii: bool) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let unit = |out: &mut Vec<u8>, u: u32| {
-        out.extend_from_slice(b"\\u");
-        for shift in [12, 8, 4, 0] {
-            out.push(HEX[((u >> shift) & 0xF) as usize]);
-        }
-    };
     out.push(b'"');
-    let text = String::from_utf8_lossy(value);
-    for ch in text.chars() {
-        let c = ch as u32;
-        match ch {
-            '"' => out.extend_from_slice(b"\\\""),
-            '\\' => out.extend_from_slice(b"\\\\"),
-            '\n' => out.extend_from_slice(b"\\n"),
-            '\r' => out.extend_from_slice(b"\\r"),
-            '\t' => out.extend_from_slice(b"\\t"),
-            '\u{8}' => out.extend_from_slice(b"\\b"),
-            '\u{c}' => out.extend_from_slice(b"\\f"),
-            _ if c < 0x20 => unit(out, c),
-            _ if ensure_ascii && !(0x20..0x7f).contains(&c) => {
+    let escape = if ensure_ascii { &ESCAPE_ASCII } else { &ESCAPE_UTF8 };
+    let mut k = 0;
+    while k < value.len() {
+        let run = plain_run(&value[k..], ensure_ascii, escape);
+        out.extend_from_slice(&value[k..k + run]);
+        k += run;
+        if k == value.len() {
+            break;
+        }
+        let b = value[k];
+        match b {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            0x08 => out.extend_from_slice(b"\\b"),
+            0x0c => out.extend_from_slice(b"\\f"),
+            _ if b < 0x20 || b == 0x7f => push_unit(out, u32::from(b)),
+            _ => {
+                // ensure_ascii and a non-ASCII character: its code point as one or two escapes.
+                let (c, len) = crate::chars::decode_at(value, k);
                 if c > 0xFFFF {
                     let v = c - 0x10000;
-                    unit(out, 0xD800 + (v >> 10));
-                    unit(out, 0xDC00 + (v & 0x3FF));
+                    push_unit(out, 0xD800 + (v >> 10));
+                    push_unit(out, 0xDC00 + (v & 0x3FF));
                 } else {
-                    unit(out, c);
+                    push_unit(out, c);
                 }
+                k += len;
+                continue;
             }
-            _ => out.extend_from_slice(ch.encode_utf8(&mut [0; 4]).as_bytes()),
         }
+        k += 1;
     }
     out.push(b'"');
+}
+
+/// Bytes `json.dumps` escapes: `"`, `\` and control characters (`ensure_ascii=False`).
+static ESCAPE_UTF8: [bool; 256] = escapes(false);
+/// The same with `ensure_ascii=True`: also DEL and every byte of a non-ASCII character.
+static ESCAPE_ASCII: [bool; 256] = escapes(true);
+
+const fn escapes(ensure_ascii: bool) -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = b < 0x20 || b == b'"' as usize || b == b'\\' as usize || (ensure_ascii && b >= 0x7f);
+        b += 1;
+    }
+    t
+}
+
+/// Length of the run of bytes at the start of `s` that need no escape: eight bytes at a time
+/// while none of them does (a flag per byte in its high bit), then byte by byte.
+fn plain_run(s: &[u8], ensure_ascii: bool, escape: &[bool; 256]) -> usize {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let zero = |v: u64| v.wrapping_sub(LO) & !v & HI;
+    let mut k = 0;
+    while k + 8 <= s.len() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&s[k..k + 8]);
+        let x = u64::from_le_bytes(word);
+        let mut flags =
+            (x.wrapping_sub(LO * 0x20) & !x & HI) | zero(x ^ (LO * b'"' as u64)) | zero(x ^ (LO * b'\\' as u64));
+        if ensure_ascii {
+            flags |= (x & HI) | zero(x ^ (LO * 0x7f));
+        }
+        if flags != 0 {
+            break;
+        }
+        k += 8;
+    }
+    k + s[k..].iter().position(|&b| escape[b as usize]).unwrap_or(s.len() - k)
+}
+
+/// Append `\uXXXX` (lowercase hex, as `json` writes it).
+fn push_unit(out: &mut Vec<u8>, u: u32) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.extend_from_slice(b"\\u");
+    for shift in [12, 8, 4, 0] {
+        out.push(HEX[((u >> shift) & 0xF) as usize]);
+    }
 }
 
 #[cfg(test)]
@@ -608,7 +673,8 @@ mod tests {
             fields: fields.iter().map(|f| f.as_bytes().to_vec()).collect(),
             messages: messages.map(|m| m.as_bytes().to_vec()),
         };
-        convert_block(data.as_bytes(), &sel, opts, 1, |v| engine.encode(v), |a, b| usize::from(a != b)).unwrap()
+        convert_block(data.as_bytes(), &sel, opts, 1, |v: &[u8], out: &mut Vec<u8>| engine.encode_append(v, out))
+            .unwrap()
     }
 
     fn text(b: &Block) -> &str {
@@ -658,6 +724,21 @@ mod tests {
         assert!(!ensure_ascii_style(b"{\"a\": \"\\u001f\"}", false));
         assert!(ensure_ascii_style(b"{}", true));
         assert!(!ensure_ascii_style("{\"a\": \"é\\u00e9\"}".as_bytes(), true));
+    }
+
+    #[test]
+    fn plain_runs_stop_at_the_first_escape() {
+        for ascii in [false, true] {
+            let table = if ascii { &ESCAPE_ASCII } else { &ESCAPE_UTF8 };
+            for bad in [0u8, 0x1f, b'"', b'\\', 0x7f, 0x80, 0xff, b' ', b'a'] {
+                for at in 0..20 {
+                    let mut s = vec![b'x'; 20];
+                    s[at] = bad;
+                    let want = s.iter().position(|&b| table[b as usize]).unwrap_or(20);
+                    assert_eq!(plain_run(&s, ascii, table), want, "{bad:#x} at {at}, ascii {ascii}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -125,6 +125,7 @@ class ArrowConverter:
         allow_missing: tolerate selected columns the data lacks.
         skip_bad: drop rows the codec rejects (instead of raising `RecordError`).
         name: the source, for error messages.
+        count: add what was converted to the converter's counts (Spark's executors need none).
     """
 
     def __init__(
@@ -135,8 +136,10 @@ class ArrowConverter:
         allow_missing: bool = False,
         skip_bad: bool = False,
         name: str = "",
+        count: bool = True,
     ) -> None:
         self.converter = converter
+        self.count = count
         self.selection = selection
         self.allow_missing = allow_missing
         self.skip_bad = skip_bad
@@ -176,7 +179,7 @@ class ArrowConverter:
         if bad:
             out = out.filter(pa.array([r not in bad for r in range(table.num_rows)]))
             self.skipped_rows.extend(first_row + r for r in sorted(bad))
-        for leaf in leaves:
+        for leaf in leaves if self.count else ():
             self.converter.add_arrow_counts(leaf.inputs, leaf.outputs, leaf.keep(set(bad)))
         return out
 

@@ -27,11 +27,18 @@ from tst.data.errors import MissingFieldError, RecordError
 from tst.data.selection import Selection
 
 
+#: Engine threads per Spark task: Spark already runs one task per core.
+TASK_THREADS = 1
+
+
 def _converter(codec: Optional[Codec], decode: bool, strict: bool, settings: dict[str, Any]) -> TextConverter:
     if codec is not None and settings:
         raise TypeError("pass either a codec or codec settings, not both")
     codec = codec if codec is not None else Codec(**settings)
-    return TextConverter(codec, "decode" if decode else "encode", strict=strict)
+    # No counts: they would stay in the executors.
+    return TextConverter(
+        codec, "decode" if decode else "encode", strict=strict, num_threads=TASK_THREADS, count_numbers=False
+    )
 
 
 def tst_udf(codec: Optional[Codec] = None, *, decode: bool = False, strict: bool = True, **codec_settings: Any) -> Any:
@@ -117,6 +124,7 @@ def convert_dataframe(
             allow_missing=allow_missing,
             skip_bad=skip_bad,
             name="in an Arrow batch of the DataFrame",
+            count=False,
         )
         for batch in batches:
             yield arrow.batch(batch)

@@ -246,7 +246,7 @@ impl PyEngine {
         let on = on_error(errors)?;
         let n = threads(num_threads)?;
         let engine = &self.inner;
-        arrow(py, array, n, on, |d| engine.encode(d))
+        arrow(py, array, n, on, |d, out| engine.encode_append(d, out))
     }
 
     /// `decode_batch` on an Arrow string array (see `encode_arrow`).
@@ -262,7 +262,7 @@ impl PyEngine {
         let on = on_error(errors)?;
         let n = threads(num_threads)?;
         let engine = &self.inner;
-        arrow(py, array, n, on, |d| engine.decode(d, strict))
+        arrow(py, array, n, on, |d, out| engine.decode_append(d, strict, out).map(|()| 0))
     }
 
     /// Numbers in the valid items of an Arrow string array of encoded text (exact style), counted
@@ -305,18 +305,13 @@ impl PyEngine {
         let engine = &self.inner;
         let counter = Counter::new(engine.settings());
         let block = py.detach(|| {
-            jsonl::convert_block(
-                data,
-                &sel,
-                &opts,
-                n,
-                |v| if decode { engine.decode(v, strict) } else { engine.encode(v) },
-                |a, b| match (count, decode) {
-                    (false, _) => 0,
-                    (true, false) => counter.count(b),
-                    (true, true) => counter.count(a),
-                },
-            )
+            jsonl::convert_block(data, &sel, &opts, n, |v, out| {
+                if !decode {
+                    return engine.encode_append(v, out).map(|k| if count { k } else { 0 });
+                }
+                engine.decode_append(v, strict, out)?;
+                Ok(if count { counter.count(v) } else { 0 })
+            })
         });
         Ok(block.map(|b| (PyBytes::new(py, &b.out), b.left, (b.records, b.missing, b.strings, b.changed, b.numbers))))
     }
@@ -353,7 +348,7 @@ type ArrowResult<'py> =
 /// `f` over the items of an Arrow string array; the result's buffers and the failed items' errors.
 fn arrow<'py, F>(py: Python<'py>, array: &Bound<'py, PyAny>, n: usize, on: OnError, f: F) -> PyResult<ArrowResult<'py>>
 where
-    F: Fn(&[u8]) -> Result<Vec<u8>, Error> + Sync + Send,
+    F: Fn(&[u8], &mut Vec<u8>) -> Result<usize, Error> + Sync + Send,
 {
     let mut converted = with_strings(array, |s, large| {
         py.detach(|| crate::arrow::convert(s, large, n, &f)).map_err(PyValueError::new_err)
