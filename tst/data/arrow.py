@@ -146,6 +146,8 @@ class ArrowConverter:
         self.name = name
         self.skipped_rows: list[int] = []
         self._leaves: list[_Leaf] = []
+        self._bad: dict[int, TSTError] = {}
+        self._rows = 0
 
     def check_schema(self, schema: Any) -> list[str]:
         """The selected columns `schema` lacks; raises unless `allow_missing`, or on a wrong column type."""
@@ -158,39 +160,49 @@ class ArrowConverter:
             RecordError: a value the codec rejects (its row, counted from
                 `first_row`, and the codec's reason), unless `skip_bad`.
         """
-        missing = set(self.check_schema(table.schema))
+        columns = [list(column.chunks) for column in table.columns]
+        new = self._convert(table.schema, columns, table.num_rows, first_row)
+        out = pa.Table.from_arrays(
+            [pa.chunked_array(chunks, type=f.type) for chunks, f in zip(new, table.schema)], schema=table.schema
+        )
+        return self._drop(out, first_row)
+
+    def batch(self, batch: Any, first_row: int = 0) -> Any:
+        """The same for a `pyarrow.RecordBatch` (no copy of the columns it leaves alone)."""
+        new = self._convert(batch.schema, [[c] for c in batch.columns], batch.num_rows, first_row)
+        return self._drop(pa.RecordBatch.from_arrays([c[0] for c in new], schema=batch.schema), first_row)
+
+    def _convert(self, schema: Any, columns: list[list[Any]], rows: int, first_row: int) -> list[list[Any]]:
+        """The chunks of every column, the selected ones converted; rejected rows found (see `_drop`)."""
+        missing = set(self.check_schema(schema))
         keys = self.selection.keys
         self._leaves = []
-        columns = list(table.columns)
-        for k, name in enumerate(table.column_names):
+        out = list(columns)
+        for k, name in enumerate(schema.names):
             if name in keys and name not in missing:
                 chunks, row0 = [], 0
-                for chunk in table.column(k).chunks:
+                for chunk in columns[k]:
                     chunks.append(self._array(chunk, name == self.selection.messages, _Path(keys.index(name), row0)))
                     row0 += len(chunk)
-                columns[k] = pa.chunked_array(chunks, type=table.schema.field(k).type)
-        out = pa.Table.from_arrays(columns, schema=table.schema)
+                out[k] = chunks
         leaves, self._leaves = self._leaves, []
-        bad = _first_failures(leaves)
+        self._bad = bad = _first_failures(leaves)
         if bad and not self.skip_bad:
             row = min(bad)
             where = f"{self.name}: row {first_row + row}"
             raise RecordError(where, f"{_single(bad[row])} (--skip-bad drops such rows)")
-        if bad:
-            out = out.filter(pa.array([r not in bad for r in range(table.num_rows)]))
-            self.skipped_rows.extend(first_row + r for r in sorted(bad))
+        self._rows = rows
         for leaf in leaves if self.count else ():
             self.converter.add_arrow_counts(leaf.inputs, leaf.outputs, leaf.keep(set(bad)))
         return out
 
-    def batch(self, batch: Any, first_row: int = 0) -> Any:
-        """The same for a `pyarrow.RecordBatch`."""
-        table = self.table(pa.Table.from_batches([batch], schema=batch.schema), first_row)
-        return (
-            table.combine_chunks().to_batches()[0]
-            if table.num_rows
-            else pa.RecordBatch.from_pylist([], schema=batch.schema)
-        )
+    def _drop(self, data: Any, first_row: int) -> Any:
+        """`data` (a table or record batch) without the rows the codec rejected (`skip_bad`)."""
+        bad = self._bad
+        if not bad:
+            return data
+        self.skipped_rows.extend(first_row + r for r in sorted(bad))
+        return data.filter(pa.array([r not in bad for r in range(self._rows)]))
 
     # -- arrays -----------------------------------------------------------
 

@@ -26,7 +26,6 @@ from tst.data.converter import TextConverter
 from tst.data.errors import MissingFieldError, RecordError
 from tst.data.selection import Selection
 
-
 #: Engine threads per Spark task: Spark already runs one task per core.
 TASK_THREADS = 1
 
