@@ -28,6 +28,7 @@ speed does not hide the CLI's own cost).
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -125,47 +126,38 @@ def write_corpus(path: Path, size: int, seed: int = 1) -> None:
                 break
 
 
+def chat(rng: random.Random, user: str, assistant: str) -> list[dict[str, str]]:
+    return [
+        {"role": "system", "content": "You are a careful analyst."},
+        {"role": "user", "content": user},
+        {"role": "assistant", "content": assistant},
+    ]
+
+
 def chat_records(seed: int) -> Iterator[dict[str, object]]:
+    """Chat records whose messages are a line of numbers and a line of prose each."""
     rng = random.Random(seed)
-    k = 0
-    while True:
-        k += 1
-        yield {
-            "id": k,
-            "messages": [
-                {"role": "system", "content": "You are a careful analyst."},
-                {"role": "user", "content": dense_line(rng) + " " + prose_line(rng)},
-                {"role": "assistant", "content": prose_line(rng) + " " + dense_line(rng)},
-            ],
-            "source": "synthetic",
-        }
+    for k in itertools.count(1):
+        messages = chat(rng, dense_line(rng) + " " + prose_line(rng), prose_line(rng) + " " + dense_line(rng))
+        yield {"id": k, "messages": messages, "source": "synthetic"}
+
+
+def short_line(rng: random.Random) -> str:
+    return dense_line(rng) if rng.random() < 0.4 else prose_line(rng)
 
 
 def qa_records(seed: int) -> Iterator[dict[str, object]]:
     """Records with two short text fields (a line of prose or of numbers each) and two other fields."""
     rng = random.Random(seed)
-    k = 0
-    while True:
-        k += 1
-        q = dense_line(rng) if rng.random() < 0.4 else prose_line(rng)
-        a = dense_line(rng) if rng.random() < 0.4 else prose_line(rng)
-        yield {"id": k, "question": q, "answer": a, "source": "synthetic"}
+    for k in itertools.count(1):
+        yield {"id": k, "question": short_line(rng), "answer": short_line(rng), "source": "synthetic"}
 
 
 def short_chat_records(seed: int) -> Iterator[dict[str, object]]:
     """Chat records whose messages are a line each."""
     rng = random.Random(seed)
-    k = 0
-    while True:
-        k += 1
-        yield {
-            "id": k,
-            "messages": [
-                {"role": "system", "content": "You are a careful analyst."},
-                {"role": "user", "content": dense_line(rng) if rng.random() < 0.4 else prose_line(rng)},
-                {"role": "assistant", "content": dense_line(rng) if rng.random() < 0.4 else prose_line(rng)},
-            ],
-        }
+    for k in itertools.count(1):
+        yield {"id": k, "messages": chat(rng, short_line(rng), short_line(rng))}
 
 
 def write_jsonl(path: Path, size: int, seed: int = 2, records: Any = None) -> int:

@@ -282,30 +282,8 @@ impl<'a> Walker<'a, '_> {
     where
         M: FnMut(&mut Self, &[u8], usize) -> Option<usize>,
     {
-        if depth > MAX_DEPTH {
-            return None;
-        }
         let s = self.s;
-        let mut i = skip_ws(s, i + 1);
-        if s.get(i) == Some(&b'}') {
-            return Some(i + 1);
-        }
-        loop {
-            if s.get(i) != Some(&b'"') {
-                return None;
-            }
-            let (key, end) = string(s, i)?;
-            i = skip_ws(s, end);
-            if s.get(i) != Some(&b':') {
-                return None;
-            }
-            i = skip_ws(s, member(self, &key, skip_ws(s, i + 1))?);
-            match s.get(i) {
-                Some(b',') => i = skip_ws(s, i + 1),
-                Some(b'}') => return Some(i + 1),
-                _ => return None,
-            }
-        }
+        object(s, i, depth, true, |key, j| member(self, key, j))
     }
 
     /// An array at `i` (`[` checked), each item handed to `item(walker, item start)`.
@@ -314,18 +292,7 @@ impl<'a> Walker<'a, '_> {
         M: FnMut(&mut Self, usize) -> Option<usize>,
     {
         let s = self.s;
-        let mut i = skip_ws(s, i + 1);
-        if s.get(i) == Some(&b']') {
-            return Some(i + 1);
-        }
-        loop {
-            i = skip_ws(s, item(self, i)?);
-            match s.get(i) {
-                Some(b',') => i = skip_ws(s, i + 1),
-                Some(b']') => return Some(i + 1),
-                _ => return None,
-            }
-        }
+        array(s, i, |j| item(self, j))
     }
 
     /// A selected string literal at `i`.
@@ -397,6 +364,56 @@ fn skip_ws(s: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// The object at `i` (`{` there): each member's key (decoded when `keys`, else empty) and value
+/// start handed to `member`, which gives the value's end; the object's end, or None.
+fn object<M>(s: &[u8], i: usize, depth: usize, keys: bool, mut member: M) -> Option<usize>
+where
+    M: FnMut(&[u8], usize) -> Option<usize>,
+{
+    if depth > MAX_DEPTH {
+        return None;
+    }
+    let mut i = skip_ws(s, i + 1);
+    if s.get(i) == Some(&b'}') {
+        return Some(i + 1);
+    }
+    loop {
+        if s.get(i) != Some(&b'"') {
+            return None;
+        }
+        let (key, end) = if keys { string(s, i)? } else { (Cow::Borrowed(&b""[..]), string_end(s, i)?) };
+        i = skip_ws(s, end);
+        if s.get(i) != Some(&b':') {
+            return None;
+        }
+        i = skip_ws(s, member(&key, skip_ws(s, i + 1))?);
+        match s.get(i) {
+            Some(b',') => i = skip_ws(s, i + 1),
+            Some(b'}') => return Some(i + 1),
+            _ => return None,
+        }
+    }
+}
+
+/// The array at `i` (`[` there): each item's start handed to `item`, which gives its end.
+fn array<M>(s: &[u8], i: usize, mut item: M) -> Option<usize>
+where
+    M: FnMut(usize) -> Option<usize>,
+{
+    let mut i = skip_ws(s, i + 1);
+    if s.get(i) == Some(&b']') {
+        return Some(i + 1);
+    }
+    loop {
+        i = skip_ws(s, item(i)?);
+        match s.get(i) {
+            Some(b',') => i = skip_ws(s, i + 1),
+            Some(b']') => return Some(i + 1),
+            _ => return None,
+        }
+    }
+}
+
 /// End of the JSON value at `i` (standard JSON only; None otherwise).
 fn skip_value(s: &[u8], i: usize, depth: usize) -> Option<usize> {
     if depth > MAX_DEPTH {
@@ -404,41 +421,8 @@ fn skip_value(s: &[u8], i: usize, depth: usize) -> Option<usize> {
     }
     match *s.get(i)? {
         b'"' => string_end(s, i),
-        b'{' => {
-            let mut i = skip_ws(s, i + 1);
-            if s.get(i) == Some(&b'}') {
-                return Some(i + 1);
-            }
-            loop {
-                if s.get(i) != Some(&b'"') {
-                    return None;
-                }
-                i = skip_ws(s, string_end(s, i)?);
-                if s.get(i) != Some(&b':') {
-                    return None;
-                }
-                i = skip_ws(s, skip_value(s, skip_ws(s, i + 1), depth + 1)?);
-                match s.get(i) {
-                    Some(b',') => i = skip_ws(s, i + 1),
-                    Some(b'}') => return Some(i + 1),
-                    _ => return None,
-                }
-            }
-        }
-        b'[' => {
-            let mut i = skip_ws(s, i + 1);
-            if s.get(i) == Some(&b']') {
-                return Some(i + 1);
-            }
-            loop {
-                i = skip_ws(s, skip_value(s, i, depth + 1)?);
-                match s.get(i) {
-                    Some(b',') => i = skip_ws(s, i + 1),
-                    Some(b']') => return Some(i + 1),
-                    _ => return None,
-                }
-            }
-        }
+        b'{' => object(s, i, depth, false, |_, j| skip_value(s, j, depth + 1)),
+        b'[' => array(s, i, |j| skip_value(s, j, depth + 1)),
         b't' => s[i..].starts_with(b"true").then_some(i + 4),
         b'f' => s[i..].starts_with(b"false").then_some(i + 5),
         b'n' => s[i..].starts_with(b"null").then_some(i + 4),
