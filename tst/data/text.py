@@ -120,9 +120,13 @@ def convert_text(
             writing = _Task(writer(out))
         if writing is not None:
             writing.result()
-    except BaseException:
+    except BaseException as exc:
         if writing is not None:
             writing.settle(WRITE_GRACE)  # do not close the output under a running write
+        if isinstance(exc, Exception):
+            # Bad input, not an interrupt: let the read in flight end, so that the interpreter
+            # never shuts down with the reader thread inside a buffered stdin.
+            ahead.settle(WRITE_GRACE)
         raise
     counts.numbers = converter.counts.numbers - before.numbers
     return counts
