@@ -25,8 +25,9 @@ import pyarrow.compute as pc
 from tst.codec import rust_engine
 from tst.data.converter import TextConverter
 from tst.data.errors import MissingFieldError, RecordError
+from tst.data.json_records import codec_message
 from tst.data.selection import Selection
-from tst.errors import TSTDecodeError, TSTError, TSTRangeError
+from tst.errors import TSTError
 
 #: Strings converted per engine call (the pure-Python engine holds that many Python strings at once).
 SLICE = 8192
@@ -190,7 +191,7 @@ class ArrowConverter:
         if bad and not self.skip_bad:
             row = min(bad)
             where = f"{self.name}: row {first_row + row}"
-            raise RecordError(where, f"{_single(bad[row])} (--skip-bad drops such rows)")
+            raise RecordError(where, f"{codec_message(bad[row])} (--skip-bad drops such rows)")
         self._rows = rows
         for leaf in leaves if self.count else ():
             self.converter.add_arrow_counts(leaf.inputs, leaf.outputs, leaf.keep(set(bad)))
@@ -286,10 +287,3 @@ def _first_failures(leaves: list[_Leaf]) -> dict[int, TSTError]:
                 if row not in best or key < best[row][0]:
                     best[row] = (key, err)
     return {row: err for row, (_, err) in best.items()}
-
-
-def _single(exc: TSTError) -> str:
-    """The message of `exc` as a single call raises it (the row names the place, not the batch index)."""
-    if isinstance(exc, (TSTDecodeError, TSTRangeError)):
-        return str(type(exc)(exc.position, exc.reason))
-    return str(exc).removeprefix(f"item {exc.index}: ")

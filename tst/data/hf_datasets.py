@@ -8,6 +8,7 @@ from typing import Any
 from tst.codec import Codec
 from tst.data.converter import TextConverter
 from tst.data.errors import MissingFieldError, RecordError
+from tst.data.json_records import codec_message
 from tst.data.records import SelectionError, Slot, field_slots, fill, messages_slots, read, record_slots
 from tst.data.selection import Selection
 from tst.errors import TSTDecodeError, TSTRangeError
@@ -103,9 +104,4 @@ class DatasetConverter:
             fill(slots, self.converter.convert_batch(read(slots)))
         except (TSTDecodeError, TSTRangeError) as exc:
             k = exc.index or 0
-            raise RecordError(f"row {rows[k]}", _single(exc)) from exc
-
-
-def _single(exc: TSTDecodeError | TSTRangeError) -> str:
-    """The message of `exc` as a single call raises it (the row names the place, not the batch index)."""
-    return str(type(exc)(exc.position, exc.reason))
+            raise RecordError(f"row {rows[k]}", codec_message(exc)) from exc
