@@ -8,7 +8,7 @@ from typing import Any, Protocol
 from tst import _backend
 from tst._encode import Piece
 from tst._python_engine import PythonEngine
-from tst.numbers import Group, Number
+from tst.numbers import Group, Number, OutOfRange
 from tst.settings import Settings
 from tst.vocabulary import vocabulary
 
@@ -18,6 +18,7 @@ class _Engine(Protocol):
     def encode_with_offsets(self, text: str) -> tuple[str, list[Piece]]: ...
     def decode(self, text: str, strict: bool = True) -> str: ...
     def numbers(self, text: str) -> Any: ...
+    def out_of_range(self, text: str) -> Any: ...
     def encode_batch(self, texts: list[str], num_threads: int | None = None) -> list[str]: ...
     def decode_batch(self, texts: list[str], strict: bool = True, num_threads: int | None = None) -> list[str]: ...
     def encode_batch_with_offsets(
@@ -132,6 +133,27 @@ class Codec:
         if self.backend == "python":
             return list(found)
         return [Number(s, e, tuple(Group(*g) for g in gs), sep, ind) for s, e, gs, sep, ind in found]
+
+    def out_of_range(self, text: str) -> list[OutOfRange]:
+        """The numerals of `text` outside the range, in order (empty in the paper style).
+
+        A numeral is out of range when it has more than `int_digits` integer
+        digits or more than `frac_digits` fractional digits, counted as
+        written (docs/SPEC.md, section 6). With ``overflow="text"`` (the
+        default) these are exactly the numerals `encode` leaves as text; with
+        ``"extend"`` they are encoded with magnitudes beyond `vocabulary()`.
+
+        Raises:
+            TSTRangeError: at the first one, with ``overflow="error"`` (as `encode`).
+
+        Example:
+            >>> Codec().out_of_range("id 12345678901234567890 costs 3.14159265358979323846")
+            [OutOfRange(start=3, end=23, part='integer', digits=20), OutOfRange(start=30, end=52, part='fraction', digits=20)]
+        """
+        found = self._engine.out_of_range(_text(text, "out_of_range"))
+        if self.backend == "python":
+            return list(found)
+        return [OutOfRange(*r) for r in found]
 
     # -- batches -------------------------------------------------------------
 

@@ -128,6 +128,18 @@ impl PyEngine {
         Ok(found.into_iter().map(py_number).collect())
     }
 
+    fn out_of_range(
+        &self,
+        py: Python<'_>,
+        text: &Bound<'_, PyString>,
+    ) -> PyResult<Vec<(usize, usize, &'static str, usize)>> {
+        let src = utf8_of(text)?;
+        let data = src.bytes();
+        let engine = &self.inner;
+        let found = py.detach(|| engine.out_of_range(data)).map_err(|e| py_err(py, e))?;
+        Ok(found.into_iter().map(|(a, b, int, d)| (a, b, if int { "integer" } else { "fraction" }, d)).collect())
+    }
+
     #[pyo3(signature = (texts, num_threads = None))]
     fn encode_batch<'py>(
         &self,
