@@ -92,14 +92,17 @@ def continues_chain(s: str, i: int, j: int, dec: str) -> bool:
 
     That is: it follows the decimal mark after a digit (the ``3`` of
     ``1.2.3``), a colon after a digit and has exactly two digits (a time
-    field: the ``30`` of ``12:30``), or it is the third part of a date joined
+    field: the ``30`` of ``12:30``), it is the third part of a date joined
     by ``-`` or ``/`` whose middle part has one or two digits (the ``21`` of
-    ``2019-07-21``, the ``19`` of ``7/21/19``). A chain part never starts a
-    thousands grouping. Looks back at most five characters.
+    ``2019-07-21``, the ``19`` of ``7/21/19``), or it is the hour of an ISO
+    8601 date-time (the ``10`` of ``2024-01-15T10``). A chain part never
+    starts a thousands grouping. Looks back at most eleven characters.
     """
     if i < 2 or not is_digit(s[i - 2]):
         return False
     mark = s[i - 1]
+    if mark in "Tt":
+        return i >= 11 and iso_date_time(s, i - 3, i - 1)
     if mark == dec:
         return True
     if mark == ":":

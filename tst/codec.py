@@ -38,7 +38,10 @@ class Codec:
         decimal: the decimal mark, ``"."`` or ``","``.
         separators: thousands separators recognised inside a valid grouping;
             None picks the defaults for `decimal` (see docs/SPEC.md).
-        indian: also recognise Indian grouping (``12,34,567``).
+        indian: also recognise Indian grouping (``12,34,567``); off by default,
+            as comma-separated data holds far more lists of that shape than
+            prose holds Indian numbers (docs/DECISIONS.md: "Indian grouping
+            is off by default").
         int_digits: integer digits in range (18 -> up to 10^18 - 1).
         frac_digits: fractional digits in range (15 -> down to 10^-15).
         overflow: numbers out of range stay ``"text"``, get ``"extend"``-ed
@@ -61,7 +64,7 @@ class Codec:
         *,
         decimal: str = ".",
         separators: str | None = None,
-        indian: bool = True,
+        indian: bool = False,
         int_digits: int = 18,
         frac_digits: int = 15,
         overflow: str = "text",

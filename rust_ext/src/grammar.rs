@@ -224,13 +224,17 @@ fn joined_left(s: &[u8], i: usize, sep: &[u8]) -> bool {
 ///
 /// It follows the decimal mark after a digit, or a colon after a digit with
 /// exactly two digits (a time field), or it is the third part of a date
-/// joined by `-` or `/` whose middle part has one or two digits.
+/// joined by `-` or `/` whose middle part has one or two digits, or the hour
+/// of an ISO 8601 date-time.
 #[inline]
 pub fn continues_chain(s: &[u8], i: usize, j: usize, dec: u8) -> bool {
     if i < 2 || !s[i - 2].is_ascii_digit() {
         return false;
     }
     let mark = s[i - 1];
+    if mark == b'T' || mark == b't' {
+        return i >= 11 && iso_date_time(s, i - 3, i - 1);
+    }
     if mark == dec {
         return true;
     }
@@ -557,8 +561,39 @@ mod tests {
         assert_eq!(spans("2024-01-15", &st), ["2024", "01", "15"]);
         assert_eq!(spans("6.02E23 and 1e-7", &st), ["6.02", "23", "1", "7"]);
         assert_eq!(spans("H2O 3f5e9b1 0x1F v1.2 .5 x.5", &st), [".5"]);
-        assert_eq!(spans("12,34,567 1,23", &st), ["12,34,567", "1", "23"]);
+        assert_eq!(spans("12,34,567 1,23", &st), ["12", "34", "567", "1", "23"]);
         assert_eq!(spans("5kg 1\u{a0}000", &st), ["5", "1\u{a0}000"]);
+        let mut indian = Settings::default_exact("vocab");
+        indian.indian = true;
+        assert_eq!(spans("12,34,567 1,23", &indian), ["12,34,567", "1", "23"]);
+    }
+
+    #[test]
+    fn groupings_are_judged_on_the_whole_run() {
+        let st = Settings::default_exact("vocab");
+        assert_eq!(spans("1,2,345", &st), ["1", "2", "345"]);
+        assert_eq!(spans("7,8,910,112", &st), ["7", "8", "910", "112"]);
+        assert_eq!(spans("0,123,456 1,234", &st), ["0", "123", "456", "1,234"]);
+        assert_eq!(spans("2019-07-21,480 Main", &st), ["2019", "07", "21", "480"]);
+        assert_eq!(spans("12:30,450 people", &st), ["12", "30", "450"]);
+        assert_eq!(spans("1,000-2,000 and 10-20,000", &st), ["1,000", "2,000", "10", "20,000"]);
+        assert_eq!(spans("1.2.3,456", &st), ["1", "2", "3", "456"]);
+        assert_eq!(spans("1\u{a0}2\u{a0}345 9\u{a0}999", &st), ["1", "2", "345", "9\u{a0}999"]);
+        let mut indian = Settings::default_exact("vocab");
+        indian.indian = true;
+        assert_eq!(spans("1,2,34,567 1,23,45,678", &indian), ["1", "2", "34", "567", "1,23,45,678"]);
+    }
+
+    #[test]
+    fn iso_date_times() {
+        let st = Settings::default_exact("vocab");
+        assert_eq!(spans("2024-01-15T10:30:00Z", &st), ["2024", "01", "15", "10", "30", "00"]);
+        assert_eq!(spans("2024-01-15t10:30:00.5+05:30", &st), ["2024", "01", "15", "10", "30", "00.5", "05", "30"]);
+        assert_eq!(spans("20240115T103000Z 2024-01-15T1030 x2024-01-15T10", &st), ["2024", "01", "01"]);
+        assert_eq!(spans("é2024-01-15T10", &st), ["01"]);
+        assert_eq!(spans("·2024-01-15T10", &st), ["2024", "01", "15", "10"]);
+        assert_eq!(spans("2024-01-15T10,480,123", &st)[4..], ["480", "123"]);
+        assert_eq!(spans("2024-01-15T10Z,480,123", &st)[4..], ["480,123"]);
     }
 
     #[test]
@@ -599,6 +634,21 @@ mod tests {
         let err = scan_numbers(b"ab 1234", &st, |_| {}).unwrap_err();
         assert_eq!(err.position, 3);
         assert_eq!(err.reason, "4 integer digits, more than int_digits=3");
+    }
+
+    #[test]
+    fn out_of_range_numerals_are_reported() {
+        let mut st = Settings::default_exact("vocab");
+        st.int_digits = 3;
+        st.frac_digits = 2;
+        let text = b"1234 1.234 12 1e1234 1,234";
+        let mut found = Vec::new();
+        let mut nums = Vec::new();
+        scan_with_out_of_range(text, &st, |n| nums.push((n.start, n.end)), |r| found.push(r)).unwrap();
+        let want = [(0, 4, true, 4), (5, 10, false, 3), (16, 20, true, 4), (21, 26, true, 4)];
+        let got: Vec<_> = found.iter().map(|r| (r.start, r.end, r.integer, r.digits)).collect();
+        assert_eq!(got, want);
+        assert_eq!(nums, [(11, 13), (14, 15)]);
     }
 
     #[test]
