@@ -98,8 +98,8 @@ def main(argv: list[str] | None = None) -> int:
                 for r in range(args.repeat):
                     for k in order[(r % 2) * 2 :] + order[: (r % 2) * 2]:
                         e = engines[k]
-                        enc_t = cpu_time(lambda e=e: e.encode(text))
-                        dec_t = cpu_time(lambda e=e, k=k: e.decode(encoded[k]))
+                        enc_t = cpu_time(lambda e=e, t=text: e.encode(t))
+                        dec_t = cpu_time(lambda e=e, t=encoded[k]: e.decode(t))
                         best[(k, "encode")] = min(best.get((k, "encode"), float("inf")), enc_t)
                         best[(k, "decode")] = min(best.get((k, "decode"), float("inf")), dec_t)
                 for op in ("encode", "decode"):

@@ -93,9 +93,7 @@ def test_a_run_is_one_grouping_only_as_a_whole(make_codec: MakeCodec, kwargs: di
 
 
 @given(data=st.data(), kwargs=codec_kwargs(decimal="."))
-def test_every_field_of_a_date_or_time_is_a_number(
-    make_codec: MakeCodec, kwargs: dict[str, Any], data: Any
-) -> None:
+def test_every_field_of_a_date_or_time_is_a_number(make_codec: MakeCodec, kwargs: dict[str, Any], data: Any) -> None:
     codec = make_codec(**kwargs)
     text, fields = data.draw(date_time_fields())
     values: list[str] = []
@@ -133,6 +131,11 @@ def _digit(c: str) -> bool:
     return "0" <= c <= "9"
 
 
+def _after(text: str, a: int, mark: str) -> bool:
+    """`text[a]` follows `mark` after an ASCII digit."""
+    return a >= 2 and text[a - 1] == mark and _digit(text[a - 2])
+
+
 def _grouping_invariants(text: str, codec: tst.Codec) -> None:
     """Every grouping found is a whole run, starts no chain part and has no leading 0."""
     dec = codec.settings.decimal
@@ -145,14 +148,11 @@ def _grouping_invariants(text: str, codec: tst.Codec) -> None:
         head = text[a : text.index(sep, a)]
         before = text[:a]
 
-        def after(mark: str) -> bool:
-            return a >= 2 and text[a - 1] == mark and _digit(text[a - 2])
-
         assert head[0] != "0", (text, "leading zero")
-        assert not after(sep), (text, "part of a longer run (left)")
+        assert not _after(text, a, sep), (text, "part of a longer run (left)")
         assert not (b + 1 < len(text) and text[b] == sep and _digit(text[b + 1])), (text, "longer run (right)")
-        assert not after(dec), (text, "a decimal chain part")
-        assert not (after(":") and len(head) == 2), (text, "a time field")
+        assert not _after(text, a, dec), (text, "a decimal chain part")
+        assert not (_after(text, a, ":") and len(head) == 2), (text, "a time field")
         assert not _CHAIN_BEFORE.search(before), (text, "the third part of a date")
         iso = _ISO_BEFORE.search(before)
         if iso and len(head) == 2:

@@ -150,8 +150,10 @@ class Codec:
             TSTRangeError: at the first one, with ``overflow="error"`` (as `encode`).
 
         Example:
-            >>> Codec().out_of_range("id 12345678901234567890 costs 3.14159265358979323846")
-            [OutOfRange(start=3, end=23, part='integer', digits=20), OutOfRange(start=30, end=52, part='fraction', digits=20)]
+            >>> for r in Codec().out_of_range("id 12345678901234567890 costs 3.14159265358979323846"):
+            ...     print(r)
+            OutOfRange(start=3, end=23, part='integer', digits=20)
+            OutOfRange(start=30, end=52, part='fraction', digits=20)
         """
         found = self._engine.out_of_range(_text(text, "out_of_range"))
         if self.backend == "python":

@@ -66,7 +66,12 @@ def add_parsers(subparsers: argparse._SubParsersAction[argparse.ArgumentParser])
             metavar="SIZE",
             help="bytes read at a time, e.g. 2M (default; memory is a few blocks plus the longest line)",
         )
-        p.add_argument("-v", "--verbose", action="store_true", help="count lines and numbers (and those left as text, out of range), print the counts")
+        p.add_argument(
+            "-v",
+            "--verbose",
+            action="store_true",
+            help="count lines and numbers (and those left as text, out of range), print the counts",
+        )
         add_codec_options(p)
         p.set_defaults(run=run, direction=direction)
 

@@ -86,7 +86,8 @@ class Counts:
             return ""
         why = [f"{ints:,} with too many integer digits"] if ints else []
         why += [f"{fracs:,} with too many fractional digits"] if fracs else []
-        return f"{ints + fracs:,} numbers left as text, out of range ({', '.join(why)}; see --int-digits, --frac-digits)"
+        reasons = ", ".join(why)
+        return f"{ints + fracs:,} numbers left as text, out of range ({reasons}; see --int-digits, --frac-digits)"
 
     def summary(self, direction: str) -> str:
         """One human line, e.g. ``"3 records, 5 strings (4 changed), 12 numbers encoded"``."""
@@ -153,7 +154,8 @@ class TextConverter:
         st = codec.settings
         exact = st.style == "exact"
         self._counter = NumberCounter(st) if exact else None
-        self._range_check = _maybe_out_of_range(st) if exact and direction == "encode" and st.overflow == "text" else None
+        counts_range = exact and direction == "encode" and st.overflow == "text"
+        self._range_check = _maybe_out_of_range(st) if counts_range else None
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuild, (self.codec, self.direction, self.strict, self.num_threads, self.count_numbers_enabled))
