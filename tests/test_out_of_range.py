@@ -79,9 +79,19 @@ def test_out_of_range_is_what_encode_leaves_as_text(make_codec: MakeCodec, limit
     assert {(r.start, r.end) for r in extended.out_of_range(text)} >= reported
 
 
+@given(
+    limits=LIMITS, texts=st.lists(st.one_of(numerals(), tst_text()), max_size=6), threads=st.sampled_from([None, 1, 2])
+)
+def test_batch_equals_single_texts(
+    make_codec: MakeCodec, limits: dict[str, int], texts: list[str], threads: int | None
+) -> None:
+    codec = make_codec(**limits)
+    assert codec.out_of_range_batch(texts, num_threads=threads) == [codec.out_of_range(t) for t in texts]
+
+
 @given(limits=LIMITS, texts=st.lists(st.lists(st.one_of(numerals(), tst_text()), max_size=5).map("".join), max_size=5))
 def test_converter_counts_every_out_of_range_numeral(limits: dict[str, int], texts: list[str]) -> None:
-    """The counts (after the converter's quick filter) equal `out_of_range` over every text."""
+    """The converter's counts equal `out_of_range` over every text."""
     codec = tst.Codec(**limits)
     conv = TextConverter(codec)
     conv.convert_batch(texts)

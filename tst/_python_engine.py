@@ -50,6 +50,9 @@ class PythonEngine:
         find_numbers(text, st, found)
         return found
 
+    def out_of_range_batch(self, texts: Sequence[str], num_threads: int | None = None) -> list[list[OutOfRange]]:
+        return [self.out_of_range(t) for t in texts]
+
     def encode_batch(self, texts: Sequence[str], num_threads: int | None = None) -> list[str]:
         return [self.encode(t) for t in texts]
 

@@ -19,6 +19,7 @@ class _Engine(Protocol):
     def decode(self, text: str, strict: bool = True) -> str: ...
     def numbers(self, text: str) -> Any: ...
     def out_of_range(self, text: str) -> Any: ...
+    def out_of_range_batch(self, texts: list[str], num_threads: int | None = None) -> Any: ...
     def encode_batch(self, texts: list[str], num_threads: int | None = None) -> list[str]: ...
     def decode_batch(self, texts: list[str], strict: bool = True, num_threads: int | None = None) -> list[str]: ...
     def encode_batch_with_offsets(
@@ -175,6 +176,13 @@ class Codec:
     ) -> list[tuple[str, list[Piece]]]:
         """`encode_with_offsets` over many texts, spread over `num_threads` like `encode_batch`."""
         return self._engine.encode_batch_with_offsets(_texts(texts, "encode_batch_with_offsets"), _threads(num_threads))
+
+    def out_of_range_batch(self, texts: Iterable[str], num_threads: int | None = None) -> list[list[OutOfRange]]:
+        """`out_of_range` of many texts, spread over `num_threads` like `encode_batch`."""
+        found = self._engine.out_of_range_batch(_texts(texts, "out_of_range_batch"), _threads(num_threads))
+        if self.backend == "python":
+            return [list(f) for f in found]
+        return [[OutOfRange(*r) for r in f] for f in found]
 
     # -- vocabulary ----------------------------------------------------------
 

@@ -21,8 +21,6 @@ from typing import Any
 from tst.codec import Codec
 from tst.data.counting import NumberCounter
 from tst.errors import TSTDecodeError, TSTRangeError
-from tst.settings import Settings
-from tst.spelling import CLOSE, OPEN
 
 _SURROGATES = re.compile("([\ud800-\udfff]+)")
 
@@ -154,8 +152,7 @@ class TextConverter:
         st = codec.settings
         exact = st.style == "exact"
         self._counter = NumberCounter(st) if exact else None
-        counts_range = exact and direction == "encode" and st.overflow == "text"
-        self._range_check = _maybe_out_of_range(st) if counts_range else None
+        self._counts_range = exact and direction == "encode" and st.overflow == "text"
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuild, (self.codec, self.direction, self.strict, self.num_threads, self.count_numbers_enabled))
@@ -177,8 +174,8 @@ class TextConverter:
             c.changed += sum(1 for a, b in zip(texts, out) if a != b)
             if self.count_numbers_enabled:
                 c.numbers += self.count_numbers(texts, out)
-                if self._range_check is not None:
-                    ints, fracs = self.count_out_of_range(texts, out)
+                if self._counts_range:
+                    ints, fracs = self.count_out_of_range(texts)
                     c.out_of_range_integer += ints
                     c.out_of_range_fraction += fracs
         return out
@@ -190,25 +187,19 @@ class TextConverter:
             return self._counter.count_all(list(encoded))
         return sum(len(self.codec.numbers(t)) for t in inputs)  # paper style: parse again
 
-    def count_out_of_range(self, inputs: Sequence[str], outputs: Sequence[str]) -> tuple[int, int]:
-        """Numerals of `inputs` that encoding left as text because they are out of range.
+    def count_out_of_range(self, inputs: Sequence[str]) -> tuple[int, int]:
+        """Numerals of `inputs` that encoding leaves as text because they are out of range.
 
         Returns ``(integer, fraction)``: how many have too many integer digits,
-        and how many (in range there) have too many fractional digits. Zeros
-        unless encoding with ``overflow="text"``. Only texts whose encoding
-        still holds a long enough run of bare digits are parsed again.
+        and how many (in range there) too many fractional digits. Zeros unless
+        encoding with ``overflow="text"``. One more grammar pass over the
+        inputs, writing nothing (the Rust engine spreads it over `num_threads`).
         """
-        if self._range_check is None:
+        if not self._counts_range:
             return 0, 0
-        ints = fracs = 0
-        for text, out in zip(inputs, outputs):
-            if self._range_check.search(out):
-                for r in self.codec.out_of_range(text):
-                    if r.part == "integer":
-                        ints += 1
-                    else:
-                        fracs += 1
-        return ints, fracs
+        parts = [r.part for found in self.codec.out_of_range_batch(inputs, self.num_threads) for r in found]
+        ints = parts.count("integer")
+        return ints, len(parts) - ints
 
     def locate(self, texts: Sequence[str]) -> tuple[int, Exception] | None:
         """After a batch failed: the index of the first failing text and its error, or None."""
@@ -251,19 +242,6 @@ class TextConverter:
                 pieces[k] = next(done)
             out.append("".join(pieces))
         return out
-
-
-def _maybe_out_of_range(st: Settings) -> re.Pattern[str]:
-    """Finds, in encoded text, every numeral that `st` left as text because of its range (and more).
-
-    Such a numeral is copied verbatim: more than ``min(int_digits, frac_digits)``
-    digits, any two of them at most one character apart (a separator or the
-    decimal mark; an exponent is its own numeral, checked against
-    `int_digits`). Units never match it: their digits stop at a bracket. The
-    possessive ``?+`` keeps the search linear.
-    """
-    need = min(st.int_digits, st.frac_digits) + 1
-    return re.compile(f"[0-9](?:[^0-9{OPEN}{CLOSE}]?+[0-9]){{{need - 1}}}")
 
 
 def _rebuild(codec: Codec, direction: str, strict: bool, num_threads: int | None, count: bool) -> TextConverter:
