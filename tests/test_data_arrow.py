@@ -196,3 +196,27 @@ def test_rejected_rows_in_nested_columns_match_a_row_by_row_run(backend: str) ->
         ArrowConverter(TextConverter(codec, "decode"), sel, name="src").table(table)
     assert str(info.value) == f"src: {first_error} (--skip-bad drops such rows)"
     assert "item" not in str(info.value)
+
+
+@pytest.mark.parametrize("backend", ["python", "rust"])
+def test_out_of_range_counts_match_the_string_path(backend: str) -> None:
+    codec = tst.Codec(int_digits=4, frac_digits=2, backend=backend)
+    texts = ["id 123456 and 1.2345", None, "12 of 99999", "1e123456 x"]
+    table = pa.table(
+        {
+            "t": pa.array(texts, type=pa.large_string()),
+            "m": [[{"role": "u", "content": "3.14159"}], None, [], [{"role": "a", "content": "7"}]],
+        }
+    )
+    conv = TextConverter(codec)
+    ArrowConverter(conv, Selection(fields=("t",), messages="m")).table(table)
+    expected = TextConverter(codec)
+    expected.convert_batch([t for t in texts if t is not None] + ["3.14159", "7"])
+    got, want = conv.counts, expected.counts
+    assert (got.out_of_range_integer, got.out_of_range_fraction) == (3, 2)
+    assert (got.strings, got.numbers, got.out_of_range_integer, got.out_of_range_fraction) == (
+        want.strings,
+        want.numbers,
+        want.out_of_range_integer,
+        want.out_of_range_fraction,
+    )

@@ -12,7 +12,7 @@ from tst._encode import Piece
 from tst._encode import encode_with_offsets as _encode_exact
 from tst._grammar import find_numbers
 from tst.errors import TSTError, check_errors
-from tst.numbers import Number
+from tst.numbers import Number, OutOfRange
 from tst.settings import Settings
 
 T = TypeVar("T")
@@ -45,6 +45,17 @@ class PythonEngine:
         if st.style == "paper":
             return [num for _, num, _ in paper.find_paper_numbers(text, st.group_size)]
         return find_numbers(text, st)
+
+    def out_of_range(self, text: str) -> list[OutOfRange]:
+        st = self.settings
+        if st.style == "paper":
+            return []
+        found: list[OutOfRange] = []
+        find_numbers(text, st, found)
+        return found
+
+    def out_of_range_batch(self, texts: Sequence[str], num_threads: int | None = None) -> list[Any]:
+        return _batch(self.out_of_range, texts, "raise")
 
     def encode_batch(self, texts: Sequence[str], num_threads: int | None = None, errors: str = "raise") -> list[Any]:
         return _batch(self.encode, texts, errors)

@@ -131,9 +131,9 @@ struct Piece {
 /// as it was on an error; what it returns is ignored), over `threads` threads for big arrays.
 ///
 /// `large` picks 64-bit output offsets; with 32-bit ones a result over 2 GiB is an error.
-pub fn convert<F>(strings: &Strings<'_>, large: bool, threads: usize, f: F) -> Result<Converted, String>
+pub fn convert<F, T>(strings: &Strings<'_>, large: bool, threads: usize, f: F) -> Result<Converted, String>
 where
-    F: Fn(&[u8], &mut Vec<u8>) -> Result<usize, Error> + Sync,
+    F: Fn(&[u8], &mut Vec<u8>) -> Result<T, Error> + Sync,
 {
     strings.check()?;
     let ranges = chunks(strings);

@@ -10,8 +10,8 @@ use std::sync::OnceLock;
 use memchr::memchr_iter;
 
 use crate::chars::{count_chars, CharCursor};
-use crate::grammar::{for_each_group, scan_numbers, Group, Numeral, RangeError, DIGITS_MAX};
-use crate::settings::{Settings, Variant};
+use crate::grammar::{for_each_group, scan_numbers, scan_with_out_of_range, Group, Numeral, RangeError, DIGITS_MAX};
+use crate::settings::{Overflow, Settings, Variant};
 use crate::spelling::{push_frac_name, push_int_name, CLOSE_BYTES, OPEN_BYTES, TAG_INDIAN, TAG_WESTERN, UNITS_MARKER};
 use crate::units::Unit;
 
@@ -282,27 +282,63 @@ pub fn encode(s: &[u8], st: &Settings) -> Result<Vec<u8>, RangeError> {
     run::<u8, false>(s, st).map(|(out, _)| out)
 }
 
-/// `encode` appending to `out`, giving the number of numbers encoded: many short strings reuse
-/// one buffer's memory (the data layer's Arrow and JSON Lines paths). On an error `out` is left
-/// as it was.
-pub fn encode_append(s: &[u8], st: &Settings, out: &mut Vec<u8>) -> Result<usize, RangeError> {
+/// What [`encode_append`] counted in one text (the data layer's counts).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Numbers encoded.
+    pub numbers: usize,
+    /// Numerals left as text (`overflow = "text"`) for their integer digits (an exponent counts here).
+    pub out_of_range_integer: usize,
+    /// Numerals left as text for their fractional digits (integer part in range).
+    pub out_of_range_fraction: usize,
+}
+
+impl std::ops::AddAssign for Tally {
+    fn add_assign(&mut self, other: Tally) {
+        self.numbers += other.numbers;
+        self.out_of_range_integer += other.out_of_range_integer;
+        self.out_of_range_fraction += other.out_of_range_fraction;
+    }
+}
+
+/// `encode` appending to `out`, giving what it encoded and left as text: many short strings reuse
+/// one buffer's memory (the data layer's Arrow and JSON Lines paths). The out-of-range counts are
+/// those of `tst.data`'s `count_out_of_range` (the same grammar pass reports them), zero unless
+/// `overflow = "text"`. On an error `out` is left as it was.
+pub fn encode_append(s: &[u8], st: &Settings, out: &mut Vec<u8>) -> Result<Tally, RangeError> {
     let before = out.len();
     let mut w: Writer<'_, u8, false> = Writer::new(s, std::mem::take(out), st.group_size);
     let mut pos = 0;
+    let mut tally = Tally::default();
+    let text = st.overflow == Overflow::Text;
     let mut numbers = 0;
-    let found = scan_numbers(s, st, |num| {
-        w.text(pos, num.start);
-        w.number(num, st);
-        pos = num.end;
-        numbers += 1;
-    });
+    let found = scan_with_out_of_range(
+        s,
+        st,
+        |num| {
+            w.text(pos, num.start);
+            w.number(num, st);
+            pos = num.end;
+            numbers += 1;
+        },
+        |r| {
+            if text {
+                if r.integer {
+                    tally.out_of_range_integer += 1;
+                } else {
+                    tally.out_of_range_fraction += 1;
+                }
+            }
+        },
+    );
     if found.is_ok() {
         w.text(pos, s.len());
     } else {
         w.out.truncate(before);
     }
     *out = w.out;
-    found.map(|()| numbers)
+    tally.numbers = numbers;
+    found.map(|()| tally)
 }
 
 /// Encode `s` (UTF-8 without lone surrogates) straight to UTF-16.

@@ -10,8 +10,9 @@ use crate::chars::{count_chars, CharCursor};
 use crate::decode::{decode, decode_units_into, DecodeReason};
 use crate::encode::{
     encode, encode_append, encode_utf16, encode_utf16_into, encode_with_offsets, encode_with_offsets_utf16, Piece,
+    Tally,
 };
-use crate::grammar::{for_each_group, scan_numbers, Numeral, RangeError};
+use crate::grammar::{for_each_group, scan_numbers, scan_with_out_of_range, Numeral, RangeError};
 use crate::paper::{encode_paper, scan_paper};
 use crate::settings::{Settings, Style, Variant};
 use crate::units::Unit;
@@ -131,13 +132,14 @@ impl Engine {
 
     /// `encode` appending to `out` (left as it was on an error): one buffer for many short strings.
     ///
-    /// Gives the number of numbers encoded (exact style; the paper style gives 0).
-    pub fn encode_append(&self, s: &[u8], out: &mut Vec<u8>) -> Result<usize, Error> {
+    /// Gives the numbers encoded and those left as text for their range (exact style; the paper
+    /// style counts nothing).
+    pub fn encode_append(&self, s: &[u8], out: &mut Vec<u8>) -> Result<Tally, Error> {
         let st = &self.settings;
         match st.style {
             Style::Paper => {
                 out.extend_from_slice(&encode_paper(s, st.group_size, st.variant == Variant::Vocab));
-                Ok(0)
+                Ok(Tally::default())
             }
             Style::Exact => encode_append(s, st, out).map_err(|e| range_error(s, e)),
         }
@@ -225,6 +227,19 @@ impl Engine {
         match st.style {
             Style::Paper => scan_paper(s, |_, num, _| add(num)),
             Style::Exact => scan_numbers(s, st, add).map_err(|e| range_error(s, e))?,
+        }
+        Ok(out)
+    }
+
+    /// The numerals of `s` outside the range, in order: `(start, end, integer, digits)` in code points,
+    /// `integer` false when the fractional digits are the excess (empty in the paper style).
+    pub fn out_of_range(&self, s: &[u8]) -> Result<Vec<(usize, usize, bool, usize)>, Error> {
+        let st = &self.settings;
+        let mut out = Vec::new();
+        if st.style == Style::Exact {
+            let mut cur = CharCursor::new(s);
+            scan_with_out_of_range(s, st, |_| {}, |r| out.push((cur.at(r.start), cur.at(r.end), r.integer, r.digits)))
+                .map_err(|e| range_error(s, e))?;
         }
         Ok(out)
     }

@@ -19,6 +19,7 @@ use std::borrow::Cow;
 use memchr::{memchr, memchr_iter};
 
 use crate::batch;
+use crate::encode::Tally;
 use crate::engine::Error;
 
 /// Which strings of a record to convert (names as UTF-8).
@@ -56,8 +57,9 @@ pub struct Block {
     pub strings: usize,
     /// Of those, strings that changed.
     pub changed: usize,
-    /// Numbers in the converted strings (as `convert` counts them).
-    pub numbers: usize,
+    /// Numbers in the converted strings, and numerals left as text for their range (as `convert`
+    /// counts them).
+    pub tally: Tally,
 }
 
 /// Lines per piece of work (about this many bytes).
@@ -69,11 +71,11 @@ const BOM: &[u8] = "\u{feff}".as_bytes();
 /// Convert the selected strings of every record of `data` (whole lines of UTF-8), or None when
 /// `data` is not UTF-8 (the caller reads it, and reports its bad bytes).
 ///
-/// `convert` appends a string's new value to a buffer (left as it was on an error) and gives the
-/// number of numbers it converted (for the counts).
+/// `convert` appends a string's new value to a buffer (left as it was on an error) and gives what
+/// it counted (numbers converted, numerals left as text), summed over the lines converted here.
 pub fn convert_block<F>(data: &[u8], sel: &Selection, opts: &Options, threads: usize, convert: F) -> Option<Block>
 where
-    F: Fn(&[u8], &mut Vec<u8>) -> Result<usize, Error> + Sync,
+    F: Fn(&[u8], &mut Vec<u8>) -> Result<Tally, Error> + Sync,
 {
     std::str::from_utf8(data).ok()?;
     let lines = line_starts(data);
@@ -115,7 +117,7 @@ where
         block.missing += part.missing;
         block.strings += part.strings;
         block.changed += part.changed;
-        block.numbers += part.numbers;
+        block.tally += part.tally;
     }
     Some(block)
 }
@@ -169,7 +171,7 @@ fn convert_line<F>(
     scratch: &mut Scratch,
 ) -> Option<()>
 where
-    F: Fn(&[u8], &mut Vec<u8>) -> Result<usize, Error>,
+    F: Fn(&[u8], &mut Vec<u8>) -> Result<Tally, Error>,
 {
     if first && line.starts_with(BOM) {
         return None;
@@ -192,12 +194,12 @@ where
     let Scratch { values, ends } = scratch;
     values.clear();
     ends.clear();
-    let mut numbers = 0;
+    let mut tally = Tally::default();
     for site in &w.sites {
-        numbers += convert(&site.value, values).ok()?;
+        tally += convert(&site.value, values).ok()?;
         ends.push(values.len());
     }
-    part.numbers += numbers;
+    part.tally += tally;
     part.records += 1;
     part.missing += usize::from(missing);
     part.strings += w.sites.len();

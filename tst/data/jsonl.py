@@ -201,12 +201,14 @@ class JSONLJob:
                     conv.num_threads,
                 )
                 if got is not None:  # None: not UTF-8, the Python code reports (or escapes) the bytes
-                    data, left, (records, missing, strings, changed, numbers) = got
+                    data, left, (records, missing, strings, changed, numbers), (ints, fracs) = got
                     job.counts.records += records
                     job.counts.missing += missing
                     conv.counts.strings += strings
                     conv.counts.changed += changed
                     conv.counts.numbers += numbers
+                    conv.counts.out_of_range_integer += ints
+                    conv.counts.out_of_range_fraction += fracs
                     out = job.patch(block.line, data, left, block.offset == 0, self.errors) if left else data
             if out is None:
                 text = job.block(block.line, decode_block(block, self.name, self.errors), block.offset == 0)

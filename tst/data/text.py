@@ -77,8 +77,9 @@ def convert_text(
 ) -> Counts:
     """Stream `source` through `converter` into `sink`; memory is about three blocks.
 
-    In the returned counts, ``records`` are lines and ``numbers`` the numbers
-    converted (the other fields stay 0).
+    In the returned counts, ``records`` are lines, ``numbers`` the numbers
+    converted and ``out_of_range_*`` the numerals left as text because of
+    their range (the other fields stay 0).
 
     Raises:
         DataError: undecodable bytes, or text the codec rejects (strict
@@ -128,7 +129,7 @@ def convert_text(
             # never shuts down with the reader thread inside a buffered stdin.
             ahead.settle(WRITE_GRACE)
         raise
-    counts.numbers = converter.counts.numbers - before.numbers
+    counts.take_numbers(converter.counts, before)
     return counts
 
 
@@ -159,14 +160,16 @@ class TextJob:
 
         def convert(block: Block) -> tuple[bytes, Counts]:
             pieces = decode_pieces(block, self.name, self.errors)
-            numbers = conv.counts.numbers
+            before = conv.counts.copy()
             try:
                 out = conv.convert_batch(pieces)
             except (TSTDecodeError, TSTRangeError) as exc:
                 raise _where(exc, pieces, self.name, block.line) from None
             lines = block.data.count(b"\n") + (0 if block.data.endswith(b"\n") else 1)
             data = b"".join(encode_text(p, self.errors) for p in out)
-            return data, Counts(records=lines, numbers=conv.counts.numbers - numbers)
+            counts = Counts(records=lines)
+            counts.take_numbers(conv.counts, before)
+            return data, counts
 
         return convert
 

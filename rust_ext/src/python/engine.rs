@@ -8,7 +8,7 @@ use super::strings::{
     encode_any, encode_offsets_any, hold, text, utf8_of, Encoded, Held, Utf8, View, SPARE, SPARE_MAX, SPARE_POINTS,
 };
 use crate::batch;
-use crate::encode::Piece;
+use crate::encode::{Piece, Tally};
 use crate::engine::{Engine, Error, NumberInfo};
 use crate::offsets::OffsetTable;
 
@@ -16,7 +16,7 @@ use super::arrow::{buffers, with_strings, Buffers};
 use super::offsets::PyOffsetTable;
 use crate::counting::Counter;
 use crate::jsonl;
-use crate::settings::Settings;
+use crate::settings::{Overflow, Settings};
 
 pyo3::import_exception!(tst.errors, TSTError);
 pyo3::import_exception!(tst.errors, TSTDecodeError);
@@ -95,6 +95,12 @@ type PyNumber = (usize, usize, Vec<(String, i64, usize, usize)>, Option<String>,
 fn py_number(n: NumberInfo) -> PyNumber {
     let groups = n.groups.into_iter().map(|g| (g.digits, g.power, g.start, g.end)).collect();
     (n.start, n.end, groups, n.separator.map(String::from), n.indian)
+}
+
+type PyOutOfRange = (usize, usize, &'static str, usize);
+
+fn py_out_of_range((start, end, integer, digits): (usize, usize, bool, usize)) -> PyOutOfRange {
+    (start, end, if integer { "integer" } else { "fraction" }, digits)
 }
 
 fn threads(num_threads: Option<usize>) -> PyResult<usize> {
@@ -185,6 +191,35 @@ impl PyEngine {
         Ok(found.into_iter().map(py_number).collect())
     }
 
+    fn out_of_range(&self, py: Python<'_>, text: &Bound<'_, PyString>) -> PyResult<Vec<PyOutOfRange>> {
+        let src = utf8_of(text)?;
+        let data = src.bytes();
+        let engine = &self.inner;
+        let found = py.detach(|| engine.out_of_range(data)).map_err(|e| py_err(py, e))?;
+        Ok(found.into_iter().map(py_out_of_range).collect())
+    }
+
+    /// `out_of_range` of every text, spread over `num_threads` like `encode_batch`; a failing text
+    /// (`overflow="error"`) raises its error with `index` set.
+    #[pyo3(signature = (texts, num_threads = None))]
+    fn out_of_range_batch<'py>(
+        &self,
+        py: Python<'py>,
+        texts: Vec<Bound<'py, PyString>>,
+        num_threads: Option<usize>,
+    ) -> PyResult<Vec<Vec<PyOutOfRange>>> {
+        let n = threads(num_threads)?;
+        let held = texts.iter().map(utf8_of).collect::<PyResult<Vec<_>>>()?;
+        let data: Vec<&[u8]> = held.iter().map(Utf8::bytes).collect();
+        let engine = &self.inner;
+        let results = py.detach(|| batch::map(&data, |d| d.len(), n, |d| engine.out_of_range(d)));
+        results
+            .into_iter()
+            .enumerate()
+            .map(|(k, r)| Ok(r.map_err(|e| py_err_at(py, e, Some(k)))?.into_iter().map(py_out_of_range).collect()))
+            .collect()
+    }
+
     #[pyo3(signature = (texts, num_threads = None, errors = "raise"))]
     fn encode_batch<'py>(
         &self,
@@ -262,7 +297,7 @@ impl PyEngine {
         let on = on_error(errors)?;
         let n = threads(num_threads)?;
         let engine = &self.inner;
-        arrow(py, array, n, on, |d, out| engine.decode_append(d, strict, out).map(|()| 0))
+        arrow(py, array, n, on, |d, out| engine.decode_append(d, strict, out))
     }
 
     /// Numbers in the valid items of an Arrow string array of encoded text (exact style), counted
@@ -275,11 +310,40 @@ impl PyEngine {
         })
     }
 
+    /// `(integer, fraction)`: numerals of the valid items of an Arrow string array that encoding
+    /// leaves as text for their range (zeros unless `overflow="text"`; `tst.data`'s
+    /// `count_out_of_range`, without a Python string per item).
+    fn count_out_of_range_arrow(&self, py: Python<'_>, array: &Bound<'_, PyAny>) -> PyResult<(usize, usize)> {
+        let engine = &self.inner;
+        if engine.settings().overflow != Overflow::Text {
+            return Ok((0, 0));
+        }
+        with_strings(array, |s, _| {
+            s.check().map_err(PyValueError::new_err)?;
+            let found = py.detach(|| {
+                let mut found = (0, 0);
+                for (k, d) in (0..s.len).filter_map(|k| s.get(k).map(|d| (k, d))) {
+                    for (_, _, integer, _) in engine.out_of_range(d).map_err(|e| (k, e))? {
+                        if integer {
+                            found.0 += 1;
+                        } else {
+                            found.1 += 1;
+                        }
+                    }
+                }
+                Ok(found)
+            });
+            found.map_err(|(k, e)| py_err_at(py, e, Some(k)))
+        })
+    }
+
     /// The selected strings of a block of JSON Lines converted in place (`tst.data.jsonl`'s fast path).
     ///
     /// Returns None when `data` is not UTF-8, else `(out, left, counts)`: the converted block,
     /// `(line, start, end)` in `out` of the lines left (unchanged) to the Python code, and
-    /// `(records, missing, strings, changed, numbers)` of the lines converted here.
+    /// `(records, missing, strings, changed, numbers)` of the lines converted here, and
+    /// `(integer, fraction)`: their numerals left as text for their range (encoding with
+    /// `overflow="text"`; `tst.data`'s `count_out_of_range`).
     #[allow(clippy::too_many_arguments)]
     #[pyo3(signature = (data, fields, messages, decode, strict, allow_missing, ensure_ascii, at_start, count, num_threads = None))]
     fn convert_jsonl_block<'py>(
@@ -307,13 +371,17 @@ impl PyEngine {
         let block = py.detach(|| {
             jsonl::convert_block(data, &sel, &opts, n, |v, out| {
                 if !decode {
-                    return engine.encode_append(v, out).map(|k| if count { k } else { 0 });
+                    return engine.encode_append(v, out).map(|t| if count { t } else { Tally::default() });
                 }
                 engine.decode_append(v, strict, out)?;
-                Ok(if count { counter.count(v) } else { 0 })
+                Ok(Tally { numbers: if count { counter.count(v) } else { 0 }, ..Tally::default() })
             })
         });
-        Ok(block.map(|b| (PyBytes::new(py, &b.out), b.left, (b.records, b.missing, b.strings, b.changed, b.numbers))))
+        Ok(block.map(|b| {
+            let t = b.tally;
+            let counts = (b.records, b.missing, b.strings, b.changed, t.numbers);
+            (PyBytes::new(py, &b.out), b.left, counts, (t.out_of_range_integer, t.out_of_range_fraction))
+        }))
     }
 
     /// `encode_batch_with_offsets` with the pieces kept in Rust, ready to map token offsets.
@@ -340,15 +408,22 @@ impl PyEngine {
 /// One text's encoding and its pieces.
 type WithPieces = (Encoded, Vec<Piece>);
 
-type JsonlResult<'py> = (Bound<'py, PyBytes>, Vec<(usize, usize, usize)>, (usize, usize, usize, usize, usize));
+type JsonlResult<'py> =
+    (Bound<'py, PyBytes>, Vec<(usize, usize, usize)>, (usize, usize, usize, usize, usize), (usize, usize));
 
 type ArrowResult<'py> =
     (usize, Option<Bound<'py, PyBytes>>, Bound<'py, PyBytes>, Bound<'py, PyBytes>, Vec<Bound<'py, PyAny>>);
 
 /// `f` over the items of an Arrow string array; the result's buffers and the failed items' errors.
-fn arrow<'py, F>(py: Python<'py>, array: &Bound<'py, PyAny>, n: usize, on: OnError, f: F) -> PyResult<ArrowResult<'py>>
+fn arrow<'py, F, T>(
+    py: Python<'py>,
+    array: &Bound<'py, PyAny>,
+    n: usize,
+    on: OnError,
+    f: F,
+) -> PyResult<ArrowResult<'py>>
 where
-    F: Fn(&[u8], &mut Vec<u8>) -> Result<usize, Error> + Sync + Send,
+    F: Fn(&[u8], &mut Vec<u8>) -> Result<T, Error> + Sync + Send,
 {
     let mut converted = with_strings(array, |s, large| {
         py.detach(|| crate::arrow::convert(s, large, n, &f)).map_err(PyValueError::new_err)
