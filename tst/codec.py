@@ -300,7 +300,12 @@ class Codec:
         return out if on == "raise" else (out, failures)
 
     def out_of_range_batch(self, texts: Iterable[str], num_threads: int | None = None) -> list[list[OutOfRange]]:
-        """`out_of_range` of many texts, spread over `num_threads` like `encode_batch`."""
+        """`out_of_range` of many texts, spread over `num_threads` like `encode_batch`.
+
+        Raises:
+            TSTRangeError: with ``overflow="error"``, that of the first text holding an
+                out-of-range numeral (lowest index), `index` set as in `encode_batch`.
+        """
         found = self._engine.out_of_range_batch(_texts(texts, "out_of_range_batch"), _threads(num_threads))
         if self.backend == "python":
             return [list(f) for f in found]

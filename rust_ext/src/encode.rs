@@ -374,6 +374,26 @@ mod tests {
     }
 
     #[test]
+    fn encode_append_tallies_numbers_and_numerals_left_as_text() {
+        let mut st = Settings::default_exact("vocab");
+        st.int_digits = 4;
+        st.frac_digits = 2;
+        let text = "a 123456 b 1.2345 c 12 d 1e99999 ";
+        let mut out = b"kept".to_vec();
+        let tally = encode_append(text.as_bytes(), &st, &mut out).unwrap();
+        assert_eq!(&out[4..], enc(text, &st).as_bytes());
+        let want = Tally { numbers: 2, out_of_range_integer: 2, out_of_range_fraction: 1 };
+        assert_eq!(tally, want);
+        st.overflow = Overflow::Extend; // encoded, not left as text: nothing to count
+        let tally = encode_append(text.as_bytes(), &st, &mut Vec::new()).unwrap();
+        assert_eq!((tally.out_of_range_integer, tally.out_of_range_fraction), (0, 0));
+        st.overflow = Overflow::Error;
+        let mut out = b"kept".to_vec();
+        assert!(encode_append(text.as_bytes(), &st, &mut out).is_err());
+        assert_eq!(out, b"kept");
+    }
+
+    #[test]
     fn vocab_and_marker_surfaces() {
         let v = Settings::default_exact("vocab");
         assert_eq!(enc("Pay $1,234.5", &v), "Pay $⟦,3⟧⟦1k⟧⟦234⟧.⟦5p⟧");
