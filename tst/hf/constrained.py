@@ -176,8 +176,8 @@ def _plain_effect(piece: bytes | str, state: State, family: str, decimal: str) -
         if pending and esc != 0:
             return None  # these bytes end in a character that is no bracket
         utf = 0
-    if utf:
-        dec = 0
+    if pending:
+        dec = 0  # the next character is not the decimal mark, whatever it will be
     return ("txt", esc, utf, dec)
 
 
@@ -249,21 +249,25 @@ class _Automaton:
 
     def _unit_class(self, spelling: str) -> Cls:
         content = spelling[1:-1]
-        if len(content) == 2 and content[0] in self.st.resolved_separators and content[1] in "23":
+        tag = len(content) == 2 and content[0] in self.st.resolved_separators
+        if tag and (content[1] == "3" or (content[1] == "2" and self.st.indian)):
             return ("tag", content[1] == "2")
         k = 0
-        while k < len(content) and content[k].isdigit():
+        while k < len(content) and "0" <= content[k] <= "9":
             k += 1
         digits, name = content[:k], content[k:]
+        g = self.g
         if self.st.variant == "vocab":
-            fraction, level = parse_name(name, self.g) or (False, 0)
-            return ("vf" if fraction else "vg", len(digits), level)
-        if digits:
-            return ("md", len(digits))
-        if name == UNITS_MARKER:
-            return ("mi", 0)
-        fraction, level = parse_name(name, self.g) or (False, 0)
-        return ("mf", level) if fraction else ("mi", level)
+            parsed = parse_name(name, g) if digits else None
+            if parsed is None or len(digits) > g:
+                return ("never",)  # not a unit of this codec: never part of a strict decoding
+            return ("vf" if parsed[0] else "vg", len(digits), parsed[1])
+        if digits and not name:
+            return ("md", len(digits)) if len(digits) <= g else ("never",)
+        parsed = (False, 0) if name == UNITS_MARKER else (parse_name(name, g) if name and not digits else None)
+        if parsed is None:
+            return ("never",)
+        return ("mf", parsed[1]) if parsed[0] else ("mi", parsed[1])
 
     def _plain_class(self, piece: bytes | str, signatures: dict[Any, Cls]) -> Cls:
         key = _shape(piece, self.decimal)
@@ -522,9 +526,14 @@ class TSTLogitsProcessor(LogitsProcessor):
             and prev.shape[1] == length - 1
             and prev.device == input_ids.device
         ):
-            same = (input_ids[:, None, : length - 1] == prev[None, :, :]).all(dim=2)  # [batch, previous batch]
-            if bool(same.any(dim=1).all()):
-                parent = same.to(torch.uint8).argmax(dim=1)
+            parent: torch.Tensor | None = None
+            if prev.shape[0] == input_ids.shape[0] and torch.equal(input_ids[:, : length - 1], prev):
+                parent = torch.arange(prev.shape[0], device=input_ids.device)  # same rows, same order
+            else:  # rows reordered or repeated (beam search): find each row's parent
+                same = (input_ids[:, None, : length - 1] == prev[None, :, :]).all(dim=2)  # [batch, previous batch]
+                if bool(same.any(dim=1).all()):
+                    parent = same.to(torch.uint8).argmax(dim=1)
+            if parent is not None:
                 cls = class_of_id[input_ids[:, -1].clamp(0, class_of_id.numel() - 1)]
                 states = trans[prev_states.to(input_ids.device)[parent], cls]
                 states = torch.where(states >= 0, states, torch.full_like(states, self._start))
