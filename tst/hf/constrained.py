@@ -565,5 +565,6 @@ class TSTLogitsProcessor(LogitsProcessor):
         else:
             ok = trans[states] >= 0
         ok = ok | ~ok.any(dim=1, keepdim=True)  # never leave a row with nothing to sample
-        allowed = ok.index_select(1, cls)
-        return scores.masked_fill(~allowed, float("-inf"))  # type: ignore[return-value]
+        masked = (~ok).index_select(1, cls)  # [batch, vocab]: one pass over the vocabulary
+        # Out of place: generate may keep the raw scores (output_logits=True).
+        return torch.where(masked, torch.tensor(float("-inf"), dtype=scores.dtype, device=scores.device), scores)  # type: ignore[return-value]

@@ -156,7 +156,7 @@ class DecodeStream:
         if tok._tst_wordpiece:
             self._glue_tail += surface
             cut = len(self._glue_tail) if final else _wordpiece_cut(self._glue_tail)
-            surface = glue_wordpiece_units(self._glue_tail[:cut])
+            surface = glue_wordpiece_units(self._glue_tail[:cut], tok.tst_codec.settings.variant == "marker")
             self._glue_tail = self._glue_tail[cut:]
         text = self._decoder.feed(surface)
         if final:

@@ -204,7 +204,7 @@ class TSTTokenizerFast(PreTrainedTokenizerFast):
             token_ids, skip_special_tokens=skip_special_tokens, clean_up_tokenization_spaces=False, **kwargs
         )
         if self._tst_wordpiece:
-            surface = glue_wordpiece_units(surface)
+            surface = glue_wordpiece_units(surface, self.tst_codec.settings.variant == "marker")
         text = self.tst_codec.decode(surface, strict=strict)
         cleanup = (
             self.clean_up_tokenization_spaces if clean_up_tokenization_spaces is None else clean_up_tokenization_spaces
