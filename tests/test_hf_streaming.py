@@ -24,6 +24,7 @@ import tst
 import tst.hf
 from tests import hf_support
 from tests import model_support as ms
+from tests.conftest import RUST
 from tests.strategies import numerals
 from tst.hf import DecodeStream
 
@@ -164,6 +165,29 @@ def test_prefixes_of_an_encoding_decode_to_prefixes(family: str, variant: str, d
         assert full == text  # lossless bases (SentencePiece drops a leading space, has <unk>)
     for k in range(len(ids)):
         assert full.startswith(tok.decode(ids[:k])), (k, tok.convert_ids_to_tokens(ids[:k]))
+
+
+@pytest.mark.parametrize("backend", ["python", "rust"])
+@pytest.mark.parametrize(("variant", "group_size"), [("marker", 1), ("marker", 2), ("marker", 4), ("vocab", 2)])
+@settings(max_examples=25)
+@given(text=ASCII)
+def test_prefixes_decode_to_prefixes_for_other_group_sizes(
+    backend: str, variant: str, group_size: int, text: str
+) -> None:
+    if backend == "rust" and not RUST:
+        pytest.skip("Rust extension tst._tst_rs is not built (pip install -e .)")
+    tok = group_sized(variant, group_size, backend)
+    ids = tok(text, add_special_tokens=False)["input_ids"]
+    assert tok.decode(ids) == text
+    for k in range(len(ids)):
+        assert text.startswith(tok.decode(ids[:k])), (k, tok.convert_ids_to_tokens(ids[:k]))
+
+
+@cache
+def group_sized(variant: str, group_size: int, backend: str) -> Any:
+    tok = tst.hf.wrap(hf_support.base("bpe"), variant=variant, group_size=group_size, backend=backend)
+    assert tok.tst_codec.backend == backend
+    return tok
 
 
 def test_escapes_are_single_tokens_on_the_metaspace_base() -> None:
