@@ -61,17 +61,17 @@ def test_prefixes_of_an_encoding_decode_to_prefixes(make_codec: MakeCodec, confi
 
 
 PINNED_PREFIXES = [
-    # (variant, group size, text, prefixes' decodings, one per token)
-    ("vocab", 3, "1,234,567.89", ["", "1", "1,234", "1,234,567", "1,234,567.", "1,234,567.89"]),
-    ("marker", 3, "12,34,567", ["", "", "1", "12,34", "12,34", "12,34,567", "12,34,567"]),
-    ("vocab", 4, "123,456,789", ["", "1", "123,45", "123,456,789"]),
-    ("marker", 3, "a⟦b⟧", ["a", "a", "a⟦", "a⟦", "a⟦b", "a⟦b", "a⟦b⟧", "a⟦b⟧"]),
+    # (codec settings, text, prefixes' decodings, one per token)
+    ({"variant": "vocab"}, "1,234,567.89", ["", "1", "1,234", "1,234,567", "1,234,567.", "1,234,567.89"]),
+    ({"variant": "marker", "indian": True}, "12,34,567", ["", "", "1", "12,34", "12,34", "12,34,567", "12,34,567"]),
+    ({"variant": "vocab", "group_size": 4}, "123,456,789", ["", "1", "123,45", "123,456,789"]),
+    ({"variant": "marker"}, "a⟦b⟧", ["a", "a", "a⟦", "a⟦", "a⟦b", "a⟦b", "a⟦b⟧", "a⟦b⟧"]),
 ]
 
 
-@pytest.mark.parametrize(("variant", "group_size", "text", "expected"), PINNED_PREFIXES)
-def test_pinned_prefixes(make_codec: MakeCodec, variant: str, group_size: int, text: str, expected: list[str]) -> None:
-    codec = make_codec(variant=variant, group_size=group_size)
+@pytest.mark.parametrize(("settings_", "text", "expected"), PINNED_PREFIXES)
+def test_pinned_prefixes(make_codec: MakeCodec, settings_: dict[str, Any], text: str, expected: list[str]) -> None:
+    codec = make_codec(**settings_)
     tokens = tokens_of(codec.encode(text))
     assert [codec.decode("".join(tokens[:k]), strict=False) for k in range(1, len(tokens) + 1)] == expected
 

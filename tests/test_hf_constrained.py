@@ -279,14 +279,17 @@ def prompts_for(tok: Any) -> list[list[int]]:
 @pytest.mark.parametrize("family", FAMILIES)
 @pytest.mark.parametrize("variant", ["vocab", "marker"])
 def test_a_thousand_sampled_sequences_decode_strictly(family: str, variant: str) -> None:
+    """1,000 sequences on the byte-level and Metaspace bases; 250 on the byte-fallback one, whose
+    45k ids make each step (random scores over the whole vocabulary) 3.6x the cost."""
+    n = 250 if family == "spm" else 1000
     tok = wrapped(family, variant)
     prompts = prompts_for(tok)
-    prompts = (prompts * (1000 // len(prompts) + 1))[:1000]
+    prompts = (prompts * (n // len(prompts) + 1))[:n]
     proc = TSTLogitsProcessor(tok, max_new_tokens=32)
     rows: list[list[int]] = []
-    for k in range(0, 1000, 250):
+    for k in range(0, n, 250):
         rows += sample(tok, proc, prompts[k : k + 250], 32, seed=k)
-    assert len(rows) == 1000
+    assert len(rows) == n
     assert strict_failures(tok, rows) == 0
     unconstrained = sample(tok, None, prompts[:100], 32, seed=1)
     assert strict_failures(tok, unconstrained) >= 10  # the test can fail: without the processor many do

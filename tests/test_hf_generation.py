@@ -72,7 +72,7 @@ def test_issue_reproduction_pipeline_samples(family: str, variant: str) -> None:
     tok, model = setup(family, variant)
     pipe = transformers.pipeline("text-generation", model=model, tokenizer=tok)
     torch.manual_seed(0)
-    outs = [pipe("The total was", max_new_tokens=12, do_sample=True)[0]["generated_text"] for _ in range(20)]
+    outs = [pipe("The total was", max_new_tokens=12, do_sample=True)[0]["generated_text"] for _ in range(5)]
     assert all(o.startswith("The total was") for o in outs)
     # The untrained model writes malformed TST: decode renders it (kept verbatim), strict raises.
     ids = model.generate(**tok(["The total was"] * 20, return_tensors="pt"), max_new_tokens=12, do_sample=True)
@@ -106,7 +106,7 @@ def test_generate_with_the_processor_decodes_strictly(family: str, variant: str,
     tok, model = setup(family, variant)
     tok.padding_side = "left"
     batch = tok(["The total was", "Pay $1,234.5 and 0.0"], return_tensors="pt", padding=True)
-    for seed in range(3):
+    for seed in range(2):
         torch.manual_seed(seed)
         proc = TSTLogitsProcessor(tok, max_new_tokens=16)
         out = model.generate(**batch, max_new_tokens=16, logits_processor=[proc], **MODES[mode])
