@@ -108,7 +108,7 @@ def part1(n: int) -> list[str]:
         held = strict_failures(tok, sampled(tok, model, n, constrained=True, seed=1))
         lines.append(
             f"| sampled generations, {variant} (byte-level BPE, {len(tok):,} ids) | {n} x 32 new tokens "
-            f"| strict-decode failures: {free} ({free / n:.0%}) without the processor, **{held}** with it |"
+            f"| strict-decode failures: {free} ({free / n:.1%}) without the processor, **{held}** with it |"
         )
     return lines
 
