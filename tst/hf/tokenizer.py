@@ -191,14 +191,20 @@ class TSTTokenizerFast(PreTrainedTokenizerFast):
         token_ids: int | list[int],
         skip_special_tokens: bool = False,
         clean_up_tokenization_spaces: bool | None = None,
-        strict: bool = True,
+        strict: bool = False,
         **kwargs: Any,
     ) -> str:
+        """Base decode (the TST surface), then `Codec.decode`.
+
+        Never raises on ids of the vocabulary: malformed TST is rendered as
+        `Codec.decode(..., strict=False)` does (docs/generation.md). ``strict=True``
+        raises `TSTDecodeError` instead, as `tst.Codec.decode` does by default.
+        """
         surface = super()._decode(
             token_ids, skip_special_tokens=skip_special_tokens, clean_up_tokenization_spaces=False, **kwargs
         )
         if self._tst_wordpiece:
-            surface = glue_wordpiece_units(surface)
+            surface = glue_wordpiece_units(surface, self.tst_codec.settings.variant == "marker")
         text = self.tst_codec.decode(surface, strict=strict)
         cleanup = (
             self.clean_up_tokenization_spaces if clean_up_tokenization_spaces is None else clean_up_tokenization_spaces
