@@ -78,16 +78,15 @@ class Family:
 # -- byte-level BPE families ----------------------------------------------------------------------
 
 GPT2_SPECIALS = ["<|endoftext|>"]
-LLAMA3_PATTERN = (
-    r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"
-)
-QWEN2_PATTERN = (
-    r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"
-)
+_CONTRACTIONS = r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|"
+_TAIL = r"| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"
+LLAMA3_PATTERN = _CONTRACTIONS + r"\p{N}{1,3}" + _TAIL
+QWEN2_PATTERN = _CONTRACTIONS + r"\p{N}" + _TAIL
 DEEPSEEK3_PATTERNS = [
     r"\p{N}{1,3}",
     "[\u4e00-\u9fa5\u3040-\u309f\u30a0-\u30ff]+",
-    r"""[!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~][A-Za-z]+|[^\r\n\p{L}\p{P}\p{S}]?[\p{L}\p{M}]+| ?[\p{P}\p{S}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+""",
+    r"""[!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~][A-Za-z]+|[^\r\n\p{L}\p{P}\p{S}]?[\p{L}\p{M}]+"""
+    r"""| ?[\p{P}\p{S}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+""",
 ]
 
 
@@ -231,21 +230,65 @@ TEKKEN_CHAT = (
 
 
 def _tekken() -> PreTrainedTokenizerFast:
-    from transformers.integrations.mistral.tokenizer import MistralConverter
+    from tests.hf_support import load_tekken
 
-    tok = MistralConverter(str(mistral_data() / "tekken_240911.json")).converted()
-    return _fast(tok, bos_token="<s>", eos_token="</s>", unk_token="<unk>", pad_token="<pad>")
+    return load_tekken(mistral_data() / "tekken_240911.json")
 
 
 def load_bare_sentencepiece(file_name: str) -> PreTrainedTokenizerFast:
-    """`AutoTokenizer.from_pretrained` on a folder holding only mistral-common's `file_name` as tokenizer.model."""
+    """`AutoTokenizer.from_pretrained` on a folder holding only mistral-common's `file_name` as tokenizer.model.
+
+    transformers 5.24 converts such a file with SentencePiece's own settings (its
+    ``build_tokenizer_from_spm_proto``): ``Replace(" ", "▁")`` and ``Replace("\\A▁", "▁▁")``
+    normalizers, ``Metaspace(prepend_scheme="always", split=False)``, a ``Split`` isolating the
+    user-defined pieces, and a ``Replace``/``ByteFallback``/``Fuse``/``Strip`` decoder. Earlier 5.x
+    releases drop the dummy prefix (5.3-5.23) or the space handling (5.0-5.2); there the same
+    components are put on the loaded model, so the matrix tests this layout on every supported release.
+    """
     from transformers import AutoTokenizer
 
     with tempfile.TemporaryDirectory() as tmp:
         shutil.copy(mistral_data() / file_name, Path(tmp) / "tokenizer.model")
         tok: PreTrainedTokenizerFast = AutoTokenizer.from_pretrained(tmp)
+    if "Metaspace" not in json.dumps(layout(tok)):
+        tok = _spm_generic_layout(tok, mistral_data() / file_name)
     tok.pad_token = tok.unk_token  # the published files have none; padding needs one
     return tok
+
+
+def _spm_generic_layout(tok: PreTrainedTokenizerFast, model_file: Path) -> PreTrainedTokenizerFast:
+    """`tok`'s model with the pipeline transformers 5.24 builds from `model_file`'s normalizer spec."""
+    import re
+
+    from sentencepiece import sentencepiece_model_pb2 as model_pb2
+
+    proto = model_pb2.ModelProto()
+    proto.ParseFromString(model_file.read_bytes())
+    spec = proto.normalizer_spec
+    data = json.loads(tok.backend_tokenizer.to_str())
+    steps: list[Any] = []
+    if spec.remove_extra_whitespaces:
+        steps += [normalizers.Replace(Regex(r"\A +| +\z"), ""), normalizers.Replace(Regex(" {2,}"), " ")]
+    if spec.escape_whitespaces:
+        steps.append(normalizers.Replace(" ", "\u2581"))
+    if spec.add_dummy_prefix:
+        steps.append(normalizers.Replace(Regex("\\A\u2581"), "\u2581\u2581"))
+    user_defined = [p.piece for p in proto.pieces if p.type == 4]
+    pre: list[Any] = []
+    if spec.add_dummy_prefix:
+        pre.append(pre_tokenizers.Metaspace(prepend_scheme="always", split=False))
+    if user_defined:
+        pattern = "|".join(re.escape(p) for p in sorted(user_defined, key=len, reverse=True))
+        pre.append(pre_tokenizers.Split(Regex(pattern), behavior="isolated"))
+    model = data["model"]
+    model["byte_fallback"] = bool(proto.trainer_spec.byte_fallback)
+    model["ignore_merges"] = bool(user_defined)
+    model["fuse_unk"] = True
+    backend = Tokenizer.from_str(json.dumps(data))
+    backend.normalizer = normalizers.Sequence(steps)
+    backend.pre_tokenizer = pre_tokenizers.Sequence(pre) if pre else None
+    backend.decoder = _byte_fallback_decoder(strip_prefix=bool(spec.add_dummy_prefix))
+    return _fast(backend, bos_token="<s>", eos_token="</s>", unk_token="<unk>")
 
 
 def _mistral_v1() -> PreTrainedTokenizerFast:
@@ -380,9 +423,7 @@ def _xlmr() -> PreTrainedTokenizerFast:
         pair="<s>:0 $A:0 </s>:0 </s>:0 $B:1 </s>:1",
         special_tokens=[("<s>", bos), ("</s>", eos)],
     )
-    return _fast(
-        tok, bos_token="<s>", eos_token="</s>", unk_token="<unk>", pad_token="<pad>", mask_token="<mask>"
-    )
+    return _fast(tok, bos_token="<s>", eos_token="</s>", unk_token="<unk>", pad_token="<pad>", mask_token="<mask>")
 
 
 # -- real BERT ------------------------------------------------------------------------------------
@@ -431,11 +472,22 @@ def family_base(name: str) -> PreTrainedTokenizerFast:
     return tok
 
 
+#: Warnings raised while wrapping each (family, variant), for the test that there are none.
+WRAP_WARNINGS: dict[tuple[str, str], list[str]] = {}
+
+
 @cache
 def family_wrapped(name: str, variant: str) -> PreTrainedTokenizerFast:
+    import warnings
+
     import tst.hf
 
-    return tst.hf.wrap(family_base(name), variant=variant)
+    base = family_base(name)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", tst.hf.TSTPipelineWarning)
+        tok = tst.hf.wrap(base, variant=variant)
+    WRAP_WARNINGS[(name, variant)] = [str(w.message) for w in caught if w.category is tst.hf.TSTPipelineWarning]
+    return tok
 
 
 def layout(tok: PreTrainedTokenizerFast) -> dict[str, Any]:

@@ -9,6 +9,7 @@ custom-component plug-in `install` / `save_pipeline` / `load_pipeline`
 
 from __future__ import annotations
 
+from tst.hf._pipeline import TSTPipelineWarning
 from tst.hf.export import covers, export
 from tst.hf.plugin import TSTDecoder, TSTNormalizer, install, load_pipeline, save_pipeline
 from tst.hf.tokenizer import TST_TOKENIZER_FILE, TSTTokenizerFast
@@ -18,6 +19,7 @@ __all__ = [
     "TST_TOKENIZER_FILE",
     "TSTDecoder",
     "TSTNormalizer",
+    "TSTPipelineWarning",
     "TSTTokenizerFast",
     "covers",
     "export",

@@ -12,26 +12,28 @@ The wrapped copy of the pipeline is adapted so that only real text starts are st
 
 1. Units become added tokens with ``normalized=True``: they are matched after the normalizer,
    which therefore sees the same pieces as in the base (cut only at the base's own
-   non-normalized added tokens). This needs every unit to normalize to itself; checked here.
-2. Prefixes that a pre-tokenizer adds at the start of every piece move into one zero-width
-   ``Replace`` rule appended to the normalizer, which inserts the prefix where the base would:
-   at the start of a piece, after a base added token that is matched after normalization, and,
-   for ``WhitespaceSplit`` + ``Metaspace`` (T5, XLM-R, ALBERT), before every word. The rule never
-   inserts before a unit (a text or word that starts with a number starts with its first unit)
-   and leaves a string that is exactly one unit unchanged, as step 1 needs. The pre-tokenizer
-   step keeps its other work with its prefix switched off.
-3. A ``Prepend`` normalizer step moves into that rule too when the steps after it leave its
-   prefix alone and act on single characters.
+   non-normalized added tokens). This needs every unit to normalize to itself; the units that
+   do not (grouping tags holding a no-break space under NFKC) stay ``normalized=False``.
+2. A prefix that a pre-tokenizer step adds at the start of every piece is switched off there
+   and written by normalizer steps instead (`_start_steps`): a native ``Prepend`` (aligned with
+   the first character, as the base aligns its prefix), a ``Replace`` that removes it where the
+   base would not have added it (the piece starts with a space, the prefix, a unit or a base
+   token), and zero-width ``Replace`` insertions after base tokens matched after normalization
+   and, for ``WhitespaceSplit`` + ``Metaspace`` (T5, XLM-R), before every word. A piece that
+   starts with a number starts with its first unit (no prefix before a unit); in word mode the
+   whitespace before a number still becomes a lone prefix, the only trace of that space.
+3. A ``Prepend`` normalizer step moves into those steps when the steps after it leave its prefix
+   alone and act on single characters.
 
-The rule is the normalizer's last step because a zero-width insertion at the start of a string
-followed by another Unicode normalizer panics in tokenizers 0.23 (normalizer.rs, index out of
-bounds). Its insertions take the alignment of the character before them, so with
-``WhitespaceSplit`` a word would also span the whitespace before it; `Adaptation.trim_offsets`
-tells the offset map to drop that whitespace, as the base does.
+The new steps come last because a zero-width insertion at the start of a string followed by
+another Unicode normalizer panics in tokenizers 0.23 (normalizer.rs, index out of bounds). A
+zero-width insertion takes the alignment of the character before it, so with ``WhitespaceSplit``
+a word would also span the whitespace before it; `Adaptation.trim_offsets` tells the offset map
+to give word tokens the base's spans (`trim_leading_whitespace`).
 
 What cannot be kept (a prefixing pre-tokenizer after other splitting steps, a ``Prepend`` that
-does not commute with what follows, a normalizer that alters a unit) falls back to
-non-normalized units and the base pipeline unchanged, with a `TSTPipelineWarning` naming the step.
+does not commute with what follows, a normalizer that alters the base's own added tokens) keeps
+the base pipeline unchanged with non-normalized units, and warns with `TSTPipelineWarning`.
 """
 
 from __future__ import annotations
@@ -167,7 +169,7 @@ def adapt(backend: Tokenizer, units: list[str]) -> Adaptation:
         kind = step.get("type")
         new = dict(step)
         if kind == "Metaspace" and step.get("prepend_scheme", "always") == "always":
-            before = {s.get("type") for s in pre_steps[:i]}
+            before = {str(s.get("type")) for s in pre_steps[:i]}
             if before - {"WhitespaceSplit"}:
                 problem = f"Metaspace(prepend_scheme='always') after {sorted(before)}"
             mode = "word" if "WhitespaceSplit" in before else "piece"
@@ -276,7 +278,7 @@ def _altered_units(norm: Any, units: list[str]) -> frozenset[str]:
     return frozenset(altered)
 
 
-_EMPTY = {
+_EMPTY: dict[str, Any] = {
     "version": "1.0",
     "truncation": None,
     "padding": None,
@@ -352,6 +354,10 @@ def trim_leading_whitespace(
             if k < b:
                 if k > a:
                     row[t] = (k, b)
-            elif t + 1 < len(row) and row_ids[t + 1] not in units and b < len(text):
-                if not _RUST_WHITESPACE.match(text, b):
-                    row[t] = (b, b + 1)
+            elif (
+                t + 1 < len(row)
+                and row_ids[t + 1] not in units
+                and b < len(text)
+                and not _RUST_WHITESPACE.match(text, b)
+            ):
+                row[t] = (b, b + 1)

@@ -83,7 +83,11 @@ def unwrap(tok: TSTTokenizerFast) -> PreTrainedTokenizerFast:
         with open(os.path.join(tmp, _PLAIN_FILE), "w", encoding="utf-8") as f:
             json.dump(data, f, ensure_ascii=False)
         os.remove(src)
-        _edit_config(tmp, drop=("tst_config", "tst_base_vocab_size", "tst_pipeline", "auto_map"), set_class="PreTrainedTokenizerFast")
+        _edit_config(
+            tmp,
+            drop=("tst_config", "tst_base_vocab_size", "tst_pipeline", "auto_map"),
+            set_class="PreTrainedTokenizerFast",
+        )
         base: PreTrainedTokenizerFast = PreTrainedTokenizerFast.from_pretrained(tmp)
     base.name_or_path = tok.name_or_path
     return base
