@@ -153,11 +153,16 @@ def prefixing_step(pre_tokenizer: Any) -> str | None:
     return None
 
 
-def adapt(backend: Tokenizer, units: list[str]) -> Adaptation:
-    """Work out the wrapped copy of `backend`'s pipeline (see the module docstring)."""
+def adapt(backend: Tokenizer, units: list[str], stacklevel: int = 4) -> Adaptation:
+    """Work out the wrapped copy of `backend`'s pipeline (see the module docstring).
+
+    `stacklevel` points `TSTPipelineWarning` at the caller of the public function.
+    """
     normalizer = _state(backend.normalizer)
     pre_tokenizer = _state(backend.pre_tokenizer)
-    added = backend.get_added_tokens_decoder().values()
+    unit_set = set(units)
+    # A pipeline that holds the units already (route 2's load_pipeline) is adapted as its base.
+    added = [t for t in backend.get_added_tokens_decoder().values() if t.content not in unit_set]
     adaptation = Adaptation(record={"version": RECORD_VERSION})
     problem = None
 
@@ -210,7 +215,7 @@ def adapt(backend: Tokenizer, units: list[str]) -> Adaptation:
             f"TST cannot keep how this tokenizer treats the text right after a number ({problem}): "
             "the text after each number is tokenized as the start of a new text. See docs/hf.md.",
             TSTPipelineWarning,
-            stacklevel=4,
+            stacklevel=stacklevel,
         )
         return _unchanged(units, f"kept as is ({problem})")
 
@@ -248,13 +253,27 @@ def adapt(backend: Tokenizer, units: list[str]) -> Adaptation:
             "would alter the tokenizer's own added tokens): the text after each number is tokenized as the start "
             "of a new text. See docs/hf.md.",
             TSTPipelineWarning,
-            stacklevel=4,
+            stacklevel=stacklevel,
         )
         return _unchanged(units, "kept as is (the new normalizer step alters added tokens)")
     adaptation.raw_units = _altered_units(new_backend_norm, units)
     adaptation.record["raw_units"] = sorted(adaptation.raw_units)
     adaptation.record["trim_offsets"] = adaptation.trim_offsets
     return adaptation
+
+
+def split_normalizer(adaptation: Adaptation, base_normalizer: Any) -> tuple[Any, Any]:
+    """Route 2's normalizer around its TST step: (the steps before it, the steps after it), live or None.
+
+    Before: the base normalizer, less a ``Prepend`` moved into the start steps. After: the start
+    steps of `adaptation` (they must see the units, as route 1's see the TST surface).
+    """
+    if adaptation.normalizer is None:
+        return base_normalizer, None
+    steps = _steps(adaptation.normalizer, "normalizers")
+    cut = len(steps) - int(adaptation.record["normalizer"]["appended"])
+    before = _component({"type": "Sequence", "normalizers": steps[:cut]}, "normalizer") if cut else None
+    return before, _component({"type": "Sequence", "normalizers": steps[cut:]}, "normalizer")
 
 
 def _unchanged(units: list[str], why: str) -> Adaptation:
