@@ -171,8 +171,18 @@ def load_pipeline(path: str | os.PathLike[str], strict: bool = True) -> Tokenize
     if not isinstance(data, dict) or _FORMAT not in data:
         raise TSTError(f"{path} is not a TST pipeline file (no {_FORMAT!r} key)")
     body = data[_FORMAT]
-    tokenizer = Tokenizer.from_str(json.dumps(body["tokenizer"]))
-    return install(tokenizer, Codec(**body["codec"]), strict)
+    codec = Codec(**body["codec"])
+    # The units are added again by `install`: loaded as they were saved, tokenizers 0.22 keeps
+    # their content as normalized by the base normalizer (a `Prepend` would make `⟦12⟧` `▁⟦12⟧`).
+    units = set(codec.vocabulary())
+    plain = dict(body["tokenizer"])
+    saved_ids = {t["content"]: t["id"] for t in plain["added_tokens"] if t["content"] in units}
+    plain["added_tokens"] = [t for t in plain["added_tokens"] if t["content"] not in units]
+    tokenizer = install(Tokenizer.from_str(json.dumps(plain)), codec, strict)
+    moved = [u for u, i in saved_ids.items() if tokenizer.token_to_id(u) != i]
+    if moved:
+        raise TSTError(f"{path}: TST units got other ids than when saved (first: {moved[0]!r})")
+    return tokenizer
 
 
 def _without_plugin(tokenizer: Tokenizer, saved: dict[str, Any]) -> dict[str, Any]:
