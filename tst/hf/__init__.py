@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tst.hf._pipeline import TSTPipelineWarning
 from tst.hf.export import covers, export
 from tst.hf.plugin import TSTDecoder, TSTNormalizer, install, load_pipeline, save_pipeline
 from tst.hf.streaming import DecodeStream
@@ -27,6 +28,7 @@ __all__ = [
     "TSTDecoder",
     "TSTLogitsProcessor",
     "TSTNormalizer",
+    "TSTPipelineWarning",
     "TSTTokenizerFast",
     "covers",
     "export",

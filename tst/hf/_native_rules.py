@@ -92,3 +92,29 @@ def decode_rules(codec: Codec) -> list[tuple[str, str]]:
         units = rf"{O}(?:{UNITS_MARKER}|{_NAME}){C}|{O}(?=[0-9]+{C})|(?<={O}[0-9]+){C}"
     escapes = rf"{O}(?=[{O}{C}]{C})|(?<={O}[{O}{C}]){C}"
     return [(units, ""), (escapes, "")]
+
+
+def wordpiece_glue_rules(codec: Codec) -> list[tuple[str, str]]:
+    """Rules that remove the spaces a WordPiece decoder puts inside a covered number.
+
+    The regex form of `tst.hf._glue.glue_wordpiece_units` (route 1) for the numbers these rules
+    write (digit groups with magnitudes, an optional fraction; no grouping tags): whitespace
+    goes after a group that more groups must follow, between a group and its marker, between
+    fraction groups of consecutive depths, and around the decimal mark before the first
+    fraction group. Whitespace after a number's last group stays (two numbers).
+    """
+    st = codec.settings
+    dec = re.escape(st.decimal)
+    gap = r"\s+"
+    if st.variant == "vocab":
+        return [
+            (rf"{O}[0-9]+(?:[kmbtq]|e[0-9]+){C}\K{gap}(?={O})", ""),
+            (rf"{O}[0-9]+(p+){C}\K{gap}(?={O}[0-9]+\1p{C})", ""),
+            (rf"{O}[0-9]+{C}\K\s*{dec}\s*(?={O}[0-9]+p{C})", st.decimal),
+        ]
+    return [
+        (rf"{O}[0-9]+{C}\K{gap}(?={O}(?:{UNITS_MARKER}|[kmbtq]|e[0-9]+|p+){C})", ""),
+        (rf"{O}(?:[kmbtq]|e[0-9]+){C}\K{gap}(?={O})", ""),
+        (rf"{O}(p+){C}\K{gap}(?={O}[0-9]+{C}\s*{O}\1p{C})", ""),
+        (rf"{O}{UNITS_MARKER}{C}\K\s*{dec}\s*(?={O}[0-9]+{C}\s*{O}p{C})", st.decimal),
+    ]

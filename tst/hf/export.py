@@ -21,7 +21,8 @@ from transformers import PreTrainedTokenizerFast
 
 from tst.codec import Codec
 from tst.errors import TSTError
-from tst.hf._native_rules import decode_rules, escape_rules, number_rules
+from tst.hf._native_rules import decode_rules, escape_rules, number_rules, wordpiece_glue_rules
+from tst.hf._pipeline import prefixing_step
 from tst.hf.wrapping import is_tst_tokenizer
 from tst.settings import Settings
 from tst.spelling import CLOSE, OPEN
@@ -44,9 +45,10 @@ def _normalizer_for(settings: Settings) -> normalizers.Normalizer:
     return normalizers.Sequence([normalizers.Replace(Regex(p), c) for p, c in rules])
 
 
-def tst_decoder(codec: Codec) -> decoders.Decoder:
-    """The decoder steps that turn a TST surface back into text (after `Fuse`)."""
-    return decoders.Sequence([decoders.Fuse()] + [decoders.Replace(Regex(p), c) for p, c in decode_rules(codec)])
+def tst_decoder(codec: Codec, glue: list[tuple[str, str]] | None = None) -> decoders.Decoder:
+    """The decoder steps that turn a TST surface back into text (after `Fuse`; `glue` rules first)."""
+    rules = [*(glue or []), *decode_rules(codec)]
+    return decoders.Sequence([decoders.Fuse()] + [decoders.Replace(Regex(p), c) for p, c in rules])
 
 
 def covers(text: str, codec: Codec, base: PreTrainedTokenizerFast | None = None) -> bool:
@@ -104,6 +106,10 @@ def export(
         )
     backend = Tokenizer.from_str(base.backend_tokenizer.to_str())
     _check_normalizer(backend.normalizer)
+    prefixing = prefixing_step(backend.pre_tokenizer)
+    if prefixing is not None:
+        # Every unit splits the text: such a step would prefix the text after each number (issue 12).
+        raise TSTError(f"export cannot keep the base pre-tokenizer step {prefixing}: it adds a prefix to every piece")
     if backend.decoder is None:
         raise TSTError("export needs a base tokenizer with a decoder (it must give the TST surface back)")
     for tok in base.get_added_vocab():
@@ -114,7 +120,8 @@ def export(
     # string, any further normalizer panics in tokenizers 0.23 (normalizer.rs, index out of bounds).
     steps = [] if backend.normalizer is None else [backend.normalizer]
     backend.normalizer = normalizers.Sequence([*steps, tst_normalizer(codec)])
-    backend.decoder = decoders.Sequence([backend.decoder, tst_decoder(codec)])
+    glue = wordpiece_glue_rules(codec) if type(backend.model).__name__ == "WordPiece" else []
+    backend.decoder = decoders.Sequence([backend.decoder, tst_decoder(codec, glue)])
     units = codec.vocabulary()
     backend.add_tokens(
         [AddedToken(u, single_word=False, lstrip=False, rstrip=False, normalized=True, special=False) for u in units]
