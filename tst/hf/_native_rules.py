@@ -84,6 +84,9 @@ class NativeRules:
 class Grammar:
     """Which revision of the number grammar the rules follow (docs/SPEC.md 2.4-2.5).
 
+    The default is the grammar of `tst.Codec` today; the switches exist so the rules
+    can be diffed against an engine of the earlier revision (before issue 13).
+
     Attributes:
         whole_runs: groupings are judged on the whole separator-joined run: a run
             never starts a grouping after its separator and a digit, inside a chain
@@ -255,6 +258,10 @@ class _Builder:
             "(?<![0-9]\\x{2d}[0-9]\\x{2d}|[0-9]\\x{2d}[0-9]{2}\\x{2d})"
             "(?<![0-9]/[0-9]/|[0-9]/[0-9]{2}/)"
         )
+        if self.gr.iso_datetime:
+            # The hour of an ISO 8601 date-time continues the date's chain (SPEC 2.4).
+            date = "[0-9]{4}\\x{2d}[0-9]{2}\\x{2d}[0-9]{2}[Tt]"
+            chain += f"(?!(?<=\\A{date}|{self.nonword}{date})[0-9]{{2}}(?![0-9]))"
         return f"(?!0)(?<![0-9]{x}){chain}"
 
     def western(self, sep: str, limit: int | None) -> str:
@@ -554,7 +561,7 @@ def build_rules(settings: Settings, grammar: Grammar | None = None) -> NativeRul
         ValueError: for settings the regex pipeline cannot express (paper style,
             overflow other than ``"text"``, ranges beyond Oniguruma's repetition limit).
     """
-    gr = grammar if grammar is not None else current_grammar()
+    gr = grammar if grammar is not None else Grammar()
     st = settings
     if st.style != "exact":
         raise ValueError("the native rules need style='exact'")
@@ -618,18 +625,3 @@ def decode_rules(st: Settings) -> list[Rule]:
     escapes = f"{o}(?=[{o}{c}]{c})|(?<={o}[{o}{c}]){c}"
     rules.append(Rule("tags and escapes", f"{tag}(?=[0-9])|{escapes}" if tag else escapes, ""))
     return rules
-
-
-@lru_cache(maxsize=1)
-def current_grammar() -> Grammar:
-    """The grammar revision of the installed engines, read off two probes.
-
-    The rules follow both revisions of docs/SPEC.md 2.4-2.5 (see `Grammar`); the
-    probes pick the one `tst.Codec` implements, so `covers` stays exact either way.
-    """
-    from tst.codec import Codec
-
-    codec = Codec()
-    whole = [codec.numbers("1,2,345")[k].end for k in range(len(codec.numbers("1,2,345")))] == [1, 3, 7]
-    iso = len(codec.numbers("2024-01-15T10:30")) == 5
-    return Grammar(whole_runs=whole, iso_datetime=iso)
