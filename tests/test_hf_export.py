@@ -202,10 +202,17 @@ def test_every_spec_row_is_covered_with_route_1_ids(family: str, variant: str, e
     codec = wrapped(family, variant).tst_codec
     rows = [text for text, _, _, kwargs in ROWS if not kwargs]
     assert len(rows) > 50
+    # BERT's normalizer turns every whitespace into a space before the rules run, so a grouping
+    # with a no-break or thin space is no grouping in route 3: covers says so (route 1 cuts units first).
+    spaces = ("\u00a0", "\u2009", "\u202f")
     for text in rows:
+        if family == "bert" and any(c in text for c in spaces):
+            assert not tst_hf.covers(text, codec, base(family)), text
+            continue
         assert tst_hf.covers(text, codec, base(family)), text
         _same_as_route_1(family, variant, stock, text)
     # the rows as one CSV-like text: numbers after commas, newlines and other rows
+    rows = [r for r in rows if family != "bert" or not any(c in r for c in spaces)]
     joined = "\n".join(rows) + "\n" + ",".join(rows)
     assert tst_hf.covers(joined, codec, base(family))
     _same_as_route_1(family, variant, stock, joined)

@@ -9,12 +9,13 @@ custom-component plug-in `install` / `save_pipeline` / `load_pipeline`
 
 from __future__ import annotations
 
-from tst.hf.export import covers, export
+from tst.hf.export import NativeComponents, covers, export, native_components
 from tst.hf.plugin import TSTDecoder, TSTNormalizer, install, load_pipeline, save_pipeline
 from tst.hf.tokenizer import TST_TOKENIZER_FILE, TSTTokenizerFast
 from tst.hf.wrapping import is_tst_tokenizer, load, wrap
 
 __all__ = [
+    "NativeComponents",
     "TST_TOKENIZER_FILE",
     "TSTDecoder",
     "TSTNormalizer",
@@ -25,6 +26,7 @@ __all__ = [
     "is_tst_tokenizer",
     "load",
     "load_pipeline",
+    "native_components",
     "save_pipeline",
     "wrap",
 ]
