@@ -246,7 +246,9 @@ def main() -> None:
             examples = c["examples"]
             assert isinstance(classes, Counter) and isinstance(examples, dict)
             for why, count in classes.most_common():
-                details.append(f"- {kind}: {count} numbers: {why}; e.g. " + " / ".join(f"`{e!r}`" for e in examples[why]))
+                details.append(
+                    f"- {kind}: {count} numbers: {why}; e.g. " + " / ".join(f"`{e!r}`" for e in examples[why])
+                )
             print(out[-1], flush=True)
     out += ["", "Uncovered, by class:", "", *(details or ["- none"]), ""]
 

@@ -200,7 +200,11 @@ def test_export_directory_serves_as_is(cli: CLI, tmp_path: Path, bpe_dir: Path) 
     assert r.status == 0, r.err
     assert {"tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"} <= {p.name for p in out.iterdir()}
     served = AutoTokenizer.from_pretrained(str(out))
-    assert isinstance(served, PreTrainedTokenizerFast) and not hf.is_tst_tokenizer(served) and served.eos_token == base.eos_token
+    assert (
+        isinstance(served, PreTrainedTokenizerFast)
+        and not hf.is_tst_tokenizer(served)
+        and served.eos_token == base.eos_token
+    )
     wrapped = hf.wrap(base, variant="marker")
     chat = [{"role": "user", "content": "Row: 12.5,-3.25,2024-01-02,1,234 and $1,299.99"}]
     rendered = served.apply_chat_template(chat, tokenize=False)

@@ -110,6 +110,7 @@ def test_uncovered_texts_still_round_trip(exports: dict) -> None:  # type: ignor
     stock, _ = exports[("bpe", "vocab")]
     tok = wrapped("bpe", "vocab")
     for text in ["x \u27e61k\u27e7 y", "0,0e-0E0,0e-0", "\u27e6\u27e6\u27e7 and \u27e7"]:
+        assert not tst_hf.covers(text, tok.tst_codec, base("bpe")), text
         ids = stock.encode(text, add_special_tokens=False).ids
         assert stock.decode(ids) == text
 

@@ -15,8 +15,8 @@ from tst.hf.tokenizer import TST_TOKENIZER_FILE, TSTTokenizerFast
 from tst.hf.wrapping import is_tst_tokenizer, load, wrap
 
 __all__ = [
-    "NativeComponents",
     "TST_TOKENIZER_FILE",
+    "NativeComponents",
     "TSTDecoder",
     "TSTNormalizer",
     "TSTTokenizerFast",
