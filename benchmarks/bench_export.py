@@ -71,7 +71,7 @@ def _take(files: Iterator[Path], max_chars: int) -> tuple[list[str], list[str]]:
             text = _read(f)
         except OSError:
             continue
-        names.append(f.name if len(names) < 6 else "")
+        names.append(f"{f.parent.name}/{f.name}" if len(names) < 6 else "")
         for line in text.splitlines():
             if line.strip():
                 lines.append(line)
