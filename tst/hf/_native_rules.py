@@ -625,3 +625,40 @@ def decode_rules(st: Settings) -> list[Rule]:
     escapes = f"{o}(?=[{o}{c}]{c})|(?<={o}[{o}{c}]){c}"
     rules.append(Rule("tags and escapes", f"{tag}(?=[0-9])|{escapes}" if tag else escapes, ""))
     return rules
+
+
+def wordpiece_glue_rules(st: Settings) -> list[Rule]:
+    """Decoder rules that remove the spaces a WordPiece decoder puts inside one number (before `decode_rules`).
+
+    WordPiece keeps no whitespace and joins tokens with spaces, so ``⟦,3⟧⟦1k⟧⟦234⟧`` decodes as
+    ``⟦,3⟧ 1k⟧ 234⟧``. The units say which neighbours belong to one number, as in route 1's
+    `tst.hf._glue` (a Python pass): after a grouping tag, after an integer group above the units
+    (vocab) or its marker (marker), between a group and its marker, around the decimal mark
+    between the units group and the first fractional group, and between fractional groups of
+    consecutive depths. Digit units may come with or without their opening bracket (tokenizers
+    hands the decoder the normalized form of an added token, ``1k⟧``, since 0.22).
+    """
+    o, c, d = _lit(O), _lit(C), _lit(st.decimal)
+    seps = st.resolved_separators
+    names = "(?:[kmbtq]|e[1-9][0-9]*)"
+    digit_unit = f"{o}?[0-9]+"
+    alts = []
+    if seps:
+        alts.append(f"(?<={o}{_cls(_chars(seps))}[{TAG_INDIAN}{TAG_WESTERN}]{c}) (?={o}?[0-9])")
+    depths = -(-st.frac_digits // st.group_size)
+    if st.variant == "vocab":
+        alts.append(f"(?<=[0-9]{names}{c}) (?={o}?[0-9])")
+        first = f"{digit_unit}p{c}"
+        alts.append(f"(?<=[0-9]{c}) (?={d} ?{first})")
+        alts.append(f"(?<=[0-9]{c}{d}) (?={first})")
+        for depth in range(1, depths):
+            alts.append(f"(?<=[0-9]{'p' * depth}{c}) (?={digit_unit}{'p' * (depth + 1)}{c})")
+    else:
+        alts.append(f"(?<=[0-9]{c}) (?={o}(?:{UNITS_MARKER}|{names}|p+){c})")
+        alts.append(f"(?<={o}{names}{c}) (?={o}?[0-9])")
+        first = f"{digit_unit}{c} ?{o}p{c}"
+        alts.append(f"(?<={o}{UNITS_MARKER}{c}) (?={d} ?{first})")
+        alts.append(f"(?<={o}{UNITS_MARKER}{c}{d}) (?={first})")
+        for depth in range(1, depths):
+            alts.append(f"(?<={o}{'p' * depth}{c}) (?={digit_unit}{c} ?{o}{'p' * (depth + 1)}{c})")
+    return [Rule("WordPiece: spaces inside numbers", "|".join(alts), "")]

@@ -23,7 +23,7 @@ from transformers import PreTrainedTokenizerFast
 
 from tst.codec import Codec
 from tst.errors import TSTError
-from tst.hf._native_rules import NativeRules, build_rules, normalized_surface
+from tst.hf._native_rules import NativeRules, build_rules, normalized_surface, wordpiece_glue_rules
 from tst.hf.wrapping import is_tst_tokenizer
 from tst.settings import Settings
 from tst.spelling import CLOSE, OPEN
@@ -191,7 +191,12 @@ def export(
     # string, a further native normalizer panics in tokenizers 0.23 (normalizer.rs, index out of bounds).
     steps = [] if backend.normalizer is None else [backend.normalizer]
     backend.normalizer = normalizers.Sequence([*steps, parts.normalizer])
-    backend.decoder = decoders.Sequence([backend.decoder, parts.decoder])
+    if json.loads(backend.decoder.__getstate__()).get("type") == "WordPiece":
+        # WordPiece joins tokens with spaces: remove those inside numbers first (route 1 does it in Python).
+        glue = [decoders.Replace(Regex(r.pattern), r.content) for r in wordpiece_glue_rules(st)]
+        backend.decoder = decoders.Sequence([backend.decoder, decoders.Fuse(), *glue, parts.decoder])
+    else:
+        backend.decoder = decoders.Sequence([backend.decoder, parts.decoder])
     backend.add_tokens(list(parts.added_tokens))
     units = codec.vocabulary()
     ids = [backend.token_to_id(u) for u in units]
