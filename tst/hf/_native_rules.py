@@ -377,9 +377,11 @@ class _Builder:
         # Where the previous match leaves the scan: after an exponent (nothing of the numeral
         # is left), after an integer part (its fraction, exponent or ISO T follow), or after a
         # leading decimal mark (its digits and exponent follow). A chain part (after a digit
-        # and the mark) takes no fraction. 1e-5.5 after a text word (x1e-5.5) reads as an
-        # exponent here: not covered.
-        after_exp = f"(?<=[0-9][eE][+\\x{{2d}}]?[0-9]{{1,{imax}}})"
+        # and the mark) takes no fraction.
+        # A mantissa is not glued to a word or a dot before it (x1e-5 is the text word x1e, then 5).
+        mant_start = f"(?:\\A|{_cls(_merge([*WORD_RANGES, *_chars('.' + self.st.decimal)]), negate=True)})"
+        mantissa = f"[0-9]{{1,{imax}}}(?:{d}[0-9]{{1,{self.fmax}}})?" if self.fmax else f"[0-9]{{1,{imax}}}"
+        after_exp = f"(?<={mant_start}{mantissa}[eE][+\\x{{2d}}]?[0-9]{{1,{imax}}})(?!{self.word})"
         frac = f"(?:(?={d}[0-9])(?<![0-9]{d}[0-9]{{1,{imax}}}){d}[0-9]++(?!{d}[0-9]))?+"
         iso = f"|(?=[Tt][0-9]{{2}}(?![0-9])){self.iso_before()}[Tt]" if self.gr.iso_datetime else ""
         after_int = f"(?<=[0-9]){frac}(?:{exp}{iso})?+"
@@ -403,6 +405,13 @@ class _Builder:
         walk = f"{start}{token}{{0,{LEXER_MAX_TOKENS}}}?{final}"
         return "|".join([*exponents, walk])
 
+    def not_exponent_digits(self) -> str:
+        """Lookbehind: not the digits of an exponent (after a mantissa not glued to a word or dot, e, a sign)."""
+        d, imax = self.dec, self.imax
+        start = f"(?:\\A|{_cls(_merge([*WORD_RANGES, *_chars('.' + self.st.decimal)]), negate=True)})"
+        mantissa = f"[0-9]{{1,{imax}}}(?:{d}[0-9]{{1,{self.fmax}}})?" if self.fmax else f"[0-9]{{1,{imax}}}"
+        return f"(?<!{start}{mantissa}[eE][+\\x{{2d}}])"
+
     def grouped_start(self, style: str) -> str:
         """The start of a grouped number (`style` ``"3"`` Western, ``"2"`` Indian), after the lexer.
 
@@ -415,7 +424,7 @@ class _Builder:
         # (after a digit and the mark), not the digits of a leading decimal mark.
         lead_mark = f"{_cls(_merge([*WORD_RANGES, *_chars('.' + self.st.decimal)]), negate=True)}{d}|\\A{d}"
         # Nor the digits of an exponent (or of a text word ending in e: 1e-5,000 and x1e-1,234 alike).
-        before = f"(?<!{w})(?<!{w}\\.)(?<![0-9]{d})(?<!{lead_mark})(?<!{d}{ie})(?<![0-9][eE][+\\x{{2d}}])"
+        before = f"(?<!{w})(?<!{w}\\.)(?<![0-9]{d})(?<!{lead_mark})(?<!{d}{ie}){self.not_exponent_digits()}"
         alts = []
         for sep in self.seps:
             x = _lit(sep)
