@@ -49,12 +49,7 @@ def base(family: str) -> PreTrainedTokenizerFast:
         tok.train_from_iterator(TRAIN_CORPUS * 20, trainer)
         return PreTrainedTokenizerFast(tokenizer_object=tok, eos_token="<|endoftext|>", pad_token="<|pad|>")
     if family == "tekken":
-        from transformers.integrations.mistral.tokenizer import MistralConverter
-
-        tok = MistralConverter(str(MISTRAL_DATA / "tekken_240911.json")).converted()
-        return PreTrainedTokenizerFast(
-            tokenizer_object=tok, bos_token="<s>", eos_token="</s>", unk_token="<unk>", pad_token="<pad>"
-        )
+        return load_tekken(MISTRAL_DATA / "tekken_240911.json")
     if family == "spm":
         with tempfile.TemporaryDirectory() as tmp:
             shutil.copy(MISTRAL_DATA / "mistral_instruct_tokenizer_241114.model.v7", Path(tmp) / "tokenizer.model")
@@ -65,6 +60,16 @@ def base(family: str) -> PreTrainedTokenizerFast:
         bert: PreTrainedTokenizerFast = AutoTokenizer.from_pretrained(str(BERT_DIR))
         return bert
     raise ValueError(family)
+
+
+def load_tekken(path: Path) -> PreTrainedTokenizerFast:
+    """A tekken file converted the way transformers loads one (the entry point every 5.x release has)."""
+    from transformers.integrations.mistral import convert_tekken_tokenizer
+
+    tok: PreTrainedTokenizerFast = convert_tekken_tokenizer(str(path))
+    tok.chat_template = None
+    tok.pad_token = "<pad>"
+    return tok
 
 
 @cache

@@ -140,3 +140,83 @@ def test_long_columns_convert_in_slices() -> None:
     out = converter(("t",)).table(table)
     assert out.schema.equals(table.schema)
     assert out.column("t").to_pylist() == [None if v is None else CODEC.encode(v) for v in values[5:]]
+
+
+def row_by_row(table: Any, sel: Selection, conv: TextConverter) -> tuple[list[dict[str, Any]], list[int], str | None]:
+    """The reference: each row's selected strings converted on their own (what a re-run would give)."""
+    from tst.data.records import fill, read, record_slots
+
+    kept, skipped, first_error = [], [], None
+    for r, record in enumerate(table.to_pylist()):
+        slots: list[Any] = []
+        new, _ = record_slots(record, sel, slots)
+        values = read(slots)
+        results = [conv.codec.decode_batch([v], errors="return")[0] for v in values]
+        failed = [e for e in results if isinstance(e, tst.TSTError)]
+        if failed:
+            skipped.append(r)
+            if first_error is None:
+                first_error = f"row {r}: " + str(type(failed[0])(failed[0].position, failed[0].reason))
+            continue
+        conv.add_counts(values, results)  # type: ignore[arg-type]
+        fill(slots, results)  # type: ignore[arg-type]
+        kept.append(new)
+    return kept, skipped, first_error
+
+
+@pytest.mark.parametrize("backend", ["python", "rust"])
+def test_rejected_rows_in_nested_columns_match_a_row_by_row_run(backend: str) -> None:
+    codec = tst.Codec(variant="vocab", backend=backend)
+    enc = codec.encode
+    table = pa.table(
+        {
+            "t": [enc("1"), "bad ⟦", enc("2,000"), None, enc("3")],
+            "l": [[enc("4")], [enc("5"), "⟦5"], None, ["⟦7", enc("8")], [enc("9"), "x ⟧"]],
+            "m": [
+                [{"role": "u", "content": enc("0.5")}],
+                [{"role": "u", "content": "⟦1k⟧"}],
+                [{"role": "u", "content": enc("6")}, {"role": "a", "content": "⟦⟦"}],
+                None,
+                [],
+            ],
+        }
+    )
+    sel = Selection(fields=("l", "t"), messages="m")  # "l" before "t": the message names the first in this order
+    expected_conv = TextConverter(codec, "decode")
+    kept, skipped, first_error = row_by_row(table, sel, expected_conv)
+    assert skipped == [1, 2, 3, 4]
+    conv = TextConverter(codec, "decode")
+    skipper = ArrowConverter(conv, sel, skip_bad=True)
+    out = skipper.table(table.slice(0), first_row=100)
+    assert out.to_pylist() == kept
+    assert skipper.skipped_rows == [100 + r for r in skipped]
+    c, e = conv.counts, expected_conv.counts
+    assert (c.strings, c.changed, c.numbers) == (e.strings, e.changed, e.numbers)
+    with pytest.raises(RecordError) as info:
+        ArrowConverter(TextConverter(codec, "decode"), sel, name="src").table(table)
+    assert str(info.value) == f"src: {first_error} (--skip-bad drops such rows)"
+    assert "item" not in str(info.value)
+
+
+@pytest.mark.parametrize("backend", ["python", "rust"])
+def test_out_of_range_counts_match_the_string_path(backend: str) -> None:
+    codec = tst.Codec(int_digits=4, frac_digits=2, backend=backend)
+    texts = ["id 123456 and 1.2345", None, "12 of 99999", "1e123456 x"]
+    table = pa.table(
+        {
+            "t": pa.array(texts, type=pa.large_string()),
+            "m": [[{"role": "u", "content": "3.14159"}], None, [], [{"role": "a", "content": "7"}]],
+        }
+    )
+    conv = TextConverter(codec)
+    ArrowConverter(conv, Selection(fields=("t",), messages="m")).table(table)
+    expected = TextConverter(codec)
+    expected.convert_batch([t for t in texts if t is not None] + ["3.14159", "7"])
+    got, want = conv.counts, expected.counts
+    assert (got.out_of_range_integer, got.out_of_range_fraction) == (3, 2)
+    assert (got.strings, got.numbers, got.out_of_range_integer, got.out_of_range_fraction) == (
+        want.strings,
+        want.numbers,
+        want.out_of_range_integer,
+        want.out_of_range_fraction,
+    )

@@ -67,16 +67,24 @@ def test_converter_pickles_and_validates() -> None:
         TextConverter(tst.Codec(style="paper"), "decode")
 
 
-def test_locate_finds_the_failing_text_and_position() -> None:
-    conv = TextConverter(tst.Codec(), "decode")
+def test_a_failed_batch_names_the_failing_text(make_codec: Callable[..., tst.Codec]) -> None:
+    conv = TextConverter(make_codec(), "decode")
     texts = ["⟦1⟧⟦u⟧", "ok", "ab ⟦12⟧⟦k⟧!", "⟦"]
-    with pytest.raises(tst.TSTDecodeError):
+    with pytest.raises(tst.TSTDecodeError) as info:
         conv.convert_batch(texts)
-    found = conv.locate(texts)
-    assert found is not None
-    k, exc = found
-    assert k == 2 and isinstance(exc, tst.TSTDecodeError) and exc.position == 10
+    assert (info.value.index, info.value.position) == (2, 10)
+    assert str(info.value).startswith("item 2: invalid TST at position 10: ")
     assert conv.counts.strings == 0  # a failed batch counts nothing
+
+
+def test_per_item_results_count_only_what_converted(make_codec: Callable[..., tst.Codec]) -> None:
+    conv = TextConverter(make_codec(), "decode")
+    out = conv.convert_batch(["⟦1⟧⟦u⟧", "ok", "ab ⟦12⟧⟦k⟧!", "⟦"], errors="return")
+    assert out[:2] == ["1", "ok"]
+    assert [(e.index, e.position) for e in out[2:] if isinstance(e, tst.TSTDecodeError)] == [(2, 10), (3, 0)]
+    assert (conv.counts.strings, conv.counts.changed, conv.counts.numbers) == (2, 1, 1)
+    with pytest.raises(ValueError, match="errors must be 'raise' or 'return'"):
+        conv.convert_batch(["x"], errors="ignore")
 
 
 SURROGATE_TEXT = st.text(
@@ -89,31 +97,16 @@ SURROGATE_TEXT = st.text(
 
 @settings(max_examples=300)
 @given(text=SURROGATE_TEXT, variant=st.sampled_from(["marker", "vocab"]), group=st.integers(1, 6))
-def test_cutting_at_surrogates_changes_nothing(
+def test_surrogates_convert_like_plain_text(
     make_codec: Callable[..., tst.Codec], text: str, variant: str, group: int
 ) -> None:
-    # Both engines take lone surrogates as plain text; the converter's fallback
-    # (for an engine that would refuse them) must give the very same result.
+    # Both engines take lone surrogates (undecodable bytes under surrogateescape) as plain
+    # non-word characters: the converter hands them over as they are.
     codec = make_codec(variant=variant, group_size=group)
-    conv = TextConverter(codec)
     whole = codec.encode(text)
-    assert conv.convert_around_surrogates([text]) == [whole]
-    assert TextConverter(codec, "decode").convert_around_surrogates([whole]) == [text]
+    assert TextConverter(codec).convert_batch([text, text]) == [whole, whole]
+    assert TextConverter(codec, "decode").convert_batch([whole]) == [text]
     assert codec.decode(whole) == text
-
-
-def test_surrogate_fallback_is_used_when_an_engine_refuses(monkeypatch: pytest.MonkeyPatch) -> None:
-    codec = tst.Codec(variant="vocab", backend="python")
-    real = codec.encode_batch
-
-    def refuse(texts: list[str], num_threads: int | None = None) -> list[str]:
-        if any("\udc80" <= c <= "\udcff" for t in texts for c in t):
-            raise UnicodeEncodeError("utf-8", "x", 0, 1, "surrogates not allowed")
-        return real(texts, num_threads)
-
-    monkeypatch.setattr(codec, "encode_batch", refuse)
-    conv = TextConverter(codec)
-    assert conv.convert("caf\udce9 1,000\udcff2") == "caf\udce9 ⟦,3⟧⟦1k⟧⟦000⟧\udcff⟦2⟧"
 
 
 def test_counts_summary_and_arithmetic() -> None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol, overload
 
-from tst import _backend
+from tst import _arrow, _backend
 from tst._encode import Piece
 from tst._python_engine import PythonEngine
+from tst.errors import TSTError, check_errors
 from tst.numbers import Group, Number, OutOfRange
 from tst.settings import Settings
 from tst.vocabulary import vocabulary
@@ -20,11 +21,17 @@ class _Engine(Protocol):
     def numbers(self, text: str) -> Any: ...
     def out_of_range(self, text: str) -> Any: ...
     def out_of_range_batch(self, texts: list[str], num_threads: int | None = None) -> Any: ...
-    def encode_batch(self, texts: list[str], num_threads: int | None = None) -> list[str]: ...
-    def decode_batch(self, texts: list[str], strict: bool = True, num_threads: int | None = None) -> list[str]: ...
+    def encode_batch(self, texts: list[str], num_threads: int | None = None, errors: str = "raise") -> list[Any]: ...
+    def decode_batch(
+        self, texts: list[str], strict: bool = True, num_threads: int | None = None, errors: str = "raise"
+    ) -> list[Any]: ...
     def encode_batch_with_offsets(
-        self, texts: list[str], num_threads: int | None = None
-    ) -> list[tuple[str, list[Piece]]]: ...
+        self, texts: list[str], num_threads: int | None = None, errors: str = "raise"
+    ) -> list[Any]: ...
+    def encode_arrow(self, array: Any, num_threads: int | None = None, errors: str = "raise") -> Any: ...
+    def decode_arrow(
+        self, array: Any, strict: bool = True, num_threads: int | None = None, errors: str = "raise"
+    ) -> Any: ...
 
 
 class Codec:
@@ -163,22 +170,142 @@ class Codec:
 
     # -- batches -------------------------------------------------------------
 
-    def encode_batch(self, texts: Iterable[str], num_threads: int | None = None) -> list[str]:
-        """Encode many texts; the Rust engine spreads them over `num_threads` (default: all cores)."""
-        return self._engine.encode_batch(_texts(texts, "encode_batch"), _threads(num_threads))
+    @overload
+    def encode_batch(
+        self, texts: Iterable[str], num_threads: int | None = None, *, errors: Literal["raise"] = "raise"
+    ) -> list[str]: ...
+    @overload
+    def encode_batch(
+        self, texts: Iterable[str], num_threads: int | None = None, *, errors: Literal["return"]
+    ) -> list[str | TSTError]: ...
+    def encode_batch(
+        self, texts: Iterable[str], num_threads: int | None = None, *, errors: str = "raise"
+    ) -> list[str] | list[str | TSTError]:
+        """Encode many texts; the Rust engine spreads them over `num_threads` (default: all cores).
 
-    def decode_batch(self, texts: Iterable[str], strict: bool = True, num_threads: int | None = None) -> list[str]:
-        """Decode many texts (see `decode`)."""
-        return self._engine.decode_batch(_texts(texts, "decode_batch"), bool(strict), _threads(num_threads))
+        Args:
+            texts: the texts (any iterable of str).
+            num_threads: threads of the Rust engine (None: ``TST_NUM_THREADS``, else all cores).
+            errors: ``"raise"`` raises the error of the first failing text (lowest
+                index), with `index` set to that text's index and named in the
+                message; ``"return"`` never raises for a text and puts its error
+                object (index set) in its place in the result.
 
+        Raises:
+            TSTRangeError: a number out of range with ``overflow="error"`` (``errors="raise"``).
+
+        Example:
+            >>> c = Codec(int_digits=3, overflow="error")
+            >>> ok, bad = c.encode_batch(["12", "12345"], errors="return")
+            >>> ok, bad.index, str(bad)
+            ('⟦12⟧⟦u⟧', 1, 'item 1: number at position 0 is out of range: 5 integer digits, more than int_digits=3')
+        """
+        return self._engine.encode_batch(_texts(texts, "encode_batch"), _threads(num_threads), check_errors(errors))
+
+    @overload
+    def decode_batch(
+        self,
+        texts: Iterable[str],
+        strict: bool = True,
+        num_threads: int | None = None,
+        *,
+        errors: Literal["raise"] = "raise",
+    ) -> list[str]: ...
+    @overload
+    def decode_batch(
+        self, texts: Iterable[str], strict: bool = True, num_threads: int | None = None, *, errors: Literal["return"]
+    ) -> list[str | TSTError]: ...
+    def decode_batch(
+        self, texts: Iterable[str], strict: bool = True, num_threads: int | None = None, *, errors: str = "raise"
+    ) -> list[str] | list[str | TSTError]:
+        """Decode many texts (see `decode`); `errors` as in `encode_batch` (`TSTDecodeError` with `index`)."""
+        return self._engine.decode_batch(
+            _texts(texts, "decode_batch"), bool(strict), _threads(num_threads), check_errors(errors)
+        )
+
+    @overload
     def encode_batch_with_offsets(
-        self, texts: Iterable[str], num_threads: int | None = None
-    ) -> list[tuple[str, list[Piece]]]:
-        """`encode_with_offsets` over many texts, spread over `num_threads` like `encode_batch`."""
-        return self._engine.encode_batch_with_offsets(_texts(texts, "encode_batch_with_offsets"), _threads(num_threads))
+        self, texts: Iterable[str], num_threads: int | None = None, *, errors: Literal["raise"] = "raise"
+    ) -> list[tuple[str, list[Piece]]]: ...
+    @overload
+    def encode_batch_with_offsets(
+        self, texts: Iterable[str], num_threads: int | None = None, *, errors: Literal["return"]
+    ) -> list[tuple[str, list[Piece]] | TSTError]: ...
+    def encode_batch_with_offsets(
+        self, texts: Iterable[str], num_threads: int | None = None, *, errors: str = "raise"
+    ) -> list[tuple[str, list[Piece]]] | list[tuple[str, list[Piece]] | TSTError]:
+        """`encode_with_offsets` over many texts, spread over `num_threads`; `errors` as in `encode_batch`."""
+        return self._engine.encode_batch_with_offsets(
+            _texts(texts, "encode_batch_with_offsets"), _threads(num_threads), check_errors(errors)
+        )
+
+    # -- Arrow arrays --------------------------------------------------------
+
+    @overload
+    def encode_arrow(
+        self, array: Any, num_threads: int | None = None, *, errors: Literal["raise"] = "raise"
+    ) -> Any: ...
+    @overload
+    def encode_arrow(
+        self, array: Any, num_threads: int | None = None, *, errors: Literal["return"]
+    ) -> tuple[Any, list[TSTError]]: ...
+    def encode_arrow(self, array: Any, num_threads: int | None = None, *, errors: str = "raise") -> Any:
+        """`encode_batch` on an Arrow array of strings, giving an Arrow array of the same type.
+
+        The Rust engine reads the array's buffers and writes the result's
+        without a Python object per string (the Python engine goes through
+        ``to_pylist``; both give the same buffers). Nulls stay null.
+
+        Args:
+            array: a pyarrow ``Array`` or ``ChunkedArray`` of ``string``,
+                ``large_string`` or ``string_view``.
+            num_threads: threads of the Rust engine, as in `encode_batch`.
+            errors: ``"raise"`` raises the error of the first failing string
+                (`index` is its position in `array`); ``"return"`` gives
+                ``(array, errors)``: failing strings are null in the array and
+                their errors (index set) are listed in order.
+
+        Raises:
+            TypeError: `array` is not an Arrow array of strings.
+            TSTRangeError: with ``overflow="error"`` and ``errors="raise"``.
+
+        Example:
+            >>> import pyarrow as pa
+            >>> Codec(variant="vocab").encode_arrow(pa.array(["Pay 1,234.5", None])).to_pylist()
+            ['Pay ⟦,3⟧⟦1k⟧⟦234⟧.⟦5p⟧', None]
+        """
+        threads, on = _threads(num_threads), check_errors(errors)
+        out, failures = _arrow.convert(lambda a: self._engine.encode_arrow(a, threads, on), array)
+        return out if on == "raise" else (out, failures)
+
+    @overload
+    def decode_arrow(
+        self,
+        array: Any,
+        strict: bool = True,
+        num_threads: int | None = None,
+        *,
+        errors: Literal["raise"] = "raise",
+    ) -> Any: ...
+    @overload
+    def decode_arrow(
+        self, array: Any, strict: bool = True, num_threads: int | None = None, *, errors: Literal["return"]
+    ) -> tuple[Any, list[TSTError]]: ...
+    def decode_arrow(
+        self, array: Any, strict: bool = True, num_threads: int | None = None, *, errors: str = "raise"
+    ) -> Any:
+        """`decode_batch` on an Arrow array of strings (see `encode_arrow`; `TSTDecodeError` with `index`)."""
+        threads, on, strict = _threads(num_threads), check_errors(errors), bool(strict)
+        out, failures = _arrow.convert(lambda a: self._engine.decode_arrow(a, strict, threads, on), array)
+        return out if on == "raise" else (out, failures)
 
     def out_of_range_batch(self, texts: Iterable[str], num_threads: int | None = None) -> list[list[OutOfRange]]:
-        """`out_of_range` of many texts, spread over `num_threads` like `encode_batch`."""
+        """`out_of_range` of many texts, spread over `num_threads` like `encode_batch`.
+
+        Raises:
+            TSTRangeError: with ``overflow="error"``, that of the first text holding an
+                out-of-range numeral (lowest index), `index` set as in `encode_batch`.
+        """
         found = self._engine.out_of_range_batch(_texts(texts, "out_of_range_batch"), _threads(num_threads))
         if self.backend == "python":
             return [list(f) for f in found]
@@ -208,6 +335,15 @@ class Codec:
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuild, (self.config(), self.backend))
+
+
+def rust_engine(codec: Codec) -> Any | None:
+    """The compiled engine behind `codec` (a `tst._tst_rs.Engine`) when its backend is Rust, else None.
+
+    For the data layer's Rust fast paths (JSON Lines blocks, number counts of
+    Arrow arrays), whose readable reference is the data layer's own Python code.
+    """
+    return codec._engine if codec.backend == "rust" else None
 
 
 def _rebuild(config: dict[str, Any], backend: str) -> Codec:

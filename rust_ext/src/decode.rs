@@ -117,8 +117,6 @@ type Res<T> = Result<T, DecodeError>;
 enum Level {
     Int(Power),
     Frac(usize),
-    /// Lenient recovery: a marker-less group or an orphan marker.
-    Dropped,
 }
 
 #[derive(Clone, Debug)]
@@ -127,6 +125,8 @@ struct Grp {
     level: Level,
     start: usize,
     end: usize,
+    /// Lenient: kept verbatim, out of place (a group glued after it is out of place too).
+    rejected: bool,
 }
 
 impl Grp {
@@ -143,9 +143,32 @@ struct Tag {
     end: usize,
 }
 
+/// An integer part whose units group has not arrived yet.
+#[derive(Clone, Debug)]
+struct Num {
+    /// Where its spelling starts (its tag, or its first group).
+    start: usize,
+    /// Its grouping tag; its digits then wait in `Decoder::tag_digits`.
+    tag: Option<Tag>,
+    /// Length of the first group and its power: the number has their sum of digits.
+    first_len: usize,
+    first_power: Power,
+    /// Power of the group expected next.
+    next: Power,
+    /// Length of the output when it started (an untagged number writes its digits as they come).
+    mark: usize,
+}
+
 enum Item {
     Tag(Tag),
     Group(Grp),
+    /// Lenient: a unit (or group and marker) that cannot be read in place, kept verbatim;
+    /// `pending` holds the digits of a marker-less group that ends the text.
+    Reject {
+        start: usize,
+        end: usize,
+        pending: Option<(usize, usize)>,
+    },
 }
 
 /// Decode exact-style TST text (UTF-8) back to the original.
@@ -175,7 +198,7 @@ pub fn decode_units_into<I: CopyInto<O>, O: Unit>(
         g: st.group_size,
         strict,
         out,
-        int_next: None,
+        num: None,
         tag: None,
         tag_digits: Vec::new(),
         last: None,
@@ -191,10 +214,11 @@ struct Decoder<'a, I: CopyInto<O>, O: Unit> {
     g: usize,
     strict: bool,
     out: Vec<O>,
-    /// Open integer sequence: the power the next group must have.
-    int_next: Option<Power>,
-    /// Grouping tag waiting for, or collecting, its number's digits.
+    /// Open integer part.
+    num: Option<Num>,
+    /// Grouping tag waiting for its number's first group.
     tag: Option<Tag>,
+    /// Digits of an open tagged number (written with their separators once it closes).
     tag_digits: Vec<I>,
     /// Last group read.
     last: Option<Grp>,
@@ -229,6 +253,22 @@ impl<I: CopyInto<O>, O: Unit> Decoder<'_, I, O> {
                     i += 3 * w;
                     continue;
                 }
+                if !self.strict && n - i <= 2 * w {
+                    // An escape cut off by the end: the bracket it can only become, nothing for a lone ⟦.
+                    let rest = &t[i..];
+                    if rest == I::OPEN || (rest.len() == 2 * w && starts(t, i + w, I::OPEN)) {
+                        self.before_other(i)?;
+                        if rest.len() == 2 * w {
+                            self.out.extend_from_slice(O::OPEN);
+                        }
+                        break;
+                    }
+                    if rest.len() == 2 * w && starts(t, i + w, I::CLOSE) {
+                        self.before_other(i)?;
+                        self.out.extend_from_slice(O::CLOSE);
+                        break;
+                    }
+                }
                 if let Some(end) = self.fast_unit(i)? {
                     i = end;
                     continue;
@@ -247,6 +287,10 @@ impl<I: CopyInto<O>, O: Unit> Decoder<'_, I, O> {
                     Some(Item::Group(grp)) => {
                         i = grp.end;
                         self.on_group(grp)?;
+                    }
+                    Some(Item::Reject { start, end, pending }) => {
+                        i = end;
+                        self.on_reject(start, end, pending)?;
                     }
                 }
             } else if starts(t, i, I::CLOSE) {
@@ -306,13 +350,19 @@ impl<I: CopyInto<O>, O: Unit> Decoder<'_, I, O> {
             match parsed {
                 Some(parsed) if !marker.is_empty() => {
                     let grp_end = me + w;
-                    self.on_group(Grp { digits: (cs, de), level: level_of(parsed), start: i, end: grp_end })?;
+                    self.on_group(Grp {
+                        digits: (cs, de),
+                        level: level_of(parsed),
+                        start: i,
+                        end: grp_end,
+                        rejected: false,
+                    })?;
                     return Ok(Some(grp_end));
                 }
                 _ => return Ok(None),
             }
         };
-        self.on_group(Grp { digits: (cs, de), level: level_of(level), start: i, end })?;
+        self.on_group(Grp { digits: (cs, de), level: level_of(level), start: i, end, rejected: false })?;
         Ok(Some(end))
     }
 
@@ -380,14 +430,16 @@ impl<I: CopyInto<O>, O: Unit> Decoder<'_, I, O> {
             // (a vocab-variant unit) are unknown here, kept verbatim when lenient
             if digits.0 == digits.1 && (name == Some(UNITS_MARKER) || parsed.is_some()) {
                 self.fail(i, || DecodeReason::OrphanMarker { content: self.bytes((cs, ce)) })?;
-                return Ok(Some(Item::Group(Grp { digits: (cs, cs), level: Level::Dropped, start: i, end })));
+                return Ok(Some(Item::Reject { start: i, end, pending: None }));
             }
             return self.unknown(i, ce);
         }
         let marker = if starts(t, end, I::OPEN) { self.content_at(end)? } else { None };
         let Some((ns, ne, end2)) = marker else {
             self.fail(end, || DecodeReason::NoMarker { digits: self.bytes(digits) })?;
-            return Ok(Some(Item::Group(Grp { digits, level: Level::Dropped, start: i, end })));
+            // Lenient: at the end of the text the marker may still come (a prefix of a valid encoding).
+            let pending = (end == t.len()).then_some(digits);
+            return Ok(Some(Item::Reject { start: i, end, pending }));
         };
         let mut buf = Vec::new();
         let marker_name = I::ascii_bytes(&t[ns..ne], &mut buf);
@@ -402,7 +454,7 @@ impl<I: CopyInto<O>, O: Unit> Decoder<'_, I, O> {
                     name: self.bytes((ns, ne)),
                     digits: self.bytes(digits),
                 })?;
-                Ok(Some(Item::Group(Grp { digits, level: Level::Dropped, start: i, end })))
+                Ok(Some(Item::Reject { start: i, end, pending: None }))
             }
             Some(parsed) => self.group(digits, parsed, i, end2),
         }
@@ -425,12 +477,13 @@ impl<I: CopyInto<O>, O: Unit> Decoder<'_, I, O> {
     fn group(&self, digits: (usize, usize), parsed: Name, i: usize, end: usize) -> Res<Option<Item>> {
         if digits.1 - digits.0 > self.g {
             self.fail(i, || DecodeReason::TooLong { digits: self.bytes(digits), group_size: self.g })?;
+            return Ok(Some(Item::Reject { start: i, end, pending: None }));
         }
         let level = match parsed {
             Name::Int(p) => Level::Int(p),
             Name::Frac(d) => Level::Frac(d),
         };
-        Ok(Some(Item::Group(Grp { digits, level, start: i, end })))
+        Ok(Some(Item::Group(Grp { digits, level, start: i, end, rejected: false })))
     }
 
     /// An unknown unit opening at `i` whose content ends at `ce`.
@@ -441,117 +494,205 @@ impl<I: CopyInto<O>, O: Unit> Decoder<'_, I, O> {
 
     // -- structure ---------------------------------------------------------
 
-    /// Something that is not the next group of an open number starts at `i`.
+    /// Something that is not the next group of an open number starts at `i` (or the text ends there).
     #[inline]
     fn before_other(&mut self, i: usize) -> Res<()> {
-        if let Some(next) = &self.int_next {
+        if let Some(num) = self.num.take() {
             if self.strict {
-                return Err(DecodeError { position: i, reason: DecodeReason::CutShort { next: next.clone() } });
+                return Err(DecodeError { position: i, reason: DecodeReason::CutShort { next: num.next } });
             }
-            self.close_number()?;
+            if i == self.t.len() {
+                // the text ends: its digits so far, separators only before digits that are there
+                if let Some(tag) = &num.tag {
+                    let digits = std::mem::take(&mut self.tag_digits);
+                    let sep = &self.t[tag.sep.0..tag.sep.1];
+                    regroup_prefix(&mut self.out, &digits, sep, tag.indian, num.first_len, &num.first_power);
+                }
+            } else {
+                // something else follows: its digits do not say its value, its units stay
+                self.out.truncate(num.mark);
+                self.tag_digits.clear();
+                I::copy_into(&mut self.out, &self.t[num.start..i]);
+            }
         }
-        if self.tag_digits.is_empty() {
-            if let Some(tag) = &self.tag {
-                self.fail(tag.start, || DecodeReason::TagWithoutNumber)?;
-                self.tag = None;
+        if let Some(tag) = self.tag.take() {
+            self.fail(tag.start, || DecodeReason::TagWithoutNumber)?;
+            if i < self.t.len() {
+                I::copy_into(&mut self.out, &self.t[tag.start..tag.end]);
             }
         }
         Ok(())
+    }
+
+    /// Lenient: keep `t[start..end]` verbatim; a group glued after it is out of place too.
+    fn reject(&mut self, start: usize, end: usize, level: Level, digits: (usize, usize)) {
+        I::copy_into(&mut self.out, &self.t[start..end]);
+        self.last = Some(Grp { digits, level, start, end, rejected: true });
+    }
+
+    fn on_reject(&mut self, start: usize, end: usize, pending: Option<(usize, usize)>) -> Res<()> {
+        if let Some(digits) = pending {
+            if self.pending_fits(start, digits.1 - digits.0) {
+                match &self.num {
+                    // rendered with the number, separators included, when the text ends
+                    Some(num) if num.tag.is_some() => self.tag_digits.extend_from_slice(&self.t[digits.0..digits.1]),
+                    Some(_) => I::copy_into(&mut self.out, &self.t[digits.0..digits.1]),
+                    // after a tag, where its separators go depends on the magnitude still to come
+                    None if self.tag.is_some() => self.tag = None,
+                    None => I::copy_into(&mut self.out, &self.t[digits.0..digits.1]),
+                }
+                return Ok(());
+            }
+        }
+        self.before_other(start)?;
+        self.reject(start, end, Level::Int(Power::Small(0)), (start, start));
+        Ok(())
+    }
+
+    /// Whether a marker-less group of `len` digits ending the text can still become the group expected there.
+    fn pending_fits(&self, start: usize, len: usize) -> bool {
+        if self.num.is_some() {
+            return len == self.g;
+        }
+        if self.tag.is_some() {
+            return true;
+        }
+        match &self.last {
+            Some(last) if last.end == start => {
+                matches!(last.level, Level::Frac(_)) && !last.rejected && last.len() == self.g
+            }
+            _ => true, // a number's first group, or a first fractional group
+        }
     }
 
     fn on_tag(&mut self, tag: Tag) -> Res<()> {
         self.before_other(tag.start)?;
         self.tag = Some(tag);
-        self.tag_digits.clear();
         self.last = None;
         Ok(())
     }
 
     fn on_group(&mut self, grp: Grp) -> Res<()> {
-        match &grp.level {
-            Level::Dropped => {
-                self.before_other(grp.start)?;
-                I::copy_into(&mut self.out, &self.t[grp.digits.0..grp.digits.1]);
-                self.last = None;
-                return Ok(());
-            }
-            Level::Frac(depth) => self.on_fraction(&grp, *depth)?,
-            Level::Int(level) => self.on_integer(&grp, level)?,
+        match grp.level.clone() {
+            Level::Frac(depth) => self.on_fraction(grp, depth),
+            Level::Int(level) => self.on_integer(grp, level),
         }
-        self.last = Some(grp);
-        Ok(())
     }
 
-    fn on_integer(&mut self, grp: &Grp, level: &Power) -> Res<()> {
+    fn on_integer(&mut self, grp: Grp, level: Power) -> Res<()> {
         let g = self.g;
-        if let Some(next) = &self.int_next {
-            if level != next || grp.len() != g {
+        let t = self.t;
+        let digits = &t[grp.digits.0..grp.digits.1];
+        if let Some(num) = &self.num {
+            if level != num.next || grp.len() != g {
                 self.fail(grp.start, || DecodeReason::OutOfOrder {
                     group_size: g,
-                    next: next.clone(),
+                    next: num.next.clone(),
                     digits: self.bytes(grp.digits),
                     level: level.clone(),
                 })?;
+                // lenient: the open number is cut short here, and this group cannot start another
+                self.before_other(grp.start)?;
+                self.reject(grp.start, grp.end, Level::Int(level), grp.digits);
+                return Ok(());
+            }
+            if num.tag.is_some() {
+                self.tag_digits.extend_from_slice(digits);
+            } else {
+                I::copy_into(&mut self.out, digits);
             }
         } else {
             if matches!(&self.last, Some(last) if last.end == grp.start) {
                 self.fail(grp.start, || DecodeReason::StartAfterGroup)?;
+                self.before_other(grp.start)?;
+                self.reject(grp.start, grp.end, Level::Int(level), grp.digits);
+                return Ok(());
             }
-            if self.tag.is_some() && !self.tag_digits.is_empty() {
-                self.tag = None; // lenient: a second number after a finished tag
+            let mut tag = self.tag.take();
+            if let Some(tg) = &tag {
+                let need: u64 = if tg.indian { 6 } else { 4 };
+                let short = matches!(level, Power::Small(p) if (grp.len() as u64).saturating_add(p) < need);
+                if short && !self.strict {
+                    // too short for separators: the tag stays verbatim
+                    I::copy_into(&mut self.out, &t[tg.start..tg.end]);
+                    tag = None;
+                }
             }
+            let start = tag.as_ref().map_or(grp.start, |tg| tg.start);
+            let mark = self.out.len();
+            if tag.is_some() {
+                self.tag_digits.clear();
+                self.tag_digits.extend_from_slice(digits);
+            } else {
+                I::copy_into(&mut self.out, digits);
+            }
+            self.num =
+                Some(Num { start, tag, first_len: grp.len(), first_power: level.clone(), next: level.clone(), mark });
         }
-        let digits = &self.t[grp.digits.0..grp.digits.1];
-        if self.tag.is_some() {
-            self.tag_digits.extend_from_slice(digits);
-        } else {
-            I::copy_into(&mut self.out, digits);
-        }
+        let (grp_start, grp_end) = (grp.start, grp.end);
+        self.last = Some(grp);
         if level.is_zero() {
-            self.int_next = None;
             return self.close_number();
         }
         match level.minus(g as u64) {
-            Some(next) => self.int_next = Some(next),
+            Some(next) => {
+                if let Some(num) = &mut self.num {
+                    num.next = next;
+                }
+            }
             None => {
-                self.fail(grp.start, || DecodeReason::NotMultiple { level: level.clone(), group_size: g })?;
-                self.close_number()?;
+                self.fail(grp_start, || DecodeReason::NotMultiple { level: level.clone(), group_size: g })?;
+                if let Some(num) = self.num.take() {
+                    self.out.truncate(num.mark);
+                    self.tag_digits.clear();
+                    I::copy_into(&mut self.out, &t[num.start..grp_end]);
+                }
             }
         }
         Ok(())
     }
 
-    fn on_fraction(&mut self, grp: &Grp, depth: usize) -> Res<()> {
+    fn on_fraction(&mut self, grp: Grp, depth: usize) -> Res<()> {
         let g = self.g;
         self.before_other(grp.start)?;
         let glued = matches!(&self.last, Some(last) if last.end == grp.start);
+        let mut ok = true;
         if depth == 1 {
             if glued {
                 self.fail(grp.start, || DecodeReason::FracWithoutMark)?;
+                ok = false;
             } else if grp.start == 0 || self.t[grp.start - 1].value() != u32::from(self.st.decimal) {
                 self.fail(grp.start, || DecodeReason::FracNotPreceded { decimal: self.st.decimal })?;
+                ok = false;
             }
         } else {
             let follows = match &self.last {
-                Some(last) => glued && matches!(last.level, Level::Frac(d) if d == depth - 1) && last.len() == g,
+                Some(last) => {
+                    glued && !last.rejected && matches!(last.level, Level::Frac(d) if d == depth - 1) && last.len() == g
+                }
                 None => false,
             };
             if !follows {
                 self.fail(grp.start, || DecodeReason::FracOutOfOrder { depth })?;
+                ok = false;
             }
         }
-        I::copy_into(&mut self.out, &self.t[grp.digits.0..grp.digits.1]);
+        if ok {
+            I::copy_into(&mut self.out, &self.t[grp.digits.0..grp.digits.1]);
+            self.last = Some(grp);
+        } else {
+            self.reject(grp.start, grp.end, Level::Frac(depth), grp.digits);
+        }
         Ok(())
     }
 
-    /// Re-insert the separators of a tagged number once all its integer digits are read.
+    /// The units group arrived: write the digits, with the separators of a tagged number.
     fn close_number(&mut self) -> Res<()> {
-        self.int_next = None;
-        if self.tag_digits.is_empty() {
+        let Some(num) = self.num.take() else {
             return Ok(());
-        }
-        let Some(tag) = self.tag.take() else {
-            return Ok(());
+        };
+        let Some(tag) = num.tag else {
+            return Ok(()); // its digits are written already
         };
         let digits = std::mem::take(&mut self.tag_digits);
         let need = if tag.indian { 6 } else { 4 };
@@ -559,10 +700,12 @@ impl<I: CopyInto<O>, O: Unit> Decoder<'_, I, O> {
             let len = digits.len();
             self.fail(tag.start, || DecodeReason::TagTooShort { len, need })?;
             I::copy_into(&mut self.out, &digits);
-            return Ok(());
+        } else {
+            let sep = &self.t[tag.sep.0..tag.sep.1];
+            regroup(&mut self.out, &digits, sep, tag.indian);
         }
-        let sep = &self.t[tag.sep.0..tag.sep.1];
-        regroup(&mut self.out, &digits, sep, tag.indian);
+        self.tag_digits = digits;
+        self.tag_digits.clear();
         Ok(())
     }
 }
@@ -626,6 +769,45 @@ pub fn regroup<I: CopyInto<O>, O: Unit>(out: &mut Vec<O>, digits: &[I], sep: &[I
     I::copy_into(out, tail);
 }
 
+/// Append the first digits of a tagged number, with `sep` where it stands in the whole number.
+///
+/// The number has `first_len + first_power` digits; a separator is written only
+/// before a digit that is there (the lenient rendering of a number cut off by the
+/// end of the text, `tst/_decode.py: regroup`).
+pub fn regroup_prefix<I: CopyInto<O>, O: Unit>(
+    out: &mut Vec<O>,
+    digits: &[I],
+    sep: &[I],
+    indian: bool,
+    first_len: usize,
+    first_power: &Power,
+) {
+    let mut start = 0;
+    for i in 1..digits.len() {
+        if separator_before(first_len, first_power, i, indian) {
+            I::copy_into(out, &digits[start..i]);
+            I::copy_into(out, sep);
+            start = i;
+        }
+    }
+    I::copy_into(out, &digits[start..]);
+}
+
+/// Whether a separator precedes digit `i` of a number of `first_len + first_power` digits.
+fn separator_before(first_len: usize, first_power: &Power, i: usize, indian: bool) -> bool {
+    // rest = first_len + first_power - i: digits from digit i to the end, itself included (>= 1)
+    let rest_small = match first_power {
+        Power::Small(p) => (first_len as u64).checked_add(*p).and_then(|x| x.checked_sub(i as u64)),
+        Power::Big(_) => None, // far more than 3
+    };
+    let rest_mod6 = (first_len as i64 - i as i64 + first_power.rem(6) as i64).rem_euclid(6);
+    if indian {
+        rest_small == Some(3) || (rest_small.is_none_or(|r| r > 3) && rest_mod6 % 2 == 1)
+    } else {
+        rest_mod6 % 3 == 0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -653,12 +835,12 @@ mod tests {
         assert_eq!((e.position, &e.reason), (2, &DecodeReason::UnescapedClose));
         let e = dec("⟦12k⟧ x", &st, true).unwrap_err();
         assert_eq!(e.reason, DecodeReason::CutShort { next: Power::Small(0) });
-        assert_eq!(dec("⟦12k⟧ x", &st, false).unwrap(), "12 x");
+        assert_eq!(dec("⟦12k⟧ x", &st, false).unwrap(), "⟦12k⟧ x");
         let e = dec("⟦⟧", &st, true).unwrap_err();
         assert_eq!(e.reason, DecodeReason::EmptyUnit);
         let e = dec("⟦,3⟧⟦12⟧", &st, true).unwrap_err();
         assert_eq!(e.reason, DecodeReason::TagTooShort { len: 2, need: 4 });
-        assert_eq!(dec("⟦,3⟧⟦12⟧", &st, false).unwrap(), "12");
+        assert_eq!(dec("⟦,3⟧⟦12⟧", &st, false).unwrap(), "⟦,3⟧12");
         let e = dec("⟦5pp⟧", &st, true).unwrap_err();
         assert_eq!(e.reason, DecodeReason::FracOutOfOrder { depth: 2 });
     }
@@ -679,7 +861,49 @@ mod tests {
     #[test]
     fn lenient_mode_keeps_what_it_cannot_read() {
         let st = Settings::default_exact("marker");
-        assert_eq!(dec("⟦12⟧ ⟦u⟧ ⟦ ⟦zz⟧ ⟧", &st, false).unwrap(), "12  ⟦ ⟦zz⟧ ⟧");
+        assert_eq!(dec("⟦12⟧ ⟦u⟧ ⟦ ⟦zz⟧ ⟧", &st, false).unwrap(), "⟦12⟧ ⟦u⟧ ⟦ ⟦zz⟧ ⟧");
+        assert_eq!(dec("⟦1⟧⟦k⟧⟦2⟧⟦m⟧⟦345⟧⟦u⟧ x", &st, false).unwrap(), "⟦1⟧⟦k⟧⟦2⟧⟦m⟧⟦345⟧⟦u⟧ x");
+        let st = Settings::default_exact("vocab");
+        assert_eq!(dec("⟦3⟧.⟦14p⟧⟦15p⟧", &st, false).unwrap(), "3.14⟦15p⟧");
+        assert_eq!(dec("⟦,3⟧ and", &st, false).unwrap(), "⟦,3⟧ and");
+    }
+
+    #[test]
+    fn lenient_end_of_text_renders_what_has_arrived() {
+        let st = Settings::default_exact("vocab");
+        assert_eq!(dec("x ⟦,3⟧⟦1m⟧⟦234k⟧", &st, false).unwrap(), "x 1,234");
+        assert_eq!(dec("x ⟦,3⟧", &st, false).unwrap(), "x ");
+        assert_eq!(dec("x ⟦", &st, false).unwrap(), "x ");
+        assert_eq!(dec("x ⟦⟦", &st, false).unwrap(), "x ⟦");
+        assert_eq!(dec("x ⟦⟧", &st, false).unwrap(), "x ⟧");
+        let st = Settings::default_exact("marker");
+        assert_eq!(dec("⟦,3⟧⟦1⟧⟦m⟧⟦234⟧", &st, false).unwrap(), "1,234");
+        let wide: Vec<u16> = "⟦,2⟧⟦1⟧⟦m⟧⟦234⟧".encode_utf16().collect();
+        let out = decode_units(&wide, &st, false).unwrap();
+        assert_eq!(String::from_utf16(&out).unwrap(), "12,34");
+    }
+
+    #[test]
+    fn separators_of_a_number_prefix() {
+        let mut out: Vec<u8> = Vec::new();
+        regroup_prefix(&mut out, b"1234", b",", false, 1, &Power::Small(6));
+        assert_eq!(out, b"1,234");
+        out.clear();
+        regroup_prefix(&mut out, b"12345", b",", false, 1, &Power::Small(8));
+        assert_eq!(out, b"123,45");
+        out.clear();
+        regroup_prefix(&mut out, b"12345", b",", true, 1, &Power::Small(6));
+        assert_eq!(out, b"12,34,5");
+        for (digits, indian) in [(&b"1234567"[..], false), (&b"1234567"[..], true), (&b"12"[..], false)] {
+            let (mut a, mut b): (Vec<u8>, Vec<u8>) = (Vec::new(), Vec::new());
+            regroup_prefix(&mut a, digits, b",", indian, 1, &Power::Small(digits.len() as u64 - 1));
+            if digits.len() >= 3 {
+                regroup(&mut b, digits, b",", indian);
+            } else {
+                b = digits.to_vec();
+            }
+            assert_eq!(a, b);
+        }
     }
 
     #[test]

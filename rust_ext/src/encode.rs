@@ -10,8 +10,8 @@ use std::sync::OnceLock;
 use memchr::memchr_iter;
 
 use crate::chars::{count_chars, CharCursor};
-use crate::grammar::{for_each_group, scan_numbers, Group, Numeral, RangeError, DIGITS_MAX};
-use crate::settings::{Settings, Variant};
+use crate::grammar::{for_each_group, scan_numbers, scan_with_out_of_range, Group, Numeral, RangeError, DIGITS_MAX};
+use crate::settings::{Overflow, Settings, Variant};
 use crate::spelling::{push_frac_name, push_int_name, CLOSE_BYTES, OPEN_BYTES, TAG_INDIAN, TAG_WESTERN, UNITS_MARKER};
 use crate::units::Unit;
 
@@ -282,6 +282,65 @@ pub fn encode(s: &[u8], st: &Settings) -> Result<Vec<u8>, RangeError> {
     run::<u8, false>(s, st).map(|(out, _)| out)
 }
 
+/// What [`encode_append`] counted in one text (the data layer's counts).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Numbers encoded.
+    pub numbers: usize,
+    /// Numerals left as text (`overflow = "text"`) for their integer digits (an exponent counts here).
+    pub out_of_range_integer: usize,
+    /// Numerals left as text for their fractional digits (integer part in range).
+    pub out_of_range_fraction: usize,
+}
+
+impl std::ops::AddAssign for Tally {
+    fn add_assign(&mut self, other: Tally) {
+        self.numbers += other.numbers;
+        self.out_of_range_integer += other.out_of_range_integer;
+        self.out_of_range_fraction += other.out_of_range_fraction;
+    }
+}
+
+/// `encode` appending to `out`, giving what it encoded and left as text: many short strings reuse
+/// one buffer's memory (the data layer's Arrow and JSON Lines paths). The out-of-range counts are
+/// those of `tst.data`'s `count_out_of_range` (the same grammar pass reports them), zero unless
+/// `overflow = "text"`. On an error `out` is left as it was.
+pub fn encode_append(s: &[u8], st: &Settings, out: &mut Vec<u8>) -> Result<Tally, RangeError> {
+    let before = out.len();
+    let mut w: Writer<'_, u8, false> = Writer::new(s, std::mem::take(out), st.group_size);
+    let mut pos = 0;
+    let mut tally = Tally::default();
+    let text = st.overflow == Overflow::Text;
+    let mut numbers = 0;
+    let found = scan_with_out_of_range(
+        s,
+        st,
+        |num| {
+            w.text(pos, num.start);
+            w.number(num, st);
+            pos = num.end;
+            numbers += 1;
+        },
+        |r| {
+            if text {
+                if r.integer {
+                    tally.out_of_range_integer += 1;
+                } else {
+                    tally.out_of_range_fraction += 1;
+                }
+            }
+        },
+    );
+    if found.is_ok() {
+        w.text(pos, s.len());
+    } else {
+        w.out.truncate(before);
+    }
+    *out = w.out;
+    tally.numbers = numbers;
+    found.map(|()| tally)
+}
+
 /// Encode `s` (UTF-8 without lone surrogates) straight to UTF-16.
 pub fn encode_utf16(s: &[u8], st: &Settings) -> Result<Vec<u16>, RangeError> {
     run::<u16, false>(s, st).map(|(out, _)| out)
@@ -312,6 +371,26 @@ mod tests {
 
     fn enc(text: &str, st: &Settings) -> String {
         String::from_utf8(encode(text.as_bytes(), st).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn encode_append_tallies_numbers_and_numerals_left_as_text() {
+        let mut st = Settings::default_exact("vocab");
+        st.int_digits = 4;
+        st.frac_digits = 2;
+        let text = "a 123456 b 1.2345 c 12 d 1e99999 ";
+        let mut out = b"kept".to_vec();
+        let tally = encode_append(text.as_bytes(), &st, &mut out).unwrap();
+        assert_eq!(&out[4..], enc(text, &st).as_bytes());
+        let want = Tally { numbers: 2, out_of_range_integer: 2, out_of_range_fraction: 1 };
+        assert_eq!(tally, want);
+        st.overflow = Overflow::Extend; // encoded, not left as text: nothing to count
+        let tally = encode_append(text.as_bytes(), &st, &mut Vec::new()).unwrap();
+        assert_eq!((tally.out_of_range_integer, tally.out_of_range_fraction), (0, 0));
+        st.overflow = Overflow::Error;
+        let mut out = b"kept".to_vec();
+        assert!(encode_append(text.as_bytes(), &st, &mut out).is_err());
+        assert_eq!(out, b"kept");
     }
 
     #[test]

@@ -8,7 +8,10 @@ use std::fmt;
 
 use crate::chars::{count_chars, CharCursor};
 use crate::decode::{decode, decode_units_into, DecodeReason};
-use crate::encode::{encode, encode_utf16, encode_utf16_into, encode_with_offsets, encode_with_offsets_utf16, Piece};
+use crate::encode::{
+    encode, encode_append, encode_utf16, encode_utf16_into, encode_with_offsets, encode_with_offsets_utf16, Piece,
+    Tally,
+};
 use crate::grammar::{for_each_group, scan_numbers, scan_with_out_of_range, Numeral, RangeError};
 use crate::paper::{encode_paper, scan_paper};
 use crate::settings::{Settings, Style, Variant};
@@ -125,6 +128,27 @@ impl Engine {
             Style::Paper => Ok(encode_paper(s, st.group_size, st.variant == Variant::Vocab)),
             Style::Exact => encode(s, st).map_err(|e| range_error(s, e)),
         }
+    }
+
+    /// `encode` appending to `out` (left as it was on an error): one buffer for many short strings.
+    ///
+    /// Gives the numbers encoded and those left as text for their range (exact style; the paper
+    /// style counts nothing).
+    pub fn encode_append(&self, s: &[u8], out: &mut Vec<u8>) -> Result<Tally, Error> {
+        let st = &self.settings;
+        match st.style {
+            Style::Paper => {
+                out.extend_from_slice(&encode_paper(s, st.group_size, st.variant == Variant::Vocab));
+                Ok(Tally::default())
+            }
+            Style::Exact => encode_append(s, st, out).map_err(|e| range_error(s, e)),
+        }
+    }
+
+    /// `decode` appending to `out` (left as it was on an error).
+    pub fn decode_append(&self, s: &[u8], strict: bool, out: &mut Vec<u8>) -> Result<(), Error> {
+        out.extend_from_slice(&self.decode(s, strict)?);
+        Ok(())
     }
 
     /// `encode` straight to UTF-16; `s` must hold no lone surrogate (see [`crate::chars::has_surrogates`]).

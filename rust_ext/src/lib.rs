@@ -12,12 +12,15 @@
 //! assert_eq!(engine.decode_str("Pay $⟦,3⟧⟦1k⟧⟦234⟧.⟦5p⟧", true).unwrap(), "Pay $1,234.5");
 //! ```
 
+pub mod arrow;
 pub mod batch;
 pub mod chars;
+pub mod counting;
 pub mod decode;
 pub mod encode;
 pub mod engine;
 pub mod grammar;
+pub mod jsonl;
 pub mod offsets;
 pub mod paper;
 pub mod settings;

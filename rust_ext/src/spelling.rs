@@ -97,7 +97,7 @@ impl Power {
     }
 
     /// `self % m`.
-    fn rem(&self, m: u64) -> u64 {
+    pub fn rem(&self, m: u64) -> u64 {
         match self {
             Power::Small(v) => v % m,
             Power::Big(d) => d.iter().fold(0, |r, &b| (r * 10 + (b - b'0') as u64) % m),

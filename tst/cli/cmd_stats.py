@@ -10,7 +10,7 @@ import sys
 from tst.cli.cmd_convert import EXTENSIONS
 from tst.cli.options import CLIError, add_codec_options, codec_settings
 from tst.cli.tokenizers import load_for_stats
-from tst.data.documents import iter_documents
+from tst.data.reading import iter_documents
 from tst.data.selection import Selection
 from tst.data.token_stats import TokenCounter, format_table
 

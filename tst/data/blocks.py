@@ -19,6 +19,8 @@ BLOCK_SIZE = 1 << 21
 PIECE_SIZE = 1 << 16
 
 ERRORS = ("strict", "surrogateescape")
+#: What invalid UTF-8 errors suggest (the CLI's option).
+ERRORS_HINT = "; pass --errors=surrogateescape to carry undecodable bytes through unchanged"
 
 
 @dataclass(frozen=True)
@@ -62,15 +64,17 @@ def read_blocks(
         yield Block(b"".join(pending), offset, line)
 
 
-def decode_block(block: Block, name: str, errors: str = "strict") -> str:
-    """UTF-8 text of `block`, or `DataError` naming the line and byte offset of bad bytes."""
+def decode_block(block: Block, name: str, errors: str = "strict", hint: str = ERRORS_HINT) -> str:
+    """UTF-8 text of `block`, or `DataError` naming the line and byte offset of bad bytes (then `hint`)."""
     try:
         return block.data.decode("utf-8", errors)
     except UnicodeDecodeError as exc:
-        raise invalid_utf8(name, block.data, exc, block.offset, block.line) from None
+        raise invalid_utf8(name, block.data, exc, block.offset, block.line, hint) from None
 
 
-def invalid_utf8(name: str, data: bytes, exc: UnicodeDecodeError, offset: int = 0, line: int = 1) -> DataError:
+def invalid_utf8(
+    name: str, data: bytes, exc: UnicodeDecodeError, offset: int = 0, line: int = 1, hint: str = ERRORS_HINT
+) -> DataError:
     """The `DataError` for undecodable bytes at ``exc.start`` of `data`."""
     pos = exc.start
     line += data.count(b"\n", 0, pos)
@@ -78,9 +82,7 @@ def invalid_utf8(name: str, data: bytes, exc: UnicodeDecodeError, offset: int = 
     bad = data[pos : min(exc.end, pos + 4)]
     what = f"byte {bad.hex()}" if len(bad) == 1 else f"bytes {bad.hex(' ')}"
     return DataError(
-        f"{name}:{line}",
-        f"invalid UTF-8 ({what} at byte offset {offset + pos}, byte {column} of the line); "
-        "pass --errors=surrogateescape to carry undecodable bytes through unchanged",
+        f"{name}:{line}", f"invalid UTF-8 ({what} at byte offset {offset + pos}, byte {column} of the line){hint}"
     )
 
 

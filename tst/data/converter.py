@@ -4,25 +4,23 @@ Shared by the CLI, the file formats, `datasets` and Spark.
 
 Lone surrogates: text decoded with ``errors="surrogateescape"`` holds
 U+DC80..U+DCFF for undecodable bytes. Both engines accept them as ordinary
-non-word characters (the tests check that such bytes round-trip). Should an
-engine refuse them (UnicodeEncodeError), the converter cuts the text at the
-surrogates, converts the pieces and puts the surrogates back unchanged: a
-surrogate is never part of a number, a unit or an escape, so the result
-equals converting the whole text (tested on the pure-Python engine).
+non-word characters (the tests check that such bytes round-trip).
+
+A batch the codec rejects in part (strict decoding, ``overflow="error"``)
+raises the error of its first failing text with that text's index in
+``index``; with ``errors="return"`` each failing text's error takes its place
+in the result instead, so callers never convert a text twice.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Literal, cast, overload
 
-from tst.codec import Codec
+from tst.codec import Codec, rust_engine
 from tst.data.counting import NumberCounter
-from tst.errors import TSTDecodeError, TSTRangeError
-
-_SURROGATES = re.compile("([\ud800-\udfff]+)")
+from tst.errors import TSTError, check_errors
 
 DIRECTIONS = ("encode", "decode")
 #: Places of skipped records kept for the summary.
@@ -161,24 +159,51 @@ class TextConverter:
         """Convert one string (see `convert_batch`)."""
         return self.convert_batch([text])[0]
 
-    def convert_batch(self, texts: Sequence[str], count: bool = True) -> list[str]:
-        """Convert `texts`; with `count`, add to `counts` (strings, changed, numbers).
+    @overload
+    def convert_batch(
+        self, texts: Sequence[str], count: bool = True, errors: Literal["raise"] = "raise"
+    ) -> list[str]: ...
+    @overload
+    def convert_batch(
+        self, texts: Sequence[str], count: bool = True, *, errors: Literal["return"]
+    ) -> list[str | TSTError]: ...
+    def convert_batch(
+        self, texts: Sequence[str], count: bool = True, errors: str = "raise"
+    ) -> list[str] | list[str | TSTError]:
+        """Convert `texts`; with `count`, add what was converted to `counts` (see `add_counts`).
+
+        Args:
+            texts: the strings.
+            count: add the converted texts to `counts`.
+            errors: ``"raise"``: a text the codec rejects raises its error
+                (`index` names the text) and nothing is counted;
+                ``"return"``: its error object (a `TSTError`) takes its place in
+                the result, and only the converted texts are counted.
 
         Raises:
-            TSTDecodeError, TSTRangeError: as the codec does; `locate` finds which text.
+            TSTDecodeError, TSTRangeError: as the codec does, with ``errors="raise"``.
         """
-        out = self._convert(texts)
+        check_errors(errors)
+        out = self._engine(list(texts), errors)
         if count:
-            c = self.counts
-            c.strings += len(texts)
-            c.changed += sum(1 for a, b in zip(texts, out) if a != b)
-            if self.count_numbers_enabled:
-                c.numbers += self.count_numbers(texts, out)
-                if self._counts_range:
-                    ints, fracs = self.count_out_of_range(texts)
-                    c.out_of_range_integer += ints
-                    c.out_of_range_fraction += fracs
+            if errors == "return" and any(isinstance(v, TSTError) for v in out):
+                kept = [k for k, v in enumerate(out) if not isinstance(v, TSTError)]
+                self.add_counts([texts[k] for k in kept], [cast(str, out[k]) for k in kept])
+            else:
+                self.add_counts(texts, cast(list[str], out))
         return out
+
+    def add_counts(self, inputs: Sequence[str], outputs: Sequence[str]) -> None:
+        """Count `inputs` converted into `outputs` in `counts`: strings, changed, numbers and out-of-range numerals."""
+        c = self.counts
+        c.strings += len(inputs)
+        c.changed += sum(1 for a, b in zip(inputs, outputs) if a != b)
+        if self.count_numbers_enabled:
+            c.numbers += self.count_numbers(inputs, outputs)
+            if self._counts_range:
+                ints, fracs = self.count_out_of_range(inputs)
+                c.out_of_range_integer += ints
+                c.out_of_range_fraction += fracs
 
     def count_numbers(self, inputs: Sequence[str], outputs: Sequence[str]) -> int:
         """Numbers converted between `inputs` and their `outputs`."""
@@ -201,47 +226,69 @@ class TextConverter:
         ints = parts.count("integer")
         return ints, len(parts) - ints
 
-    def locate(self, texts: Sequence[str]) -> tuple[int, Exception] | None:
-        """After a batch failed: the index of the first failing text and its error, or None."""
-        for k, t in enumerate(texts):
-            offset = 0
-            for piece in _SURROGATES.split(t):
-                try:
-                    if not _SURROGATES.match(piece):
-                        self._convert([piece])
-                except (TSTDecodeError, TSTRangeError) as exc:
-                    return k, type(exc)(exc.position + offset, exc.reason)
-                except (ValueError, TypeError) as exc:
-                    return k, exc
-                offset += len(piece)
-        return None
+    def convert_arrow(self, array: Any, count: bool = True) -> tuple[Any, list[TSTError]]:
+        """`convert_batch` with ``errors="return"`` on a pyarrow array of strings (see `Codec.encode_arrow`).
 
-    def _convert(self, texts: Sequence[str]) -> list[str]:
-        try:
-            return self._engine(list(texts))
-        except UnicodeEncodeError:
-            return self.convert_around_surrogates(texts)
+        Returns the converted array (same type; nulls and failed items null)
+        and the failed items' errors (`index` = position in `array`); with
+        `count`, the converted items are counted.
+        """
+        c = self.codec
+        if self.direction == "encode":
+            out, failures = c.encode_arrow(array, self.num_threads, errors="return")
+        else:
+            out, failures = c.decode_arrow(array, self.strict, self.num_threads, errors="return")
+        if count:
+            self.add_arrow_counts(array, out)
+        return out, failures
 
-    def _engine(self, texts: list[str]) -> list[str]:
+    def add_arrow_counts(self, inputs: Any, outputs: Any, keep: Any = None) -> None:
+        """`add_counts` for pyarrow arrays: items null in `outputs` (nulls, failed items) are not counted.
+
+        Args:
+            inputs: the array given to `convert_arrow`.
+            outputs: what it returned.
+            keep: a boolean pyarrow array selecting the items to count, or None for all.
+        """
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        done = None if outputs.null_count == 0 else outputs.is_valid()
+        if keep is not None:
+            done = keep if done is None else pc.and_(done, keep)
+        if done is not None:
+            inputs, outputs = inputs.filter(done), outputs.filter(done)
+        c = self.counts
+        c.strings += len(inputs) - inputs.null_count
+        c.changed += pc.sum(pc.not_equal(inputs, outputs)).as_py() or 0
+        if not self.count_numbers_enabled:
+            return
+        if self._counter is None:  # paper style: parse again
+            c.numbers += sum(len(self.codec.numbers(t)) for t in inputs.to_pylist() if t is not None)
+            return
+        encoded = outputs if self.direction == "encode" else inputs
+        if pa.types.is_string_view(encoded.type):
+            encoded = encoded.cast(pa.large_string())
+        if pa.types.is_string_view(inputs.type):
+            inputs = inputs.cast(pa.large_string())
+        rust = rust_engine(self.codec)
+        if rust is not None:
+            c.numbers += rust.count_numbers_arrow(encoded)
+            ints, fracs = rust.count_out_of_range_arrow(inputs) if self._counts_range else (0, 0)
+        else:
+            c.numbers += self._counter.count_all([t for t in encoded.to_pylist() if t is not None])
+            ints, fracs = self.count_out_of_range([t for t in inputs.to_pylist() if t is not None])
+        c.out_of_range_integer += ints
+        c.out_of_range_fraction += fracs
+
+    def _engine(self, texts: list[str], errors: str) -> list[str | TSTError]:
         if not texts:
             return []
         c = self.codec
+        # Both codec methods check `errors` and return per-item results with "return".
         if self.direction == "encode":
-            return c.encode_batch(texts, num_threads=self.num_threads)
-        return c.decode_batch(texts, strict=self.strict, num_threads=self.num_threads)
-
-    def convert_around_surrogates(self, texts: Sequence[str]) -> list[str]:
-        """Convert the surrogate-free pieces of `texts` and keep the surrogates between them."""
-        # Split every text at surrogate runs: odd pieces are the runs (kept), even ones are converted.
-        split = [_SURROGATES.split(t) for t in texts]
-        plain = [p for pieces in split for p in pieces[0::2]]
-        done = iter(self._engine(plain))
-        out = []
-        for pieces in split:
-            for k in range(0, len(pieces), 2):
-                pieces[k] = next(done)
-            out.append("".join(pieces))
-        return out
+            return c.encode_batch(texts, num_threads=self.num_threads, errors=errors)  # type: ignore[call-overload, no-any-return]
+        return c.decode_batch(texts, strict=self.strict, num_threads=self.num_threads, errors=errors)  # type: ignore[call-overload, no-any-return]
 
 
 def _rebuild(codec: Codec, direction: str, strict: bool, num_threads: int | None, count: bool) -> TextConverter:

@@ -13,15 +13,15 @@ from __future__ import annotations
 import csv
 import io
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 
-from tst.data.blocks import BLOCK_SIZE, Block, decode_block, encode_text, read_blocks
+from tst.data.blocks import BLOCK_SIZE, ERRORS_HINT, Block, decode_block, encode_text, read_blocks
 from tst.data.converter import Counts, TextConverter
 from tst.data.errors import DataError, MissingFieldError, RecordError
-from tst.data.json_records import codec_reason
+from tst.data.json_records import codec_reason, convert_values
 from tst.data.jsonl import BOM, MISSING_HINT, SKIP_HINT
-from tst.errors import TSTDecodeError, TSTRangeError
 
 #: Rows converted per batch call.
 BATCH_ROWS = 4096
@@ -56,49 +56,84 @@ def convert_csv(
     counts = Counts()
     lines = _RawLines(read_blocks(source, block_size, on_read), name, errors)
     reader = csv.reader(lines, delimiter=delimiter, quotechar=QUOTE, strict=True)
-    old_limit = csv.field_size_limit()
-    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-    try:
-        header = _next_row(reader, lines, name)
-        if header is None:
-            return counts
-        sink.write(encode_text(header[1], errors))
-        names = [h.removeprefix(BOM) if k == 0 else h for k, h in enumerate(header[0])]
-        columns = [k for k, h in enumerate(names) if h in fields]
-        absent = [f for f in fields if f not in names]
-        if absent and not allow_missing:
-            raise MissingFieldError(f"{name}:1", f"the header has no column {absent[0]!r}{MISSING_HINT}")
-        batch: list[tuple[list[str], str, int]] = []
-        while True:
-            start_line = reader.line_num + 1
-            got = _next_row(reader, lines, name)
-            if got is not None:
-                batch.append((got[0], got[1], start_line))
-            if batch and (got is None or len(batch) >= BATCH_ROWS):
-                out = _convert_rows(
-                    batch, columns, not absent, converter, counts, name, delimiter, skip_bad, allow_missing
-                )
-                sink.write(encode_text(out, errors))
-                batch = []
-            if got is None:
-                break
-    finally:
-        csv.field_size_limit(old_limit)
+    header = _next_row(reader, lines, name)
+    if header is None:
+        return counts
+    sink.write(encode_text(header[1], errors))
+    columns, absent = _columns(header[0], fields, name, allow_missing)
+    batch: list[tuple[list[str], str, int]] = []
+    while True:
+        start_line = reader.line_num + 1
+        got = _next_row(reader, lines, name)
+        if got is not None:
+            batch.append((got[0], got[1], start_line))
+        if batch and (got is None or len(batch) >= BATCH_ROWS):
+            out = _convert_rows(batch, columns, not absent, converter, counts, name, delimiter, skip_bad, allow_missing)
+            sink.write(encode_text(out, errors))
+            batch = []
+        if got is None:
+            break
     counts.take_strings(converter.counts, before)
     return counts
+
+
+def read_csv(
+    source: BinaryIO,
+    fields: tuple[str, ...],
+    *,
+    name: str = "<stdin>",
+    delimiter: str = ",",
+    allow_missing: bool = False,
+    block_size: int = BLOCK_SIZE,
+) -> Iterator[list[str]]:
+    """The selected cells of each row (blank lines skipped), read as `convert_csv` reads them (same errors)."""
+    lines = _RawLines(read_blocks(source, block_size), name, "strict", hint="")
+    reader = csv.reader(lines, delimiter=delimiter, quotechar=QUOTE, strict=True)
+    header = _next_row(reader, lines, name)
+    if header is None:
+        return
+    columns, absent = _columns(header[0], fields, name, allow_missing)
+    while True:
+        line = reader.line_num + 1
+        got = _next_row(reader, lines, name)
+        if got is None:
+            return
+        if got[0]:
+            yield [got[0][k] for k in _present(got[0], columns, not absent, name, line, allow_missing)]
+
+
+def _columns(header: list[str], fields: tuple[str, ...], name: str, allow_missing: bool) -> tuple[list[int], list[str]]:
+    """Indices of the selected columns in the header row, and the selected names it lacks."""
+    names = [h.removeprefix(BOM) if k == 0 else h for k, h in enumerate(header)]
+    absent = [f for f in fields if f not in names]
+    if absent and not allow_missing:
+        raise MissingFieldError(f"{name}:1", f"the header has no column {absent[0]!r}{MISSING_HINT}")
+    return [k for k, h in enumerate(names) if h in fields], absent
+
+
+def _present(
+    cells: list[str], columns: list[int], all_found: bool, name: str, line: int, allow_missing: bool
+) -> list[int]:
+    """The selected columns a row has; a row short of one raises unless `allow_missing`."""
+    present = [k for k in columns if k < len(cells)]
+    if (len(present) < len(columns) or not all_found) and not allow_missing:
+        raise MissingFieldError(
+            f"{name}:{line}", f"the row has {len(cells)} cells, too few for the selected columns{MISSING_HINT}"
+        )
+    return present
 
 
 class _RawLines:
     """Lines for `csv.reader`, remembering the raw text of the record being read."""
 
-    def __init__(self, blocks: Iterator[Block], name: str, errors: str) -> None:
-        self._lines = self._generate(blocks, name, errors)
+    def __init__(self, blocks: Iterator[Block], name: str, errors: str, hint: str = ERRORS_HINT) -> None:
+        self._lines = self._generate(blocks, name, errors, hint)
         self.raw: list[str] = []
 
     @staticmethod
-    def _generate(blocks: Iterator[Block], name: str, errors: str) -> Iterator[str]:
+    def _generate(blocks: Iterator[Block], name: str, errors: str, hint: str) -> Iterator[str]:
         for block in blocks:
-            text = decode_block(block, name, errors)
+            text = decode_block(block, name, errors, hint)
             start = 0
             n = len(text)
             while start < n:
@@ -122,11 +157,24 @@ class _RawLines:
         return raw
 
 
+#: The `csv` module's field size limit is process-wide: it is raised only while one record is parsed.
+_LIMIT = threading.Lock()
+
+
 def _next_row(reader: Any, lines: _RawLines, name: str) -> tuple[list[str], str] | None:
-    """The next parsed row and its raw text, or None at the end."""
+    """The next parsed row and its raw text, or None at the end.
+
+    A cell may be as long as memory allows: the `csv` module's field size
+    limit (process-wide) is lifted for this one read and restored after it.
+    """
     start = reader.line_num + 1
     try:
-        row: list[str] = next(reader)
+        with _LIMIT:
+            old = csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+            try:
+                row: list[str] = next(reader)
+            finally:
+                csv.field_size_limit(old)
     except StopIteration:
         return None
     except csv.Error as exc:
@@ -163,12 +211,8 @@ def _convert_rows(
         if not cells:  # a blank line: copied, not a record
             rows.append(_Row(cells, raw, line, []))
             continue
-        present = [k for k in columns if k < len(cells)]
+        present = _present(cells, columns, all_found, name, line, allow_missing)
         if len(present) < len(columns) or not all_found:
-            if not allow_missing:
-                raise MissingFieldError(
-                    f"{name}:{line}", f"the row has {len(cells)} cells, too few for the selected columns{MISSING_HINT}"
-                )
             counts.missing += 1
         counts.records += 1
         rows.append(_Row(cells, raw, line, present))
@@ -186,30 +230,15 @@ def _convert_cells(
     rows: list[_Row], converter: TextConverter, counts: Counts, name: str, skip_bad: bool
 ) -> list[list[str] | None]:
     """New values of each row's selected cells (None: the row was skipped)."""
-    values = [row.cells[k] for row in rows for k in row.present]
-    try:
-        flat = converter.convert_batch(values)
-    except (TSTDecodeError, TSTRangeError):
-        pass
-    else:
-        out: list[list[str] | None] = []
-        k = 0
-        for row in rows:
-            out.append(flat[k : k + len(row.present)])
-            k += len(row.present)
-        return out
-    out = []
-    for row in rows:
-        cells = [row.cells[k] for k in row.present]
-        try:
-            out.append(converter.convert_batch(cells))
-        except (TSTDecodeError, TSTRangeError) as exc:
-            if not skip_bad:
-                raise RecordError(f"{name}:{row.line}", f"{codec_reason(exc)}{SKIP_HINT}") from None
-            counts.records -= 1
-            counts.skip(f"line {row.line}")
-            out.append(None)
-    return out
+
+    def failed(index: int, _cell: int, exc: Exception) -> None:
+        row = rows[index]
+        if not skip_bad:
+            raise RecordError(f"{name}:{row.line}", f"{codec_reason(exc)}{SKIP_HINT}") from None
+        counts.records -= 1
+        counts.skip(f"line {row.line}")
+
+    return convert_values(converter, [[row.cells[k] for k in row.present] for row in rows], failed)
 
 
 def rewrite_row(raw: str, row: list[str], changes: dict[int, str], delimiter: str) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 from tst.codec import Codec
 from tst.data.converter import TextConverter
 from tst.data.errors import MissingFieldError, RecordError
+from tst.data.json_records import codec_message
 from tst.data.records import SelectionError, Slot, field_slots, fill, messages_slots, read, record_slots
 from tst.data.selection import Selection
 from tst.errors import TSTDecodeError, TSTRangeError
@@ -99,12 +100,8 @@ class DatasetConverter:
         return {key: new[key] for key in self.selection.keys if key in new}
 
     def _convert(self, slots: list[Slot], rows: list[int]) -> None:
-        values = read(slots)
         try:
-            fill(slots, self.converter.convert_batch(values))
-        except (TSTDecodeError, TSTRangeError):
-            found = self.converter.locate(values)
-            if found is None:
-                raise
-            k, exc = found
-            raise RecordError(f"row {rows[k]}", str(exc)) from exc
+            fill(slots, self.converter.convert_batch(read(slots)))
+        except (TSTDecodeError, TSTRangeError) as exc:
+            k = exc.index or 0
+            raise RecordError(f"row {rows[k]}", codec_message(exc)) from exc

@@ -7,6 +7,7 @@ with `skip_bad`, bad records are cut out of the array with their separator.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import BinaryIO
 
 from tst.data.blocks import encode_text, invalid_utf8, line_and_column
@@ -63,10 +64,34 @@ def convert_json(
     return doc.counts
 
 
+def read_json(
+    source: BinaryIO, selection: Selection, *, name: str = "<stdin>", allow_missing: bool = False
+) -> Iterator[list[str]]:
+    """The selected strings of each record of a JSON document, read as `convert_json` reads them (same errors)."""
+    data = source.read()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise invalid_utf8(name, data, exc, hint="") from None
+    doc = _Document(text, name, selection, False, allow_missing, skip_hint="")
+    doc.parse()
+    for _, found in doc.records:
+        yield [s.value for s in found.sites]
+
+
 class _Document:
     """One JSON document: its element spans, its records' sites, the elements dropped."""
 
-    def __init__(self, text: str, name: str, selection: Selection, skip_bad: bool, allow_missing: bool) -> None:
+    def __init__(
+        self,
+        text: str,
+        name: str,
+        selection: Selection,
+        skip_bad: bool,
+        allow_missing: bool,
+        skip_hint: str = SKIP_HINT,
+    ) -> None:
+        self.skip_hint = skip_hint
         self.text = text
         self.name = name
         self.selection = selection
@@ -125,7 +150,7 @@ class _Document:
                 raise
             end = skip_value(self.text, i)  # a syntax error later in the element wins
             if not self.skip_bad or self.single:
-                raise RecordError(self.where(p.position), p.reason + ("" if self.single else SKIP_HINT)) from None
+                raise RecordError(self.where(p.position), p.reason + ("" if self.single else self.skip_hint)) from None
             self.elements.append((i, end))
             self._drop(index)
             return end

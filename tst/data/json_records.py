@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import cast
 
 from tst.data.converter import TextConverter
-from tst.errors import TSTDecodeError, TSTRangeError
+from tst.errors import TSTDecodeError, TSTError, TSTRangeError
 
 #: Called with (record index, index of the failing value in that record, codec error);
 #: raises, or returns to skip the record.
@@ -17,36 +18,38 @@ def convert_values(
 ) -> list[list[str] | None]:
     """New values for every record's strings; None for a record `on_fail` chose to skip.
 
-    One batch call converts everything; only when the codec rejects something
-    (strict decoding, ``overflow="error"``) are the records retried one by one
-    to find which.
+    One batch call converts everything, failing strings included (the codec
+    gives each one's error in its place); a record with a failing string goes
+    to `on_fail` with its first failing string, in record order. Only the
+    records kept are counted.
     """
     values = [v for vs in value_lists for v in vs]
-    try:
-        flat = converter.convert_batch(values)
-    except (TSTDecodeError, TSTRangeError):
-        return _one_by_one(converter, value_lists, on_fail)
+    flat = converter.convert_batch(values, count=False, errors="return")
     out: list[list[str] | None] = []
+    kept_in: list[str] = []
+    kept_out: list[str] = []
     k = 0
-    for vs in value_lists:
-        out.append(flat[k : k + len(vs)])
+    for index, vs in enumerate(value_lists):
+        new = flat[k : k + len(vs)]
         k += len(vs)
-    return out
-
-
-def _one_by_one(
-    converter: TextConverter, value_lists: Sequence[Sequence[str]], on_fail: OnFail
-) -> list[list[str] | None]:
-    out: list[list[str] | None] = []
-    for index, values in enumerate(value_lists):
-        try:
-            out.append(converter.convert_batch(values))
-        except (TSTDecodeError, TSTRangeError) as exc:
-            found = converter.locate(values)
-            k, err = found if found is not None else (0, exc)
-            on_fail(index, k, err)
+        failed = next(((j, v) for j, v in enumerate(new) if isinstance(v, TSTError)), None)
+        if failed is not None:
+            on_fail(index, failed[0], failed[1])
             out.append(None)
+            continue
+        strings = cast(list[str], new)
+        kept_in.extend(vs)
+        kept_out.extend(strings)
+        out.append(strings)
+    converter.add_counts(kept_in, kept_out)
     return out
+
+
+def codec_message(exc: TSTError) -> str:
+    """The codec's message for `exc` as a single call words it (the record, not the batch index, names the place)."""
+    if isinstance(exc, (TSTDecodeError, TSTRangeError)):
+        return str(type(exc)(exc.position, exc.reason))
+    return str(exc).removeprefix(f"item {exc.index}: ")
 
 
 def codec_reason(exc: Exception) -> str:

@@ -1,6 +1,13 @@
 """JSON Lines: one record per line, streamed; only the selected strings' bytes change.
 
-Two ways to rewrite a line, with the same result:
+With the Rust engine, each block goes first to `Engine.convert_jsonl_block`
+(rust_ext/src/jsonl.rs), which walks the records, converts the selected
+strings and writes them back itself, with no Python object per record, and
+leaves every line it does not follow exactly (malformed, ill-typed, missing a
+field, rejected by the codec, a byte-order mark, ...) to the Python code
+below, the readable reference; the tests compare both on generated data.
+
+The Python code has two ways to rewrite a line, with the same result:
 
 * Fast: a line that is exactly what ``json.dumps`` writes for its record (in
   one of the four usual styles: ASCII or UTF-8, ``", "``/``": "`` or compact
@@ -14,17 +21,18 @@ Two ways to rewrite a line, with the same result:
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
+from tst.codec import rust_engine
 from tst.data.blocks import BLOCK_SIZE, Block, decode_block, encode_text, read_blocks
 from tst.data.converter import Counts, TextConverter
 from tst.data.errors import MissingFieldError, RecordError
 from tst.data.json_records import codec_reason, convert_values
 from tst.data.json_sites import JSONProblem, RecordWalker, Site, ensure_ascii_style, skip_ws, splice
 from tst.data.parallel import convert_blocks
-from tst.data.records import SelectionError, Slot, fill, read, record_slots
+from tst.data.records import SelectionError, Slot, field_slots, fill, messages_slots, read
 from tst.data.selection import Selection
 
 BOM = "\ufeff"
@@ -82,11 +90,22 @@ class _FastPath:
             ensure_ascii = ensure_ascii_style(body, self.default_ascii)
         slots: list[Slot] = []
         try:
-            new, missing = record_slots(record, self.selection, slots)
+            new, missing = self._slots(record, slots)
         except SelectionError:
             return None  # the exact path names the problem and its column
         self.hits += 1
         return new, slots, missing, (ensure_ascii, seps)
+
+    def _slots(self, record: dict[str, Any], slots: list[Slot]) -> tuple[dict[str, Any], list[str]]:
+        """`record_slots` in the line's own order (a dict keeps it), the order `RecordWalker` lists sites in."""
+        sel = self.selection
+        out = dict(record)
+        for key in record:
+            if key in sel.fields:
+                field_slots(out, key, key, slots)
+            elif key == sel.messages:
+                messages_slots(out, key, key, slots)
+        return out, [key for key in sel.keys if key not in record]
 
 
 def convert_jsonl(
@@ -122,6 +141,28 @@ def convert_jsonl(
     return convert_blocks(read_blocks(source, block_size, on_read), job, jobs, sink.write)
 
 
+def read_jsonl(
+    source: BinaryIO,
+    selection: Selection,
+    *,
+    name: str = "<stdin>",
+    allow_missing: bool = False,
+    block_size: int = BLOCK_SIZE,
+) -> Iterator[list[str]]:
+    """The selected strings of each record of `source`, read as `convert_jsonl` reads them (same errors).
+
+    Raises:
+        RecordError: a malformed record (line and column).
+        MissingFieldError: a record without a selected field, unless `allow_missing`.
+        DataError: undecodable bytes.
+    """
+    job = _JSONLines(None, selection, name, False, allow_missing, False, skip_hint="")
+    for block in read_blocks(source, block_size):
+        lines = decode_block(block, name, "strict", hint="").split("\n")
+        for item in job.items(block.line, dict(enumerate(lines)), block.offset == 0):
+            yield item.values
+
+
 @dataclass
 class JSONLJob:
     """Everything a worker needs to convert JSON Lines blocks (picklable)."""
@@ -138,15 +179,61 @@ class JSONLJob:
         """The block converter (its counts are per block)."""
         conv = self.converter
         job = _JSONLines(conv, self.selection, self.name, self.skip_bad, self.allow_missing, self.ensure_ascii)
+        rust = _rust_engine(conv, self.selection)
+        sel = self.selection
 
         def convert(block: Block) -> tuple[bytes, Counts]:
             before = conv.counts.copy()
             job.counts = Counts()
-            text = job.block(block.line, decode_block(block, self.name, self.errors), block.offset == 0)
+            out = None
+            if rust is not None:
+                # Rust converts the lines it can follow exactly and leaves the others to `job`.
+                got = rust.convert_jsonl_block(
+                    block.data,
+                    list(sel.fields),
+                    sel.messages,
+                    conv.direction == "decode",
+                    conv.strict,
+                    self.allow_missing,
+                    self.ensure_ascii,
+                    block.offset == 0,
+                    conv.count_numbers_enabled,
+                    conv.num_threads,
+                )
+                if got is not None:  # None: not UTF-8, the Python code reports (or escapes) the bytes
+                    data, left, (records, missing, strings, changed, numbers), (ints, fracs) = got
+                    job.counts.records += records
+                    job.counts.missing += missing
+                    conv.counts.strings += strings
+                    conv.counts.changed += changed
+                    conv.counts.numbers += numbers
+                    conv.counts.out_of_range_integer += ints
+                    conv.counts.out_of_range_fraction += fracs
+                    out = job.patch(block.line, data, left, block.offset == 0, self.errors) if left else data
+            if out is None:
+                text = job.block(block.line, decode_block(block, self.name, self.errors), block.offset == 0)
+                out = encode_text(text, self.errors)
             job.counts.take_strings(conv.counts, before)
-            return encode_text(text, self.errors), job.counts
+            return out, job.counts
 
         return convert
+
+
+def _rust_engine(converter: TextConverter, selection: Selection) -> Any | None:
+    """The Rust engine for the JSON Lines fast path, or None where it does not apply.
+
+    It needs the Rust backend, the exact style (it counts numbers from units)
+    and selected names that are UTF-8 (not lone surrogates from a command line).
+    """
+    engine = rust_engine(converter.codec)
+    if engine is None or converter.codec.settings.style != "exact":
+        return None
+    try:
+        for key in selection.keys:
+            key.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+    return engine
 
 
 class _JSONLines:
@@ -154,14 +241,16 @@ class _JSONLines:
 
     def __init__(
         self,
-        converter: TextConverter,
+        converter: TextConverter | None,
         selection: Selection,
         name: str,
         skip_bad: bool,
         allow_missing: bool,
         ensure_ascii: bool,
+        skip_hint: str = SKIP_HINT,
     ) -> None:
         self.converter = converter
+        self.skip_hint = skip_hint
         self.selection = selection
         self.name = name
         self.skip_bad = skip_bad
@@ -170,31 +259,68 @@ class _JSONLines:
         self.walker = RecordWalker(selection)
         self.fast = _FastPath(selection, ensure_ascii)
         self.counts = Counts()
-        # State of the block being converted.
+        # State of the lines being converted: line index in the block -> text; indices dropped.
         self.first_line = 1
-        self.lines: list[str] = []
-        self.keep: list[bool] = []
+        self.lines: dict[int, str] = {}
+        self.dropped: set[int] = set()
 
-    def block(self, first_line: int, text: str, at_start: bool) -> str:
-        """The converted text of a block of whole lines starting on line `first_line`."""
+    def items(self, first_line: int, lines: dict[int, str], at_start: bool) -> list[_Item]:
+        """The records among `lines` (index in a block starting on line `first_line` -> text).
+
+        Malformed records raise, or with `skip_bad` are dropped.
+        """
         self.first_line = first_line
-        self.lines = lines = text.split("\n")
-        self.keep = [True] * len(lines)
-        items = [item for k, line in enumerate(lines) if (item := self._item(k, line, at_start and k == 0)) is not None]
+        self.lines = lines
+        self.dropped = set()
+        return [item for k, line in lines.items() if (item := self._item(k, line, at_start and k == 0)) is not None]
+
+    def convert(self, first_line: int, lines: dict[int, str], at_start: bool) -> dict[int, str | None]:
+        """The new text of each of `lines` (see `items`); None for a line dropped."""
+        assert self.converter is not None
+        items = self.items(first_line, lines, at_start)
         new_values = convert_values(
             self.converter, [item.values for item in items], lambda i, j, e: self._failed(items[i], j, e)
         )
         for item, new in zip(items, new_values):
             if new is not None and new != item.values:
                 self._rewrite(item, new)
+        return {k: None if k in self.dropped else line for k, line in self.lines.items()}
+
+    def block(self, first_line: int, text: str, at_start: bool) -> str:
+        """The converted text of a block of whole lines starting on line `first_line`."""
+        lines = text.split("\n")
         last = len(lines) - 1
-        return "".join(line + ("\n" if k < last else "") for k, line in enumerate(lines) if self.keep[k])
+        new = self.convert(first_line, dict(enumerate(lines)), at_start)
+        return "".join(line + ("\n" if k < last else "") for k, line in new.items() if line is not None)
+
+    def patch(
+        self, first_line: int, data: bytes, left: list[tuple[int, int, int]], at_start: bool, errors: str
+    ) -> bytes:
+        """`data` (a block the Rust engine converted) with the lines it `left` converted here.
+
+        `left` lists ``(line index, start, end)`` of those lines in `data`,
+        copied there unchanged (valid UTF-8); a line dropped takes its newline
+        with it, as `block` drops it.
+        """
+        new = self.convert(first_line, {k: data[a:b].decode("utf-8") for k, a, b in left}, at_start)
+        parts: list[bytes] = []
+        pos = 0
+        for k, a, b in left:
+            parts.append(data[pos:a])
+            line = new[k]
+            if line is None:
+                pos = b + 1 if b < len(data) else b
+            else:
+                parts.append(encode_text(line, errors))
+                pos = b
+        parts.append(data[pos:])
+        return b"".join(parts)
 
     def _bad(self, k: int, column: int, reason: str) -> None:
         lineno = self.first_line + k
         if not self.skip_bad:
-            raise RecordError(f"{self.name}:{lineno}:{column}", f"{reason}{SKIP_HINT}")
-        self.keep[k] = False
+            raise RecordError(f"{self.name}:{lineno}:{column}", f"{reason}{self.skip_hint}")
+        self.dropped.add(k)
         self.counts.skip(f"line {lineno}")
 
     def _item(self, k: int, line: str, first: bool) -> _Item | None:

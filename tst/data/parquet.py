@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 
-from tst.data.arrow import ArrowConverter
+from tst.data.arrow import ArrowConverter, check_schema
 from tst.data.converter import Counts, TextConverter
-from tst.data.errors import DataError
+from tst.data.errors import DataError, RecordError
+from tst.data.records import SelectionError, Slot, read, record_slots
 from tst.data.selection import Selection
 
 
@@ -38,10 +39,7 @@ def convert_parquet(
     import pyarrow.parquet as pq
 
     name = name or source
-    try:
-        pf = pq.ParquetFile(source)
-    except Exception as exc:  # pyarrow raises ArrowInvalid / OSError variants
-        raise DataError(name, f"not a readable Parquet file ({exc})") from None
+    pf = _open(source, name)
     arrow = ArrowConverter(converter, selection, allow_missing=allow_missing, skip_bad=skip_bad, name=name)
     schema = pf.schema_arrow
     missing = arrow.check_schema(schema)
@@ -65,6 +63,40 @@ def convert_parquet(
         counts.skip(f"row {r}")
     counts.take_strings(converter.counts, before)
     return counts
+
+
+def read_parquet(
+    source: str, selection: Selection, *, name: str | None = None, allow_missing: bool = False
+) -> Iterator[list[str]]:
+    """The selected strings of each row, one row group in memory at a time (the checks of `convert_parquet`).
+
+    Raises:
+        DataError: `source` is not a Parquet file.
+        MissingFieldError: a selected column is absent, unless `allow_missing`.
+        RecordError: a selected column of the wrong type.
+    """
+    name = name or source
+    pf = _open(source, name)
+    check_schema(pf.schema_arrow, selection, allow_missing, name)
+    row = 0
+    for i in range(pf.num_row_groups):
+        for record in pf.read_row_group(i).to_pylist():
+            slots: list[Slot] = []
+            try:
+                record_slots(record, selection, slots)
+            except SelectionError as exc:  # the schema check makes this unreachable in practice
+                raise RecordError(f"{name}: row {row}", f"{exc.path}: {exc.reason}") from None
+            yield read(slots)
+            row += 1
+
+
+def _open(source: str, name: str) -> Any:
+    import pyarrow.parquet as pq
+
+    try:
+        return pq.ParquetFile(source)
+    except Exception as exc:  # pyarrow raises ArrowInvalid / OSError variants
+        raise DataError(name, f"not a readable Parquet file ({exc})") from None
 
 
 def parquet_size(source: str) -> int | None:

@@ -1,4 +1,7 @@
-"""Spark integration: a pandas UDF for one string column, and whole-DataFrame conversion via Arrow.
+"""Spark integration: an Arrow UDF for one string column, and whole-DataFrame conversion via Arrow.
+
+Both hand Arrow string arrays to the engine (`Codec.encode_arrow`): on the Rust
+engine no Python object is made per row.
 
 Executors must be able to import `tst` (see docs/cli.md, "Spark"): ship the
 wheel with ``--py-files`` / ``--archives``, or install it on every node.
@@ -12,7 +15,9 @@ from collections.abc import Iterable, Iterator
 from typing import Any, Optional
 
 import pandas as pd
+import pyarrow as pa
 from pyspark.sql import Column, DataFrame
+from pyspark.sql import functions as sf
 from pyspark.sql.functions import pandas_udf  # type: ignore[attr-defined]
 from pyspark.sql.types import ArrayType, DataType, StringType, StructType
 
@@ -21,27 +26,50 @@ from tst.data.converter import TextConverter
 from tst.data.errors import MissingFieldError, RecordError
 from tst.data.selection import Selection
 
+#: Engine threads per Spark task: Spark already runs one task per core.
+TASK_THREADS = 1
+
 
 def _converter(codec: Optional[Codec], decode: bool, strict: bool, settings: dict[str, Any]) -> TextConverter:
     if codec is not None and settings:
         raise TypeError("pass either a codec or codec settings, not both")
     codec = codec if codec is not None else Codec(**settings)
-    return TextConverter(codec, "decode" if decode else "encode", strict=strict)
+    # No counts: they would stay in the executors.
+    return TextConverter(
+        codec, "decode" if decode else "encode", strict=strict, num_threads=TASK_THREADS, count_numbers=False
+    )
 
 
 def tst_udf(codec: Optional[Codec] = None, *, decode: bool = False, strict: bool = True, **codec_settings: Any) -> Any:
-    """A pandas UDF (Arrow-backed) that encodes, or decodes, a string column; nulls stay null.
+    """A Spark UDF that encodes, or decodes, a string column; nulls stay null.
+
+    An Arrow UDF (``pyspark.sql.functions.arrow_udf``, Spark 4.1+): the column
+    reaches the engine as an Arrow array, without a Python string per row; on
+    older Spark, a pandas UDF.
 
     Args:
         codec: the codec; None builds ``Codec(**codec_settings)``.
         decode: decode instead of encode.
         strict: decoding only; False decodes leniently.
 
+    Raises (in the executors):
+        TSTDecodeError, TSTRangeError: a value the codec rejects (`index`: its row in the Arrow batch).
+
     Example:
         >>> encode = tst_udf(variant="vocab")                       # doctest: +SKIP
         >>> df.withColumn("text", encode("text"))                   # doctest: +SKIP
     """
     converter = _converter(codec, decode, strict, codec_settings)
+    arrow_udf = getattr(sf, "arrow_udf", None)
+    if arrow_udf is not None:
+
+        def convert_arrow(texts: pa.Array) -> pa.Array:
+            out, failures = converter.convert_arrow(texts, count=False)
+            if failures:
+                raise failures[0]
+            return out
+
+        return arrow_udf(convert_arrow, returnType=StringType())
 
     def convert(texts: pd.Series) -> pd.Series:
         values = texts.tolist()
@@ -95,6 +123,7 @@ def convert_dataframe(
             allow_missing=allow_missing,
             skip_bad=skip_bad,
             name="in an Arrow batch of the DataFrame",
+            count=False,
         )
         for batch in batches:
             yield arrow.batch(batch)

@@ -12,11 +12,19 @@ forever (a pipe or FIFO with no writer activity).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO, Generic, TypeVar
 
-from tst.data.blocks import BLOCK_SIZE, Block, decode_pieces, encode_text, line_and_column, read_blocks
+from tst.data.blocks import (
+    BLOCK_SIZE,
+    Block,
+    decode_block,
+    decode_pieces,
+    encode_text,
+    line_and_column,
+    read_blocks,
+)
 from tst.data.converter import Counts, TextConverter
 from tst.data.errors import DataError
 from tst.data.parallel import convert_blocks
@@ -105,20 +113,37 @@ def convert_text(
             block, pieces = item
             try:
                 out = converter.convert_batch(pieces)
-            except (TSTDecodeError, TSTRangeError):
-                raise _locate(converter, pieces, name, block.line) from None
+            except (TSTDecodeError, TSTRangeError) as exc:
+                raise _where(exc, pieces, name, block.line) from None
             counts.records += block.data.count(b"\n") + (0 if block.data.endswith(b"\n") else 1)
             if writing is not None:
                 writing.result()
             writing = _Task(writer(out))
         if writing is not None:
             writing.result()
-    except BaseException:
+    except BaseException as exc:
         if writing is not None:
             writing.settle(WRITE_GRACE)  # do not close the output under a running write
+        if isinstance(exc, Exception):
+            # Bad input, not an interrupt: let the read in flight end, so that the interpreter
+            # never shuts down with the reader thread inside a buffered stdin.
+            ahead.settle(WRITE_GRACE)
         raise
     counts.take_numbers(converter.counts, before)
     return counts
+
+
+def read_lines(source: BinaryIO, *, name: str = "<stdin>", block_size: int = BLOCK_SIZE) -> Iterator[str]:
+    """The non-blank lines of `source`, without their line ending, read as `convert_text` reads them.
+
+    Raises:
+        DataError: undecodable bytes (line and byte offset).
+    """
+    for block in read_blocks(source, block_size):
+        for line in decode_block(block, name, "strict", hint="").split("\n"):
+            line = line.rstrip("\r")
+            if line.strip():
+                yield line
 
 
 @dataclass
@@ -138,8 +163,8 @@ class TextJob:
             before = conv.counts.copy()
             try:
                 out = conv.convert_batch(pieces)
-            except (TSTDecodeError, TSTRangeError):
-                raise _locate(conv, pieces, self.name, block.line) from None
+            except (TSTDecodeError, TSTRangeError) as exc:
+                raise _where(exc, pieces, self.name, block.line) from None
             lines = block.data.count(b"\n") + (0 if block.data.endswith(b"\n") else 1)
             data = b"".join(encode_text(p, self.errors) for p in out)
             counts = Counts(records=lines)
@@ -165,13 +190,9 @@ def convert_text_parallel(
     return convert_blocks(read_blocks(source, block_size, on_read), job, jobs, sink.write)
 
 
-def _locate(converter: TextConverter, pieces: list[str], name: str, first_line: int) -> DataError:
-    found = converter.locate(pieces)
-    if found is None:  # the batch failed but no single piece does: should not happen
-        return DataError(name, "the codec rejected a block but none of its lines")
-    k, exc = found
-    if not isinstance(exc, (TSTDecodeError, TSTRangeError)):
-        return DataError(name, str(exc))
+def _where(exc: TSTDecodeError | TSTRangeError, pieces: list[str], name: str, first_line: int) -> DataError:
+    """The codec's error on piece ``exc.index`` of a block, as a `DataError` naming ``name:line:column``."""
+    k = exc.index or 0
     before = "".join(pieces[:k])
     line, column = line_and_column(before + pieces[k], len(before) + exc.position, first_line)
     what = "invalid TST" if isinstance(exc, TSTDecodeError) else "number out of range"

@@ -5,20 +5,31 @@ with `AutoTokenizer`; plain ``import tst`` does neither. Three routes
 (docs/hf.md): `wrap` (a fast tokenizer that applies TST, route 1), the
 custom-component plug-in `install` / `save_pipeline` / `load_pipeline`
 (route 2), and `export` (a plain tokenizer.json, route 3).
+
+For generation (docs/generation.md): `DecodeStream` decodes generated ids as they
+come, and `TSTLogitsProcessor` (needs torch; imported on first use) keeps
+`generate` from emitting a malformed number.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+from tst.hf._pipeline import TSTPipelineWarning
 from tst.hf.export import NativeComponents, covers, export, native_components
 from tst.hf.plugin import TSTDecoder, TSTNormalizer, install, load_pipeline, save_pipeline
+from tst.hf.streaming import DecodeStream
 from tst.hf.tokenizer import TST_TOKENIZER_FILE, TSTTokenizerFast
 from tst.hf.wrapping import is_tst_tokenizer, load, wrap
 
 __all__ = [
     "TST_TOKENIZER_FILE",
+    "DecodeStream",
     "NativeComponents",
     "TSTDecoder",
+    "TSTLogitsProcessor",
     "TSTNormalizer",
+    "TSTPipelineWarning",
     "TSTTokenizerFast",
     "covers",
     "export",
@@ -30,3 +41,11 @@ __all__ = [
     "save_pipeline",
     "wrap",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "TSTLogitsProcessor":  # torch is only needed here
+        from tst.hf.constrained import TSTLogitsProcessor
+
+        return TSTLogitsProcessor
+    raise AttributeError(f"module 'tst.hf' has no attribute {name!r}")

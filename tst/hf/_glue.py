@@ -38,14 +38,24 @@ def _kind(content: str) -> tuple[str, int]:
     return ("mfrac", len(content)) if set(content) == {"p"} else ("mint", 0)
 
 
-def glue_wordpiece_units(surface: str) -> str:
-    """Remove whitespace inside numbers of a WordPiece-decoded TST surface."""
+def glue_wordpiece_units(surface: str, marker_variant: bool = False) -> str:
+    """Remove whitespace inside numbers of a WordPiece-decoded TST surface.
+
+    With `marker_variant`, a group that ends the text, without its marker yet, right
+    after a decimal mark or a fractional group, is left out together with the space
+    before it: that space is TST's or the text's depending on the marker still to come
+    (``3.89`` or ``3. 89``), so rendering either could be taken back by what follows.
+    """
     if OPEN not in surface:
         return surface
     items: list[tuple[str, str]] = []  # ("unit" | "text" | "ws", text)
     for m in _PIECE.finditer(surface):
         kind = "unit" if m.group(1) else "text" if m.group(2) else "ws"
         items.append((kind, m.group(0)))
+    last = len(items) - 1
+    pending = marker_variant and last >= 2 and _unit_kind(items, last) == ("digits", 0) and items[-2][0] == "ws"
+    if pending and _depends_on_next_marker(items, last - 1):
+        items = items[:-2]
     out: list[str] = []
     for k, (kind, text) in enumerate(items):
         if kind == "ws" and 0 < k < len(items) - 1 and _joins(items, k):
@@ -101,3 +111,14 @@ def _joins(items: list[tuple[str, str]], k: int) -> bool:
 def _marker_after(items: list[tuple[str, str]], k: int) -> tuple[str, int] | None:
     """Kind of the unit following the group at `k` (skipping whitespace)."""
     return _unit_kind(items, _skip_ws(items, k + 1, 1))
+
+
+def _depends_on_next_marker(items: list[tuple[str, str]], k: int) -> bool:
+    """Whether joining the whitespace at `k`, before a group, depends on that group's marker (`_joins`)."""
+    before = _unit_kind(items, k - 1)
+    if before is not None:
+        return before[0] == "mfrac"
+    if items[k - 1][0] != "text" or items[k - 1][1] not in (".", ","):
+        return False
+    prev = _unit_kind(items, _skip_ws(items, k - 2, -1))
+    return prev is not None and prev[0] in ("digits", "mu")

@@ -24,6 +24,7 @@ from transformers import PreTrainedTokenizerFast
 from tst.codec import Codec
 from tst.errors import TSTError
 from tst.hf._native_rules import NativeRules, build_rules, normalized_surface, wordpiece_glue_rules
+from tst.hf._pipeline import prefixing_step
 from tst.hf.wrapping import is_tst_tokenizer
 from tst.settings import Settings
 from tst.spelling import CLOSE, OPEN
@@ -180,6 +181,10 @@ def export(
         )
     backend = Tokenizer.from_str(base.backend_tokenizer.to_str())
     _check_normalizer(backend.normalizer)
+    prefixing = prefixing_step(backend.pre_tokenizer)
+    if prefixing is not None:
+        # Every unit splits the text: such a step would prefix the text after each number (issue 12).
+        raise TSTError(f"export cannot keep the base pre-tokenizer step {prefixing}: it adds a prefix to every piece")
     if backend.decoder is None:
         raise TSTError("export needs a base tokenizer with a decoder (it must give the TST surface back)")
     for tok in base.get_added_vocab():

@@ -5,6 +5,11 @@ number into units (through `NormalizedString.replace`, so offsets stay aligned
 with the input) and a decoder step that decodes them back. The units are added
 tokens matched after normalization, so each is one id.
 
+Around numbers the base's tokenization is kept as in route 1 (`tst.hf._pipeline.adapt`): a
+pre-tokenizer step that prefixes every piece (``Metaspace`` "always",
+``ByteLevel(add_prefix_space=True)``) gets its prefix switched off, and normalizer steps after
+the TST step write it only at real starts (a ``Prepend`` normalizer step moves there too).
+
 Why a normalizer step and not a pre-tokenizer: `tokenizers` consults added
 tokens before pre-tokenization, so units produced by a pre-tokenizer would be
 cut up by the model like ordinary text.
@@ -29,6 +34,7 @@ from tokenizers import AddedToken, NormalizedString, Regex, Tokenizer, decoders,
 from tst.codec import Codec
 from tst.errors import TSTError
 from tst.hf._glue import glue_wordpiece_units
+from tst.hf._pipeline import _component, adapt, split_normalizer
 
 _FORMAT = "tst_pipeline"
 _CHUNK = 10_000  # Oniguruma caps one repeat count at 100,000
@@ -99,16 +105,21 @@ def install(tokenizer: Tokenizer, codec: Codec, strict: bool = True) -> Tokenize
     if getattr(tokenizer, "_tst_plugin", None) is not None:
         raise TSTError("this tokenizer has the TST plug-in already")
     state = json.loads(tokenizer.to_str())
-    base_norm = tokenizer.normalizer
     base_dec = tokenizer.decoder
     plugin = TSTNormalizer(codec)
     units = codec.vocabulary()
+    # The same adaptation as route 1, so the text around numbers gets the base's ids: the base
+    # normalizer (less a moved Prepend) runs first, then the TST step, then the start steps.
+    adaptation = adapt(tokenizer, units, stacklevel=3)
+    before, after = split_normalizer(adaptation, tokenizer.normalizer)
     plugin.passthrough = True
     try:
-        steps = [] if base_norm is None else [base_norm]
         # The base normalizer first: a native normalizer after a zero-width insertion at the
-        # start of the string panics in tokenizers 0.23.
-        tokenizer.normalizer = normalizers.Sequence([*steps, normalizers.Normalizer.custom(plugin)])
+        # start of the string panics in tokenizers 0.23 (the start steps come after the TST step).
+        steps = [*([] if before is None else [before]), normalizers.Normalizer.custom(plugin)]
+        tokenizer.normalizer = normalizers.Sequence([*steps, *([] if after is None else [after])])
+        if adaptation.pre_tokenizer is not None:
+            tokenizer.pre_tokenizer = _component(adaptation.pre_tokenizer, "pre_tokenizer")
         present = [tokenizer.token_to_id(u) for u in units]
         if all(i is None for i in present):
             base_size = tokenizer.get_vocab_size(with_added_tokens=True)
@@ -129,7 +140,13 @@ def install(tokenizer: Tokenizer, codec: Codec, strict: bool = True) -> Tokenize
         raise TSTError("TST units did not get contiguous ids after the base vocabulary")
     tokenizer.decoder = decoders.Decoder.custom(TSTDecoder(codec, base_dec, strict))
     # Remember the base components for save_pipeline (Python attributes on the binding object).
-    tokenizer._tst_plugin = {"codec": codec.config(), "normalizer": state["normalizer"], "decoder": state["decoder"]}  # type: ignore[attr-defined]
+    tokenizer._tst_plugin = {  # type: ignore[attr-defined]
+        "codec": codec.config(),
+        "normalizer": state["normalizer"],
+        "pre_tokenizer": state["pre_tokenizer"],
+        "decoder": state["decoder"],
+        "changes": adaptation.changes,
+    }
     tokenizer._tst_normalizer = plugin  # type: ignore[attr-defined]
     return tokenizer
 
@@ -154,8 +171,18 @@ def load_pipeline(path: str | os.PathLike[str], strict: bool = True) -> Tokenize
     if not isinstance(data, dict) or _FORMAT not in data:
         raise TSTError(f"{path} is not a TST pipeline file (no {_FORMAT!r} key)")
     body = data[_FORMAT]
-    tokenizer = Tokenizer.from_str(json.dumps(body["tokenizer"]))
-    return install(tokenizer, Codec(**body["codec"]), strict)
+    codec = Codec(**body["codec"])
+    # The units are added again by `install`: loaded as they were saved, tokenizers 0.22 keeps
+    # their content as normalized by the base normalizer (a `Prepend` would make `⟦12⟧` `▁⟦12⟧`).
+    units = set(codec.vocabulary())
+    plain = dict(body["tokenizer"])
+    saved_ids = {t["content"]: t["id"] for t in plain["added_tokens"] if t["content"] in units}
+    plain["added_tokens"] = [t for t in plain["added_tokens"] if t["content"] not in units]
+    tokenizer = install(Tokenizer.from_str(json.dumps(plain)), codec, strict)
+    moved = [u for u, i in saved_ids.items() if tokenizer.token_to_id(u) != i]
+    if moved:
+        raise TSTError(f"{path}: TST units got other ids than when saved (first: {moved[0]!r})")
+    return tokenizer
 
 
 def _without_plugin(tokenizer: Tokenizer, saved: dict[str, Any]) -> dict[str, Any]:
@@ -172,5 +199,6 @@ def _without_plugin(tokenizer: Tokenizer, saved: dict[str, Any]) -> dict[str, An
         tokenizer.normalizer, tokenizer.decoder = norm, dec
         plugin.passthrough = False
     state["normalizer"] = saved["normalizer"]
+    state["pre_tokenizer"] = saved["pre_tokenizer"]
     state["decoder"] = saved["decoder"]
     return state

@@ -25,6 +25,7 @@ from tst.codec import Codec
 from tst.errors import TSTError
 from tst.hf._glue import glue_wordpiece_units
 from tst.hf._offsets import OffsetMap
+from tst.hf._pipeline import adapt, install, trim_leading_whitespace
 from tst.hf._surface import encode_for_offsets, encode_protected, protect_pattern
 
 #: File holding the wrapped pipeline; deliberately not ``tokenizer.json``, so a
@@ -68,6 +69,7 @@ class TSTTokenizerFast(PreTrainedTokenizerFast):
         *args: Any,
         tst_config: dict[str, Any] | None = None,
         tst_base_vocab_size: int | None = None,
+        tst_pipeline: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
         kwargs.setdefault("clean_up_tokenization_spaces", False)
@@ -85,9 +87,20 @@ class TSTTokenizerFast(PreTrainedTokenizerFast):
             if clash:
                 raise TSTError(f"the base tokenizer already has the TST token {clash[0]!r}; is it wrapped already?")
             tst_base_vocab_size = backend.get_vocab_size(with_added_tokens=True)
+            # Keep the base's tokenization of the text around numbers (tst/hf/_pipeline.py).
+            adaptation = adapt(backend, units)
+            install(backend, adaptation)
+            tst_pipeline = adaptation.record
             backend.add_tokens(
                 [
-                    AddedToken(u, single_word=False, lstrip=False, rstrip=False, normalized=False, special=False)
+                    AddedToken(
+                        u,
+                        single_word=False,
+                        lstrip=False,
+                        rstrip=False,
+                        normalized=u not in adaptation.raw_units,
+                        special=False,
+                    )
                     for u in units
                 ]
             )
@@ -104,8 +117,13 @@ class TSTTokenizerFast(PreTrainedTokenizerFast):
         base_added = [t.content for i, t in self.added_tokens_decoder.items() if i < tst_base_vocab_size]
         self._tst_protect: re.Pattern[str] | None = protect_pattern(base_added)
         self._tst_wordpiece = type(backend.model).__name__ == "WordPiece"
+        self._tst_trim_offsets = bool((tst_pipeline or {}).get("trim_offsets"))
+        self._tst_base_added_ids = frozenset(i for i in self.added_tokens_decoder if i < tst_base_vocab_size)
+        self._tst_unit_ids = frozenset(ids.values())
         self.init_kwargs["tst_config"] = codec.config()
         self.init_kwargs["tst_base_vocab_size"] = tst_base_vocab_size
+        if tst_pipeline is not None:
+            self.init_kwargs["tst_pipeline"] = tst_pipeline
 
     # -- construction helpers ------------------------------------------------
 
@@ -176,7 +194,10 @@ class TSTTokenizerFast(PreTrainedTokenizerFast):
                 **kwargs,
             )
         if offsets is not None:
-            _fix_offsets(result, offsets, layout, text_pair is not None, is_split_into_words, return_overflowing_tokens)
+            trim = (sources, self._tst_base_added_ids, self._tst_unit_ids) if self._tst_trim_offsets else None
+            _fix_offsets(
+                result, offsets, layout, text_pair is not None, is_split_into_words, return_overflowing_tokens, trim
+            )
         if return_tensors is not None:
             # A single input keeps its batch axis when tensors are asked for, as in transformers.
             ids = result.get("input_ids")
@@ -191,14 +212,20 @@ class TSTTokenizerFast(PreTrainedTokenizerFast):
         token_ids: int | list[int],
         skip_special_tokens: bool = False,
         clean_up_tokenization_spaces: bool | None = None,
-        strict: bool = True,
+        strict: bool = False,
         **kwargs: Any,
     ) -> str:
+        """Base decode (the TST surface), then `Codec.decode`.
+
+        Never raises on ids of the vocabulary: malformed TST is rendered as
+        `Codec.decode(..., strict=False)` does (docs/generation.md). ``strict=True``
+        raises `TSTDecodeError` instead, as `tst.Codec.decode` does by default.
+        """
         surface = super()._decode(
             token_ids, skip_special_tokens=skip_special_tokens, clean_up_tokenization_spaces=False, **kwargs
         )
         if self._tst_wordpiece:
-            surface = glue_wordpiece_units(surface)
+            surface = glue_wordpiece_units(surface, self.tst_codec.settings.variant == "marker")
         text = self.tst_codec.decode(surface, strict=strict)
         cleanup = (
             self.clean_up_tokenization_spaces if clean_up_tokenization_spaces is None else clean_up_tokenization_spaces
@@ -258,9 +285,19 @@ def _rebuild(encoded: list[str], layout: Layout, has_pair: bool) -> tuple[Any, A
 
 
 def _fix_offsets(
-    result: BatchEncoding, mapper: OffsetMap, layout: Layout, has_pair: bool, split_words: bool, overflow: bool
+    result: BatchEncoding,
+    mapper: OffsetMap,
+    layout: Layout,
+    has_pair: bool,
+    split_words: bool,
+    overflow: bool,
+    trim: tuple[list[str], frozenset[int], frozenset[int]] | None = None,
 ) -> None:
-    """Replace ``offset_mapping`` (surface positions) by positions in the original texts."""
+    """Replace ``offset_mapping`` (surface positions) by positions in the original texts.
+
+    With `trim` (the original texts, the base's added-token ids, the unit ids), word tokens also
+    get the base's spans (see `tst.hf._pipeline.trim_leading_whitespace`).
+    """
     batched, counts = layout
     rows = result["offset_mapping"]
     single = not batched and not overflow and rows and isinstance(rows[0], tuple)
@@ -295,6 +332,9 @@ def _fix_offsets(
         mapped = rows
     else:
         mapped = mapper.map_rows(rows, sources)
+    if trim is not None:
+        ids = result["input_ids"]
+        trim_leading_whitespace(mapped, [ids] if single else ids, trim[0], sources, trim[1], trim[2])
     result["offset_mapping"] = mapped[0] if single else mapped
 
 

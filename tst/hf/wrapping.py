@@ -12,6 +12,7 @@ from transformers import PreTrainedTokenizerFast
 
 from tst.codec import Codec
 from tst.errors import TSTError
+from tst.hf._pipeline import restore
 from tst.hf.tokenizer import TST_TOKENIZER_FILE, TSTTokenizerFast
 
 _CONFIG_FILE = "tokenizer_config.json"
@@ -78,10 +79,15 @@ def unwrap(tok: TSTTokenizerFast) -> PreTrainedTokenizerFast:
         with open(src, encoding="utf-8") as f:
             data = json.load(f)
         data["added_tokens"] = [t for t in data["added_tokens"] if t["id"] < base_size]
+        restore(data, tok.init_kwargs.get("tst_pipeline"))
         with open(os.path.join(tmp, _PLAIN_FILE), "w", encoding="utf-8") as f:
             json.dump(data, f, ensure_ascii=False)
         os.remove(src)
-        _edit_config(tmp, drop=("tst_config", "tst_base_vocab_size", "auto_map"), set_class="PreTrainedTokenizerFast")
+        _edit_config(
+            tmp,
+            drop=("tst_config", "tst_base_vocab_size", "tst_pipeline", "auto_map"),
+            set_class="PreTrainedTokenizerFast",
+        )
         base: PreTrainedTokenizerFast = PreTrainedTokenizerFast.from_pretrained(tmp)
     base.name_or_path = tok.name_or_path
     return base

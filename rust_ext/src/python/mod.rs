@@ -1,5 +1,6 @@
 //! The PyO3 layer that maturin builds into `tst._tst_rs` (feature `python`).
 
+mod arrow;
 mod engine;
 mod offsets;
 mod strings;

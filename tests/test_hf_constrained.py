@@ -1,0 +1,440 @@
+"""`TSTLogitsProcessor` against the strict decoder, which is the oracle.
+
+An id is *viable* after a prefix when some continuation makes the decoded surface pass
+`Codec.decode(..., strict=True)`. The oracle searches continuations (one unit of each
+kind, text, brackets), pruning as soon as the strict decoder fails somewhere no
+continuation can repair. The processor must allow only viable ids (sound), and every
+viable id except those it restricts by design (a bracket or a partial character written
+by plain ids, special tokens) (complete).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+import pytest
+import torch
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+import tst
+import tst.hf
+from tests import hf_support
+from tests import model_support as ms
+from tests.strategies import numerals
+from tst.hf._vocab import VocabPieces, vocab_pieces
+from tst.hf.constrained import START, TSTLogitsProcessor, _Automaton
+from tst.settings import Settings
+from tst.spelling import CLOSE, OPEN, UNITS_MARKER, tag_content, unit
+from tst.vocabulary import magnitudes
+
+# -- the oracle -----------------------------------------------------------------
+
+
+def strict_error(codec: tst.Codec, surface: str) -> tst.TSTDecodeError | None:
+    try:
+        codec.decode(surface, strict=True)
+    except tst.TSTDecodeError as exc:
+        return exc
+    return None
+
+
+def repairable(surface: str, err: tst.TSTDecodeError) -> bool:
+    """Whether appending text may still fix `err` (the strict decoder's first error)."""
+    reason, p, n = err.reason, err.position, len(surface)
+    if reason.startswith("number cut short") or reason.endswith("is not followed by its marker"):
+        return p == n
+    if reason == "grouping tag not followed by a number":
+        return surface.find(CLOSE, p) == n - 1  # the tag is the last thing
+    if reason.startswith(f"{OPEN!r} without its closing") or reason == "empty unit":
+        return surface[p:] in (OPEN, OPEN + OPEN, OPEN + CLOSE)  # an escape under way
+    return False
+
+
+class Oracle:
+    """`viable` for one codec, remembering the answers for the text after the last clean cut.
+
+    At a cut after a plain character (not the decimal mark), outside any unit, the
+    strict decoder reads both sides independently (the lemma `DecodeStream` relies on,
+    tested in tests/test_hf_streaming.py): the text before must decode, and the answer
+    for the text after can be reused.
+    """
+
+    def __init__(self, codec: tst.Codec, alphabet: list[str], depth: int) -> None:
+        self.codec = codec
+        self.alphabet = alphabet
+        self.depth = depth
+        self.known: dict[tuple[str, int], bool] = {}
+
+    def viable(self, surface: str) -> bool:
+        cut = clean_cut(surface, self.codec.settings.decimal)
+        if cut and strict_error(self.codec, surface[:cut]) is not None:
+            return False
+        return self._viable(surface[cut:], self.depth)
+
+    def _viable(self, surface: str, depth: int) -> bool:
+        key = (surface, depth)
+        if key not in self.known:
+            err = strict_error(self.codec, surface)
+            if err is None:
+                self.known[key] = True
+            elif depth == 0 or not repairable(surface, err):
+                self.known[key] = False
+            else:
+                self.known[key] = any(self._viable(surface + piece, depth - 1) for piece in self.alphabet)
+        return self.known[key]
+
+
+def clean_cut(s: str, decimal: str) -> int:
+    """The last p where ``s[p-1]`` is plain text (not the decimal mark) outside any unit, or 0."""
+    for p in range(len(s), 0, -1):
+        c = s[p - 1]
+        if c not in (OPEN, CLOSE, decimal) and s.rfind(OPEN, 0, p) <= s.rfind(CLOSE, 0, p):
+            return p
+    return 0
+
+
+_UNIT = re.compile(f"{OPEN}([0-9]*)([^{OPEN}{CLOSE}0-9]*){CLOSE}")
+
+
+def alphabet_of(units: list[str]) -> list[str]:
+    """One unit per (digits length, name), tags, then plain text and brackets."""
+    seen: dict[tuple[int, str], str] = {}
+    for u in units:
+        m = _UNIT.fullmatch(u)
+        key = (len(m.group(1)), m.group(2)) if m else (-1, u)
+        seen.setdefault(key, u)
+    return ["a", *sorted(seen.values(), key=len), ".", OPEN, CLOSE]
+
+
+def depth_for(st_: Settings) -> int:
+    return 2 * (st_.int_digits // st_.group_size + 2) + 4
+
+
+# -- tokenizers ------------------------------------------------------------------
+
+#: (name, base family): byte-level BPE, SentencePiece with byte fallback, Metaspace without it.
+FAMILIES = ["bpe", "spm", "metaspace"]
+
+
+@cache
+def wrapped(family: str, variant: str, group_size: int = 3) -> Any:
+    if family == "metaspace":
+        return tst.hf.wrap(ms.llama_tokenizer(), variant=variant, group_size=group_size)
+    if group_size == 3:
+        return hf_support.wrapped(family, variant)
+    return tst.hf.wrap(hf_support.base(family), variant=variant, group_size=group_size)
+
+
+@cache
+def processor(family: str, variant: str, group_size: int = 3) -> TSTLogitsProcessor:
+    return TSTLogitsProcessor(wrapped(family, variant, group_size))
+
+
+@cache
+def oracle_for(family: str, variant: str) -> Oracle:
+    tok = wrapped(family, variant)
+    return Oracle(tok.tst_codec, alphabet_of(list(tok.tst_token_ids)), depth_for(tok.tst_codec.settings))
+
+
+def allowed_after(proc: TSTLogitsProcessor, ids: list[int], vocab: int) -> torch.Tensor:
+    scores = proc(torch.tensor([ids], dtype=torch.long), torch.zeros(1, vocab))
+    return torch.isfinite(scores[0])
+
+
+def walk(proc: TSTLogitsProcessor, ids: list[int], vocab: int, steps: int, rng: torch.Generator, eos: int) -> list[int]:
+    """Extend `ids` by `steps` ids drawn uniformly among those the processor allows (EOS aside)."""
+    ids = list(ids)
+    for _ in range(steps):
+        ok = allowed_after(proc, ids, vocab)
+        ok[eos] = False
+        choices = torch.nonzero(ok).flatten()
+        ids.append(int(choices[torch.randint(len(choices), (1,), generator=rng)]))
+    return ids
+
+
+def restricted_by_design(tok: Any, pieces: VocabPieces, i: int) -> bool:
+    """Ids the processor may mask although viable: brackets or partial characters in plain ids, specials."""
+    if i in pieces.special:
+        return True
+    if i in pieces.units:
+        return False
+    piece = pieces.pieces[i]
+    if isinstance(piece, bytes):
+        if pieces.family == "bytefallback":
+            return True
+        try:
+            piece = piece.decode("utf-8")
+        except UnicodeDecodeError:
+            return True
+    return OPEN in piece or CLOSE in piece
+
+
+TEXT = st.lists(
+    st.one_of(numerals(), st.sampled_from([" ", "a", ". ", ".", "$", "x.5", "⟦", "⟧", "\n", "é"])), max_size=6
+).map("".join)
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+@pytest.mark.parametrize("variant", ["vocab", "marker"])
+@settings(max_examples=25)
+@given(text=TEXT, cut=st.floats(0, 1), steps=st.integers(0, 6), seed=st.integers(0, 2**16), data=st.data())
+def test_allowed_ids_are_the_viable_ones(
+    family: str, variant: str, text: str, cut: float, steps: int, seed: int, data: st.DataObject
+) -> None:
+    tok = wrapped(family, variant)
+    proc = processor(family, variant)
+    pieces = vocab_pieces(tok)
+    codec = tok.tst_codec
+    vocab = len(tok)
+    oracle = oracle_for(family, variant)
+    ids = tok(text, add_special_tokens=False)["input_ids"]
+    ids = walk(proc, ids[: int(len(ids) * cut)], vocab, steps, torch.Generator().manual_seed(seed), tok.eos_token_id)
+    allowed = allowed_after(proc, ids, vocab)
+    units = sorted(pieces.units)
+    candidates = data.draw(
+        st.lists(
+            st.one_of(st.sampled_from(units), st.integers(0, vocab - 1), st.sampled_from(sorted(pieces.special))),
+            min_size=20,
+            max_size=20,
+        )
+    )
+    surface = tok.backend_tokenizer.decode(ids, skip_special_tokens=False)
+    # The processor cannot mend the past: a text the base cannot encode as valid TST under both
+    # decodings (an <unk> between two numbers, dropped by skip_special_tokens) is no test case.
+    assume(all(oracle.viable(tok.backend_tokenizer.decode(ids, skip_special_tokens=skip)) for skip in (False, True)))
+    unfinished_escape = surface.endswith((OPEN, OPEN + CLOSE))
+    for i in candidates:
+        if i == tok.eos_token_id:  # the sequence ends here
+            ok = all(
+                strict_error(codec, tok.backend_tokenizer.decode([*ids, i], skip_special_tokens=skip)) is None
+                for skip in (False, True)
+            )
+        else:
+            ok = all(
+                oracle.viable(tok.backend_tokenizer.decode([*ids, i], skip_special_tokens=skip))
+                for skip in (False, True)
+            )
+        if bool(allowed[i]):
+            assert ok, (surface, tok.convert_ids_to_tokens([i]))
+        elif not (restricted_by_design(tok, pieces, i) or unfinished_escape):
+            assert not ok, (surface, tok.convert_ids_to_tokens([i]))
+
+
+def sample(tok: Any, proc: TSTLogitsProcessor | None, prompts: list[list[int]], new: int, seed: int) -> list[list[int]]:
+    """Generation as `generate` runs it (left padding, EOS then padding), drawing uniformly among allowed ids."""
+    rng = torch.Generator().manual_seed(seed)
+    pad = tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id
+    width = max(map(len, prompts))
+    ids = torch.tensor([[pad] * (width - len(p)) + p for p in prompts], dtype=torch.long)
+    done = torch.zeros(len(prompts), dtype=torch.bool)
+    for _ in range(new):
+        scores = torch.rand(len(prompts), len(tok), generator=rng)
+        if proc is not None:
+            scores = proc(ids, scores)
+        nxt = scores.argmax(dim=-1)  # uniform among the ids left finite
+        nxt = torch.where(done, torch.full_like(nxt, pad), nxt)
+        done |= nxt == tok.eos_token_id
+        ids = torch.cat([ids, nxt[:, None]], dim=1)
+    return [row[width - len(p) :] for row, p in zip(ids.tolist(), prompts)]
+
+
+def strict_failures(tok: Any, rows: list[list[int]]) -> int:
+    bad = 0
+    for row in rows:
+        for skip in (False, True):
+            try:
+                tok.decode(row, skip_special_tokens=skip, strict=True)
+            except tst.TSTDecodeError:
+                bad += 1
+                break
+    return bad
+
+
+def prompts_for(tok: Any) -> list[list[int]]:
+    """Prompts ending in text, and prompts cut inside numbers (the processor must finish them).
+
+    With a byte-fallback base a literal bracket is spelled by byte tokens, which the
+    processor never lets the model write (docs/generation.md): prompts cut inside one
+    cannot be completed, and are left out.
+    """
+    texts = ["The total was", "Pay $12,345,678.1234 now", "rate 0.0045 and 1,23,45,678.9 (⟦x⟧)"]
+    pieces = vocab_pieces(tok)
+    out = []
+    for text in texts:
+        ids = tok(text, add_special_tokens=False)["input_ids"]
+        for k in range(1, len(ids) + 1):
+            if pieces.family == "bytefallback" and isinstance(pieces.pieces[ids[k - 1]], bytes):
+                continue
+            if pieces.family == "bytefallback" and tok.backend_tokenizer.decode(ids[:k]).endswith((OPEN, OPEN + CLOSE)):
+                continue
+            out.append(ids[:k])
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("family", FAMILIES)
+@pytest.mark.parametrize("variant", ["vocab", "marker"])
+def test_a_thousand_sampled_sequences_decode_strictly(family: str, variant: str) -> None:
+    """1,000 sequences on the byte-level and Metaspace bases; 250 on the byte-fallback one, whose
+    45k ids make each step (random scores over the whole vocabulary) 3.6x the cost."""
+    n = 250 if family == "spm" else 1000
+    tok = wrapped(family, variant)
+    prompts = prompts_for(tok)
+    prompts = (prompts * (n // len(prompts) + 1))[:n]
+    proc = TSTLogitsProcessor(tok, max_new_tokens=32)
+    rows: list[list[int]] = []
+    for k in range(0, n, 250):
+        rows += sample(tok, proc, prompts[k : k + 250], 32, seed=k)
+    assert len(rows) == n
+    assert strict_failures(tok, rows) == 0
+    unconstrained = sample(tok, None, prompts[:100], 32, seed=1)
+    assert strict_failures(tok, unconstrained) >= 10  # the test can fail: without the processor many do
+
+
+@pytest.mark.parametrize("budget", [1, 2, 3, 5, 8])
+def test_max_new_tokens_is_enough_to_finish(budget: int) -> None:
+    """With the budget known, every sequence can end (EOS or length) where it decodes strictly."""
+    tok = wrapped("bpe", "marker")
+    proc = TSTLogitsProcessor(tok, max_new_tokens=budget)
+    a = proc.automaton
+    prompts = [p for p in prompts_for(tok) if a.dist[int(proc.states_of(torch.tensor([p]))[0])] <= budget]
+    assert len(prompts) > 10
+    rows = []
+    for seed in range(6):
+        rows += sample(tok, proc, prompts, budget, seed=seed)
+    assert strict_failures(tok, rows) == 0
+
+
+def test_eos_and_plain_text_are_masked_inside_a_number() -> None:
+    tok = wrapped("bpe", "vocab")
+    proc = TSTLogitsProcessor(tok)
+    ids = tok("Pay 12,345", add_special_tokens=False)["input_ids"][:-1]  # ... ⟦,3⟧ ⟦12k⟧
+    ok = allowed_after(proc, ids, len(tok))
+    assert [i for i in torch.nonzero(ok).flatten().tolist()] == [
+        i for u, i in tok.tst_token_ids.items() if re.fullmatch(f"{OPEN}[0-9]{{3}}{CLOSE}", u)
+    ]
+    assert not ok[tok.eos_token_id]
+
+
+def test_a_character_begun_after_the_decimal_mark_masks_fractions() -> None:
+    """Pinned: a byte that starts a character after "." (its U+FFFD or character comes between)."""
+    tok = wrapped("bpe", "vocab")
+    pieces = vocab_pieces(tok)
+    lead = pieces.pieces.index(b"\xd7")  # starts a 2-byte character
+    ids = tok("x 3.", add_special_tokens=False)["input_ids"]
+    fraction = tok.tst_token_ids["\u27e65p\u27e7"]
+    assert allowed_after(TSTLogitsProcessor(tok), ids, len(tok))[fraction]
+    assert not allowed_after(TSTLogitsProcessor(tok), [*ids, lead], len(tok))[fraction]
+
+
+@pytest.mark.parametrize("variant", ["vocab", "marker"])
+def test_beam_reordering_keeps_each_rows_state(variant: str) -> None:
+    """Rows permuted and duplicated between calls (beam search) get the states of their own ids."""
+    tok = wrapped("bpe", variant)
+    texts = [tok(t, add_special_tokens=False)["input_ids"] for t in ("Pay 1,234,567.5", "rate 0.25 x", "x 3.14159")]
+    n = min(map(len, texts)) - 3
+    which = [0, 1, 2]  # the text of each row
+    rows = torch.tensor([texts[j][:n] for j in which])
+    proc = TSTLogitsProcessor(tok)
+    for order in ([2, 0, 0, 1], [1, 3, 2, 0], [3, 3, 0, 1]):
+        proc(rows, torch.zeros(len(rows), len(tok)))
+        which = [which[k] for k in order]
+        rows = torch.cat([rows[order], torch.tensor([[texts[j][n]] for j in which])], dim=1)
+        n += 1
+        assert torch.equal(proc.states_of(rows), TSTLogitsProcessor(tok).states_of(rows))
+
+
+def test_processor_refuses_what_it_cannot_do() -> None:
+    with pytest.raises(TypeError):
+        TSTLogitsProcessor(hf_support.base("bpe"))
+    with pytest.raises(tst.TSTError, match="WordPiece"):
+        TSTLogitsProcessor(hf_support.wrapped("bert", "marker"))
+    tok = wrapped("bpe", "marker")
+    with pytest.raises(tst.TSTError, match="vocab_size"):
+        TSTLogitsProcessor(tok)(torch.zeros(1, 1, dtype=torch.long), torch.zeros(1, len(tok) + 5))
+    proc = TSTLogitsProcessor(tok, vocab_size=len(tok) + 5)  # a model with spare rows: they are masked
+    out = proc(torch.zeros(1, 1, dtype=torch.long), torch.zeros(1, len(tok) + 5))
+    assert not torch.isfinite(out[0, len(tok) :]).any()
+
+
+# -- every group size, on a synthetic vocabulary ------------------------------------
+
+
+def synthetic(st_: Settings) -> tuple[VocabPieces, list[str]]:
+    """Plain text pieces, specials, and units of every kind (a few digit strings each)."""
+    units: list[str] = []
+    names = [name for name, _ in magnitudes(st_)]
+    lengths = range(1, st_.group_size + 1)
+    if st_.variant == "vocab":
+        units += [unit(str(7 - k % 7) * n + name) for k, name in enumerate(names) for n in lengths]
+    else:
+        units += [unit(name or UNITS_MARKER) for name in names] + [unit("4" * n) for n in lengths]
+    units += [unit(tag_content(sep, indian)) for sep in st_.resolved_separators[:2] for indian in {False, st_.indian}]
+    plain = ["a", " ", ".", ",", "7", "x.", ". ", OPEN, CLOSE, OPEN + OPEN, OPEN + CLOSE, OPEN + OPEN + CLOSE, ""]
+    specials = ["</s>", "<pad>"]
+    pieces: list[bytes | str] = [*specials, *plain, *units]
+    first_unit = len(specials) + len(plain)
+    return (
+        VocabPieces(
+            family="text",
+            size=len(pieces),
+            units={first_unit + k: u for k, u in enumerate(units)},
+            special=frozenset({0, 1}),
+            pieces=pieces,
+        ),
+        units,
+    )
+
+
+GROUPS = st.fixed_dictionaries(
+    {
+        "variant": st.sampled_from(["vocab", "marker"]),
+        "group_size": st.integers(1, 6),
+        "decimal": st.sampled_from([".", ","]),
+        "indian": st.booleans(),
+        "int_digits": st.sampled_from([18, 7, 12]),
+        "frac_digits": st.sampled_from([15, 4]),
+    }
+)
+
+
+@settings(max_examples=60)
+@given(config=GROUPS, seed=st.integers(0, 2**16), steps=st.integers(0, 14))
+def test_every_group_size_allows_exactly_the_viable_pieces(
+    make_codec: Callable[..., tst.Codec], config: dict[str, Any], seed: int, steps: int
+) -> None:
+    codec = make_codec(**config)
+    pieces, units = synthetic(codec.settings)
+    a = _Automaton(pieces, codec.settings, eos=[0], model_vocab=0)
+    oracle = Oracle(codec, alphabet_of(units), depth_for(codec.settings))
+    rng = torch.Generator().manual_seed(seed)
+    state = a.states.index(START)
+    seq: list[int] = []
+
+    def text(ids: list[int], skip: bool) -> str:
+        return "".join(str(pieces.pieces[i]) for i in ids if not (skip and i in pieces.special))
+
+    for _ in range(steps + 1):
+        row = a.trans[state]
+        surface = text(seq, skip=False)
+        unfinished_escape = surface.endswith((OPEN, OPEN + CLOSE))
+        for i in range(pieces.size):
+            c = a.class_of_id[i]
+            if i == 0:  # EOS: the sequence ends here
+                ok = all(strict_error(codec, text([*seq, 0], skip)) is None for skip in (False, True))
+            else:
+                ok = all(oracle.viable(text([*seq, i], skip)) for skip in (False, True))
+            if row[c] >= 0:
+                assert ok, (surface, pieces.pieces[i])
+            elif not (i in pieces.special or OPEN in str(pieces.pieces[i]) or CLOSE in str(pieces.pieces[i])):
+                assert not ok or unfinished_escape, (surface, pieces.pieces[i])
+        choices = [i for i in range(1, pieces.size) if row[a.class_of_id[i]] >= 0]
+        i = choices[int(torch.randint(len(choices), (1,), generator=rng))]
+        seq.append(i)
+        state = row[a.class_of_id[i]]
+    # The fewest ids to an end that decodes strictly is what the automaton says.
+    assert (a.dist[state] == 0) == (strict_error(codec, text(seq, False)) is None)

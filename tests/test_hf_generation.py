@@ -1,0 +1,183 @@
+"""End to end: tiny Llama-style models (random init, resized for TST) generating through transformers.
+
+On a byte-level BPE and a SentencePiece base, both variants: `generate` (greedy, sampling,
+beam search, beam sampling), `TextIteratorStreamer`, ``pipeline("text-generation")`` and a chat
+template with ``add_generation_prompt=True``. An untrained model emits malformed TST: decoding
+never raises, and with `TSTLogitsProcessor` every output decodes strictly.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import cache
+from typing import Any
+
+import pytest
+import torch
+import transformers
+
+import tst
+import tst.hf
+import tst.model
+from tests import hf_support
+from tst.hf import DecodeStream, TSTLogitsProcessor
+from tst.hf._vocab import vocab_pieces
+
+CHAT_TEMPLATE = (
+    "{% for m in messages %}<|{{ m['role'] }}|> {{ m['content'] }}\n{% endfor %}"
+    "{% if add_generation_prompt %}<|assistant|>{% endif %}"
+)
+
+
+@cache
+def setup(family: str, variant: str) -> tuple[Any, Any]:
+    """A wrapped tokenizer and a tiny Llama (random init) resized to it, in eval mode."""
+    base = hf_support.base(family)
+    tok = tst.hf.wrap(base, variant=variant)
+    tok.chat_template = CHAT_TEMPLATE
+    torch.manual_seed(0)
+    config = transformers.LlamaConfig(
+        vocab_size=len(base),
+        hidden_size=32,
+        intermediate_size=64,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        num_key_value_heads=1,
+        max_position_embeddings=512,
+        bos_token_id=base.bos_token_id,
+        eos_token_id=base.eos_token_id,
+        pad_token_id=base.pad_token_id,
+    )
+    model = transformers.LlamaForCausalLM(config).eval()
+    tst.model.resize_embeddings(model, tok, init="random")
+    model.generation_config.pad_token_id = base.pad_token_id
+    return tok, model
+
+
+PARAMS = [("bpe", "vocab"), ("bpe", "marker"), ("spm", "vocab"), ("spm", "marker")]
+
+
+def decodes_strictly(tok: Any, ids: list[int]) -> bool:
+    try:
+        for skip in (False, True):
+            tok.decode(ids, skip_special_tokens=skip, strict=True)
+    except tst.TSTDecodeError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize(("family", "variant"), PARAMS)
+def test_issue_reproduction_pipeline_samples(family: str, variant: str) -> None:
+    """Issue 11, first reproduction: the pipeline raised TSTDecodeError on sampled output."""
+    tok, model = setup(family, variant)
+    pipe = transformers.pipeline("text-generation", model=model, tokenizer=tok)
+    torch.manual_seed(0)
+    outs = [pipe("The total was", max_new_tokens=12, do_sample=True)[0]["generated_text"] for _ in range(5)]
+    assert all(o.startswith("The total was") for o in outs)
+    # The untrained model writes malformed TST: decode renders it (kept verbatim), strict raises.
+    ids = model.generate(**tok(["The total was"] * 20, return_tensors="pt"), max_new_tokens=12, do_sample=True)
+    assert sum(not decodes_strictly(tok, row) for row in ids.tolist()) >= 1
+    assert any("\u27e6" in tok.decode(row) for row in ids.tolist())
+
+
+@pytest.mark.parametrize(("family", "variant"), PARAMS)
+def test_pipeline_with_the_processor_returns_strict_tst(family: str, variant: str) -> None:
+    tok, model = setup(family, variant)
+    pipe = transformers.pipeline("text-generation", model=model, tokenizer=tok)
+    torch.manual_seed(1)
+    for _ in range(5):
+        proc = TSTLogitsProcessor(tok, max_new_tokens=12)
+        out = pipe("The total was", max_new_tokens=12, do_sample=True, logits_processor=[proc], return_full_text=False)
+        text = out[0]["generated_text"]
+        assert "\u27e6" not in text and "\u27e7" not in text  # every unit was read as a number
+
+
+MODES = [
+    {"do_sample": False},
+    {"do_sample": True},
+    {"num_beams": 3, "do_sample": False},
+    {"num_beams": 2, "do_sample": True, "num_return_sequences": 2},
+]
+
+
+@pytest.mark.parametrize(("family", "variant"), PARAMS)
+@pytest.mark.parametrize("mode", range(len(MODES)))
+def test_generate_with_the_processor_decodes_strictly(family: str, variant: str, mode: int) -> None:
+    tok, model = setup(family, variant)
+    tok.padding_side = "left"
+    batch = tok(["The total was", "Pay $1,234.5 and 0.0"], return_tensors="pt", padding=True)
+    for seed in range(2):
+        torch.manual_seed(seed)
+        proc = TSTLogitsProcessor(tok, max_new_tokens=16)
+        out = model.generate(**batch, max_new_tokens=16, logits_processor=[proc], **MODES[mode])
+        for row in out.tolist():
+            assert decodes_strictly(tok, row), tok.decode(row)
+            stream = DecodeStream()
+            chunks = [stream.step(tok, i) for i in row]
+            assert "".join(c for c in [*chunks, stream.flush(tok)] if c) == tok.decode(row)
+
+
+def whole_character_ids(tok: Any) -> list[int]:
+    """Ids of plain tokens that are not whole characters (partial UTF-8, byte fallback) or hold a newline."""
+    pieces = vocab_pieces(tok)
+    bad = []
+    for i, piece in enumerate(pieces.pieces):
+        if i in pieces.units or i in pieces.special:
+            continue
+        if isinstance(piece, bytes):
+            try:
+                piece = piece.decode("utf-8") if pieces.family == "bytelevel" else "\ufffd"
+            except UnicodeDecodeError:
+                piece = "\ufffd"
+        if "\ufffd" in piece or "\n" in piece:
+            bad.append(i)
+    return bad
+
+
+@pytest.mark.parametrize(("family", "variant"), PARAMS)
+def test_text_iterator_streamer_prints_the_final_text(family: str, variant: str) -> None:
+    """Constrained output on a base kept prefix-stable (whole characters, no newline): the streamer
+    prints exactly ``decode`` of the new ids."""
+    tok, model = setup(family, variant)
+    inputs = tok(["Pay $1,234.5 and"], return_tensors="pt")
+    suppress = whole_character_ids(tok)
+    for seed in range(3):
+        torch.manual_seed(seed)
+        streamer = transformers.TextIteratorStreamer(tok, skip_prompt=True)
+        proc = TSTLogitsProcessor(tok, max_new_tokens=24)
+        result: dict[str, Any] = {}
+
+        def run(proc: TSTLogitsProcessor = proc, streamer: Any = streamer, result: dict[str, Any] = result) -> None:
+            result["ids"] = model.generate(
+                **inputs,
+                max_new_tokens=24,
+                do_sample=True,
+                streamer=streamer,
+                logits_processor=[proc],
+                suppress_tokens=suppress,
+            )
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        printed = "".join(streamer)
+        thread.join()
+        new = result["ids"][0, inputs["input_ids"].shape[1] :].tolist()
+        assert printed == tok.decode(new)
+
+
+@pytest.mark.parametrize(("family", "variant"), PARAMS)
+def test_chat_template_then_generate(family: str, variant: str) -> None:
+    tok, model = setup(family, variant)
+    messages = [{"role": "user", "content": "What is 12,345.5 + 0.25?"}]
+    rendered = tok.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
+    assert rendered.endswith("<|assistant|>")
+    inputs = tok.apply_chat_template(messages, add_generation_prompt=True, return_tensors="pt", return_dict=True)
+    prompt = inputs["input_ids"][0].tolist()
+    assert tok.decode(prompt) == rendered
+    assert any(i in tok.tst_token_ids.values() for i in prompt)  # the numbers are TST units
+    torch.manual_seed(0)
+    proc = TSTLogitsProcessor(tok, max_new_tokens=16)
+    out = model.generate(**inputs, max_new_tokens=16, do_sample=True, logits_processor=[proc])[0].tolist()
+    assert out[: len(prompt)] == prompt
+    assert decodes_strictly(tok, out)
+    assert tok.decode(out).startswith(rendered)

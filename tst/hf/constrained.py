@@ -1,0 +1,570 @@
+"""`TSTLogitsProcessor`: generation that cannot emit a malformed number.
+
+The strict decoder (docs/SPEC.md, section 5) accepts a surface when every number in it is
+well formed: integer groups in order down to the units group, each after the first one
+full; fractional groups after the decimal mark and in depth order; a grouping tag right
+before a number long enough for separators; in the marker variant every group followed by
+its marker. Literal brackets exist only as the escapes ``⟦⟦⟧`` and ``⟦⟧⟧``.
+
+The processor tracks, per row, a state of a small automaton that reads ids as the decoder
+reads their text, and masks every id after which no continuation decodes strictly (and,
+given ``max_new_tokens``, every id after which none fits in the tokens left). Ids are
+grouped into classes that act alike (one per unit kind, one per kind of plain text), so the
+automaton's table is states x classes; a step is two table look-ups and one gather over the
+vocabulary (torch ops, no Python loop over the vocabulary or the batch).
+
+Deliberate restrictions (they only ever mask more):
+
+- plain ids may write a bracket only as part of an escape: a unit is written with its id,
+  never spelled out by plain tokens (which would re-encode differently);
+- with a byte-fallback base, byte tokens never complete a bracket and a ``.`` written by
+  byte tokens does not count as the decimal mark (such a run can turn into U+FFFD later);
+- a special token other than EOS (pad, bos, chat markers...) comes only after plain text,
+  so the output decodes strictly with and without ``skip_special_tokens``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import threading
+import weakref
+from collections import deque
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+from transformers import LogitsProcessor
+
+from tst.errors import TSTError
+from tst.hf._vocab import VocabPieces, vocab_pieces
+from tst.settings import Settings
+from tst.spelling import CLOSE, OPEN, UNITS_MARKER, parse_name
+
+# -- the automaton ------------------------------------------------------------
+#
+# States (tuples, numbered on discovery):
+#   ("txt", esc, utf, dec)  after plain text. esc: 0 outside an escape, 1 after its ⟦,
+#       2 after ⟦⟦, 3 after ⟦⟧. utf: 0 no pending byte (or pending bytes that cannot
+#       become a bracket: equivalent outside escapes), 1 pending E2, 2 pending E2 9F
+#       (the first bytes of ⟦ U+27E6 and ⟧ U+27E7). dec: the last character is the
+#       decimal mark (only with esc 0, utf 0). ("txt", 0, 0, 0) is also the start.
+#   ("ai",)                 right after a complete integer part (its units group)
+#   ("af", depth, full)     right after a fractional group of that depth (full: g digits)
+#   ("int", power)          inside an integer part, the group of 10^power expected next
+#   ("tag", indian)         right after a grouping tag
+#   ("mg", ctx, length)     marker variant: a digit group waiting for its marker; ctx is
+#       ("fresh",), ("dec",), ("tag", indian), ("int", power) or ("af", depth)
+#   ("ended",)              after EOS: anything goes (rows that finished get padding)
+#
+# Classes of ids:
+#   ("vg", length, power) / ("vf", length, depth)   vocab variant: integer / fractional group
+#   ("md", length) / ("mi", power) / ("mf", depth)  marker variant: group / integer marker /
+#                                                   fractional marker (⟦u⟧ is power 0)
+#   ("tag", indian)                                 grouping tag
+#   ("plain", signature)                            plain text (signature: what it does from
+#                                                   each plain-text state, see _plain_effect)
+#   ("empty",)                                      plain id that adds no text
+#   ("special",) / ("eos",) / ("never",)            special, end of sequence, not a token
+
+State = tuple[Any, ...]
+Cls = tuple[Any, ...]
+
+START: State = ("txt", 0, 0, 0)
+ENDED: State = ("ended",)
+#: Plain-text states a plain id can be read from, in signature order.
+_TXT_BYTES: tuple[State, ...] = (
+    ("txt", 0, 0, 0),
+    ("txt", 0, 0, 1),
+    *(("txt", esc, utf, 0) for esc in range(4) for utf in range(3) if (esc, utf) != (0, 0)),
+)
+_TXT_TEXT: tuple[State, ...] = (("txt", 0, 0, 0), ("txt", 0, 0, 1), *(("txt", esc, 0, 0) for esc in (1, 2, 3)))
+_LEAD, _SECOND = 0xE2, 0x9F  # ⟦ is E2 9F A6, ⟧ is E2 9F A7
+
+
+@dataclass
+class _Utf8:
+    """A UTF-8 decoder that replaces bad sequences with U+FFFD (the maximal-subpart rule)."""
+
+    pending: bytes = b""
+
+    def feed(self, byte: int) -> list[str]:
+        out: list[str] = []
+        if self.pending:
+            if self._continues(byte):
+                self.pending += bytes([byte])
+                if len(self.pending) == self._need(self.pending[0]):
+                    out.append(self.pending.decode("utf-8"))
+                    self.pending = b""
+                return out
+            out.append("\ufffd")
+            self.pending = b""
+        if byte < 0x80:
+            out.append(chr(byte))
+        elif self._need(byte) > 1:
+            self.pending = bytes([byte])
+        else:
+            out.append("\ufffd")
+        return out
+
+    @staticmethod
+    def _need(lead: int) -> int:
+        if 0xC2 <= lead <= 0xDF:
+            return 2
+        if 0xE0 <= lead <= 0xEF:
+            return 3
+        if 0xF0 <= lead <= 0xF4:
+            return 4
+        return 1
+
+    def _continues(self, byte: int) -> bool:
+        if not 0x80 <= byte <= 0xBF:
+            return False
+        if len(self.pending) == 1:  # the second byte has narrower ranges after some leads
+            lead = self.pending[0]
+            lo, hi = {0xE0: (0xA0, 0xBF), 0xED: (0x80, 0x9F), 0xF0: (0x90, 0xBF), 0xF4: (0x80, 0x8F)}.get(
+                lead, (0x80, 0xBF)
+            )
+            return lo <= byte <= hi
+        return True
+
+
+def _plain_effect(piece: bytes | str, state: State, family: str, decimal: str) -> State | None:
+    """The state after plain `piece` read from plain-text `state`, or None if no continuation decodes."""
+    _, esc, utf, dec = state
+    chars: list[str] = []
+    utf8 = _Utf8({0: b"", 1: bytes([_LEAD]), 2: bytes([_LEAD, _SECOND])}[utf])
+    from_bytes: list[bool] = []  # per character: completed from bytes of a byte-fallback run
+    if isinstance(piece, bytes):
+        for b in piece:
+            got = utf8.feed(b)
+            chars.extend(got)
+            from_bytes.extend([family == "bytefallback"] * len(got))
+    else:
+        if utf8.pending:  # the byte run before this token ends unfinished
+            chars.append("\ufffd")
+            from_bytes.append(True)
+            utf8.pending = b""
+        chars.extend(piece)
+        from_bytes.extend([False] * len(piece))
+    if not chars and not utf8.pending:
+        return state
+    if chars:
+        dec = 0
+    for ch, by_bytes in zip(chars, from_bytes):
+        if by_bytes and ch in (OPEN, CLOSE):
+            return None  # a byte-fallback run may still turn into U+FFFD: no brackets from it
+        if esc == 0:
+            if ch == CLOSE:
+                return None
+            esc = 1 if ch == OPEN else 0
+        elif esc == 1:
+            if ch not in (OPEN, CLOSE):
+                return None  # only an escape may follow: a unit is written with its id
+            esc = 2 if ch == OPEN else 3
+        else:
+            if ch != CLOSE:
+                return None
+            esc = 0
+        dec = int(esc == 0 and ch == decimal and not by_bytes)
+    pending = utf8.pending
+    if pending == bytes([_LEAD]):
+        utf = 1
+    elif pending == bytes([_LEAD, _SECOND]):
+        utf = 2
+    else:
+        if pending and esc != 0:
+            return None  # these bytes end in a character that is no bracket
+        utf = 0
+    if pending:
+        dec = 0  # the next character is not the decimal mark, whatever it will be
+    return ("txt", esc, utf, dec)
+
+
+def _shape(piece: bytes | str, decimal: str) -> Any:
+    """A key shared by plain pieces that act alike from every plain-text state.
+
+    Only these matter: the leading continuation bytes (they may finish a character
+    begun by earlier ids: a bracket only with 9F then A6 or A7), whether the rest
+    writes any character, its brackets (then the whole text is the key), whether it
+    ends with the decimal mark, and the bytes it leaves pending (E2 or E2 9F may
+    still become a bracket). Most tokens fall into a handful of keys, so the effect
+    is simulated once per key instead of once per token.
+    """
+    if isinstance(piece, str):
+        return ("text", piece if (OPEN in piece or CLOSE in piece) else (bool(piece), piece.endswith(decimal)))
+    try:
+        text = piece.decode("utf-8")  # whole characters: most tokens
+    except UnicodeDecodeError:
+        pass
+    else:
+        return ("bytes", (), text if (OPEN in text or CLOSE in text) else (bool(text), text.endswith(decimal)), b"")
+    k = 0
+    while k < min(len(piece), 3) and 0x80 <= piece[k] <= 0xBF:
+        k += 1
+    head = tuple(b if b in (_SECOND, 0xA6, 0xA7) else 0 for b in piece[:k])
+    decoder = codecs.getincrementaldecoder("utf-8")("replace")
+    text = decoder.decode(piece[k:], final=False)
+    pending = decoder.getstate()[0]
+    tail = pending if pending in (bytes([_LEAD]), bytes([_LEAD, _SECOND])) else (b"o" if pending else b"")
+    body = text if (OPEN in text or CLOSE in text) else (bool(text), text.endswith(decimal))
+    return ("bytes", head, body, tail)
+
+
+class _Automaton:
+    """States, classes and the transition table for one tokenizer and codec."""
+
+    def __init__(self, pieces: VocabPieces, st: Settings, eos: Sequence[int], model_vocab: int) -> None:
+        if pieces.family == "wordpiece":
+            raise TSTError(
+                "TSTLogitsProcessor needs a base whose decoder concatenates token texts "
+                "(byte-level BPE, SentencePiece); a WordPiece decoder puts spaces between tokens"
+            )
+        self.st = st
+        self.g = st.group_size
+        self.family = pieces.family
+        self.decimal = st.decimal
+        self.txt_states = _TXT_BYTES if pieces.family in ("bytelevel", "bytefallback") else _TXT_TEXT
+        classes: dict[Cls, int] = {}
+        of_id: list[int] = []
+        signatures: dict[Any, Cls] = {}
+        eos_set = set(int(e) for e in eos)
+        for i in range(max(model_vocab, pieces.size)):
+            if i >= pieces.size:
+                cls: Cls = ("never",)
+            elif i in eos_set:
+                cls = ("eos",)
+            elif i in pieces.units:
+                cls = self._unit_class(pieces.units[i])
+            elif i in pieces.special:
+                cls = ("special",)
+            else:
+                cls = self._plain_class(pieces.pieces[i], signatures)
+            of_id.append(classes.setdefault(cls, len(classes)))
+        self.classes = list(classes)
+        self.class_of_id = of_id
+        self._build()
+
+    # -- classes ---------------------------------------------------------------
+
+    def _unit_class(self, spelling: str) -> Cls:
+        content = spelling[1:-1]
+        tag = len(content) == 2 and content[0] in self.st.resolved_separators
+        if tag and (content[1] == "3" or (content[1] == "2" and self.st.indian)):
+            return ("tag", content[1] == "2")
+        k = 0
+        while k < len(content) and "0" <= content[k] <= "9":
+            k += 1
+        digits, name = content[:k], content[k:]
+        g = self.g
+        if self.st.variant == "vocab":
+            parsed = parse_name(name, g) if digits else None
+            if parsed is None or len(digits) > g:
+                return ("never",)  # not a unit of this codec: never part of a strict decoding
+            return ("vf" if parsed[0] else "vg", len(digits), parsed[1])
+        if digits and not name:
+            return ("md", len(digits)) if len(digits) <= g else ("never",)
+        parsed = (False, 0) if name == UNITS_MARKER else (parse_name(name, g) if name and not digits else None)
+        if parsed is None:
+            return ("never",)
+        return ("mf", parsed[1]) if parsed[0] else ("mi", parsed[1])
+
+    def _plain_class(self, piece: bytes | str, signatures: dict[Any, Cls]) -> Cls:
+        key = _shape(piece, self.decimal)
+        found = signatures.get(key)
+        if found is None:
+            effects = tuple(_plain_effect(piece, s, self.family, self.decimal) for s in self.txt_states)
+            found = ("empty",) if all(e == s for e, s in zip(effects, self.txt_states)) else ("plain", effects)
+            signatures[key] = found
+        return found
+
+    # -- transitions -------------------------------------------------------------
+
+    def end_ok(self, s: State) -> bool:
+        return (s[0] == "txt" and s[1] == 0) or s[0] in ("ai", "af", "ended")
+
+    def step(self, s: State, c: Cls) -> State | None:
+        kind = c[0]
+        if s == ENDED:
+            return ENDED
+        if kind == "never":
+            return None
+        if kind == "empty":
+            return s
+        if kind == "eos":
+            return ENDED if self.end_ok(s) else None
+        if kind == "special":
+            if s[0] == "txt":
+                return START if s[1] == 0 and s[2] == 0 else None
+            if s[0] == "ai":
+                return s
+            if s[0] == "af":
+                return ("af", s[1], False)  # skipped, the next group would be glued: no deeper group
+            return None
+        if kind == "plain":
+            effects: tuple[State | None, ...] = c[1]
+            if s[0] == "txt":
+                return effects[self.txt_states.index(s)]
+            if s[0] in ("ai", "af"):
+                return effects[0]
+            return None
+        # A unit. Pending bytes before it end as U+FFFD: plain text, not the decimal mark.
+        if s[0] == "txt":
+            if s[1] != 0:
+                return None
+            ctx: State = ("dec",) if s[3] else ("fresh",)
+        else:
+            ctx = s
+        if kind == "tag":
+            return ("tag", c[1]) if ctx[0] in ("fresh", "dec", "ai", "af") else None
+        if self.st.variant == "vocab":
+            return self._vocab_step(ctx, c)
+        return self._marker_step(ctx, c)
+
+    def _integer(self, ctx: State, length: int, power: int) -> State | None:
+        """An integer group of `length` digits and 10^power read in `ctx` (not glued to a group)."""
+        g = self.g
+        if ctx[0] == "int":
+            if power != ctx[1] or length != g:
+                return None
+        elif ctx[0] == "tag":
+            if length + power < (6 if ctx[1] else 4):
+                return None
+        elif ctx[0] not in ("fresh", "dec"):
+            return None
+        return ("ai",) if power == 0 else ("int", power - g)
+
+    def _fraction(self, ctx: State, length: int, depth: int) -> State | None:
+        if depth == 1 and ctx[0] == "dec":
+            return ("af", 1, length == self.g)
+        if depth > 1 and ctx[0] == "af" and ctx[1] == depth - 1 and ctx[2]:
+            return ("af", depth, length == self.g)
+        return None
+
+    def _vocab_step(self, ctx: State, c: Cls) -> State | None:
+        if c[0] == "vg":
+            return self._integer(ctx, c[1], c[2])
+        return self._fraction(ctx, c[1], c[2])
+
+    def _marker_step(self, ctx: State, c: Cls) -> State | None:
+        kind = c[0]
+        if kind == "md":
+            length = c[1]
+            if ctx[0] == "int":
+                return ("mg", ctx, length) if length == self.g else None
+            if ctx[0] in ("fresh", "dec", "tag"):
+                return ("mg", ctx, length)
+            if ctx[0] == "af" and ctx[2]:
+                return ("mg", ("af", ctx[1]), length)
+            return None
+        if ctx[0] != "mg":
+            return None  # a marker with no group before it
+        _, group_ctx, length = ctx
+        if kind == "mi":
+            return self._integer(group_ctx, length, c[1])
+        if group_ctx[0] == "af":
+            return self._fraction(("af", group_ctx[1], True), length, c[1])
+        return self._fraction(group_ctx, length, c[1])
+
+    # -- tables ------------------------------------------------------------------
+
+    def _build(self) -> None:
+        states: dict[State, int] = {}
+        order: list[State] = []
+        queue: deque[State] = deque()
+
+        def index(s: State) -> int:
+            if s not in states:
+                states[s] = len(order)
+                order.append(s)
+                queue.append(s)
+            return states[s]
+
+        index(START)
+        index(ENDED)
+        for s in self.txt_states:
+            index(s)
+        rows: dict[int, list[int]] = {}
+        while queue:
+            s = queue.popleft()
+            rows[states[s]] = [-1 if (t := self.step(s, c)) is None else index(t) for c in self.classes]
+        self.states = order
+        n, m = len(order), len(self.classes)
+        trans = [rows[k] for k in range(n)]
+        # Fewest ids from each state to one where the output may end (EOS or the length limit).
+        big = 1 << 30
+        dist = [0 if self.end_ok(s) else big for s in order]
+        changed = True
+        while changed:
+            changed = False
+            for k in range(n):
+                best = min((dist[t] + 1 for t in trans[k] if t >= 0), default=big)
+                if best < dist[k]:
+                    dist[k] = best
+                    changed = True
+        # Ids that lead where no continuation decodes strictly (a byte-fallback ⟦ in the
+        # making, say) are masked like those that fail at once.
+        trans = [[t if t >= 0 and dist[t] < big else -1 for t in row] for row in trans]
+        self.trans = trans
+        self.dist = dist
+        # In a prompt, what strict decoding would reject is read as a fresh start instead.
+        start = states[START]
+        eos = self.classes.index(("eos",)) if ("eos",) in self.classes else -1
+        self.trans_prompt = [
+            [
+                start
+                if c == eos or self.classes[c] == ("never",)
+                else (t if t >= 0 else (trans[start][c] if trans[start][c] >= 0 else start))
+                for c, t in enumerate(trans[k])
+            ]
+            for k in range(n)
+        ]
+        self.n_states, self.n_classes = n, m
+
+
+# -- the processor ----------------------------------------------------------------
+
+_CACHE: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], tuple[_Automaton, tuple[torch.Tensor, ...]]]] = (
+    weakref.WeakKeyDictionary()
+)
+_CACHE_LOCK = threading.Lock()
+
+
+def _tables_for(tokenizer: Any, eos: tuple[int, ...], vocab_size: int) -> tuple[_Automaton, tuple[torch.Tensor, ...]]:
+    """The automaton and its tables (class of each id, transitions, prompt transitions,
+    fewest ids to an end from each transition), built once per tokenizer and settings."""
+    key = (eos, vocab_size)
+    with _CACHE_LOCK:
+        found = _CACHE.get(tokenizer, {}).get(key)
+    if found is not None:
+        return found
+    a = _Automaton(vocab_pieces(tokenizer), tokenizer.tst_codec.settings, eos, vocab_size)
+    trans = torch.tensor(a.trans, dtype=torch.long)
+    dist = torch.tensor(a.dist, dtype=torch.long)
+    next_dist = torch.where(trans >= 0, dist[trans.clamp(min=0)], torch.full_like(trans, 1 << 30))
+    class_of_id = torch.tensor(a.class_of_id, dtype=torch.long)
+    tables = (class_of_id, trans, torch.tensor(a.trans_prompt, dtype=torch.long), next_dist)
+    with _CACHE_LOCK:
+        _CACHE.setdefault(tokenizer, {})[key] = (a, tables)
+    return a, tables
+
+
+class TSTLogitsProcessor(LogitsProcessor):
+    """Masks every id that would make `generate`'s output fail strict TST decoding.
+
+    After each step, ``tokenizer.decode(ids, strict=True)`` of every row (prompt and
+    generated ids; with or without ``skip_special_tokens``) can still succeed: no group out
+    of order, no plain text or EOS inside a number, no fractional group without its decimal
+    mark, no marker without its group. With `max_new_tokens` set (the value given to
+    `generate`), the output decodes strictly whenever generation stops, EOS or length.
+
+    Args:
+        tokenizer: a `TSTTokenizerFast` (`tst.hf.wrap`) with a byte-level BPE,
+            SentencePiece or other concatenating decoder (not WordPiece).
+        max_new_tokens: the limit given to `generate`; None if generation stops only at
+            EOS (a number could then be cut short by the length limit).
+        eos_token_id: id or ids that end generation (default: the tokenizer's EOS; give
+            `generation_config.eos_token_id` when it lists more).
+        vocab_size: columns of the scores (the model's output size) when it is larger
+            than ``len(tokenizer)``; the extra ids are masked.
+
+    Scores are ``[batch, vocab]`` (batch x beams in beam search); rows may be reordered
+    between calls (beam search): each row's state is found by matching its ids with the
+    previous call's rows, and recomputed from its ids when no row matches (a new
+    `generate` call). A prompt is read leniently: a malformed prompt starts the state
+    afresh. Assisted (speculative) generation is not supported.
+
+    Example:
+        >>> proc = TSTLogitsProcessor(tok, max_new_tokens=32)  # doctest: +SKIP
+        >>> model.generate(**inputs, max_new_tokens=32, logits_processor=[proc])  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        tokenizer: Any,
+        max_new_tokens: int | None = None,
+        eos_token_id: int | Iterable[int] | None = None,
+        vocab_size: int | None = None,
+    ) -> None:
+        from tst.hf.tokenizer import TSTTokenizerFast
+
+        if not isinstance(tokenizer, TSTTokenizerFast):
+            raise TypeError(f"TSTLogitsProcessor needs a TST tokenizer (tst.hf.wrap), not {type(tokenizer).__name__}")
+        if max_new_tokens is not None and max_new_tokens < 0:
+            raise ValueError(f"max_new_tokens must be >= 0, not {max_new_tokens}")
+        if eos_token_id is None:
+            eos: list[int] = [] if tokenizer.eos_token_id is None else [int(tokenizer.eos_token_id)]
+        elif isinstance(eos_token_id, int):
+            eos = [eos_token_id]
+        else:
+            eos = [int(e) for e in eos_token_id]
+        self.max_new_tokens = max_new_tokens
+        self.automaton, tables = _tables_for(tokenizer, tuple(eos), vocab_size or 0)
+        self._class_of_id, self._trans, self._trans_prompt, self._next_dist = tables
+        self._start = self.automaton.states.index(START)
+        self._device_tables: dict[torch.device, tuple[torch.Tensor, ...]] = {}
+        self._prev_ids: torch.Tensor | None = None
+        self._prev_states: torch.Tensor | None = None
+        self._prompt_len = 0
+
+    def _tables(self, device: torch.device) -> tuple[torch.Tensor, ...]:
+        found = self._device_tables.get(device)
+        if found is None:
+            found = tuple(t.to(device) for t in (self._class_of_id, self._trans, self._trans_prompt, self._next_dist))
+            self._device_tables[device] = found
+        return found
+
+    def states_of(self, input_ids: torch.Tensor) -> torch.Tensor:
+        """The automaton state of each row (``[batch]``), reusing the previous call's rows."""
+        class_of_id, trans, trans_prompt, _ = self._tables(input_ids.device)
+        prev, prev_states = self._prev_ids, self._prev_states
+        length = input_ids.shape[1]
+        states: torch.Tensor | None = None
+        if (
+            prev is not None
+            and prev_states is not None
+            and prev.shape[1] == length - 1
+            and prev.device == input_ids.device
+        ):
+            parent: torch.Tensor | None = None
+            if prev.shape[0] == input_ids.shape[0] and torch.equal(input_ids[:, : length - 1], prev):
+                parent = torch.arange(prev.shape[0], device=input_ids.device)  # same rows, same order
+            else:  # rows reordered or repeated (beam search): find each row's parent
+                same = (input_ids[:, None, : length - 1] == prev[None, :, :]).all(dim=2)  # [batch, previous batch]
+                if bool(same.any(dim=1).all()):
+                    parent = same.to(torch.uint8).argmax(dim=1)
+            if parent is not None:
+                cls = class_of_id[input_ids[:, -1].clamp(0, class_of_id.numel() - 1)]
+                states = trans[prev_states.to(input_ids.device)[parent], cls]
+                states = torch.where(states >= 0, states, torch.full_like(states, self._start))
+        if states is None:  # a new generation: read the rows from the start
+            self._prompt_len = length
+            states = torch.full((input_ids.shape[0],), self._start, dtype=torch.long, device=input_ids.device)
+            cls_rows = class_of_id[input_ids.clamp(0, class_of_id.numel() - 1)]
+            for t in range(length):
+                states = trans_prompt[states, cls_rows[:, t]]
+        self._prev_ids = input_ids.detach().clone()
+        self._prev_states = states
+        return states
+
+    def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
+        class_of_id, trans, _, next_dist = self._tables(scores.device)
+        states = self.states_of(input_ids).to(scores.device)
+        vocab = scores.shape[-1]
+        cls = class_of_id[:vocab] if vocab <= class_of_id.numel() else None
+        if cls is None:
+            raise TSTError(
+                f"scores have {vocab} columns but the tokenizer has {class_of_id.numel()} ids; "
+                "pass vocab_size=model.config.vocab_size"
+            )
+        if self.max_new_tokens is not None:
+            left = self.max_new_tokens - (input_ids.shape[1] - self._prompt_len)  # ids still to come, this one included
+            ok = next_dist[states] <= max(left - 1, 0)
+            valid = trans[states] >= 0
+            ok = torch.where(ok.any(dim=1, keepdim=True), ok, valid)  # out of budget already: stay valid
+        else:
+            ok = trans[states] >= 0
+        ok = ok | ~ok.any(dim=1, keepdim=True)  # never leave a row with nothing to sample
+        masked = (~ok).index_select(1, cls)  # [batch, vocab]: one pass over the vocabulary
+        # Out of place: generate may keep the raw scores (output_logits=True).
+        return torch.where(masked, torch.tensor(float("-inf"), dtype=scores.dtype, device=scores.device), scores)  # type: ignore[return-value]

@@ -1,0 +1,197 @@
+"""`DecodeStream`: incremental decoding of generated ids, text out as soon as it is final.
+
+Three stages, each holding back only what a later id can still change:
+
+1. the base decoder, over a short window of ids (the `tokenizers.decoders.DecodeStream`
+   algorithm: decode the window with and without the new id, return the difference),
+   waiting while the window ends inside a character (an unfinished UTF-8 sequence of a
+   byte-level base; a byte-fallback run, which a later byte can turn into U+FFFD);
+2. for a WordPiece base, the removal of the spaces it puts inside numbers, done on
+   pieces that end inside a word (where no such space can depend on what follows);
+3. `tst._decode.IncrementalDecoder`, the lenient TST decoder fed piece by piece, which
+   holds an open number, a grouping tag or a unit whose reading depends on what follows.
+
+`step` returns None while nothing new is final, and `flush` ends the sequence and
+returns what is still held (a number cut off by the length limit, a trailing partial
+character), so that the chunks of `step` and `flush`, joined, equal
+``tokenizer.decode(all ids)`` for every sequence of ids.
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from tst._decode import IncrementalDecoder
+from tst.hf._glue import glue_wordpiece_units
+from tst.hf._vocab import byte_of_token, bytelevel_bytes, decoder_family
+from tst.spelling import CLOSE, OPEN
+
+
+class DecodeStream:
+    """Decode generated ids one at a time, like `tokenizers.decoders.DecodeStream`.
+
+    Args:
+        skip_special_tokens: drop special tokens, as ``tokenizer.decode`` does with it.
+        ids: ids already there (the prompt): context for what follows, their text is
+            not returned.
+
+    Each `step` costs a bounded amount of work (it decodes a few ids of the base, not
+    the whole sequence), whatever the length of the sequence; `flush` decodes the
+    whole sequence once.
+
+    Example:
+        >>> stream = DecodeStream()  # doctest: +SKIP
+        >>> for token_id in generated:  # doctest: +SKIP
+        ...     chunk = stream.step(tok, token_id)
+        ...     if chunk is not None:
+        ...         print(chunk, end="")
+        >>> print(stream.flush(tok) or "")  # doctest: +SKIP
+    """
+
+    def __init__(self, skip_special_tokens: bool = False, ids: Sequence[int] | None = None) -> None:
+        self.skip_special_tokens = skip_special_tokens
+        self._context = list(ids or [])
+        self._reset()
+
+    def _reset(self) -> None:
+        self._tokenizer: Any = None
+        self._ids: list[int] = []  # window of the base stage
+        self._all_ids: list[int] = []
+        self._emitted = 0  # characters of the base decode handed to stage 2
+        self._prefix = ""  # the base decode of the window's first `_prefix_index` ids
+        self._prefix_index = 0
+        self._glue_tail = ""  # WordPiece: surface not glued yet
+        self._decoder: IncrementalDecoder | None = None
+        self._clean_tail = ""  # WordPiece with cleanup: decoded text not cleaned yet
+        self._family = ""
+
+    # -- public ----------------------------------------------------------------
+
+    def step(self, tokenizer: Any, token_id: int | Iterable[int]) -> str | None:
+        """Add one id (or several); return the new final text, or None if there is none yet."""
+        self._bind(tokenizer)
+        ids = [token_id] if isinstance(token_id, int) else list(token_id)
+        out = "".join(self._stage_text(self._base_step(i)) for i in ids)
+        return out or None
+
+    def flush(self, tokenizer: Any) -> str | None:
+        """End the sequence: return the text still held back (None if none) and start afresh.
+
+        Call it when generation stops (EOS, length limit): a number cut off by the
+        limit renders as its digits so far, as ``tokenizer.decode`` renders it.
+        """
+        self._bind(tokenizer)
+        surface = self._base_flush()
+        out = self._stage_text(surface, final=True)
+        context = self._context
+        self._reset()
+        self._context = context
+        return out or None
+
+    # -- stage 1: base decoder ---------------------------------------------------
+
+    def _bind(self, tokenizer: Any) -> None:
+        from tst.hf.tokenizer import TSTTokenizerFast
+
+        if not isinstance(tokenizer, TSTTokenizerFast):
+            raise TypeError(f"DecodeStream needs a TST tokenizer (tst.hf.wrap), not {type(tokenizer).__name__}")
+        if self._tokenizer is tokenizer:
+            return
+        if self._tokenizer is not None:
+            raise ValueError("this DecodeStream is in use with another tokenizer; flush it first")
+        self._tokenizer = tokenizer
+        self._family = decoder_family(tokenizer)
+        self._decoder = IncrementalDecoder(tokenizer.tst_codec.settings)
+        if self._context:  # read the prompt as context; its text is not returned
+            for i in self._context:
+                self._stage_text(self._base_step(i))
+
+    def _decode_ids(self, ids: list[int]) -> str:
+        text: str = self._tokenizer.backend_tokenizer.decode(ids, skip_special_tokens=self.skip_special_tokens)
+        return text
+
+    def _base_step(self, token_id: int) -> str:
+        self._ids.append(int(token_id))
+        self._all_ids.append(int(token_id))
+        text = self._decode_ids(self._ids)
+        if len(text) <= len(self._prefix) or not text.startswith(self._prefix) or not self._complete():
+            return ""
+        new = text[len(self._prefix) :]
+        # Keep the ids of this chunk as context for the next one (what the base decoder
+        # does at the start of a text, such as SentencePiece's leading space, stays the same).
+        self._ids = self._ids[self._prefix_index :]
+        self._prefix = self._decode_ids(self._ids)
+        self._prefix_index = len(self._ids)
+        self._emitted += len(new)
+        return new
+
+    def _base_flush(self) -> str:
+        # Once per sequence: the whole decode, so the end is right whatever the window held.
+        return self._decode_ids(self._all_ids)[self._emitted :]
+
+    def _complete(self) -> bool:
+        """Whether no later id can change the text of the window's last ids."""
+        tokenizer = self._tokenizer
+        special = set(tokenizer.all_special_ids) if self.skip_special_tokens else set()
+        last = [i for i in self._ids[-4:] if i not in special]
+        if not last:
+            return True
+        if self._family == "bytefallback":
+            token = tokenizer.backend_tokenizer.id_to_token(last[-1])
+            return token is None or byte_of_token(token) is None
+        if self._family == "bytelevel":
+            tail = b"".join(bytelevel_bytes(tokenizer.backend_tokenizer.id_to_token(i) or "") for i in last)[-3:]
+            decoder = codecs.getincrementaldecoder("utf-8")("replace")
+            decoder.decode(tail, final=False)
+            return not decoder.getstate()[0]  # no character begun and unfinished
+        return True
+
+    # -- stages 2 and 3 ----------------------------------------------------------
+
+    def _stage_text(self, surface: str, final: bool = False) -> str:
+        tok = self._tokenizer
+        assert self._decoder is not None
+        if tok._tst_wordpiece:
+            self._glue_tail += surface
+            cut = len(self._glue_tail) if final else _wordpiece_cut(self._glue_tail)
+            surface = glue_wordpiece_units(self._glue_tail[:cut], tok.tst_codec.settings.variant == "marker")
+            self._glue_tail = self._glue_tail[cut:]
+        text = self._decoder.feed(surface)
+        if final:
+            text += self._decoder.finish()
+        if tok._tst_wordpiece and tok.clean_up_tokenization_spaces:
+            self._clean_tail += text
+            cut = len(self._clean_tail) if final else _cleanup_cut(self._clean_tail)
+            text = tok.clean_up_tokenization(self._clean_tail[:cut])
+            self._clean_tail = self._clean_tail[cut:]
+        return text
+
+
+def _wordpiece_cut(s: str) -> int:
+    """The last place where the WordPiece glue of ``s[:p]`` and ``s[p:]`` is that of `s`, or 0.
+
+    Inside a run of two non-space characters outside any unit, no glued space can
+    depend on what is across (glue joins only units, and units around a decimal mark).
+    """
+    for p in range(len(s) - 1, 0, -1):
+        a, b = s[p - 1], s[p]
+        if a in (OPEN, CLOSE) or b in (OPEN, CLOSE) or a.isspace() or b.isspace():
+            continue
+        last_open, last_close = s.rfind(OPEN, 0, p), s.rfind(CLOSE, 0, p)
+        if last_open < last_close or last_open == -1:
+            return p
+    return 0
+
+
+def _cleanup_cut(s: str) -> int:
+    """The last place where `clean_up_tokenization` of the two sides is that of the whole, or 0.
+
+    Every pattern it replaces starts with a space and is at most 4 characters long,
+    so none straddles a place with no space among the 3 characters before it.
+    """
+    for p in range(len(s), 2, -1):
+        if " " not in s[p - 3 : p]:
+            return p
+    return 0
