@@ -14,6 +14,7 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from tst.codec import Codec
@@ -103,7 +104,7 @@ def tokens_per_span(spans: Sequence[Span], offsets: Sequence[Sequence[int]]) -> 
     """`tokens_in` for every span of an ordered, disjoint list, in one pass over the tokens."""
     ends = [b for _, b in offsets]
     starts = [a for a, _ in offsets]
-    if any(x > y for x, y in zip(starts, starts[1:])) or any(x > y for x, y in zip(ends, ends[1:])):
+    if any(x > y for x, y in pairwise(starts)) or any(x > y for x, y in pairwise(ends)):
         return [tokens_in(span, offsets) for span in spans]  # unusual offsets: count naively
     out = []
     p = 0
