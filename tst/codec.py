@@ -7,7 +7,9 @@ from typing import Any, Protocol
 
 from tst import _backend
 from tst._encode import Piece
+from tst._hints import with_hint
 from tst._python_engine import PythonEngine
+from tst.errors import TSTDecodeError
 from tst.numbers import Group, Number
 from tst.settings import Settings
 from tst.vocabulary import vocabulary
@@ -114,8 +116,18 @@ class Codec:
             strict: raise `TSTDecodeError` (naming the position) on anything
                 `encode` could not have produced; with False, decode what can
                 be decoded, keep the rest verbatim, and never raise.
+
+        Raises:
+            TSTDecodeError: strict decoding of invalid TST. When the offending
+                unit belongs to another variant or group size, the reason says
+                which (``... (it looks like a unit of the vocab variant: decode
+                with variant='vocab')``).
         """
-        return self._engine.decode(_text(text, "decode"), bool(strict))
+        text = _text(text, "decode")
+        try:
+            return self._engine.decode(text, bool(strict))
+        except TSTDecodeError as exc:
+            raise with_hint(self.settings, self.backend, text, exc) from None
 
     def encode_with_offsets(self, text: str) -> tuple[str, list[Piece]]:
         """Encode `text` and list ``(enc_start, enc_end, orig_start, orig_end)`` per unit and escape.
@@ -140,8 +152,13 @@ class Codec:
         return self._engine.encode_batch(_texts(texts, "encode_batch"), _threads(num_threads))
 
     def decode_batch(self, texts: Iterable[str], strict: bool = True, num_threads: int | None = None) -> list[str]:
-        """Decode many texts (see `decode`)."""
-        return self._engine.decode_batch(_texts(texts, "decode_batch"), bool(strict), _threads(num_threads))
+        """Decode many texts (see `decode`; the error's position indexes the first text that fails)."""
+        items = _texts(texts, "decode_batch")
+        try:
+            return self._engine.decode_batch(items, bool(strict), _threads(num_threads))
+        except TSTDecodeError as exc:
+            failing = next((t for t in items if _fails(self._engine, t, exc)), None)
+            raise (exc if failing is None else with_hint(self.settings, self.backend, failing, exc)) from None
 
     def encode_batch_with_offsets(
         self, texts: Iterable[str], num_threads: int | None = None
@@ -177,6 +194,15 @@ class Codec:
 
 def _rebuild(config: dict[str, Any], backend: str) -> Codec:
     return Codec(**config, backend=backend)
+
+
+def _fails(engine: _Engine, text: str, error: TSTDecodeError) -> bool:
+    """True when strict decoding of `text` fails with `error`'s position and reason."""
+    try:
+        engine.decode(text, True)
+    except TSTDecodeError as exc:
+        return (exc.position, exc.reason) == (error.position, error.reason)
+    return False
 
 
 def _text(value: object, what: str) -> str:

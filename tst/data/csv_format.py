@@ -62,12 +62,12 @@ def convert_csv(
         header = _next_row(reader, lines, name)
         if header is None:
             return counts
-        sink.write(encode_text(header[1], errors))
         names = [h.removeprefix(BOM) if k == 0 else h for k, h in enumerate(header[0])]
         columns = [k for k, h in enumerate(names) if h in fields]
         absent = [f for f in fields if f not in names]
-        if absent and not allow_missing:
+        if absent and not allow_missing:  # before any output: stdout stays empty
             raise MissingFieldError(f"{name}:1", f"the header has no column {absent[0]!r}{MISSING_HINT}")
+        sink.write(encode_text(header[1], errors))
         batch: list[tuple[list[str], str, int]] = []
         while True:
             start_line = reader.line_num + 1
