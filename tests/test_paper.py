@@ -12,7 +12,6 @@ import pytest
 import tst
 from tst.paper import format_number
 
-
 #: The official converter's output on the inputs where it follows the paper's scheme (provenance: tests/data/README.md).
 REFERENCE = Path(__file__).resolve().parent / "data" / "paper_conformance.jsonl"
 VECTORS = [json.loads(line) for line in REFERENCE.read_text(encoding="utf-8").splitlines() if line.strip()]
