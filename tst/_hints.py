@@ -19,10 +19,17 @@ from tst.settings import Settings
 
 
 def _candidates(st: Settings) -> list[dict[str, Any]]:
-    """Neighbouring configurations, most likely first: the other variant, then other group sizes."""
+    """Neighbouring configurations, most likely first.
+
+    The other variant, Indian grouping (when off: a decoder with it on reads
+    Western groupings too, so the reverse never helps), then other group sizes,
+    then the other variant with each of those.
+    """
     other = "vocab" if st.variant == "marker" else "marker"
     sizes = sorted((g for g in range(1, 7) if g != st.group_size), key=lambda g: (abs(g - 3), g))
     out: list[dict[str, Any]] = [{"variant": other}]
+    if not st.indian:
+        out += [{"indian": True}, {"variant": other, "indian": True}]
     out += [{"group_size": g} for g in sizes]
     out += [{"variant": other, "group_size": g} for g in sizes]
     return out
@@ -37,7 +44,7 @@ def settings_hint(settings: Settings, backend: str, text: str) -> dict[str, Any]
         text: the text whose strict decoding failed.
 
     Returns:
-        e.g. ``{"variant": "vocab"}`` or ``{"group_size": 4}``; None when no
+        e.g. ``{"variant": "vocab"}``, ``{"indian": True}`` or ``{"group_size": 4}``; None when no
         neighbouring configuration decodes `text`.
     """
     from tst.codec import Codec  # circular at import time
@@ -59,9 +66,10 @@ def with_hint(settings: Settings, backend: str, text: str, error: TSTDecodeError
     if change is None:
         return error
     variant, size = change.get("variant"), change.get("group_size")
-    if variant is not None and size is not None:
-        what = f"the {variant} variant with group size {size}"
-    else:
-        what = f"the {variant} variant" if variant is not None else f"group size {size}"
+    parts = [f"the {variant} variant"] if variant is not None else []
+    parts += [f"group size {size}"] if size is not None else []
+    what = "as " + " with ".join(parts) if parts else ""
+    if change.get("indian"):
+        what = f"{what} with Indian grouping".lstrip()
     kwargs = ", ".join(f"{k}={v!r}" for k, v in change.items())
-    return TSTDecodeError(error.position, f"{error.reason} (the text decodes as {what}: decode with {kwargs})")
+    return TSTDecodeError(error.position, f"{error.reason} (the text decodes {what}: decode with {kwargs})")

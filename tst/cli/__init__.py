@@ -155,15 +155,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 #: The codec's settings hint ("decode with variant='vocab', group_size=4)"), see tst/_hints.py.
-_SETTINGS_HINT = re.compile(r"decode with ((?:\w+=(?:'\w+'|\d+)(?:, )?)+)\)")
+_SETTINGS_HINT = re.compile(r"decode with ((?:\w+=(?:'\w+'|\d+|True)(?:, )?)+)\)")
 
 
 def _flags_for_settings(message: str) -> str:
-    """`message` with the codec's settings hint in command-line flags (``--variant vocab --group-size 4``)."""
+    """`message` with the codec's settings hint in command-line flags (``--variant vocab --indian``)."""
+
+    def flag(key: str, value: str) -> str:
+        name = "--" + key.replace("_", "-")
+        return name if value == "True" else f"{name} {value.strip(chr(39))}"  # True: a store_true flag
 
     def flags(match: re.Match[str]) -> str:
         pairs = (item.split("=", 1) for item in match.group(1).split(", "))
-        return "decode with " + " ".join(f"--{k.replace('_', '-')} {v.strip(chr(39))}" for k, v in pairs) + ")"
+        return "decode with " + " ".join(flag(k, v) for k, v in pairs) + ")"
 
     return _SETTINGS_HINT.sub(flags, message)
 
