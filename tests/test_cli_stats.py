@@ -122,7 +122,28 @@ def test_stats_errors(cli: CLI, tmp_path: Path, bpe_dir: Path) -> None:
     assert r.status == 2 and "stats needs style=exact" in r.err
     (tmp_path / "empty").mkdir()
     r = cli("stats", str(FINANCE), "--tokenizer", str(tmp_path / "empty"))
-    assert r.status == 2 and "cannot load a tokenizer" in r.err
+    assert r.status == 2 and "cannot load a tokenizer" not in r.err
+    assert r.err == (
+        f"tst stats: error: no tokenizer found in {tmp_path / 'empty'} (looked for tokenizer.json, "
+        "tokenizer_config.json, tokenizer.model, spiece.model, sentencepiece.bpe.model, vocab.json, vocab.txt, "
+        "tekken.json, tst_tokenizer.json)\n"
+    )
+    (tmp_path / "empty" / "tokenizer_config.json").write_text("{}", encoding="utf-8")  # found, but unusable
+    r = cli("stats", str(FINANCE), "--tokenizer", str(tmp_path / "empty"))
+    assert r.status == 2 and "cannot load a tokenizer from" in r.err
+    (tmp_path / "bad.json").write_text("{}", encoding="utf-8")
+    r = cli("stats", str(FINANCE), "--tokenizer", str(tmp_path / "bad.json"))
+    assert r.status == 2 and f"cannot load a tokenizer from {tmp_path / 'bad.json'}" in r.err
+
+
+@pytest.mark.parametrize("variant", ["vocab", "marker"])
+def test_stats_on_a_tokenizer_json_file_equals_its_directory(cli: CLI, bpe_dir: Path, variant: str) -> None:
+    by_dir = cli("stats", str(FINANCE), "--tokenizer", str(bpe_dir), "--variant", variant, "--json")
+    by_file = cli("stats", str(FINANCE), "--tokenizer", str(bpe_dir / "tokenizer.json"), "--variant", variant, "--json")
+    assert by_dir.status == by_file.status == 0, by_file.err
+    a, b = json.loads(by_dir.text), json.loads(by_file.text)
+    assert a.pop("tokenizer") == str(bpe_dir) and b.pop("tokenizer") == str(bpe_dir / "tokenizer.json")
+    assert a == b and a["numbers"] > 30
 
 
 # -- vocab ---------------------------------------------------------------------

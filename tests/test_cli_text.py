@@ -205,7 +205,7 @@ def test_top_level_help_and_version(cli: CLI) -> None:
     assert r.status == 0
     for command in ("encode", "decode", "convert", "stats", "vocab", "export"):
         assert f"    {command} " in r.text
-    assert cli("--version").text == f"tst {tst.__version__}\n"
+    assert cli("--version").text.startswith(f"tst {tst.__version__}\nengine: {tst.backend()}")
 
 
 # -- streaming: blocks never change the result ---------------------------------

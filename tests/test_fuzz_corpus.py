@@ -9,6 +9,7 @@ corpus in rust_ext/fuzz/tests/replay.rs. See benchmarks/fuzz.md.
 from __future__ import annotations
 
 import itertools
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,8 @@ import pytest
 import tst
 from benchmarks.fuzz import inputs
 from benchmarks.fuzz.checks import check
-from benchmarks.fuzz.make_seeds import SEED_DIR, seeds
+from benchmarks.fuzz.make_seeds import SEED_DIR, ZERO_DIGITS_UNICODE_14, seeds
+from tst._chars import is_numeric
 
 SEEDS = sorted(SEED_DIR.iterdir()) if SEED_DIR.is_dir() else []
 
@@ -25,6 +27,20 @@ def test_seed_corpus_is_committed_and_current() -> None:
     assert len(SEEDS) >= 100, "run `python -m benchmarks.fuzz.make_seeds`"
     on_disk = {p.read_bytes() for p in SEEDS}
     assert set(seeds()) <= on_disk, "seed corpus is stale: run `python -m benchmarks.fuzz.make_seeds`"
+
+
+def test_zero_digits_are_unicode_14s() -> None:
+    """The seeds' digit scripts are Unicode 14.0's (the grammar's tables), whatever the interpreter's Unicode."""
+    assert all(is_numeric(chr(z)) for z in ZERO_DIGITS_UNICODE_14)  # in the frozen tables
+    here = {
+        c
+        for c in range(0x110000)
+        if unicodedata.category(chr(c)) == "Nd" and unicodedata.digit(chr(c)) == 0 and is_numeric(chr(c))
+    }
+    if tuple(map(int, unicodedata.unidata_version.split("."))) >= (14, 0, 0):
+        assert here == set(ZERO_DIGITS_UNICODE_14)  # later versions add scripts, outside the frozen tables
+    else:
+        assert here < set(ZERO_DIGITS_UNICODE_14)  # Python 3.10: Unicode 13.0 lacks Tangsa (U+16AC0)
 
 
 @pytest.mark.parametrize("path", SEEDS, ids=[p.name[:10] for p in SEEDS])

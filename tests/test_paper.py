@@ -12,27 +12,14 @@ import pytest
 import tst
 from tst.paper import format_number
 
-
-def _find_reference() -> Path | None:
-    here = Path(__file__).resolve().parent.parent
-    for base in (here.parent / "shared", here / "shared"):
-        path = base / "reference" / "paper_conformance.jsonl"
-        if path.exists():
-            return path
-    return None
-
-
-REFERENCE = _find_reference()
-VECTORS = (
-    [json.loads(line) for line in REFERENCE.read_text(encoding="utf-8").splitlines() if line.strip()]
-    if REFERENCE
-    else []
-)
+#: The official converter's output on the inputs where it follows the paper's scheme (provenance: tests/data/README.md).
+REFERENCE = Path(__file__).resolve().parent / "data" / "paper_conformance.jsonl"
+VECTORS = [json.loads(line) for line in REFERENCE.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def test_conformance_vectors_present() -> None:
-    assert REFERENCE is not None, "shared/reference/paper_conformance.jsonl not found next to the repository"
     assert len(VECTORS) == 274
+    assert all(set(v) == {"input", "output", "note"} for v in VECTORS)
 
 
 @pytest.mark.parametrize("vector", VECTORS, ids=[v["input"] for v in VECTORS])

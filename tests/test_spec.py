@@ -73,11 +73,3 @@ def test_spec_doctests(backend: str, monkeypatch: pytest.MonkeyPatch) -> None:
     result = doctest.testfile(str(SPEC), module_relative=False, optionflags=doctest.ELLIPSIS, verbose=False)
     assert result.attempted > 20
     assert result.failed == 0
-
-
-def test_readme_doctests(backend: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(tst._backend, "BACKEND", backend)
-    readme = SPEC.parent.parent / "README.md"
-    result = doctest.testfile(str(readme), module_relative=False, optionflags=doctest.ELLIPSIS, verbose=False)
-    assert result.attempted >= 5
-    assert result.failed == 0

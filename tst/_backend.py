@@ -12,6 +12,11 @@ import os
 from types import ModuleType
 
 _CHOICES = ("auto", "python", "rust")
+#: How to get the Rust engine where it is missing (the pure-Python wheel, or a checkout not built yet).
+RUST_HOWTO = (
+    "install a binary wheel of tst-tokenizer for this platform, or build it from source: "
+    "`pip install --no-binary tst-tokenizer tst-tokenizer` (needs a Rust toolchain), or `pip install -e .` in a clone"
+)
 
 
 def _load_rust() -> tuple[ModuleType | None, str]:
@@ -32,8 +37,7 @@ def _select() -> tuple[str, ModuleType | None]:
     if module is None:
         if wanted == "rust":
             raise ImportError(
-                f"TST_BACKEND=rust but the Rust extension tst._tst_rs is not importable ({why}); "
-                "build it with `pip install -e .` (needs a Rust toolchain)"
+                f"TST_BACKEND=rust but the Rust extension tst._tst_rs is not importable ({why}); {RUST_HOWTO}"
             )
         return "python", None
     return "rust", module
@@ -46,5 +50,10 @@ def rust_module() -> ModuleType:
     """The compiled extension, or ImportError naming why it is unavailable."""
     module, why = _load_rust()
     if module is None:
-        raise ImportError(f"the Rust extension tst._tst_rs is not importable ({why}); build it with `pip install -e .`")
+        raise ImportError(f"the Rust extension tst._tst_rs is not importable ({why}); {RUST_HOWTO}")
     return module
+
+
+def rust_module_error() -> str:
+    """Why the compiled extension does not import ("" when it does)."""
+    return _load_rust()[1]

@@ -7,8 +7,9 @@ from typing import Any, Literal, Protocol, overload
 
 from tst import _arrow, _backend
 from tst._encode import Piece
+from tst._hints import with_hint
 from tst._python_engine import PythonEngine
-from tst.errors import TSTError, check_errors
+from tst.errors import TSTDecodeError, TSTError, check_errors
 from tst.numbers import Group, Number, OutOfRange
 from tst.settings import Settings
 from tst.vocabulary import vocabulary
@@ -126,8 +127,18 @@ class Codec:
             strict: raise `TSTDecodeError` (naming the position) on anything
                 `encode` could not have produced; with False, decode what can
                 be decoded, keep the rest verbatim, and never raise.
+
+        Raises:
+            TSTDecodeError: strict decoding of invalid TST. When the offending
+                unit belongs to another variant or group size, the reason says
+                which (``... (it looks like a unit of the vocab variant: decode
+                with variant='vocab')``).
         """
-        return self._engine.decode(_text(text, "decode"), bool(strict))
+        text = _text(text, "decode")
+        try:
+            return self._engine.decode(text, bool(strict))
+        except TSTDecodeError as exc:
+            raise with_hint(self.settings, self.backend, text, exc) from None
 
     def encode_with_offsets(self, text: str) -> tuple[str, list[Piece]]:
         """Encode `text` and list ``(enc_start, enc_end, orig_start, orig_end)`` per unit and escape.
@@ -218,10 +229,18 @@ class Codec:
     def decode_batch(
         self, texts: Iterable[str], strict: bool = True, num_threads: int | None = None, *, errors: str = "raise"
     ) -> list[str] | list[str | TSTError]:
-        """Decode many texts (see `decode`); `errors` as in `encode_batch` (`TSTDecodeError` with `index`)."""
-        return self._engine.decode_batch(
-            _texts(texts, "decode_batch"), bool(strict), _threads(num_threads), check_errors(errors)
-        )
+        """Decode many texts (see `decode`); `errors` as in `encode_batch` (`TSTDecodeError` with `index`).
+
+        A raised error names the settings that decode the failing text when a
+        neighbouring configuration does (as `decode` does).
+        """
+        items = _texts(texts, "decode_batch")
+        try:
+            return self._engine.decode_batch(items, bool(strict), _threads(num_threads), check_errors(errors))
+        except TSTDecodeError as exc:
+            if exc.index is None:
+                raise
+            raise with_hint(self.settings, self.backend, items[exc.index], exc).at(exc.index) from None
 
     @overload
     def encode_batch_with_offsets(

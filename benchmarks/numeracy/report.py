@@ -11,6 +11,7 @@ import json
 import re
 import statistics
 from collections.abc import Callable, Sequence
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -97,7 +98,7 @@ def _longest_operand(prompt: str) -> int:
 def _buckets(lo: int, hi: int, parts: int = 3) -> list[tuple[int, int]]:
     """[lo, hi] cut into `parts` consecutive ranges of near-equal width."""
     edges = [lo + round(k * (hi - lo + 1) / parts) for k in range(parts + 1)]
-    return [(a, b - 1) for a, b in zip(edges, edges[1:]) if b > a]
+    return [(a, b - 1) for a, b in pairwise(edges) if b > a]
 
 
 def _length_table(results: Sequence[Result]) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import signal
 import sys
 import threading
@@ -42,7 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"tst {__version__}")
+    parser.add_argument(
+        "--version", action=_Version, help="print the version, the engine in use and the versions around it, then exit"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     cmd_text.add_parsers(sub)
     cmd_convert.add_parser(sub)
@@ -50,6 +53,50 @@ def build_parser() -> argparse.ArgumentParser:
     cmd_vocab.add_parser(sub)
     cmd_export.add_parser(sub)
     return parser
+
+
+def version_text() -> str:
+    """``tst --version``: tst, its engine, Python, and tokenizers/transformers when installed (not imported)."""
+    from importlib import metadata
+
+    from tst import _backend
+
+    engine = _backend.BACKEND
+    if engine == "python":
+        forced = os.environ.get("TST_BACKEND", "").strip().lower() == "python"
+        why = (
+            "forced by TST_BACKEND=python"
+            if forced
+            else f"Rust extension not available: {_backend.rust_module_error()}"
+        )
+        engine = f"python ({why})"
+    impl = sys.implementation.name
+    lines = [
+        f"tst {__version__}",
+        f"engine: {engine}",
+        f"python: {sys.version.split()[0]} ({'CPython' if impl == 'cpython' else impl}, {sys.platform})",
+    ]
+    for dist in ("tokenizers", "transformers"):
+        with contextlib.suppress(metadata.PackageNotFoundError):  # not installed: not listed
+            lines.append(f"{dist}: {metadata.version(dist)}")
+    return "\n".join(lines)
+
+
+class _Version(argparse.Action):
+    """``--version``, computed only when asked for (package metadata lookups are not free)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        print(version_text())
+        parser.exit()
 
 
 class _Terminated(BaseException):
@@ -88,7 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _error(prog, str(exc))
         return exc.status
     except TSTError as exc:  # DataError and codec errors: bad input
-        _error(prog, str(exc))
+        _error(prog, _flags_for_settings(str(exc)))
         return 2
     except KeyboardInterrupt:
         _error(prog, "interrupted; no output file was written")
@@ -105,6 +152,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         _error(prog, f"{exc.filename + ': ' if exc.filename else ''}{exc.strerror or exc}")
         return 1
+
+
+#: The codec's settings hint ("decode with variant='vocab', group_size=4)"), see tst/_hints.py.
+_SETTINGS_HINT = re.compile(r"decode with ((?:\w+=(?:'\w+'|\d+|True)(?:, )?)+)\)")
+
+
+def _flags_for_settings(message: str) -> str:
+    """`message` with the codec's settings hint in command-line flags (``--variant vocab --indian``)."""
+
+    def flag(key: str, value: str) -> str:
+        name = "--" + key.replace("_", "-")
+        return name if value == "True" else f"{name} {value.strip(chr(39))}"  # True: a store_true flag
+
+    def flags(match: re.Match[str]) -> str:
+        pairs = (item.split("=", 1) for item in match.group(1).split(", "))
+        return "decode with " + " ".join(flag(k, v) for k, v in pairs) + ")"
+
+    return _SETTINGS_HINT.sub(flags, message)
 
 
 def _error(prog: str, message: str) -> None:

@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 
+from tst._extras import install_hint
 from tst.cli.files import atomic_output, input_size, open_input
 from tst.cli.options import (
     CLIError,
@@ -197,7 +198,7 @@ def _parquet(args: argparse.Namespace, converter: TextConverter, selection: Sele
     try:
         from tst.data.parquet import convert_parquet, parquet_size
     except ImportError:
-        raise CLIError("Parquet needs pyarrow: pip install 'tst-tokenizer[data]'") from None
+        raise CLIError(f"Parquet needs pyarrow, from the data extra: {install_hint('data')}") from None
 
     if args.input == "-" or args.output == "-":
         raise CLIError("Parquet needs a file on both sides: give an input path and -o FILE")

@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 
+from tst._extras import install_hint
 from tst.cli.options import CLIError, add_codec_options, codec_settings
 
 EPILOG = """\
@@ -39,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         import tst.hf as hf
     except ImportError as exc:
-        raise CLIError(f"export needs the HF extra (pip install 'tst-tokenizer[hf]'): {exc}") from None
+        raise CLIError(f"export needs the hf extra ({install_hint('hf')}): {exc}") from None
     export = getattr(hf, "export", None)
     if export is None:
         raise CLIError(

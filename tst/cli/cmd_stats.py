@@ -1,4 +1,8 @@
-"""``tst stats``: tokens per number and per document, before and after TST."""
+"""``tst stats``: tokens per number and per document, before and after TST.
+
+Without ``--tokenizer`` it counts what the codec alone knows (digits and TST
+units per number) and imports neither `tokenizers` nor `transformers`.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +10,19 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Iterator
 
 from tst.cli.cmd_convert import EXTENSIONS
 from tst.cli.options import CLIError, add_codec_options, codec_settings
-from tst.cli.tokenizers import load_for_stats
+from tst.codec import Codec
 from tst.data.reading import iter_documents
 from tst.data.selection import Selection
-from tst.data.token_stats import TokenCounter, format_table
 
 EPILOG = """\
 examples:
+  tst stats examples/finance.txt                    # numbers, digits and TST units; no tokenizer
   tst stats examples/finance.txt --tokenizer ./my-tokenizer
+  tst stats examples/finance.txt --tokenizer ./my-tokenizer/tokenizer.json   # the file alone, no transformers
   tst stats examples/chat.jsonl --messages --tokenizer ./my-tokenizer --variant vocab --plot numbers.png
   tst stats train.parquet --field text --tokenizer ./tok --limit 10000 --json
 
@@ -24,7 +30,8 @@ A text file gives one document per non-empty line; a dataset one document per
 record (its selected strings). "before" is the base tokenizer on the text;
 "after" is the same tokenizer with the codec's units added as tokens (one id
 each, as tst.hf.wrap does) on the encoded text. No special tokens are added.
-A token counts for a number when its offsets overlap the number.
+A token counts for a number when its offsets overlap the number. Without
+--tokenizer: digits and TST units per number (each unit is one token id).
 """
 
 
@@ -33,13 +40,18 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     p = subparsers.add_parser(
         "stats",
         help="tokens per number and per document before/after TST for a tokenizer",
-        description="Count tokens per number and per document with a HF tokenizer, before and after TST.",
+        description=(
+            "Count tokens per number and per document with a HF tokenizer, before and after TST; "
+            "without a tokenizer, digits and TST units per number."
+        ),
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("input", help="a text file, or a JSONL/JSON/CSV/TSV/Parquet dataset")
     p.add_argument(
-        "--tokenizer", required=True, metavar="DIR", help="HF tokenizer directory (fast tokenizer), read offline"
+        "--tokenizer",
+        metavar="PATH",
+        help="HF tokenizer directory (loaded as AutoTokenizer does, offline) or a tokenizer.json file (loaded as is)",
     )
     p.add_argument(
         "--format", choices=("text", "jsonl", "json", "csv", "tsv", "parquet"), help="default: from the extension"
@@ -76,12 +88,16 @@ def run(args: argparse.Namespace) -> int:
         raise CLIError("--field/--messages apply to datasets; a text file gives one document per line")
     if args.limit is not None and args.limit < 1:
         raise CLIError("--limit must be positive")
-    base, codec = load_for_stats(args.tokenizer, codec_settings(args))
-    counter = TokenCounter(base, codec)
     docs = iter_documents(args.input, fmt, selection, allow_missing=args.allow_missing)
     if args.limit is not None:
         docs = (d for k, d in enumerate(docs) if k < args.limit)
-    stats = counter.add(docs)
+    if args.tokenizer is None:
+        return _numbers_only(args, docs)
+    from tst.cli.tokenizers import load_for_stats  # tokenizers and transformers: only when asked for
+    from tst.data.token_stats import TokenCounter, format_table
+
+    base, codec = load_for_stats(args.tokenizer, codec_settings(args))
+    stats = TokenCounter(base, codec).add(docs)
     title = (
         f"{args.input} with {args.tokenizer} ({codec.settings.variant} variant, group size {codec.settings.group_size})"
     )
@@ -92,8 +108,40 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(format_table(stats, title))
     if args.plot:
-        from tst.cli.plot import plot_histogram
-
-        plot_histogram(stats, args.plot, f"Tokens per number: {os.path.basename(args.input)}")
-        print(f"tst stats: histogram written to {args.plot}", file=sys.stderr)
+        series = {
+            "before (base tokenizer)": stats.number_before.histogram(),
+            "after (TST)": stats.number_after.histogram(),
+        }
+        _plot(args, series, "Tokens per number", "tokens per number")
     return 0
+
+
+def _numbers_only(args: argparse.Namespace, docs: Iterator[list[str]]) -> int:
+    """``stats`` without a tokenizer: numbers, digits and TST units per number."""
+    from tst.data.token_stats import NumberCounter, format_numbers_table
+
+    try:
+        codec = Codec(**codec_settings(args))
+        counter = NumberCounter(codec)
+    except (ValueError, TypeError) as exc:
+        raise CLIError(f"invalid codec settings: {exc}") from None
+    stats = counter.add(docs)
+    if args.json:
+        print(json.dumps({"input": args.input, "tokenizer": None, "config": codec.config(), **stats.as_dict()}))
+    else:
+        st = codec.settings
+        sys.stdout.write(
+            format_numbers_table(
+                stats, f"{args.input} ({st.variant} variant, group size {st.group_size}; no tokenizer)"
+            )
+        )
+    if args.plot:
+        _plot(args, {"TST units": stats.units.histogram()}, "TST units per number", "TST units (token ids) per number")
+    return 0
+
+
+def _plot(args: argparse.Namespace, series: dict[str, dict[int, int]], title: str, xlabel: str) -> None:
+    from tst.cli.plot import plot_histogram
+
+    plot_histogram(series, args.plot, f"{title}: {os.path.basename(args.input)}", xlabel)
+    print(f"tst stats: histogram written to {args.plot}", file=sys.stderr)

@@ -25,7 +25,15 @@ TEMP_SUFFIX = ".tst-partial"
 def open_input(path: str) -> Iterator[BinaryIO]:
     """A binary stream for `path` (``-`` is stdin), or CLIError when it cannot be opened."""
     if path == "-":
-        yield sys.stdin.buffer
+        try:
+            fd = sys.stdin.fileno()
+        except (AttributeError, OSError, ValueError):  # replaced by an in-memory stream (tests, embedding)
+            yield sys.stdin.buffer
+            return
+        # Unbuffered as below: at exit, CPython aborts ("could not acquire lock for <stdin>") when a
+        # worker thread still holds sys.stdin.buffer's lock in a read, e.g. after an error in a pipe.
+        with open(fd, "rb", buffering=0, closefd=False) as raw:
+            yield cast(BinaryIO, raw)
         return
     try:
         # Unbuffered: closing it never waits on a read still blocked in a worker thread

@@ -2,27 +2,33 @@
 
 from __future__ import annotations
 
+from tst._extras import install_hint
 from tst.cli.options import CLIError
-from tst.data.token_stats import TokenStats
 
 
-def plot_histogram(stats: TokenStats, path: str, title: str) -> None:
-    """Write a PNG (or any format matplotlib infers from `path`) of tokens per number, before vs after."""
+def plot_histogram(series: dict[str, dict[int, int]], path: str, title: str, xlabel: str) -> None:
+    """Write a PNG (or any format matplotlib infers from `path`): one bar per series at each count.
+
+    Args:
+        series: label -> histogram (count -> how many numbers had it), e.g. before and after TST.
+        path: the image file.
+        title: the chart title.
+        xlabel: what the counts are.
+    """
     try:
         import matplotlib
 
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError as exc:
-        raise CLIError(f"--plot needs matplotlib (pip install 'tst-tokenizer[plot]'): {exc}") from None
-    before = stats.number_before.histogram()
-    after = stats.number_after.histogram()
-    xs = sorted(set(before) | set(after))
+        raise CLIError(f"--plot needs matplotlib ({install_hint('plot')}): {exc}") from None
+    xs = sorted({x for h in series.values() for x in h})
     fig, ax = plt.subplots(figsize=(7, 4), dpi=120)
-    width = 0.4
-    ax.bar([x - width / 2 for x in xs], [before.get(x, 0) for x in xs], width, label="before (base tokenizer)")
-    ax.bar([x + width / 2 for x in xs], [after.get(x, 0) for x in xs], width, label="after (TST)")
-    ax.set_xlabel("tokens per number")
+    width = 0.8 / max(1, len(series))
+    for k, (label, histogram) in enumerate(series.items()):
+        shift = (k - (len(series) - 1) / 2) * width
+        ax.bar([x + shift for x in xs], [histogram.get(x, 0) for x in xs], width, label=label)
+    ax.set_xlabel(xlabel)
     ax.set_ylabel("numbers")
     ax.set_xticks(xs)
     ax.set_title(title)

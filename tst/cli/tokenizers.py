@@ -1,22 +1,48 @@
-"""Load HuggingFace tokenizers from local directories for ``stats`` and ``export`` (offline)."""
+"""Load HuggingFace tokenizers from local paths for ``stats`` and ``export`` (offline).
+
+Nothing here imports `tokenizers` or `transformers` before the path is known to
+hold a tokenizer: a wrong path fails at once, without their import time.
+"""
 
 from __future__ import annotations
 
 import os
 from typing import Any
 
+from tst._extras import install_hint
 from tst.cli.options import CLIError
 from tst.codec import Codec
+
+#: Files `AutoTokenizer.from_pretrained` builds a tokenizer from (fast file, config, slow vocabularies),
+#: and the file a TST-wrapped tokenizer saves.
+TOKENIZER_FILES = (
+    "tokenizer.json",
+    "tokenizer_config.json",
+    "tokenizer.model",
+    "spiece.model",
+    "sentencepiece.bpe.model",
+    "vocab.json",
+    "vocab.txt",
+    "tekken.json",
+    "tst_tokenizer.json",
+)
+
+
+def check_directory(directory: str) -> None:
+    """CLIError unless `directory` is a directory holding at least one tokenizer file."""
+    if not os.path.isdir(directory):
+        raise CLIError(f"--tokenizer {directory}: not a directory")
+    if not any(os.path.isfile(os.path.join(directory, name)) for name in TOKENIZER_FILES):
+        raise CLIError(f"no tokenizer found in {directory} (looked for {', '.join(TOKENIZER_FILES)})")
 
 
 def load_base(directory: str) -> Any:
     """A fast tokenizer from `directory` (no network), or CLIError saying what is wrong."""
-    if not os.path.isdir(directory):
-        raise CLIError(f"--tokenizer {directory}: not a directory")
+    check_directory(directory)
     try:
         from transformers import AutoTokenizer, PreTrainedTokenizerFast
     except ImportError as exc:
-        raise CLIError(f"tokenizers need the HF extra (pip install 'tst-tokenizer[hf]'): {exc}") from None
+        raise CLIError(f"tokenizers need the hf extra ({install_hint('hf')}): {exc}") from None
     try:
         tok = AutoTokenizer.from_pretrained(directory, local_files_only=True)
     except Exception as exc:  # transformers raises many types for unusable directories
@@ -28,23 +54,47 @@ def load_base(directory: str) -> Any:
     return tok
 
 
-def load_for_stats(directory: str, codec_settings: dict[str, Any]) -> tuple[Any, Codec]:
-    """The base `tokenizers.Tokenizer` and the codec; a saved TST tokenizer brings its own codec."""
-    if os.path.isfile(os.path.join(directory, "tst_tokenizer.json")):
+def load_file(path: str) -> Any:
+    """A `tokenizers.Tokenizer` from a tokenizer.json file, as the file says (transformers is not imported)."""
+    try:
+        from tokenizers import Tokenizer
+    except ImportError as exc:
+        raise CLIError(f"tokenizers need the hf extra ({install_hint('hf')}): {exc}") from None
+    try:
+        return Tokenizer.from_file(path)
+    except Exception as exc:  # tokenizers raises plain Exception for unreadable files
+        raise CLIError(f"cannot load a tokenizer from {path}: {exc}") from None
+
+
+def load_for_stats(path: str, codec_settings: dict[str, Any]) -> tuple[Any, Codec]:
+    """The base `tokenizers.Tokenizer` and the codec; a saved TST tokenizer brings its own codec.
+
+    `path` is a tokenizer directory (loaded as `AutoTokenizer` loads it, which
+    applies tokenizer_config.json) or a tokenizer.json file (loaded as is, by
+    `tokenizers` alone: much lighter, as transformers imports torch when installed).
+    """
+    if os.path.isfile(path):
+        return load_file(path), _codec(codec_settings)
+    check_directory(path)
+    if os.path.isfile(os.path.join(path, "tst_tokenizer.json")):
         if codec_settings:
-            raise CLIError(f"{directory} is a saved TST tokenizer with its own codec settings; drop the codec flags")
+            raise CLIError(f"{path} is a saved TST tokenizer with its own codec settings; drop the codec flags")
         try:
             import tst.hf as hf
 
-            wrapped = hf.load(directory)
+            wrapped = hf.load(path)
         except Exception as exc:  # ImportError, or whatever a broken directory raises
-            raise CLIError(f"cannot load the TST tokenizer in {directory}: {exc}") from None
+            raise CLIError(f"cannot load the TST tokenizer in {path}: {exc}") from None
         return wrapped.tst_base_tokenizer().backend_tokenizer, wrapped.tst_codec
-    base = load_base(directory)
+    base = load_base(path)
+    return base.backend_tokenizer, _codec(codec_settings)
+
+
+def _codec(codec_settings: dict[str, Any]) -> Codec:
     try:
         codec = Codec(**codec_settings)
     except (ValueError, TypeError) as exc:
         raise CLIError(f"invalid codec settings: {exc}") from None
     if codec.settings.style != "exact":
         raise CLIError("stats needs style=exact: the paper style is lossy and has no offsets")
-    return base.backend_tokenizer, codec
+    return codec

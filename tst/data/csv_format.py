@@ -59,8 +59,8 @@ def convert_csv(
     header = _next_row(reader, lines, name)
     if header is None:
         return counts
+    columns, absent = _columns(header[0], fields, name, allow_missing)  # before any output: stdout stays empty
     sink.write(encode_text(header[1], errors))
-    columns, absent = _columns(header[0], fields, name, allow_missing)
     batch: list[tuple[list[str], str, int]] = []
     while True:
         start_line = reader.line_num + 1

@@ -14,12 +14,20 @@ hints at run time to pick the pandas UDF kind.
 from collections.abc import Iterable, Iterator
 from typing import Any, Optional
 
-import pandas as pd
-import pyarrow as pa
-from pyspark.sql import Column, DataFrame
-from pyspark.sql import functions as sf
-from pyspark.sql.functions import pandas_udf  # type: ignore[attr-defined]
-from pyspark.sql.types import ArrayType, DataType, StringType, StructType
+from tst._extras import missing_extra
+
+try:
+    import pandas as pd
+    import pyarrow as pa
+    from pyspark.sql import Column, DataFrame
+    from pyspark.sql import functions as sf
+    from pyspark.sql.functions import pandas_udf  # type: ignore[attr-defined]
+    from pyspark.sql.types import ArrayType, DataType, StringType, StructType
+except ImportError as _exc:
+    _hint = missing_extra(_exc, "spark", "tst.data.spark")
+    if _hint is None:
+        raise
+    raise _hint from _exc
 
 from tst.codec import Codec
 from tst.data.converter import TextConverter

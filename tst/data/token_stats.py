@@ -1,5 +1,8 @@
 """Tokens per number and per document, before and after TST, for one HF tokenizer.
 
+Without a tokenizer, `NumberCounter` gives what the codec alone knows: digits
+and TST units per number (every unit is one token id in a wrapped tokenizer).
+
 "Before" is the base tokenizer on the original text. "After" is the same
 tokenizer with the codec's units added as tokens (``normalized=False``: each
 unit is one id, which is what `tst.hf.wrap` builds) on the encoded text. A
@@ -14,6 +17,7 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from tst.codec import Codec
@@ -103,7 +107,7 @@ def tokens_per_span(spans: Sequence[Span], offsets: Sequence[Sequence[int]]) -> 
     """`tokens_in` for every span of an ordered, disjoint list, in one pass over the tokens."""
     ends = [b for _, b in offsets]
     starts = [a for a, _ in offsets]
-    if any(x > y for x, y in zip(starts, starts[1:])) or any(x > y for x, y in zip(ends, ends[1:])):
+    if any(x > y for x, y in pairwise(starts)) or any(x > y for x, y in pairwise(ends)):
         return [tokens_in(span, offsets) for span in spans]  # unusual offsets: count naively
     out = []
     p = 0
@@ -182,6 +186,68 @@ class TokenCounter:
             st.doc_after.values.append(doc_after)
 
 
+@dataclass
+class NumberStats:
+    """Numbers of a set of documents and the TST units they become (no tokenizer involved)."""
+
+    documents: int = 0
+    characters: int = 0
+    numbers: int = 0
+    digits: Distribution = field(default_factory=Distribution)
+    units: Distribution = field(default_factory=Distribution)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready summary."""
+
+        def summary(d: Distribution) -> dict[str, float]:
+            return {"total": d.total, "mean": round(d.mean(), 4), "median": d.median(), "p95": d.quantile(0.95)}
+
+        return {
+            "documents": self.documents,
+            "characters": self.characters,
+            "numbers": self.numbers,
+            "digits_per_number": {**summary(self.digits), "max": self.digits.maximum()},
+            "units_per_number": {**summary(self.units), "max": self.units.maximum()},
+            "histogram_units_per_number": self.units.histogram(),
+        }
+
+
+class NumberCounter:
+    """Counts numbers, their digits and their TST units (grouping tag, groups, markers) per number.
+
+    Args:
+        codec: the codec (exact style).
+    """
+
+    def __init__(self, codec: Codec) -> None:
+        if codec.settings.style != "exact":
+            raise ValueError("number statistics need style='exact' (the paper style has no offsets)")
+        self.codec = codec
+        self.stats = NumberStats()
+
+    def add(self, documents: Iterable[list[str]]) -> NumberStats:
+        """Count `documents` (each a list of strings) into `stats`."""
+        st = self.stats
+        for doc in documents:
+            for text in doc:
+                st.characters += len(text)
+                numbers = self.codec.numbers(text)
+                st.numbers += len(numbers)
+                pieces = self.codec.encode_with_offsets(text)[1]  # escapes never lie inside a number
+                p = 0
+                for num in numbers:
+                    st.digits.values.append(sum(len(g.digits) for g in num.groups))
+                    while p < len(pieces) and pieces[p][2] < num.start:
+                        p += 1
+                    q = p
+                    while q < len(pieces) and pieces[q][2] >= num.start and pieces[q][3] <= num.end:
+                        q += 1
+                    st.units.values.append(q - p)
+                    p = q
+            st.documents += 1
+        return st
+
+
 def encoded_spans(numbers: Sequence[Span], pieces: Sequence[tuple[int, int, int, int]]) -> list[Span]:
     """Where each number (an original span) lies in the encoded text, from `encode_with_offsets` pieces.
 
@@ -230,6 +296,30 @@ def format_table(stats: TokenStats, title: str = "") -> str:
     lines.append(f"{stats.documents:,} documents, {stats.characters:,} characters, {stats.numbers:,} numbers")
     for k, r in enumerate(rows):
         lines.append("  ".join([r[0].ljust(widths[0])] + [r[c].rjust(widths[c]) for c in (1, 2, 3)]))
+        if k == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines) + "\n"
+
+
+def format_numbers_table(stats: NumberStats, title: str = "") -> str:
+    """A plain-text table of `stats` (no tokenizer: digits and TST units per number)."""
+    rows = [("per number", "mean", "median", "p95", "max", "total")]
+    for label, d in (("digits", stats.digits), ("TST units (token ids)", stats.units)):
+        rows.append(
+            (
+                label,
+                f"{d.mean():,.2f}",
+                f"{d.median():,.0f}",
+                f"{d.quantile(0.95):,.0f}",
+                f"{d.maximum():,}",
+                f"{d.total:,}",
+            )
+        )
+    widths = [max(len(r[c]) for r in rows) for c in range(6)]
+    lines = [title] if title else []
+    lines.append(f"{stats.documents:,} documents, {stats.characters:,} characters, {stats.numbers:,} numbers")
+    for k, r in enumerate(rows):
+        lines.append("  ".join([r[0].ljust(widths[0])] + [r[c].rjust(widths[c]) for c in range(1, 6)]))
         if k == 0:
             lines.append("  ".join("-" * w for w in widths))
     return "\n".join(lines) + "\n"

@@ -1,7 +1,8 @@
 """Model integration: embedding rows for TST tokens, and training only those rows.
 
 Needs the ``model`` extra (torch + transformers). Importing `tst.model` is cheap;
-torch and transformers load on first use of a name below.
+torch and transformers load on first use of a name below (a ModuleNotFoundError
+naming the extra when they are missing).
 
 Example:
     >>> import tst.hf, tst.model  # doctest: +SKIP
@@ -14,6 +15,8 @@ from __future__ import annotations
 
 import importlib
 from typing import TYPE_CHECKING, Any
+
+from tst._extras import missing_extra
 
 if TYPE_CHECKING:
     from tst.model.errors import NotATSTTokenizerError, UnsupportedModelError, VocabularyMismatchError
@@ -53,7 +56,13 @@ def __getattr__(name: str) -> Any:
     module = _WHERE.get(name)
     if module is None:
         raise AttributeError(f"module 'tst.model' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
+    try:
+        value = getattr(importlib.import_module(module), name)
+    except ImportError as exc:
+        hint = missing_extra(exc, "model", f"tst.model.{name}")
+        if hint is None:
+            raise
+        raise hint from exc
     globals()[name] = value
     return value
 

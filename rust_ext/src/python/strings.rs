@@ -24,12 +24,6 @@ pub(crate) fn utf8<'py>(s: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyBytes
     }
 }
 
-#[cfg(unix)]
-extern "C" {
-    // In the stable ABI from 3.10; exported by every CPython 3 (declared here for abi3-py39).
-    fn PyUnicode_AsUTF8AndSize(unicode: *mut ffi::PyObject, size: *mut ffi::Py_ssize_t) -> *const c_char;
-}
-
 /// True when the str is ASCII (`str.isascii` reads a flag: constant time).
 pub(crate) fn is_ascii(s: &Bound<'_, PyString>) -> PyResult<bool> {
     s.call_method0(pyo3::intern!(s.py(), "isascii"))?.is_truthy()
@@ -52,12 +46,12 @@ impl Utf8<'_, '_> {
 }
 
 pub(crate) fn utf8_of<'a, 'py>(s: &'a Bound<'py, PyString>) -> PyResult<Utf8<'a, 'py>> {
-    #[cfg(unix)]
+    // `PyUnicode_AsUTF8AndSize` is in the stable ABI from 3.10 (abi3-py310), on every platform.
     if is_ascii(s)? {
         let mut size: ffi::Py_ssize_t = 0;
         // SAFETY: `s` is a live str; for an ASCII str CPython returns its own data (no
         // allocation), valid and immutable while `s` (borrowed for 'a) lives.
-        let ptr = unsafe { PyUnicode_AsUTF8AndSize(s.as_ptr(), &mut size) };
+        let ptr = unsafe { ffi::PyUnicode_AsUTF8AndSize(s.as_ptr(), &mut size) };
         if !ptr.is_null() {
             // SAFETY: `ptr` points at `size` initialised bytes owned by `s`.
             return Ok(Utf8::Borrowed(unsafe { std::slice::from_raw_parts(ptr as *const u8, size as usize) }));

@@ -1,0 +1,75 @@
+"""Settings hints for decode errors: text encoded with another variant or group size.
+
+A codec rejects the units of another configuration in many ways: ``⟦2k⟧`` is a
+vocab-variant unit, unknown to the marker variant; ``⟦2023⟧`` is too long for
+group size 3; a vocab-variant units group (``⟦5⟧``) lacks the marker the marker
+variant wants; a grouping tag meets a group it cannot belong to. So when a
+strict decode fails, whatever the reason, the neighbouring configurations are
+tried on the same text; the first that decodes it is named in the error, so the
+reader knows which setting to change. This costs at most 11 more decodes of the
+failing text, on the error path only (lenient decoding never raises).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tst.errors import TSTDecodeError
+from tst.settings import Settings
+
+
+def _candidates(st: Settings) -> list[dict[str, Any]]:
+    """Neighbouring configurations, most likely first.
+
+    The other variant, Indian grouping (when off: a decoder with it on reads
+    Western groupings too, so the reverse never helps), then other group sizes,
+    then the other variant with each of those.
+    """
+    other = "vocab" if st.variant == "marker" else "marker"
+    sizes = sorted((g for g in range(1, 7) if g != st.group_size), key=lambda g: (abs(g - 3), g))
+    out: list[dict[str, Any]] = [{"variant": other}]
+    if not st.indian:
+        out += [{"indian": True}, {"variant": other, "indian": True}]
+    out += [{"group_size": g} for g in sizes]
+    out += [{"variant": other, "group_size": g} for g in sizes]
+    return out
+
+
+def settings_hint(settings: Settings, backend: str, text: str) -> dict[str, Any] | None:
+    """The settings change under which `text` decodes strictly, if any.
+
+    Args:
+        settings: the settings of the codec that failed.
+        backend: its engine (the candidates use the same one).
+        text: the text whose strict decoding failed.
+
+    Returns:
+        e.g. ``{"variant": "vocab"}``, ``{"indian": True}`` or ``{"group_size": 4}``; None when no
+        neighbouring configuration decodes `text`.
+    """
+    from tst.codec import Codec  # circular at import time
+
+    base = settings.kwargs()
+    for change in _candidates(settings):
+        engine = Codec(**{**base, **change}, backend=backend)._engine  # the engine: no hint search of its own
+        try:
+            engine.decode(text, True)
+        except TSTDecodeError:
+            continue
+        return change
+    return None
+
+
+def with_hint(settings: Settings, backend: str, text: str, error: TSTDecodeError) -> TSTDecodeError:
+    """`error`, its reason extended with the settings that decode `text` when there are any."""
+    change = settings_hint(settings, backend, text)
+    if change is None:
+        return error
+    variant, size = change.get("variant"), change.get("group_size")
+    parts = [f"the {variant} variant"] if variant is not None else []
+    parts += [f"group size {size}"] if size is not None else []
+    what = "as " + " with ".join(parts) if parts else ""
+    if change.get("indian"):
+        what = f"{what} with Indian grouping".lstrip()
+    kwargs = ", ".join(f"{k}={v!r}" for k, v in change.items())
+    return TSTDecodeError(error.position, f"{error.reason} (the text decodes {what}: decode with {kwargs})")
