@@ -127,9 +127,9 @@ def _paired_cell(mine: Sequence[Result], other: Sequence[Result], get: Callable[
     text = f"{diff * 100:+.1f}"
     if len(seeds) < 2:
         return text + " (n=1)"
-    return text + (
-        f" (p={p:.2f})" if p is not None and p >= 0.01 else f" (p={p:.0e})" if p is not None else " (no spread)"
-    )
+    if p is None:
+        return text + " (no spread)"
+    return text + (f" (p={p:.3f})" if p >= 0.001 else " (p<0.001)")
 
 
 def _exact(key: str) -> Callable[[Result], float]:
@@ -273,7 +273,7 @@ def _task_tables(results: Sequence[Result]) -> str:
     lo, hi = _range_of(results[0])
     buckets = _buckets(lo, hi)
     header = ["tokenization", "exact", "digit", *(["exact len-gen", "digit len-gen"] if has_gen else [])]
-    header += [f"exact, {a}-{b} digits" if a != b else f"exact, {a} digits" for a, b in buckets]
+    header += [f"exact, {a}-{b} digits" if a != b else f"exact, {a} digit{'s' if a > 1 else ''}" for a, b in buckets]
     header += [f"seed {s}" for s in SEEDS]
     rows = []
     for name, runs in grouped.items():

@@ -7,6 +7,7 @@ import os
 import platform
 import subprocess
 import time
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import repeat
@@ -48,29 +49,33 @@ def _encode_all(
 
 def prepare(
     cfg: Config, task: str, seed: int, names: tuple[str, ...]
-) -> tuple[dict[str, list[Example]], list[Prepared]]:
-    """Generate one task's data once and encode it under each of `names`.
+) -> tuple[dict[str, list[Example]], Iterator[Prepared]]:
+    """Generate one task's data once; its encoding under each of `names`, one at a time.
 
     Each tokenization's embedding table gets one row per id its own data (training or held-out)
-    uses. With ``cfg.encode_workers > 1`` the encodings run in parallel processes.
+    uses. Serially, each encoding is made only when the iterator reaches it (one in memory at a
+    time); with ``cfg.encode_workers > 1`` all of them are made first, in parallel processes.
     """
     setup = cfg.setup(task)
     evals = eval_sets(cfg.eval_seed, task, cfg.eval_examples, setup.ranges, setup.gen_digits)
     held_out = {e.prompt for exs in evals.values() for e in exs}
     n = setup.schedule.steps * setup.schedule.batch_size
     examples = training_stream(seed, task, n, setup.ranges, held_out, setup.curriculum)
+    encoded: Iterable[tuple[Encoded, dict[str, Encoded]]]
     if cfg.encode_workers > 1 and len(names) > 1:
         with ProcessPoolExecutor(min(cfg.encode_workers, len(names))) as pool:
             encoded = list(pool.map(_encode_all, names, repeat(examples), repeat(evals)))
     else:
-        encoded = [_encode_all(name, examples, evals) for name in names]
-    prepared = []
-    for name, (enc_train, enc_evals) in zip(names, encoded):
-        tok = tokenizations.build(name)
-        used = enc_train.used_ids().union(*(e.used_ids() for e in enc_evals.values()))
-        id_map = IdMap(tok.pad_token_id, tok.bos_token_id, tok.eos_token_id, used)
-        prepared.append(Prepared(name, tok, enc_train, enc_evals, id_map))
-    return evals, prepared
+        encoded = (_encode_all(name, examples, evals) for name in names)
+
+    def each() -> Iterator[Prepared]:
+        for name, (enc_train, enc_evals) in zip(names, encoded):
+            tok = tokenizations.build(name)
+            used = enc_train.used_ids().union(*(e.used_ids() for e in enc_evals.values()))
+            id_map = IdMap(tok.pad_token_id, tok.bos_token_id, tok.eos_token_id, used)
+            yield Prepared(name, tok, enc_train, enc_evals, id_map)
+
+    return evals, each()
 
 
 def _cpu_model() -> str:
@@ -206,17 +211,18 @@ def run_task(
         return []
     start = time.perf_counter()
     evals, prepared = prepare(cfg, task, seed, names)
-    if log:
-        sizes = ", ".join(f"{p.name} {len(p.id_map)}" for p in prepared)
-        print(f"[{cfg.name} {task} seed {seed}] data ready in {time.perf_counter() - start:.1f}s; rows: {sizes}")
     results = []
     for p in prepared:
         if log:
-            print(f"[{cfg.name} {task} seed {seed}] {p.name}", flush=True)
+            took = time.perf_counter() - start
+            print(
+                f"[{cfg.name} {task} seed {seed}] {p.name}: data ready in {took:.1f}s, {len(p.id_map)} rows", flush=True
+            )
         result = run_one(cfg, task, seed, p, evals, log)
         results.append(result)
         if out_dir is not None:
             path = result_path(out_dir, cfg.name, task, seed, p.name)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(result, indent=1) + "\n")
+        start = time.perf_counter()
     return results
