@@ -35,9 +35,9 @@ class IdMap:
     """Tokenizer ids <-> model rows, for the ids this run's data actually uses.
 
     The vocab variant of TST adds ~13,000 tokens for the full 10^-15..10^18 range;
-    the tasks use a few thousand of them. Rows for ids that occur only in a test
-    set (e.g. 10^9 groups, never seen in training) exist and stay untrained, as
-    they would in a full-size table.
+    a task uses a few thousand of them. Rows for ids that occur only in a test
+    set (e.g. the 10^6 groups of 7-8 digit operands when training stops at 6
+    digits) exist and stay untrained, as they would in a full-size table.
     """
 
     def __init__(self, pad: int, bos: int, eos: int, used: Iterable[int]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import platform
@@ -88,13 +89,24 @@ def _cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
+@functools.cache
 def _git_commit() -> str | None:
-    """The commit of the harness that produced a result (None outside a git checkout)."""
+    """The commit of the harness when this process first asked (None outside a git checkout).
+
+    Cached: a long background run keeps reporting the code it started with, even if the checkout
+    moves on while it runs. A ``+dirty`` suffix says the harness had uncommitted changes.
+    """
+    here = Path(__file__).parent
     try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=Path(__file__).parent, capture_output=True, text=True)
+        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=here, capture_output=True, text=True)
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "."], cwd=here, capture_output=True, text=True)
     except OSError:
         return None
-    return out.stdout.strip() or None
+    commit = head.stdout.strip()
+    if not commit:
+        return None
+    changed = [line for line in dirty.stdout.splitlines() if line[3:].endswith(".py")]
+    return commit + ("+dirty" if changed else "")
 
 
 def machine(device: torch.device) -> dict[str, Any]:
