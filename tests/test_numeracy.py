@@ -71,6 +71,22 @@ def test_curriculum_climbs_to_the_full_ranges() -> None:
     assert set(plain[:100]) == set(range(1, 7))
 
 
+def test_length_grouping_permutes_within_windows() -> None:
+    from benchmarks.numeracy.tasks import length_grouped
+
+    stream = training_stream(0, "add", 3200, Ranges(int_digits=(1, 6)), set(), 0.3)
+    grouped = length_grouped(stream, 32, 10, seed=0)
+    assert grouped == length_grouped(stream, 32, 10, seed=0)
+    for w in range(0, 3200, 320):  # the same examples in every window: the curriculum order survives
+        assert sorted(map(repr, grouped[w : w + 320])) == sorted(map(repr, stream[w : w + 320]))
+
+    def padded(examples: list[Example]) -> int:
+        sizes = [len(e.prompt) + len(e.answer) for e in examples]
+        return sum(32 * max(sizes[k : k + 32]) - sum(sizes[k : k + 32]) for k in range(0, len(sizes), 32))
+
+    assert padded(grouped) < padded(stream) / 3
+
+
 def test_reversed_answers_round_trip() -> None:
     for text in ("0", "5458", "-120", "16.25", "-0.5", "x-1"):
         assert tokenizations.reverse_digits(tokenizations.reverse_digits(text)) == text

@@ -28,6 +28,8 @@ class TaskSetup:
     """Digits of the longest operand in the length-generalisation set (add, sub, mul); None: no such set."""
     eval_every: int
     """Steps between two evaluations of the in-distribution set (the learning curve)."""
+    length_window: int = 16
+    """Batches whose examples are grouped by length (`tasks.length_grouped`); 1: the stream's own order."""
 
 
 @dataclass(frozen=True)

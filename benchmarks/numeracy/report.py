@@ -232,10 +232,13 @@ def _findings(results: Sequence[Result]) -> str:
         means = {n: statistics.fmean(_exact("in")(r) for r in rs) for n, rs in runs.items()}
         plain = {n: m for n, m in means.items() if n not in REVERSED}
         leader = max(plain, key=lambda n: plain[n])
-        text = f"- `{task}`: best {leader} {_pct(plain[leader])}%"
+        if plain[leader] == 0:
+            text = f"- `{task}`: every tokenization at 0.0%"
+        else:
+            text = f"- `{task}`: best {leader} {_pct(plain[leader])}%"
         tst = {n: m for n, m in plain.items() if n in TST}
         base = {n: m for n, m in plain.items() if n not in TST}
-        if tst and base:
+        if tst and base and plain[leader] > 0:
             best_tst, best_base = max(tst, key=lambda n: tst[n]), max(base, key=lambda n: base[n])
             cell = _paired_cell(runs[best_tst], runs[best_base], _exact("in"))
             text += (
@@ -297,7 +300,7 @@ def _task_tables(results: Sequence[Result]) -> str:
     accuracy = _table(header, rows)
 
     def mean(runs: list[Result], get: Callable[[Result], float], digits: int, scale: float = 1.0) -> str:
-        return _cell([get(r) for r in runs], scale=scale, digits=digits, seeds=0)
+        return f"{statistics.fmean(get(r) for r in runs) * scale:,.{digits}f}"
 
     cost_header = [
         "tokenization",
@@ -329,7 +332,7 @@ def _task_tables(results: Sequence[Result]) -> str:
             "",
             accuracy,
             "",
-            "Cost (parameters of the first seed's model; times are means over seeds):",
+            "Cost (means over seeds; parameters of the first seed's model):",
             "",
             _table(cost_header, cost_rows),
         ]
@@ -349,11 +352,15 @@ def _setup_line(r: Result) -> str:
     gen = f"; length generalisation: {_gen_label(r)}" if c["gen_digits"] and r["task"] in LENGTH_GEN_TASKS else ""
     curriculum = f"curriculum over the first {c['curriculum']:.0%} of steps" if c["curriculum"] else "no curriculum"
     return (
-        f"Model d={m['d_model']}, {m['layers']} layers, {m['heads']} heads, FFN {m['d_ff']}; "
+        f"Model d={m['d_model']}, {_count(m['layers'], 'layer')}, {_count(m['heads'], 'head')}, FFN {m['d_ff']}; "
         f"{s['steps']:,} steps of {s['batch_size']} examples, lr {s['lr']:g}, {curriculum}; {ops}{gen}; "
         f"{r['sets']['in']['n']} examples per test set, learning curve every {c['eval_every']} steps; "
         f"{_machines([r])}."
     )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' if n != 1 else ''}"
 
 
 def _span(r: Sequence[int]) -> str:
@@ -445,7 +452,8 @@ def render_block(results_dir: Path = RESULTS) -> str:
 
 
 def plot(results: Sequence[Result], path: Path = PLOT) -> None:
-    """Learning curves: exact match against step, one panel per task, mean over seeds with the min-max band."""
+    """Learning curves, one column per task: exact match (top) and digit accuracy (bottom) against step,
+    mean over seeds with the min-max band; the reversed reference dashed."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -453,32 +461,33 @@ def plot(results: Sequence[Result], path: Path = PLOT) -> None:
 
     by_task = _group(results, "task")
     tasks = [t for t in TASKS if t in by_task]
-    fig, axes = plt.subplots(1, len(tasks), figsize=(4 * len(tasks), 3.6), squeeze=False)
+    fig, axes = plt.subplots(2, len(tasks), figsize=(3.6 * len(tasks), 6), squeeze=False, sharex="col")
     colors = {name: f"C{k}" for k, name in enumerate(TOKENIZATIONS)}
-    for ax, task in zip(axes[0], tasks):
+    for col, task in enumerate(tasks):
         for name, runs in _group(by_task[task], "tokenization").items():
             steps = [int(p[0]) for p in runs[0]["train"]["curve"]]
-            series = [[100 * p[1] for p in r["train"]["curve"]] for r in runs if len(r["train"]["curve"]) == len(steps)]
-            mean = [statistics.fmean(col) for col in zip(*series)]
-            style = "--" if name in REVERSED else "-"
-            ax.plot(steps, mean, style, color=colors[name], label=f"{name} (n={len(series)})", lw=1.5)
-            if len(series) > 1:
-                ax.fill_between(
-                    steps,
-                    [min(c) for c in zip(*series)],
-                    [max(c) for c in zip(*series)],
-                    color=colors[name],
-                    alpha=0.15,
-                )
-        ax.set_title(task)
-        ax.set_xlabel("step")
-        ax.set_ylim(0, 100)
-        ax.grid(alpha=0.3)
-    axes[0][0].set_ylabel("exact match, % (in-distribution)")
+            for row, index in ((0, 1), (1, 2)):
+                series = [[100 * p[index] for p in r["train"]["curve"]] for r in runs]
+                series = [s for s in series if len(s) == len(steps)]
+                ax = axes[row][col]
+                mean = [statistics.fmean(c) for c in zip(*series)]
+                ax.plot(steps, mean, "--" if name in REVERSED else "-", color=colors[name], label=name, lw=1.4)
+                if len(series) > 1:
+                    lo, hi = [min(c) for c in zip(*series)], [max(c) for c in zip(*series)]
+                    ax.fill_between(steps, lo, hi, color=colors[name], alpha=0.15)
+        axes[0][col].set_title(task)
+        axes[1][col].set_xlabel("step")
+        for row in (0, 1):
+            axes[row][col].set_ylim(0, 100)
+            axes[row][col].grid(alpha=0.3)
+    axes[0][0].set_ylabel("exact match, %")
+    axes[1][0].set_ylabel("digit accuracy, %")
     handles, labels = axes[0][0].get_legend_handles_labels()
-    fig.legend(handles, [lab.split(" (")[0] for lab in labels], ncol=len(TOKENIZATIONS), loc="lower center", fontsize=8)
-    fig.tight_layout(rect=(0, 0.08, 1, 1))
-    fig.savefig(path, dpi=100, metadata={"Software": None})
+    fig.legend(handles, labels, ncol=len(TOKENIZATIONS), loc="lower center", fontsize=8)
+    seeds = sorted({r["seed"] for r in results})
+    fig.suptitle(f"in-distribution test set during training; mean over seeds {seeds}, band: min-max", fontsize=9)
+    fig.tight_layout(rect=(0, 0.05, 1, 0.97))
+    fig.savefig(path, dpi=90, metadata={"Software": None})
     plt.close(fig)
 
 

@@ -22,7 +22,7 @@ from benchmarks.numeracy.configs import Config
 from benchmarks.numeracy.encoding import Encoded, encode, to_rows
 from benchmarks.numeracy.evaluate import evaluate
 from benchmarks.numeracy.model import IdMap, build_model, parameter_counts
-from benchmarks.numeracy.tasks import Example, eval_sets, training_stream
+from benchmarks.numeracy.tasks import Example, eval_sets, length_grouped, training_stream
 from benchmarks.numeracy.train import train
 
 RESULTS = Path(__file__).parent / "results"
@@ -62,6 +62,8 @@ def prepare(
     held_out = {e.prompt for exs in evals.values() for e in exs}
     n = setup.schedule.steps * setup.schedule.batch_size
     examples = training_stream(seed, task, n, setup.ranges, held_out, setup.curriculum)
+    if setup.length_window > 1:
+        examples = length_grouped(examples, setup.schedule.batch_size, setup.length_window, seed)
     encoded: Iterable[tuple[Encoded, dict[str, Encoded]]]
     if cfg.encode_workers > 1 and len(names) > 1:
         with ProcessPoolExecutor(min(cfg.encode_workers, len(names))) as pool:
