@@ -72,6 +72,16 @@ CASES: dict[str, tuple[Callable[[float], str], dict[str, Any], str]] = {
         {},
         "1,234,234,...,234,5 (2 MB)",
     ),
+    "chain_then_run": (
+        lambda s: _repeat("480,", int(2e6 * s), head="2019-07-21,", tail="5"),
+        {},
+        "2019-07-21,480,480,...,5: a date, then one long comma run (2 MB)",
+    ),
+    "iso_date_times": (
+        lambda s: _repeat("2024-01-15T10:30:00.123Z,1,234,", int(10e6 * s)),
+        {},
+        "ISO 8601 date-times and groupings in CSV rows (10 MB)",
+    ),
     "marker_like": (
         lambda s: _repeat("⟦u⟧⟦1k⟧⟦,3⟧⟦⟦⟧ ⟧", int(10e6 * s)),
         {},

@@ -24,8 +24,9 @@ fails if this file and the code disagree.
   so each magnitude needs every digit string of length 1..g (1,110 for g = 3:
   000-999, 00-99, 0-9). The vocab variant fuses them with each magnitude; the
   marker variant needs them once, plus one marker per magnitude (units `⟦u⟧`
-  included). Both add the grouping tags (Western and Indian per separator: 14
-  with the default separators).
+  included). Both add the grouping tags: one Western tag per separator (7 with
+  the default separators), and one Indian tag more per separator with
+  `indian=True` (14).
 * **Paper style** (lossy): fractional groups are padded to full width, so a
   fractional magnitude needs only 10^g strings, and there are no tags.
 

@@ -105,3 +105,87 @@ CONFIGS = st.fixed_dictionaries(
         "frac_digits": st.sampled_from([15, 15, 4, 30]),
     }
 )
+
+
+# -- texts a reader parses: groupings, CSV rows, dates and times ----------------------------
+
+#: Characters around a generated run that neither join it nor glue it to a word.
+BOUNDS_BEFORE = ["", " ", "\n", "(", "$", "x ", "a,", "|", "\t"]
+BOUNDS_AFTER = ["", " ", "\n", ")", ",x", ".", "%", " km", "|"]
+
+
+@st.composite
+def separated_run(draw: st.DrawFn, sep: str) -> list[str]:
+    """Digit runs to be joined by `sep`: groupings of either style, near misses and plain lists."""
+    shape = draw(st.sampled_from(["western", "indian", "list", "near"]))
+    digits = st.text("0123456789", min_size=1, max_size=1)
+    if shape == "western":
+        parts = [draw(st.text("0123456789", min_size=1, max_size=3))]
+        parts += draw(st.lists(st.text("0123456789", min_size=3, max_size=3), min_size=1, max_size=5))
+    elif shape == "indian":
+        parts = [draw(st.text("0123456789", min_size=1, max_size=2))]
+        parts += draw(st.lists(st.text("0123456789", min_size=2, max_size=2), min_size=1, max_size=5))
+        parts.append(draw(st.text("0123456789", min_size=3, max_size=3)))
+    elif shape == "list":
+        parts = draw(st.lists(st.text("0123456789", min_size=1, max_size=4), min_size=2, max_size=7))
+    else:  # a grouping with one group changed, added or removed somewhere
+        parts = [draw(st.text("0123456789", min_size=1, max_size=3))]
+        parts += draw(st.lists(st.text("0123456789", min_size=3, max_size=3), min_size=1, max_size=4))
+        k = draw(st.integers(0, len(parts) - 1))
+        parts[k] = draw(st.text("0123456789", min_size=1, max_size=5))
+        if draw(st.booleans()):
+            parts.insert(draw(st.integers(0, len(parts))), draw(digits))
+    if draw(st.integers(0, 3)) == 0:  # a leading zero
+        parts[0] = "0" + parts[0][1:]
+    return parts
+
+
+@st.composite
+def date_time_fields(draw: st.DrawFn) -> tuple[str, list[str]]:
+    """A date, time, date-time or version as written, and its fields (the numbers a reader sees)."""
+
+    def d(lo: int, hi: int, width: int) -> str:
+        return f"{draw(st.integers(lo, hi)):0{width}d}"
+
+    kind = draw(st.sampled_from(["iso_date", "dmy_slash", "mdy_short", "dmy_dot", "time", "hms", "iso", "version"]))
+    if kind == "iso_date":
+        f = [d(1900, 2099, 4), d(1, 12, 2), d(1, 31, 2)]
+        return "-".join(f), f
+    if kind == "dmy_slash":
+        f = [d(1, 31, 2), d(1, 12, 2), d(1900, 2099, 4)]
+        return "/".join(f), f
+    if kind == "mdy_short":
+        f = [str(draw(st.integers(1, 12))), str(draw(st.integers(1, 31))), d(0, 99, 2)]
+        return "/".join(f), f
+    if kind == "dmy_dot":
+        f = [d(1, 31, 2), d(1, 12, 2), d(1900, 2099, 4)]
+        return ".".join(f), f
+    if kind == "time":
+        f = [str(draw(st.integers(0, 23))), d(0, 59, 2)]
+        return ":".join(f), f
+    if kind == "hms":
+        f = [d(0, 23, 2), d(0, 59, 2), d(0, 59, 2)]
+        if draw(st.booleans()):
+            f[-1] += "." + draw(st.text("0123456789", min_size=1, max_size=6))
+        return ":".join(f), f
+    if kind == "version":
+        f = [str(draw(st.integers(0, 99))) for _ in range(draw(st.integers(3, 5)))]
+        return ".".join(f), f
+    # ISO 8601 / RFC 3339 date-time
+    f = [d(1900, 2099, 4), d(1, 12, 2), d(1, 31, 2), d(0, 23, 2)]
+    text = f"{f[0]}-{f[1]}-{f[2]}{draw(st.sampled_from('Tt'))}{f[3]}"
+    for _ in range(draw(st.integers(0, 2))):
+        f.append(d(0, 59, 2))
+        text += ":" + f[-1]
+    if len(f) == 6 and draw(st.booleans()):
+        frac = draw(st.text("0123456789", min_size=1, max_size=9))
+        f[-1] += "." + frac
+        text += "." + frac
+    zone = draw(st.sampled_from(["", "Z", "z", "+hh:mm", "-hh:mm", "+hhmm"]))
+    if zone in ("Z", "z"):
+        text += zone
+    elif zone:
+        hh, mm = d(0, 14, 2), d(0, 59, 2)
+        text += zone[0] + (f"{hh}:{mm}" if ":" in zone else hh + mm)
+        f += [hh, mm] if ":" in zone else [hh + mm]
+    return text, f

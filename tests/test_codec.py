@@ -112,7 +112,7 @@ def test_pickle_and_config(make_codec: Callable[..., tst.Codec]) -> None:
         ("vocab", "⟦⟧", 0, "empty unit"),
         ("vocab", "⟦,3⟧ 5", 0, "grouping tag not followed"),
         ("vocab", "⟦,3⟧⟦123⟧", 0, "at least 4"),
-        ("vocab", "⟦,2⟧⟦1k⟧⟦234⟧", 0, "at least 6"),
+        ("vocab", "⟦,2⟧⟦1k⟧⟦234⟧", 0, "unknown unit '⟦,2⟧'"),  # Indian tags exist only with indian=True
         ("marker", "⟦k⟧", 0, "no digit group"),
         ("marker", "⟦12⟧ x", 4, "not followed by its marker"),
         ("marker", "⟦12⟧⟦zz⟧", 4, "unknown marker"),
@@ -131,6 +131,13 @@ def test_strict_decode_errors(
     assert isinstance(codec.decode(text, strict=False), str)
 
 
+def test_indian_tag_needs_indian(make_codec: Callable[..., tst.Codec]) -> None:
+    codec = make_codec(variant="vocab", indian=True)
+    with pytest.raises(tst.TSTDecodeError, match="at least 6"):
+        codec.decode("⟦,2⟧⟦1k⟧⟦234⟧")
+    assert codec.decode("⟦,2⟧⟦1m⟧⟦234k⟧⟦567⟧") == "12,34,567"
+
+
 def test_lenient_decode_best_effort(make_codec: Callable[..., tst.Codec]) -> None:
     vocab = make_codec(variant="vocab")
     assert vocab.decode("⟦1k⟧ oops ⟦", strict=False) == "1 oops ⟦"
@@ -147,7 +154,7 @@ def test_decode_error_pickles() -> None:
 
 
 def test_tags_restore_separators(make_codec: Callable[..., tst.Codec]) -> None:
-    codec = make_codec(variant="vocab", group_size=4, separators=", '")
+    codec = make_codec(variant="vocab", group_size=4, separators=", '", indian=True)
     text = "1,234,567 12,34,567 1 000 000 12'345.5"
     encoded = codec.encode(text)
     assert "," not in encoded.replace("⟦,3⟧", "").replace("⟦,2⟧", "")

@@ -27,8 +27,10 @@ def test_size_formula_matches_list(
 
 
 def test_paper_budget_figures() -> None:
-    assert len(tst.Codec(variant="vocab").vocabulary()) == 11 * 1110 + 14
-    assert len(tst.Codec(variant="marker").vocabulary()) == 1110 + 11 + 14
+    # 7 default separators, each with a Western grouping tag (and an Indian one with indian=True)
+    assert len(tst.Codec(variant="vocab").vocabulary()) == 11 * 1110 + 7
+    assert len(tst.Codec(variant="marker").vocabulary()) == 1110 + 11 + 7
+    assert len(tst.Codec(variant="vocab", indian=True).vocabulary()) == 11 * 1110 + 14
     assert len(tst.Codec(variant="vocab", style="paper").vocabulary()) == 6 * 1110 + 5 * 1000
 
 

@@ -16,7 +16,7 @@ from tst import paper
 from tst._backend import BACKEND as _BACKEND
 from tst.codec import Codec
 from tst.errors import TSTDecodeError, TSTError, TSTRangeError
-from tst.numbers import Group, Number
+from tst.numbers import Group, Number, OutOfRange
 from tst.settings import Settings
 
 __version__ = "0.1.0"
@@ -25,6 +25,7 @@ __all__ = [
     "Codec",
     "Group",
     "Number",
+    "OutOfRange",
     "Settings",
     "TSTDecodeError",
     "TSTError",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from tst._chars import digit_end, is_digit, is_numeric, is_word, word_end
 from tst.errors import TSTRangeError
-from tst.numbers import Group, Number
+from tst.numbers import Group, Number, OutOfRange
 from tst.settings import Settings
 
 HEX_DIGITS = "0123456789abcdefABCDEF"
@@ -18,32 +18,25 @@ HEX_DIGITS = "0123456789abcdefABCDEF"
 Span = tuple[int, int]
 
 
-class _Failed:
-    """Where the last failed grouping attempts ended.
+def find_numbers(s: str, st: Settings, out_of_range: list[OutOfRange] | None = None) -> list[Number]:
+    """Every number of `s` under the exact-style grammar, in order.
 
-    A numeral starting inside a failed grouping run fails the same way (it
-    sees the same chunks and the same ending), so it need not try again: this
-    keeps the scan linear on inputs such as ``1,234,234,...,234,5``.
+    When `out_of_range` is a list, every numeral outside the configured range
+    (`int_digits`, `frac_digits`) is appended to it as well: with
+    ``overflow="text"`` those are the numerals left as text, with
+    ``"extend"`` the ones encoded beyond `Codec.vocabulary()`.
+
+    Raises:
+        TSTRangeError: a numeral out of range under ``overflow="error"``.
     """
-
-    __slots__ = ("indian", "indian_sep", "western", "western_sep")
-
-    def __init__(self) -> None:
-        self.western = self.indian = -1
-        self.western_sep = self.indian_sep = ""
-
-
-def find_numbers(s: str, st: Settings) -> list[Number]:
-    """Every number of `s` under the exact-style grammar, in order."""
     out: list[Number] = []
-    failed = _Failed()
     n = len(s)
     dec = st.decimal
     i = 0
     while i < n:
         c = s[i]
         if is_digit(c):
-            end = _numeral(s, i, False, st, out, failed)
+            end = _numeral(s, i, False, st, out, out_of_range)
             i = end if end is not None else skip_text_word(s, i)
         elif is_word(c):
             i = skip_text_word(s, i)
@@ -53,7 +46,7 @@ def find_numbers(s: str, st: Settings) -> list[Number]:
             and is_digit(s[i + 1])
             and (i == 0 or not (is_word(s[i - 1]) or s[i - 1] == "." or s[i - 1] == dec))
         ):
-            end = _numeral(s, i, True, st, out, failed)
+            end = _numeral(s, i, True, st, out, out_of_range)
             i = end if end is not None else i + 1
         else:
             i += 1
@@ -94,13 +87,72 @@ def _continues(s: str, k: int, sep: str) -> bool:
     return k + 1 < len(s) and s[k] == sep and is_digit(s[k + 1])
 
 
-def _numeral(s: str, i: int, lead: bool, st: Settings, out: list[Number], failed: _Failed) -> int | None:
+def continues_chain(s: str, i: int, j: int, dec: str) -> bool:
+    """True when the digit run ``s[i:j]`` continues a chain of integers (SPEC 2.4).
+
+    That is: it follows the decimal mark after a digit (the ``3`` of
+    ``1.2.3``), a colon after a digit and has exactly two digits (a time
+    field: the ``30`` of ``12:30``), it is the third part of a date joined
+    by ``-`` or ``/`` whose middle part has one or two digits (the ``21`` of
+    ``2019-07-21``, the ``19`` of ``7/21/19``), or it is the hour of an ISO
+    8601 date-time (the ``10`` of ``2024-01-15T10``). A chain part never
+    starts a thousands grouping. Looks back at most eleven characters.
+    """
+    if i < 2 or not is_digit(s[i - 2]):
+        return False
+    mark = s[i - 1]
+    if mark in "Tt":
+        return i >= 11 and iso_date_time(s, i - 3, i - 1)
+    if mark == dec:
+        return True
+    if mark == ":":
+        return j - i == 2
+    if mark not in "-/":
+        return False
+    middle = i - 3 if i >= 3 and is_digit(s[i - 3]) else i - 2  # where the middle part starts
+    return middle >= 2 and s[middle - 1] == mark and is_digit(s[middle - 2])
+
+
+def _joined_left(s: str, i: int, sep: str) -> bool:
+    """True when the digit run at `i` follows `sep` after a digit: it is inside a longer run."""
+    return i >= 2 and s[i - 1] == sep and is_digit(s[i - 2])
+
+
+def iso_date_time(s: str, i: int, j: int) -> bool:
+    """True when ``s[j]`` is the ``T`` of an ISO 8601 / RFC 3339 date-time.
+
+    ``s[i:j]`` is the day of an extended date ``YYYY-MM-DD`` (the year not
+    glued to a word) and ``T`` or ``t`` is followed by a two-digit hour
+    (``2024-01-15T10:30:00Z``). The basic format (``20240115T103000Z``)
+    does not qualify: its fields are not delimited.
+    """
+    return (
+        j - i == 2
+        and j + 2 < len(s)
+        and s[j] in "Tt"
+        and is_digit(s[j + 1])
+        and is_digit(s[j + 2])
+        and (j + 3 == len(s) or not is_digit(s[j + 3]))
+        and i >= 8
+        and s[i - 1] == "-"
+        and is_digit(s[i - 2])
+        and is_digit(s[i - 3])
+        and s[i - 4] == "-"
+        and all(is_digit(s[p]) for p in range(i - 8, i - 4))
+        and (i == 8 or not is_word(s[i - 9]))
+    )
+
+
+def _numeral(
+    s: str, i: int, lead: bool, st: Settings, out: list[Number], out_of_range: list[OutOfRange] | None
+) -> int | None:
     """Parse a numeral at `i` and append its number(s) to `out`.
 
-    Returns where scanning resumes: after the numeral, or after the text it
-    turned out to be part of (digits glued to a word, out of range with
-    ``overflow="text"``). Returns None when a leading decimal mark starts no
-    numeral. `lead` means `i` is a leading decimal mark.
+    Returns where scanning resumes: after the numeral (after the ``T`` of a
+    date-time), or after the text it turned out to be part of (digits glued
+    to a word, out of range with ``overflow="text"``). Returns None when a
+    leading decimal mark starts no numeral. `lead` means `i` is a leading
+    decimal mark.
     """
     n = len(s)
     dec = st.decimal
@@ -111,23 +163,22 @@ def _numeral(s: str, i: int, lead: bool, st: Settings, out: list[Number], failed
     if not lead:
         j = digit_end(s, i)
         chunks.append((i, j))
-        if j - i <= 3 and j + 1 < n and s[j] in st.resolved_separators:
+        # A grouping is judged on the whole run of digit groups joined by its
+        # separator: it starts at the run's first group (not after the same
+        # separator and a digit, not inside a chain, not with a 0) and its last
+        # group ends the run. Linear: a failed run is never tried again from inside.
+        if j - i <= 3 and j + 1 < n and s[j] in st.resolved_separators and s[i] != "0":
             sp = s[j]
-            retry = i >= failed.western or sp != failed.western_sep
-            k, more = _separated_run(s, j, sp, 3) if retry else (j, [])
-            if more and not _continues(s, k, sp):
-                chunks += more
-                j, sep = k, sp
-            else:
-                if more:
-                    failed.western, failed.western_sep = k, sp
-                if st.indian and j - i <= 2 and (i >= failed.indian or sp != failed.indian_sep):
+            if not _joined_left(s, i, sp) and not continues_chain(s, i, j, dec):
+                k, more = _separated_run(s, j, sp, 3)
+                if more and not _continues(s, k, sp):
+                    chunks += more
+                    j, sep = k, sp
+                elif st.indian and j - i <= 2:
                     k, twos = _separated_run(s, j, sp, 2)
                     if twos and k < n and s[k] == sp and exact_digits(s, k + 1, 3) and not _continues(s, k + 4, sp):
                         chunks += [*twos, (k + 1, k + 4)]
                         j, sep, indian = k + 4, sp, True
-                    elif twos:
-                        failed.indian, failed.indian_sep = k, sp
     frac: Span | None = None
     # Inside a chain (the 2 of 1.2.3) a numeral never takes a fraction.
     in_chain = not lead and i >= 2 and s[i - 1] == dec and is_digit(s[i - 2])
@@ -151,31 +202,45 @@ def _numeral(s: str, i: int, lead: bool, st: Settings, out: list[Number], failed
             if e1 == n or not is_word(s[e1]):
                 exp = (k, e1)
                 j = e1
+    resume = j
     if exp is None and j < n and is_word(s[j]):
-        w = word_end(s, j)
-        # Digits glued to a word with more digits (3f5e9b1, 1e5x) or a hexadecimal
-        # literal (0x1F): all text, up to the end of that word.
-        if any(is_numeric(c) for c in s[j:w]) or (
-            mant_end - i == 1 and s[i] == "0" and s[j] in "xX" and w - j >= 2 and s[j + 1] in HEX_DIGITS
-        ):
-            return skip_text_word(s, j)
+        if not lead and iso_date_time(s, i, j):
+            resume = j + 1  # the T is text; the hour after it starts the next numeral
+        else:
+            w = word_end(s, j)
+            # Digits glued to a word with more digits (3f5e9b1, 1e5x) or a hexadecimal
+            # literal (0x1F): all text, up to the end of that word.
+            if any(is_numeric(c) for c in s[j:w]) or (
+                mant_end - i == 1 and s[i] == "0" and s[j] in "xX" and w - j >= 2 and s[j + 1] in HEX_DIGITS
+            ):
+                return skip_text_word(s, j)
     int_len = sum(b - a for a, b in chunks)
     frac_len = frac[1] - frac[0] if frac else 0
     if int_len > st.int_digits or frac_len > st.frac_digits:
         if st.overflow == "error":
             raise TSTRangeError(i, _range_reason(int_len, frac_len, st))
+        if out_of_range is not None:
+            out_of_range.append(_out_of_range(i, mant_end, int_len, frac_len, st))
         if st.overflow == "text":
-            return j
+            return resume
     out.append(_number(s, i, mant_end, chunks, frac, sep, indian, st.group_size))
     if exp is not None:
         e_len = exp[1] - exp[0]
         if e_len > st.int_digits:
             if st.overflow == "error":
                 raise TSTRangeError(exp[0], _range_reason(e_len, 0, st))
+            if out_of_range is not None:
+                out_of_range.append(OutOfRange(exp[0], exp[1], "integer", e_len))
             if st.overflow == "text":
-                return j
+                return resume
         out.append(_number(s, exp[0], exp[1], [exp], None, None, False, st.group_size))
-    return j
+    return resume
+
+
+def _out_of_range(start: int, end: int, int_len: int, frac_len: int, st: Settings) -> OutOfRange:
+    if int_len > st.int_digits:
+        return OutOfRange(start, end, "integer", int_len)
+    return OutOfRange(start, end, "fraction", frac_len)
 
 
 def _range_reason(int_len: int, frac_len: int, st: Settings) -> str:

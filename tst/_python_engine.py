@@ -10,7 +10,7 @@ from tst._encode import Piece
 from tst._encode import encode_with_offsets as _encode_exact
 from tst._grammar import find_numbers
 from tst.errors import TSTError
-from tst.numbers import Number
+from tst.numbers import Number, OutOfRange
 from tst.settings import Settings
 
 
@@ -41,6 +41,17 @@ class PythonEngine:
         if st.style == "paper":
             return [num for _, num, _ in paper.find_paper_numbers(text, st.group_size)]
         return find_numbers(text, st)
+
+    def out_of_range(self, text: str) -> list[OutOfRange]:
+        st = self.settings
+        if st.style == "paper":
+            return []
+        found: list[OutOfRange] = []
+        find_numbers(text, st, found)
+        return found
+
+    def out_of_range_batch(self, texts: Sequence[str], num_threads: int | None = None) -> list[list[OutOfRange]]:
+        return [self.out_of_range(t) for t in texts]
 
     def encode_batch(self, texts: Sequence[str], num_threads: int | None = None) -> list[str]:
         return [self.encode(t) for t in texts]

@@ -8,7 +8,7 @@ from typing import Any, Protocol
 from tst import _backend
 from tst._encode import Piece
 from tst._python_engine import PythonEngine
-from tst.numbers import Group, Number
+from tst.numbers import Group, Number, OutOfRange
 from tst.settings import Settings
 from tst.vocabulary import vocabulary
 
@@ -18,6 +18,8 @@ class _Engine(Protocol):
     def encode_with_offsets(self, text: str) -> tuple[str, list[Piece]]: ...
     def decode(self, text: str, strict: bool = True) -> str: ...
     def numbers(self, text: str) -> Any: ...
+    def out_of_range(self, text: str) -> Any: ...
+    def out_of_range_batch(self, texts: list[str], num_threads: int | None = None) -> Any: ...
     def encode_batch(self, texts: list[str], num_threads: int | None = None) -> list[str]: ...
     def decode_batch(self, texts: list[str], strict: bool = True, num_threads: int | None = None) -> list[str]: ...
     def encode_batch_with_offsets(
@@ -37,7 +39,10 @@ class Codec:
         decimal: the decimal mark, ``"."`` or ``","``.
         separators: thousands separators recognised inside a valid grouping;
             None picks the defaults for `decimal` (see docs/SPEC.md).
-        indian: also recognise Indian grouping (``12,34,567``).
+        indian: also recognise Indian grouping (``12,34,567``); off by default,
+            as comma-separated data holds far more lists of that shape than
+            prose holds Indian numbers (docs/DECISIONS.md: "Indian grouping
+            is off by default").
         int_digits: integer digits in range (18 -> up to 10^18 - 1).
         frac_digits: fractional digits in range (15 -> down to 10^-15).
         overflow: numbers out of range stay ``"text"``, get ``"extend"``-ed
@@ -60,7 +65,7 @@ class Codec:
         *,
         decimal: str = ".",
         separators: str | None = None,
-        indian: bool = True,
+        indian: bool = False,
         int_digits: int = 18,
         frac_digits: int = 15,
         overflow: str = "text",
@@ -133,6 +138,29 @@ class Codec:
             return list(found)
         return [Number(s, e, tuple(Group(*g) for g in gs), sep, ind) for s, e, gs, sep, ind in found]
 
+    def out_of_range(self, text: str) -> list[OutOfRange]:
+        """The numerals of `text` outside the range, in order (empty in the paper style).
+
+        A numeral is out of range when it has more than `int_digits` integer
+        digits or more than `frac_digits` fractional digits, counted as
+        written (docs/SPEC.md, section 6). With ``overflow="text"`` (the
+        default) these are exactly the numerals `encode` leaves as text; with
+        ``"extend"`` they are encoded with magnitudes beyond `vocabulary()`.
+
+        Raises:
+            TSTRangeError: at the first one, with ``overflow="error"`` (as `encode`).
+
+        Example:
+            >>> for r in Codec().out_of_range("id 12345678901234567890 costs 3.14159265358979323846"):
+            ...     print(r)
+            OutOfRange(start=3, end=23, part='integer', digits=20)
+            OutOfRange(start=30, end=52, part='fraction', digits=20)
+        """
+        found = self._engine.out_of_range(_text(text, "out_of_range"))
+        if self.backend == "python":
+            return list(found)
+        return [OutOfRange(*r) for r in found]
+
     # -- batches -------------------------------------------------------------
 
     def encode_batch(self, texts: Iterable[str], num_threads: int | None = None) -> list[str]:
@@ -148,6 +176,13 @@ class Codec:
     ) -> list[tuple[str, list[Piece]]]:
         """`encode_with_offsets` over many texts, spread over `num_threads` like `encode_batch`."""
         return self._engine.encode_batch_with_offsets(_texts(texts, "encode_batch_with_offsets"), _threads(num_threads))
+
+    def out_of_range_batch(self, texts: Iterable[str], num_threads: int | None = None) -> list[list[OutOfRange]]:
+        """`out_of_range` of many texts, spread over `num_threads` like `encode_batch`."""
+        found = self._engine.out_of_range_batch(_texts(texts, "out_of_range_batch"), _threads(num_threads))
+        if self.backend == "python":
+            return [list(f) for f in found]
+        return [[OutOfRange(*r) for r in f] for f in found]
 
     # -- vocabulary ----------------------------------------------------------
 

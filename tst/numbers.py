@@ -61,3 +61,22 @@ class Number:
         ints = "".join(g.digits for g in self.groups if g.power >= 0)
         fracs = "".join(g.digits for g in self.groups if g.power < 0)
         return Decimal((ints or "0") + ("." + fracs if fracs else ""))
+
+
+@dataclass(frozen=True, slots=True)
+class OutOfRange:
+    """A numeral outside the configured range (what `Codec.out_of_range` reports).
+
+    Attributes:
+        start: index of the numeral's first character in the original text.
+        end: index just past its last digit (``text[start:end]`` is the numeral).
+        part: ``"integer"`` when it has more integer digits than `int_digits`,
+            else ``"fraction"`` (more fractional digits than `frac_digits`).
+            Digits are counted as written: leading and trailing zeros count.
+        digits: how many digits that part has.
+    """
+
+    start: int
+    end: int
+    part: str
+    digits: int

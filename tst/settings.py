@@ -41,7 +41,7 @@ class Settings:
     style: str = "exact"
     decimal: str = "."
     separators: str | None = None
-    indian: bool = True
+    indian: bool = False
     int_digits: int = 18
     frac_digits: int = 15
     overflow: str = "text"

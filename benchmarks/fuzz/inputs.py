@@ -30,7 +30,7 @@ def config(header: bytes) -> dict[str, Any]:
         "style": "exact" if c & 1 == 0 else "paper",
         "decimal": decimal,
         "separators": None if seps is None else "".join(ch for ch in seps if ch != decimal),
-        "indian": a & 0x20 == 0,
+        "indian": a & 0x20 != 0,
         "int_digits": _INT_DIGITS[(b >> 3) & 7],
         "frac_digits": _FRAC_DIGITS[b >> 6],
         "overflow": _OVERFLOWS[a >> 6],
@@ -44,7 +44,7 @@ def header(
     style: str = "exact",
     decimal: str = ".",
     separators: int = 0,
-    indian: bool = True,
+    indian: bool = False,
     int_digits: int = 0,
     frac_digits: int = 0,
     overflow: str = "text",
@@ -54,7 +54,7 @@ def header(
         (variant == "vocab")
         | (group_size << 1)
         | (0x10 if decimal == "," else 0)
-        | (0 if indian else 0x20)
+        | (0x20 if indian else 0)
         | (_OVERFLOWS.index(overflow) << 6)
     )
     b = separators | (int_digits << 3) | (frac_digits << 6)

@@ -78,7 +78,7 @@ CONFIGS = [
     header("vocab", 2),
     header("marker", 4, decimal=","),
     header("vocab", 1, overflow="extend", int_digits=2, frac_digits=2),
-    header("marker", 6, separators=3, indian=False),
+    header("marker", 6, separators=3, indian=True),
     header("vocab", overflow="error", int_digits=4),
     header("vocab", style="paper"),
 ]

@@ -9,7 +9,7 @@ use std::fmt;
 use crate::chars::{count_chars, CharCursor};
 use crate::decode::{decode, decode_units_into, DecodeReason};
 use crate::encode::{encode, encode_utf16, encode_utf16_into, encode_with_offsets, encode_with_offsets_utf16, Piece};
-use crate::grammar::{for_each_group, scan_numbers, Numeral, RangeError};
+use crate::grammar::{for_each_group, scan_numbers, scan_with_out_of_range, Numeral, RangeError};
 use crate::paper::{encode_paper, scan_paper};
 use crate::settings::{Settings, Style, Variant};
 use crate::units::Unit;
@@ -203,6 +203,19 @@ impl Engine {
         match st.style {
             Style::Paper => scan_paper(s, |_, num, _| add(num)),
             Style::Exact => scan_numbers(s, st, add).map_err(|e| range_error(s, e))?,
+        }
+        Ok(out)
+    }
+
+    /// The numerals of `s` outside the range, in order: `(start, end, integer, digits)` in code points,
+    /// `integer` false when the fractional digits are the excess (empty in the paper style).
+    pub fn out_of_range(&self, s: &[u8]) -> Result<Vec<(usize, usize, bool, usize)>, Error> {
+        let st = &self.settings;
+        let mut out = Vec::new();
+        if st.style == Style::Exact {
+            let mut cur = CharCursor::new(s);
+            scan_with_out_of_range(s, st, |_| {}, |r| out.push((cur.at(r.start), cur.at(r.end), r.integer, r.digits)))
+                .map_err(|e| range_error(s, e))?;
         }
         Ok(out)
     }

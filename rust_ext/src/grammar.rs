@@ -45,14 +45,45 @@ pub fn is_hex(b: u8) -> bool {
 }
 
 /// Call `sink` with every number of `s`, in order.
-pub fn scan_numbers<F>(s: &[u8], st: &Settings, mut sink: F) -> Result<(), RangeError>
+pub fn scan_numbers<F>(s: &[u8], st: &Settings, sink: F) -> Result<(), RangeError>
 where
     F: FnMut(&Numeral<'_>),
+{
+    scan(s, st, sink, |_| {})
+}
+
+/// A numeral outside the configured range (the spec's `OutOfRange`), as byte offsets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OutOfRange {
+    /// First byte of the numeral.
+    pub start: usize,
+    /// Byte just past its last digit.
+    pub end: usize,
+    /// True when its integer digits exceed `int_digits`, false for its fractional digits.
+    pub integer: bool,
+    /// How many digits that part has.
+    pub digits: usize,
+}
+
+/// `scan_numbers`, also calling `skipped` with every numeral outside the range
+/// (left as text with `overflow = "text"`, encoded with extended magnitudes with `"extend"`).
+pub fn scan_with_out_of_range<F, O>(s: &[u8], st: &Settings, sink: F, skipped: O) -> Result<(), RangeError>
+where
+    F: FnMut(&Numeral<'_>),
+    O: FnMut(OutOfRange),
+{
+    scan(s, st, sink, skipped)
+}
+
+#[inline(always)]
+fn scan<F, O>(s: &[u8], st: &Settings, mut sink: F, mut skipped: O) -> Result<(), RangeError>
+where
+    F: FnMut(&Numeral<'_>),
+    O: FnMut(OutOfRange),
 {
     let n = s.len();
     let dec = st.decimal;
     let mut chunks: Vec<Span> = Vec::new();
-    let mut failed = Failed::default();
     let mut i = 0;
     while i < n {
         // The spec's loop only walks through plain ASCII (no digit, no decimal mark):
@@ -69,14 +100,14 @@ where
         i = q;
         let b = s[i];
         if b.is_ascii_digit() {
-            i = match numeral(s, i, false, st, &mut chunks, &mut failed, &mut sink)? {
+            i = match numeral(s, i, false, st, &mut chunks, &mut sink, &mut skipped)? {
                 Some(end) => end,
                 None => skip_text_word(s, i),
             };
         } else if b < 0x80 {
             // the decimal mark
             if digit_at(s, i + 1) && lead_allowed(s, i, dec) {
-                i = match numeral(s, i, true, st, &mut chunks, &mut failed, &mut sink)? {
+                i = match numeral(s, i, true, st, &mut chunks, &mut sink, &mut skipped)? {
                     Some(end) => end,
                     None => i + 1,
                 };
@@ -182,17 +213,60 @@ fn continues(s: &[u8], k: usize, sep: &[u8]) -> bool {
     starts_with(s, k, sep) && digit_at(s, k + sep.len())
 }
 
-/// Where the last failed grouping attempts ended (the spec's `_Failed`).
+/// True when the digit run at `i` follows `sep` after a digit: it is inside a longer run.
+#[inline]
+fn joined_left(s: &[u8], i: usize, sep: &[u8]) -> bool {
+    let w = sep.len();
+    i > w && &s[i - w..i] == sep && s[i - w - 1].is_ascii_digit()
+}
+
+/// True when the digit run `s[i..j]` continues a chain of integers (the spec's `continues_chain`).
 ///
-/// A numeral starting inside a failed grouping run fails the same way (same
-/// chunks, same ending), so it need not try again: the scan stays linear on
-/// inputs such as `1,234,234,...,234,5`.
-#[derive(Debug, Default)]
-pub struct Failed {
-    western: usize,
-    western_sep: Option<u32>,
-    indian: usize,
-    indian_sep: Option<u32>,
+/// It follows the decimal mark after a digit, or a colon after a digit with
+/// exactly two digits (a time field), or it is the third part of a date
+/// joined by `-` or `/` whose middle part has one or two digits, or the hour
+/// of an ISO 8601 date-time.
+#[inline]
+pub fn continues_chain(s: &[u8], i: usize, j: usize, dec: u8) -> bool {
+    if i < 2 || !s[i - 2].is_ascii_digit() {
+        return false;
+    }
+    let mark = s[i - 1];
+    if mark == b'T' || mark == b't' {
+        return i >= 11 && iso_date_time(s, i - 3, i - 1);
+    }
+    if mark == dec {
+        return true;
+    }
+    if mark == b':' {
+        return j - i == 2;
+    }
+    if mark != b'-' && mark != b'/' {
+        return false;
+    }
+    let middle = if i >= 3 && s[i - 3].is_ascii_digit() { i - 3 } else { i - 2 };
+    middle >= 2 && s[middle - 1] == mark && s[middle - 2].is_ascii_digit()
+}
+
+/// True when `s[j]` is the `T` of an ISO 8601 / RFC 3339 date-time (the spec's `iso_date_time`).
+///
+/// `s[i..j]` is the day of `YYYY-MM-DD` (the year not glued to a word) and
+/// the `T` or `t` is followed by exactly two digits (the hour).
+#[inline]
+pub fn iso_date_time(s: &[u8], i: usize, j: usize) -> bool {
+    let n = s.len();
+    j - i == 2
+        && j + 2 < n
+        && (s[j] == b'T' || s[j] == b't')
+        && s[j + 1].is_ascii_digit()
+        && s[j + 2].is_ascii_digit()
+        && !digit_at(s, j + 3)
+        && i >= 8
+        && s[i - 1] == b'-'
+        && s[i - 3..i - 1].iter().all(u8::is_ascii_digit)
+        && s[i - 4] == b'-'
+        && s[i - 8..i - 4].iter().all(u8::is_ascii_digit)
+        && decode_before(s, i - 8).is_none_or(|cp| !crate::chars::is_word(cp))
 }
 
 /// `x` followed by a hex digit at `j`: with a lone `0` before, a hexadecimal literal.
@@ -201,26 +275,27 @@ pub fn is_hex_prefix(s: &[u8], j: usize) -> bool {
     (s[j] == b'x' || s[j] == b'X') && j + 1 < s.len() && is_hex(s[j + 1])
 }
 
-/// Try the Western, then the Indian grouping after the first digit run `s[i..j]`.
+/// Try the Western, then the Indian grouping of the run that starts with `s[i..j0]`.
+///
+/// The caller checked that the run starts there (the spec's conditions); both
+/// attempts read only the run, so a failed run is never read again.
 #[allow(clippy::too_many_arguments)]
 fn grouping(
     s: &[u8],
     i: usize,
     j0: usize,
+    sp: &[u8],
     cp: u32,
     allow_indian: bool,
     chunks: &mut Vec<Span>,
-    failed: &mut Failed,
     j: &mut usize,
     sep: &mut Option<u32>,
     indian: &mut bool,
 ) {
     let n = s.len();
-    let w = seq_len(s[j0]);
-    let sp = &s[j0..j0 + w];
+    let w = sp.len();
     let base = chunks.len();
-    let retry = i >= failed.western || failed.western_sep != Some(cp);
-    let k = if retry { separated_run(s, j0, sp, 3, chunks) } else { j0 };
+    let k = separated_run(s, j0, sp, 3, chunks);
     let more = chunks.len() > base;
     if more && !continues(s, k, sp) {
         *j = k;
@@ -228,11 +303,7 @@ fn grouping(
         return;
     }
     chunks.truncate(base);
-    if more {
-        failed.western = k;
-        failed.western_sep = Some(cp);
-    }
-    if allow_indian && j0 - i <= 2 && (i >= failed.indian || failed.indian_sep != Some(cp)) {
+    if allow_indian && j0 - i <= 2 {
         let k = separated_run(s, j0, sp, 2, chunks);
         let twos = chunks.len() > base;
         if twos && k < n && starts_with(s, k, sp) && exact_digits(s, k + w, 3) && !continues(s, k + w + 3, sp) {
@@ -243,30 +314,28 @@ fn grouping(
             return;
         }
         chunks.truncate(base);
-        if twos {
-            failed.indian = k;
-            failed.indian_sep = Some(cp);
-        }
     }
 }
 
-/// Parse a numeral at `i`, hand its number(s) to `sink`, and return its end.
+/// Parse a numeral at `i`, hand its number(s) to `sink`, and return where scanning resumes.
 ///
-/// Returns where scanning resumes: after the numeral, or after the text it
-/// turned out to be part of (digits glued to a word, out of range with
-/// `overflow = "text"`). None when a leading decimal mark starts no numeral.
-/// `lead` means `i` is a leading decimal mark.
-fn numeral<F>(
+/// Returns where scanning resumes: after the numeral (after the `T` of a
+/// date-time), or after the text it turned out to be part of (digits glued to
+/// a word, out of range with `overflow = "text"`). None when a leading decimal
+/// mark starts no numeral. `lead` means `i` is a leading decimal mark.
+#[allow(clippy::too_many_arguments)]
+fn numeral<F, O>(
     s: &[u8],
     i: usize,
     lead: bool,
     st: &Settings,
     chunks: &mut Vec<Span>,
-    failed: &mut Failed,
     sink: &mut F,
+    skipped: &mut O,
 ) -> Result<Option<usize>, RangeError>
 where
     F: FnMut(&Numeral<'_>),
+    O: FnMut(OutOfRange),
 {
     let n = s.len();
     let dec = st.decimal;
@@ -277,12 +346,16 @@ where
     if !lead {
         j = digit_end(s, i);
         chunks.push((i, j));
-        if j - i <= 3 && j < n && s[j] != dec {
+        // A grouping is judged on the whole run of digit groups joined by its separator.
+        if j - i <= 3 && j < n && s[j] != dec && s[i] != b'0' {
             let w = seq_len(s[j]);
             if j + w < n {
                 let (cp, _) = decode_at(s, j);
                 if st.is_separator(cp) {
-                    grouping(s, i, j, cp, st.indian, chunks, failed, &mut j, &mut sep, &mut indian);
+                    let sp = &s[j..j + w];
+                    if !joined_left(s, i, sp) && !continues_chain(s, i, j, dec) {
+                        grouping(s, i, j, sp, cp, st.indian, chunks, &mut j, &mut sep, &mut indian);
+                    }
                 }
             }
         }
@@ -317,40 +390,46 @@ where
             }
         }
     }
+    let mut resume = j;
     if exp.is_none() && word_at(s, j) {
-        let w = word_end(s, j);
-        // Digits glued to a word with more digits (3f5e9b1, 1e5x) or a hexadecimal
-        // literal (0x1F): all text, up to the end of that word.
-        if any_numeric(s, j, w) || (mant_end - i == 1 && s[i] == b'0' && is_hex_prefix(s, j)) {
-            return Ok(Some(skip_text_word(s, j)));
+        if !lead && iso_date_time(s, i, j) {
+            resume = j + 1; // the T is text; the hour after it starts the next numeral
+        } else {
+            let w = word_end(s, j);
+            // Digits glued to a word with more digits (3f5e9b1, 1e5x) or a hexadecimal
+            // literal (0x1F): all text, up to the end of that word.
+            if any_numeric(s, j, w) || (mant_end - i == 1 && s[i] == b'0' && is_hex_prefix(s, j)) {
+                return Ok(Some(skip_text_word(s, j)));
+            }
         }
     }
     let int_len: usize = chunks.iter().map(|&(a, b)| b - a).sum();
     let frac_len = frac.map_or(0, |(a, b)| b - a);
     if int_len > st.int_digits || frac_len > st.frac_digits {
-        match st.overflow {
-            Overflow::Error => {
-                return Err(RangeError { position: i, reason: range_reason(int_len, frac_len, st) });
-            }
-            Overflow::Text => return Ok(Some(j)),
-            Overflow::Extend => {}
+        if st.overflow == Overflow::Error {
+            return Err(RangeError { position: i, reason: range_reason(int_len, frac_len, st) });
+        }
+        let integer = int_len > st.int_digits;
+        skipped(OutOfRange { start: i, end: mant_end, integer, digits: if integer { int_len } else { frac_len } });
+        if st.overflow == Overflow::Text {
+            return Ok(Some(resume));
         }
     }
     sink(&Numeral { start: i, end: mant_end, chunks, frac, sep, indian });
     if let Some((e0, e1)) = exp {
         let e_len = e1 - e0;
         if e_len > st.int_digits {
-            match st.overflow {
-                Overflow::Error => {
-                    return Err(RangeError { position: e0, reason: range_reason(e_len, 0, st) });
-                }
-                Overflow::Text => return Ok(Some(j)),
-                Overflow::Extend => {}
+            if st.overflow == Overflow::Error {
+                return Err(RangeError { position: e0, reason: range_reason(e_len, 0, st) });
+            }
+            skipped(OutOfRange { start: e0, end: e1, integer: true, digits: e_len });
+            if st.overflow == Overflow::Text {
+                return Ok(Some(resume));
             }
         }
         sink(&Numeral { start: e0, end: e1, chunks: &[(e0, e1)], frac: None, sep: None, indian: false });
     }
-    Ok(Some(j))
+    Ok(Some(resume))
 }
 
 fn range_reason(int_len: usize, frac_len: usize, st: &Settings) -> String {
@@ -482,8 +561,39 @@ mod tests {
         assert_eq!(spans("2024-01-15", &st), ["2024", "01", "15"]);
         assert_eq!(spans("6.02E23 and 1e-7", &st), ["6.02", "23", "1", "7"]);
         assert_eq!(spans("H2O 3f5e9b1 0x1F v1.2 .5 x.5", &st), [".5"]);
-        assert_eq!(spans("12,34,567 1,23", &st), ["12,34,567", "1", "23"]);
+        assert_eq!(spans("12,34,567 1,23", &st), ["12", "34", "567", "1", "23"]);
         assert_eq!(spans("5kg 1\u{a0}000", &st), ["5", "1\u{a0}000"]);
+        let mut indian = Settings::default_exact("vocab");
+        indian.indian = true;
+        assert_eq!(spans("12,34,567 1,23", &indian), ["12,34,567", "1", "23"]);
+    }
+
+    #[test]
+    fn groupings_are_judged_on_the_whole_run() {
+        let st = Settings::default_exact("vocab");
+        assert_eq!(spans("1,2,345", &st), ["1", "2", "345"]);
+        assert_eq!(spans("7,8,910,112", &st), ["7", "8", "910", "112"]);
+        assert_eq!(spans("0,123,456 1,234", &st), ["0", "123", "456", "1,234"]);
+        assert_eq!(spans("2019-07-21,480 Main", &st), ["2019", "07", "21", "480"]);
+        assert_eq!(spans("12:30,450 people", &st), ["12", "30", "450"]);
+        assert_eq!(spans("1,000-2,000 and 10-20,000", &st), ["1,000", "2,000", "10", "20,000"]);
+        assert_eq!(spans("1.2.3,456", &st), ["1", "2", "3", "456"]);
+        assert_eq!(spans("1\u{a0}2\u{a0}345 9\u{a0}999", &st), ["1", "2", "345", "9\u{a0}999"]);
+        let mut indian = Settings::default_exact("vocab");
+        indian.indian = true;
+        assert_eq!(spans("1,2,34,567 1,23,45,678", &indian), ["1", "2", "34", "567", "1,23,45,678"]);
+    }
+
+    #[test]
+    fn iso_date_times() {
+        let st = Settings::default_exact("vocab");
+        assert_eq!(spans("2024-01-15T10:30:00Z", &st), ["2024", "01", "15", "10", "30", "00"]);
+        assert_eq!(spans("2024-01-15t10:30:00.5+05:30", &st), ["2024", "01", "15", "10", "30", "00.5", "05", "30"]);
+        assert_eq!(spans("20240115T103000Z 2024-01-15T1030 x2024-01-15T10", &st), ["2024", "01", "01"]);
+        assert_eq!(spans("é2024-01-15T10", &st), ["01"]);
+        assert_eq!(spans("·2024-01-15T10", &st), ["2024", "01", "15", "10"]);
+        assert_eq!(spans("2024-01-15T10,480,123", &st)[4..], ["480", "123"]);
+        assert_eq!(spans("2024-01-15T10Z,480,123", &st)[4..], ["480,123"]);
     }
 
     #[test]
@@ -524,6 +634,21 @@ mod tests {
         let err = scan_numbers(b"ab 1234", &st, |_| {}).unwrap_err();
         assert_eq!(err.position, 3);
         assert_eq!(err.reason, "4 integer digits, more than int_digits=3");
+    }
+
+    #[test]
+    fn out_of_range_numerals_are_reported() {
+        let mut st = Settings::default_exact("vocab");
+        st.int_digits = 3;
+        st.frac_digits = 2;
+        let text = b"1234 1.234 12 1e1234 1,234";
+        let mut found = Vec::new();
+        let mut nums = Vec::new();
+        scan_with_out_of_range(text, &st, |n| nums.push((n.start, n.end)), |r| found.push(r)).unwrap();
+        let want = [(0, 4, true, 4), (5, 10, false, 3), (16, 20, true, 4), (21, 26, true, 4)];
+        let got: Vec<_> = found.iter().map(|r| (r.start, r.end, r.integer, r.digits)).collect();
+        assert_eq!(got, want);
+        assert_eq!(nums, [(11, 13), (14, 15)]);
     }
 
     #[test]

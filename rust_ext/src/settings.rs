@@ -130,7 +130,7 @@ impl Settings {
 
     /// The defaults of `tst.Settings()` (decimal ".", its default separators).
     pub fn default_exact(variant: &str) -> Settings {
-        Settings::new(variant, 3, "exact", ".", ",'\u{a0}\u{2009}\u{202f}\u{2019}_", true, 18, 15, "text")
+        Settings::new(variant, 3, "exact", ".", ",'\u{a0}\u{2009}\u{202f}\u{2019}_", false, 18, 15, "text")
             .expect("default settings are valid")
     }
 

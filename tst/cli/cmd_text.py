@@ -66,7 +66,12 @@ def add_parsers(subparsers: argparse._SubParsersAction[argparse.ArgumentParser])
             metavar="SIZE",
             help="bytes read at a time, e.g. 2M (default; memory is a few blocks plus the longest line)",
         )
-        p.add_argument("-v", "--verbose", action="store_true", help="count lines and numbers, print the counts")
+        p.add_argument(
+            "-v",
+            "--verbose",
+            action="store_true",
+            help="count lines and numbers (and those left as text, out of range), print the counts",
+        )
         add_codec_options(p)
         p.set_defaults(run=run, direction=direction)
 
@@ -99,5 +104,8 @@ def run(args: argparse.Namespace) -> int:
             progress.close()
     if args.verbose and not args.quiet:
         verb = "encoded" if args.direction == "encode" else "decoded"
-        print(f"tst {args.direction}: {counts.records:,} lines, {counts.numbers:,} numbers {verb}", file=sys.stderr)
+        line = f"tst {args.direction}: {counts.records:,} lines, {counts.numbers:,} numbers {verb}"
+        if counts.out_of_range_summary():
+            line += "; " + counts.out_of_range_summary()
+        print(line, file=sys.stderr)
     return 0

@@ -47,7 +47,12 @@ def add_codec_options(parser: argparse.ArgumentParser) -> None:
         metavar="CHARS",
         help="thousands separators to recognise ('' for none; default depends on --decimal)",
     )
-    g.add_argument("--no-indian", dest="indian", action="store_false", default=None, help="do not recognise 12,34,567")
+    g.add_argument(
+        "--indian",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="recognise Indian grouping 12,34,567 (default: --no-indian)",
+    )
     g.add_argument("--int-digits", type=int, metavar="N", help="integer digits in range (default 18)")
     g.add_argument("--frac-digits", type=int, metavar="N", help="fractional digits in range (default 15)")
     g.add_argument("--overflow", choices=OVERFLOWS, help="numbers out of range: text (default), extend, error")

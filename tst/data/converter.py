@@ -37,6 +37,8 @@ class Counts:
     strings: int = 0
     changed: int = 0
     numbers: int = 0
+    out_of_range_integer: int = 0  # numerals left as text: more integer digits than int_digits
+    out_of_range_fraction: int = 0  # ... more fractional digits than frac_digits
     missing: int = 0
     skipped: int = 0
     skipped_where: list[str] = field(default_factory=list)  # the first `SHOWN` places only
@@ -53,6 +55,8 @@ class Counts:
         self.strings += other.strings
         self.changed += other.changed
         self.numbers += other.numbers
+        self.out_of_range_integer += other.out_of_range_integer
+        self.out_of_range_fraction += other.out_of_range_fraction
         self.missing += other.missing
         self.skipped += other.skipped
         self.skipped_where.extend(other.skipped_where[: max(0, SHOWN - len(self.skipped_where))])
@@ -62,16 +66,34 @@ class Counts:
         return replace(self, skipped_where=list(self.skipped_where))
 
     def take_strings(self, now: Counts, before: Counts) -> None:
-        """Set strings, changed and numbers to what a converter counted between `before` and `now`."""
+        """Set strings, changed and the number counts to what a converter counted between `before` and `now`."""
         self.strings = now.strings - before.strings
         self.changed = now.changed - before.changed
+        self.take_numbers(now, before)
+
+    def take_numbers(self, now: Counts, before: Counts) -> None:
+        """Set numbers and the out-of-range counts to what a converter counted between `before` and `now`."""
         self.numbers = now.numbers - before.numbers
+        self.out_of_range_integer = now.out_of_range_integer - before.out_of_range_integer
+        self.out_of_range_fraction = now.out_of_range_fraction - before.out_of_range_fraction
+
+    def out_of_range_summary(self) -> str:
+        """``"3 numbers left as text, out of range (2 with too many integer digits, ...)"``, or ``""``."""
+        ints, fracs = self.out_of_range_integer, self.out_of_range_fraction
+        if not ints and not fracs:
+            return ""
+        why = [f"{ints:,} with too many integer digits"] if ints else []
+        why += [f"{fracs:,} with too many fractional digits"] if fracs else []
+        reasons = ", ".join(why)
+        return f"{ints + fracs:,} numbers left as text, out of range ({reasons}; see --int-digits, --frac-digits)"
 
     def summary(self, direction: str) -> str:
         """One human line, e.g. ``"3 records, 5 strings (4 changed), 12 numbers encoded"``."""
         verb = "encoded" if direction == "encode" else "decoded"
         parts = [f"{self.records:,} records", f"{self.strings:,} strings ({self.changed:,} changed)"]
         parts.append(f"{self.numbers:,} numbers {verb}")
+        if self.out_of_range_summary():
+            parts.append(self.out_of_range_summary())
         if self.missing:
             parts.append(f"{self.missing:,} records lacked a selected field (the fields they have were converted)")
         if self.skipped:
@@ -90,7 +112,10 @@ class TextConverter:
         num_threads: threads for the Rust engine's batch calls (None: all cores).
         count_numbers: count the numbers converted (a regex pass over the
             encoded side, a good part of the codec's own time on
-            number-dense text); `counts.numbers` stays 0 without it.
+            number-dense text); `counts.numbers` stays 0 without it. When
+            encoding with ``overflow="text"`` it also counts the numerals left
+            as text because they are out of range (`counts.out_of_range_integer`,
+            `counts.out_of_range_fraction`; see `Codec.out_of_range`).
 
     Example:
         >>> from tst import Codec
@@ -99,6 +124,10 @@ class TextConverter:
         ['Pay ⟦,3⟧⟦1k⟧⟦234⟧.⟦5p⟧', 'no numbers']
         >>> conv.counts.numbers
         1
+        >>> conv.convert_batch(["id 12345678901234567890"])
+        ['id 12345678901234567890']
+        >>> conv.counts.out_of_range_summary()
+        '1 numbers left as text, out of range (1 with too many integer digits; see --int-digits, --frac-digits)'
     """
 
     def __init__(
@@ -120,8 +149,10 @@ class TextConverter:
         self.num_threads = num_threads
         self.count_numbers_enabled = count_numbers
         self.counts = Counts()
-        exact = codec.settings.style == "exact"
-        self._counter = NumberCounter(codec.settings) if exact else None
+        st = codec.settings
+        exact = st.style == "exact"
+        self._counter = NumberCounter(st) if exact else None
+        self._counts_range = exact and direction == "encode" and st.overflow == "text"
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuild, (self.codec, self.direction, self.strict, self.num_threads, self.count_numbers_enabled))
@@ -143,6 +174,10 @@ class TextConverter:
             c.changed += sum(1 for a, b in zip(texts, out) if a != b)
             if self.count_numbers_enabled:
                 c.numbers += self.count_numbers(texts, out)
+                if self._counts_range:
+                    ints, fracs = self.count_out_of_range(texts)
+                    c.out_of_range_integer += ints
+                    c.out_of_range_fraction += fracs
         return out
 
     def count_numbers(self, inputs: Sequence[str], outputs: Sequence[str]) -> int:
@@ -151,6 +186,20 @@ class TextConverter:
         if self._counter is not None:
             return self._counter.count_all(list(encoded))
         return sum(len(self.codec.numbers(t)) for t in inputs)  # paper style: parse again
+
+    def count_out_of_range(self, inputs: Sequence[str]) -> tuple[int, int]:
+        """Numerals of `inputs` that encoding leaves as text because they are out of range.
+
+        Returns ``(integer, fraction)``: how many have too many integer digits,
+        and how many (in range there) too many fractional digits. Zeros unless
+        encoding with ``overflow="text"``. One more grammar pass over the
+        inputs, writing nothing (the Rust engine spreads it over `num_threads`).
+        """
+        if not self._counts_range:
+            return 0, 0
+        parts = [r.part for found in self.codec.out_of_range_batch(inputs, self.num_threads) for r in found]
+        ints = parts.count("integer")
+        return ints, len(parts) - ints
 
     def locate(self, texts: Sequence[str]) -> tuple[int, Exception] | None:
         """After a batch failed: the index of the first failing text and its error, or None."""

@@ -69,8 +69,9 @@ def convert_text(
 ) -> Counts:
     """Stream `source` through `converter` into `sink`; memory is about three blocks.
 
-    In the returned counts, ``records`` are lines and ``numbers`` the numbers
-    converted (the other fields stay 0).
+    In the returned counts, ``records`` are lines, ``numbers`` the numbers
+    converted and ``out_of_range_*`` the numerals left as text because of
+    their range (the other fields stay 0).
 
     Raises:
         DataError: undecodable bytes, or text the codec rejects (strict
@@ -116,7 +117,7 @@ def convert_text(
         if writing is not None:
             writing.settle(WRITE_GRACE)  # do not close the output under a running write
         raise
-    counts.numbers = converter.counts.numbers - before.numbers
+    counts.take_numbers(converter.counts, before)
     return counts
 
 
@@ -134,14 +135,16 @@ class TextJob:
 
         def convert(block: Block) -> tuple[bytes, Counts]:
             pieces = decode_pieces(block, self.name, self.errors)
-            numbers = conv.counts.numbers
+            before = conv.counts.copy()
             try:
                 out = conv.convert_batch(pieces)
             except (TSTDecodeError, TSTRangeError):
                 raise _locate(conv, pieces, self.name, block.line) from None
             lines = block.data.count(b"\n") + (0 if block.data.endswith(b"\n") else 1)
             data = b"".join(encode_text(p, self.errors) for p in out)
-            return data, Counts(records=lines, numbers=conv.counts.numbers - numbers)
+            counts = Counts(records=lines)
+            counts.take_numbers(conv.counts, before)
+            return data, counts
 
         return convert
 

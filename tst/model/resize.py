@@ -54,7 +54,7 @@ def resize_embeddings(
     Example:
         >>> report = resize_embeddings(model, tok)  # doctest: +SKIP
         >>> report.rows_by_strategy  # doctest: +SKIP
-        {'composed': 1135}
+        {'composed': 1128}
     """
     if init not in INITS:
         raise ValueError(f"init must be one of {', '.join(map(repr, INITS))}, not {init!r}")

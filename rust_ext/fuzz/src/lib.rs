@@ -35,7 +35,7 @@ pub fn settings(header: &[u8]) -> Settings {
         k => k as usize,
     };
     let decimal = if a & 0x10 == 0 { "." } else { "," };
-    let indian = a & 0x20 == 0;
+    let indian = a & 0x20 != 0;
     let overflow = ["text", "extend", "error", "text"][(a >> 6) as usize];
     let separators: String = match SEPARATORS[(b & 7) as usize] {
         None if decimal == "." => DEFAULT_SEPARATORS.to_string(),
@@ -371,7 +371,7 @@ mod tests {
         assert_eq!(settings(&[]), Settings::default_exact("marker"));
         let st = settings(&[0xFF, 0xFF, 0xFF]);
         assert_eq!((st.variant, st.group_size, st.decimal), (Variant::Vocab, 3, b','));
-        assert_eq!((st.style, st.overflow, st.indian), (Style::Paper, Overflow::Text, false));
+        assert_eq!((st.style, st.overflow, st.indian), (Style::Paper, Overflow::Text, true));
         assert_eq!(settings(&[0b0100_1010, 0, 0]).group_size, 5);
         assert_eq!(settings(&[0b1000_0000, 0, 0]).overflow, Overflow::Error);
     }

@@ -40,6 +40,12 @@ fn py_number(n: NumberInfo) -> PyNumber {
     (n.start, n.end, groups, n.separator.map(String::from), n.indian)
 }
 
+type PyOutOfRange = (usize, usize, &'static str, usize);
+
+fn py_out_of_range((start, end, integer, digits): (usize, usize, bool, usize)) -> PyOutOfRange {
+    (start, end, if integer { "integer" } else { "fraction" }, digits)
+}
+
 fn threads(num_threads: Option<usize>) -> PyResult<usize> {
     batch::thread_count(num_threads).map_err(PyValueError::new_err)
 }
@@ -126,6 +132,33 @@ impl PyEngine {
         let engine = &self.inner;
         let found = py.detach(|| engine.numbers(data)).map_err(|e| py_err(py, e))?;
         Ok(found.into_iter().map(py_number).collect())
+    }
+
+    fn out_of_range(&self, py: Python<'_>, text: &Bound<'_, PyString>) -> PyResult<Vec<PyOutOfRange>> {
+        let src = utf8_of(text)?;
+        let data = src.bytes();
+        let engine = &self.inner;
+        let found = py.detach(|| engine.out_of_range(data)).map_err(|e| py_err(py, e))?;
+        Ok(found.into_iter().map(py_out_of_range).collect())
+    }
+
+    /// `out_of_range` of every text, spread over `num_threads` like `encode_batch`.
+    #[pyo3(signature = (texts, num_threads = None))]
+    fn out_of_range_batch<'py>(
+        &self,
+        py: Python<'py>,
+        texts: Vec<Bound<'py, PyString>>,
+        num_threads: Option<usize>,
+    ) -> PyResult<Vec<Vec<PyOutOfRange>>> {
+        let n = threads(num_threads)?;
+        let held = texts.iter().map(utf8_of).collect::<PyResult<Vec<_>>>()?;
+        let data: Vec<&[u8]> = held.iter().map(Utf8::bytes).collect();
+        let engine = &self.inner;
+        let results = py.detach(|| batch::map(&data, |d| d.len(), n, |d| engine.out_of_range(d)));
+        results
+            .into_iter()
+            .map(|r| Ok(r.map_err(|e| py_err(py, e))?.into_iter().map(py_out_of_range).collect()))
+            .collect()
     }
 
     #[pyo3(signature = (texts, num_threads = None))]

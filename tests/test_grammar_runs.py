@@ -1,0 +1,214 @@
+"""Numbers as a reader sees them in CSV rows, dates, times and groupings (docs/SPEC.md 2.4-2.5).
+
+Properties over generated text, each with an oracle written independently of
+the grammar (from how the text was generated, or as regular expressions):
+
+* a thousands grouping is always a whole separator-joined run: never part of
+  a longer one, never started by a chain part (the day of ``2019-07-21``, the
+  minutes of ``12:30``), never with a leading ``0``;
+* a generated run of digit groups is one number exactly when the whole run is
+  a valid grouping, else each group is its own number (CSV rows);
+* every field of a generated date, time, ISO 8601 date-time or version is one
+  number, and CSV values after it are never regrouped with it;
+* both engines agree and the round trip is exact on all of it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import tst
+from tests.conftest import RUST
+from tests.strategies import BOUNDS_AFTER, BOUNDS_BEFORE, date_time_fields, separated_run, tst_text
+from tst._chars import is_word
+
+MakeCodec = Callable[..., tst.Codec]
+
+#: Separator settings to draw from: the defaults of each decimal mark, and custom ones.
+SEPARATOR_SETTINGS = [None, ", ", "'", "\u00a0\u2009", "_", ",'\u2019", " "]
+
+
+@st.composite
+def codec_kwargs(draw: st.DrawFn, decimal: str | None = None) -> dict[str, Any]:
+    dec = decimal or draw(st.sampled_from([".", ","]))
+    seps = draw(st.sampled_from(SEPARATOR_SETTINGS))
+    if seps is not None:
+        seps = "".join(c for c in seps if c != dec)
+    return {
+        "variant": draw(st.sampled_from(["marker", "vocab"])),
+        "group_size": draw(st.integers(1, 6)),
+        "decimal": dec,
+        "separators": seps,
+        "indian": draw(st.booleans()),
+        "overflow": "extend",
+    }
+
+
+def _whole_run_expected(parts: list[str], sep: str, indian: bool) -> list[str]:
+    """The reader's numbers of ``sep.join(parts)`` standing alone."""
+    lead_ok = parts[0][0] != "0" and len(parts) >= 2
+    western = lead_ok and len(parts[0]) <= 3 and all(len(p) == 3 for p in parts[1:])
+    indian_ok = (
+        indian
+        and lead_ok
+        and len(parts) >= 3
+        and len(parts[0]) <= 2
+        and all(len(p) == 2 for p in parts[1:-1])
+        and len(parts[-1]) == 3
+    )
+    if western or indian_ok:
+        return [sep.join(parts)]
+    if sep == "_":  # a word character: the digits glued to `_2_345` are one text word (SPEC 2.2)
+        return []
+    return parts
+
+
+def _spans(codec: tst.Codec, text: str) -> list[str]:
+    return [text[n.start : n.end] for n in codec.numbers(text)]
+
+
+# -- generated runs ----------------------------------------------------------------------------
+
+
+@given(kwargs=codec_kwargs(), data=st.data())
+def test_a_run_is_one_grouping_only_as_a_whole(make_codec: MakeCodec, kwargs: dict[str, Any], data: Any) -> None:
+    codec = make_codec(**kwargs)
+    seps = codec.settings.resolved_separators
+    if not seps:
+        return
+    sep = data.draw(st.sampled_from(seps))
+    parts = data.draw(separated_run(sep))
+    before = data.draw(st.sampled_from([b for b in BOUNDS_BEFORE if not b.endswith(sep) or b == ""]))
+    after = data.draw(st.sampled_from([a for a in BOUNDS_AFTER if not a.startswith(sep)]))
+    text = before + sep.join(parts) + after
+    expected = _whole_run_expected(parts, sep, kwargs["indian"])
+    assert _spans(codec, text) == expected, (text, sep)
+    assert codec.decode(codec.encode(text)) == text
+
+
+@given(data=st.data(), kwargs=codec_kwargs(decimal="."))
+def test_every_field_of_a_date_or_time_is_a_number(make_codec: MakeCodec, kwargs: dict[str, Any], data: Any) -> None:
+    codec = make_codec(**kwargs)
+    text, fields = data.draw(date_time_fields())
+    values: list[str] = []
+    if text[-1].isdigit():  # CSV values after a chain part are never regrouped with it
+        values = data.draw(st.lists(st.text("0123456789", min_size=1, max_size=3), max_size=4))
+    row = ",".join([text, *values]) + data.draw(st.sampled_from(["", "\n", " ok"]))
+    assert _spans(codec, row) == fields + values, row
+    assert codec.decode(codec.encode(row)) == row
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("20240115T103000Z", []),
+        ("2024-01-15T1030", ["2024", "01"]),
+        ("x86_64", []),
+        ("a3f5e9b1", []),
+        ("3f5e9b1c-1d2e", []),
+        ("0x1F", []),
+        ("T10:30", ["30"]),
+        ("1T10", []),
+    ],
+)
+def test_basic_format_hex_and_hashes_stay_text(make_codec: MakeCodec, text: str, expected: list[str]) -> None:
+    assert _spans(make_codec(), text) == expected
+
+
+# -- any text: the grouping invariants -----------------------------------------------------------
+
+_CHAIN_BEFORE = re.compile(r"[0-9]([-/])[0-9]{1,2}\1$")
+_ISO_BEFORE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt]$")
+
+
+def _digit(c: str) -> bool:
+    return "0" <= c <= "9"
+
+
+def _after(text: str, a: int, mark: str) -> bool:
+    """`text[a]` follows `mark` after an ASCII digit."""
+    return a >= 2 and text[a - 1] == mark and _digit(text[a - 2])
+
+
+def _grouping_invariants(text: str, codec: tst.Codec) -> None:
+    """Every grouping found is a whole run, starts no chain part and has no leading 0."""
+    dec = codec.settings.decimal
+    for num in codec.numbers(text):
+        sep = num.separator
+        if sep is None:
+            continue
+        a = num.start
+        b = [g for g in num.groups if g.power >= 0][-1].end  # end of the integer part
+        head = text[a : text.index(sep, a)]
+        before = text[:a]
+
+        assert head[0] != "0", (text, "leading zero")
+        assert not _after(text, a, sep), (text, "part of a longer run (left)")
+        assert not (b + 1 < len(text) and text[b] == sep and _digit(text[b + 1])), (text, "longer run (right)")
+        assert not _after(text, a, dec), (text, "a decimal chain part")
+        assert not (_after(text, a, ":") and len(head) == 2), (text, "a time field")
+        assert not _CHAIN_BEFORE.search(before), (text, "the third part of a date")
+        iso = _ISO_BEFORE.search(before)
+        if iso and len(head) == 2:
+            assert iso.start() > 0 and is_word(text[iso.start() - 1]), (text, "the hour of a date-time")
+
+
+@st.composite
+def reader_text(draw: st.DrawFn) -> str:
+    """CSV rows, dates, times and runs mixed with the grammar-stressing pieces."""
+    sep = draw(st.sampled_from([",", "'", "\u00a0", " ", "_", "."]))
+    piece = st.one_of(
+        separated_run(sep).map(sep.join),
+        date_time_fields().map(lambda t: t[0]),
+        tst_text(),
+        st.sampled_from([",", ":", "-", "/", "T", "Z", "+05:30", ".", " ", "0"]),
+    )
+    return "".join(draw(st.lists(piece, max_size=8)))
+
+
+@given(kwargs=codec_kwargs(), text=reader_text())
+def test_groupings_are_whole_runs_in_any_text(make_codec: MakeCodec, kwargs: dict[str, Any], text: str) -> None:
+    codec = make_codec(**kwargs)
+    _grouping_invariants(text, codec)
+    assert codec.decode(codec.encode(text)) == text
+
+
+# -- both engines ------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not RUST, reason="Rust extension tst._tst_rs is not built (pip install -e .)")
+@given(kwargs=codec_kwargs(), text=reader_text())
+def test_engines_agree_on_reader_text(kwargs: dict[str, Any], text: str) -> None:
+    py = tst.Codec(**kwargs, backend="python")
+    rs = tst.Codec(**kwargs, backend="rust")
+    assert rs.numbers(text) == py.numbers(text)
+    assert rs.encode_with_offsets(text) == py.encode_with_offsets(text)
+    assert rs.out_of_range(text) == py.out_of_range(text)
+    assert rs.decode(rs.encode(text)) == text
+    _grouping_invariants(text, py)
+
+
+# -- the issue's rows, on both engines (SPEC pins them too) --------------------------------------
+
+ISSUE_ROWS = [
+    ("2019-07-21,480 Main St.", {}, ["2019", "07", "21", "480"]),
+    ("12:30,450 people", {}, ["12", "30", "450"]),
+    ("1,2,345", {}, ["1", "2", "345"]),
+    ("7,8,910,112", {}, ["7", "8", "910", "112"]),
+    ("12,34,567", {"indian": False}, ["12", "34", "567"]),
+    ("2024-01-15T10:30:00Z", {}, ["2024", "01", "15", "10", "30", "00"]),
+]
+
+
+@pytest.mark.parametrize(("text", "kwargs", "expected"), ISSUE_ROWS)
+def test_issue_rows(make_codec: MakeCodec, text: str, kwargs: dict[str, Any], expected: list[str]) -> None:
+    for variant in ("marker", "vocab"):
+        codec = make_codec(variant=variant, **kwargs)
+        assert _spans(codec, text) == expected
+        assert codec.decode(codec.encode(text)) == text
