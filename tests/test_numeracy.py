@@ -294,3 +294,11 @@ def test_parallel_encoding_equals_serial() -> None:
     assert [p.name for p in serial] == list(names)
     for a, b in zip(serial, parallel):
         assert (a.name, a.train, a.evals, a.id_map.to_tok) == (b.name, b.train, b.evals, b.id_map.to_tok)
+
+
+def test_findings_with_only_the_reference_row() -> None:
+    """A comparison whose first run is the reversed reference reports it, not a crash or a leader."""
+    record = {"task": "add", "seed": 0, "tokenization": "digits_rev", "sets": {"in": {"exact": 0.364}}}
+    text = report._findings([record])
+    assert "- `add`: no tokenization run yet; reference digits_rev 36.4% [seeds 0]." in text
+    assert "- `sub`: no results yet." in text

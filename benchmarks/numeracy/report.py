@@ -231,6 +231,13 @@ def _findings(results: Sequence[Result]) -> str:
             continue
         means = {n: statistics.fmean(_exact("in")(r) for r in rs) for n, rs in runs.items()}
         plain = {n: m for n, m in means.items() if n not in REVERSED}
+        if not plain:  # only the reference row has run: nothing to compare yet
+            text = f"- `{task}`: no tokenization run yet"
+            for ref in sorted(REVERSED & set(means)):
+                text += f"; reference {ref} {_pct(means[ref])}%"
+            seeds = sorted({r["seed"] for rs in runs.values() for r in rs})
+            lines.append(text + f" [seeds {', '.join(map(str, seeds))}].")
+            continue
         leader = max(plain, key=lambda n: plain[n])
         if plain[leader] == 0:
             text = f"- `{task}`: every tokenization at 0.0%"
