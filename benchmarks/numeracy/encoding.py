@@ -8,6 +8,7 @@ from transformers import PreTrainedTokenizerFast
 
 from benchmarks.numeracy.model import BOS, EOS, IdMap
 from benchmarks.numeracy.tasks import Example
+from benchmarks.numeracy.tokenizations import reverse_digits
 
 
 @dataclass(frozen=True)
@@ -27,14 +28,17 @@ class Encoded:
         return {i for seq in (*self.prompts, *self.answers) for i in seq}
 
 
-def encode(tok: PreTrainedTokenizerFast, examples: list[Example]) -> Encoded:
+def encode(tok: PreTrainedTokenizerFast, examples: list[Example], reverse_answers: bool = False) -> Encoded:
     """Tokenize prompts and answers separately, so the answer's tokens are exactly its own.
+
+    With `reverse_answers` the answers are written least significant digit first (`reverse_digits`).
 
     Raises:
         ValueError: if the tokenizer maps any piece to its unknown token (the alphabet is incomplete).
     """
     prompts = tok([e.prompt for e in examples], add_special_tokens=False)["input_ids"]
-    answers = tok([e.answer for e in examples], add_special_tokens=False)["input_ids"]
+    texts = [reverse_digits(e.answer) if reverse_answers else e.answer for e in examples]
+    answers = tok(texts, add_special_tokens=False)["input_ids"]
     unk = tok.unk_token_id
     for k, seq in enumerate((*prompts, *answers)):
         if unk in seq:

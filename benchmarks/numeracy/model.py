@@ -2,10 +2,10 @@
 
 A Llama-style model (rotary positions, so positions beyond the training
 lengths are not untrained embedding rows) from `transformers`, initialised from
-scratch. The body is identical for every tokenization, and so is the embedding
-table: each tokenization's token ids are mapped onto model rows (`IdMap`) and
-every model gets the same number of rows, so all five have exactly the same
-parameter count.
+scratch. The body (attention, feed-forward and norm layers) has the same shape
+and, for a given seed, the same initial weights under every tokenization. The
+embedding table (tied to the output layer) has one row per token id the run's
+data uses (`IdMap`): its size is the tokenization's own, and is reported.
 """
 
 from __future__ import annotations
@@ -35,9 +35,9 @@ class IdMap:
     """Tokenizer ids <-> model rows, for the ids this run's data actually uses.
 
     The vocab variant of TST adds ~13,000 tokens for the full 10^-15..10^18 range;
-    the tasks use a few thousand of them. Rows for ids that occur only in a test
-    set (e.g. 10^9 groups, never seen in training) exist and stay untrained, as
-    they would in a full-size table.
+    a task uses a few thousand of them. Rows for ids that occur only in a test
+    set (e.g. the 10^6 groups of 7-8 digit operands when training stops at 6
+    digits) exist and stay untrained, as they would in a full-size table.
     """
 
     def __init__(self, pad: int, bos: int, eos: int, used: Iterable[int]) -> None:
@@ -57,9 +57,8 @@ class IdMap:
         return [self.to_tok[r] for r in rows if r < len(self.to_tok)]
 
 
-def build_model(size: ModelSize, rows: int, seed: int) -> LlamaForCausalLM:
-    """A freshly initialised model with `rows` embedding rows (tied input/output embeddings)."""
-    config = LlamaConfig(
+def _config(size: ModelSize, rows: int) -> LlamaConfig:
+    return LlamaConfig(
         vocab_size=rows,
         hidden_size=size.d_model,
         num_hidden_layers=size.layers,
@@ -72,12 +71,26 @@ def build_model(size: ModelSize, rows: int, seed: int) -> LlamaForCausalLM:
         bos_token_id=BOS,
         eos_token_id=EOS,
     )
-    torch.manual_seed(seed)  # same seed and shape -> the same initial weights for every tokenization
-    return LlamaForCausalLM(config)
+
+
+def build_model(size: ModelSize, rows: int, seed: int) -> LlamaForCausalLM:
+    """A freshly initialised model with `rows` embedding rows (tied input/output embeddings).
+
+    The body's initial weights depend on `seed` and `size` only, not on `rows`: they are drawn in a
+    model with a fixed 3-row table and copied, so every tokenization starts from the same body.
+    """
+    torch.manual_seed(seed)
+    reference = LlamaForCausalLM(_config(size, 3))
+    model = LlamaForCausalLM(_config(size, rows))
+    body = {k: v for k, v in reference.state_dict().items() if not k.startswith(("model.embed_tokens", "lm_head"))}
+    missing, unexpected = model.load_state_dict(body, strict=False)
+    if unexpected or any(not k.startswith(("model.embed_tokens", "lm_head")) for k in missing):
+        raise RuntimeError(f"body weights did not transfer: missing {missing}, unexpected {unexpected}")
+    return model
 
 
 def parameter_counts(model: LlamaForCausalLM, used_rows: int) -> dict[str, int]:
-    """Total parameters, the embedding table's share, and how many of its rows the data uses."""
+    """Total parameters, the embedding table's share, the body's, and how many rows the data uses."""
     total = sum(p.numel() for p in model.parameters())  # tied weights are counted once
     embedding = model.get_input_embeddings().weight.numel()
     return {"total": total, "embedding": embedding, "body": total - embedding, "embedding_rows_used": used_rows}

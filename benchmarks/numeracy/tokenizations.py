@@ -1,4 +1,4 @@
-"""The five number tokenizations under test, all real `transformers` fast tokenizers.
+"""The number tokenizations under test, all real `transformers` fast tokenizers.
 
 * ``tst_vocab`` / ``tst_marker``: the package's own `tst.hf.wrap` around a
   character-level base tokenizer (TST turns every number into added tokens,
@@ -8,6 +8,11 @@
 * ``groups_r2l``: TST's grouping (integer digits in threes from the decimal
   point leftwards, fractional digits in threes rightwards) with plain digit
   tokens and no magnitude markers: it isolates what the markers add.
+* ``digits_rev``: the reference row: ``digits`` with the answer written least
+  significant digit first (Lee et al. 2023, "Teaching Arithmetic to Small
+  Transformers"), so each answer digit depends only on digits already seen.
+  It changes the task format, not only the tokenizer, so it is a yardstick of
+  what the model can learn, not a rival of TST on equal terms.
 """
 
 from __future__ import annotations
@@ -16,14 +21,20 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-# The harness pins torch to 2 threads; tokenizers' own pool would oversubscribe the cores.
+# Torch runs with few threads on shared cores; tokenizers' own pool would oversubscribe them.
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from tokenizers import Regex, Tokenizer, decoders, models, pre_tokenizers
 from transformers import PreTrainedTokenizerFast
 
-TOKENIZATIONS = ("tst_vocab", "tst_marker", "digits", "chunks_l2r", "groups_r2l")
+TOKENIZATIONS = ("tst_vocab", "tst_marker", "digits", "chunks_l2r", "groups_r2l", "digits_rev")
 """Names, in table order."""
+
+TST = ("tst_vocab", "tst_marker")
+"""The package's own tokenizations."""
+
+REVERSED = frozenset({"digits_rev"})
+"""Tokenizations whose answers are written least significant digit first."""
 
 SPECIALS = ("[PAD]", "[BOS]", "[EOS]", "[UNK]")
 WORDS = ("max",)
@@ -92,6 +103,7 @@ _BUILDERS: dict[str, Callable[[], PreTrainedTokenizerFast]] = {
     "digits": char_base,
     "chunks_l2r": chunks_l2r,
     "groups_r2l": groups_r2l,
+    "digits_rev": char_base,
 }
 
 
@@ -100,6 +112,22 @@ def build(name: str) -> PreTrainedTokenizerFast:
     if name not in _BUILDERS:
         raise ValueError(f"unknown tokenization {name!r}; choose from {', '.join(TOKENIZATIONS)}")
     return _BUILDERS[name]()
+
+
+def reverse_digits(text: str) -> str:
+    """`text` with a leading minus sign kept in front and everything after it reversed.
+
+    ``reverse_digits("-120") == "-021"``, ``reverse_digits("12.75") == "57.21"``. It is its own
+    inverse on every string, so the answers of a reversed tokenization decode exactly.
+    """
+    if text.startswith("-"):
+        return "-" + text[1:][::-1]
+    return text[::-1]
+
+
+def answer_text(name: str, answer: str) -> str:
+    """The answer as tokenization `name` writes it (reversed for `REVERSED`); its own inverse."""
+    return reverse_digits(answer) if name in REVERSED else answer
 
 
 def decode(tok: PreTrainedTokenizerFast, ids: list[int]) -> str:

@@ -1,9 +1,13 @@
-"""Training loop: next-token loss on the answer tokens only, AdamW, warmup then cosine decay."""
+"""Training loop: next-token loss on the answer tokens only, AdamW, warmup then cosine decay.
+
+An optional callback evaluates the model every `eval_every` steps: the learning curve.
+"""
 
 from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import torch
@@ -31,10 +35,17 @@ class TrainLog:
     """What the run measured while training."""
 
     seconds: float = 0.0
+    """Wall time of the training steps (evaluations excluded)."""
+    cpu_seconds: float = 0.0
+    """CPU time of this process during the training steps, all threads (evaluations excluded)."""
+    eval_seconds: float = 0.0
+    """Wall time of the learning-curve evaluations."""
     examples: int = 0
     tokens: int = 0
     answer_tokens: int = 0
     losses: list[tuple[int, float]] = field(default_factory=list)
+    curve: list[tuple[int, dict[str, float]]] = field(default_factory=list)
+    """(step, scores) of every learning-curve evaluation."""
 
 
 def batch_tensors(rows: Rows, start: int, size: int) -> tuple[torch.Tensor, torch.Tensor]:
@@ -64,8 +75,24 @@ def _lr_factor(step: int, s: Schedule) -> float:
     return 0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress))
 
 
-def train(model: LlamaForCausalLM, rows: Rows, s: Schedule, device: torch.device, log: bool = False) -> TrainLog:
-    """Train on ``steps * batch_size`` examples, in order, each seen once."""
+def train(
+    model: LlamaForCausalLM,
+    rows: Rows,
+    s: Schedule,
+    device: torch.device,
+    log: bool = False,
+    evaluate: Callable[[], dict[str, float]] | None = None,
+    eval_every: int = 0,
+) -> TrainLog:
+    """Train on ``steps * batch_size`` examples, in order, each seen once.
+
+    Args:
+        evaluate: called after every `eval_every` steps and after the last one (the model is put
+            back in training mode afterwards); its scores form the learning curve.
+
+    Raises:
+        ValueError: if `rows` holds fewer examples than the schedule needs.
+    """
     if len(rows.prompts) < s.steps * s.batch_size:
         raise ValueError(f"{len(rows.prompts)} examples cannot fill {s.steps} steps of {s.batch_size}")
     model.to(device).train()
@@ -76,7 +103,8 @@ def train(model: LlamaForCausalLM, rows: Rows, s: Schedule, device: torch.device
     autocast = torch.autocast("cuda", dtype=torch.bfloat16, enabled=device.type == "cuda")
     out = TrainLog()
     running = torch.zeros((), device=device)  # summed on the device: no host sync per step
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
+    eval_wall = eval_cpu = 0.0
     for step in range(s.steps):
         x, target = batch_tensors(rows, step * s.batch_size, s.batch_size)
         out.examples += x.shape[0]
@@ -91,13 +119,26 @@ def train(model: LlamaForCausalLM, rows: Rows, s: Schedule, device: torch.device
         opt.step()
         sched.step()
         running += loss.detach()
-        if (step + 1) % s.log_every == 0 or step + 1 == s.steps:
+        done = step + 1
+        if done % s.log_every == 0 or done == s.steps:
             mean = float(running) / ((step % s.log_every) + 1)
-            out.losses.append((step + 1, round(mean, 4)))
-            if log:
-                print(f"  step {step + 1:6d}  loss {mean:.4f}  {time.perf_counter() - start:7.1f}s", flush=True)
+            out.losses.append((done, round(mean, 4)))
             running.zero_()
+        if evaluate is not None and eval_every > 0 and (done % eval_every == 0 or done == s.steps):
+            t0, c0 = time.perf_counter(), time.process_time()
+            scores = evaluate()
+            model.train()
+            eval_wall += time.perf_counter() - t0
+            eval_cpu += time.process_time() - c0
+            out.curve.append((done, scores))
+        if log and (done % s.log_every == 0 or done == s.steps):
+            curve = out.curve[-1][1] if out.curve and out.curve[-1][0] == done else {}
+            shown = "  ".join(f"{k} {v:.3f}" for k, v in curve.items())
+            elapsed = time.perf_counter() - start - eval_wall
+            print(f"  step {done:6d}  loss {out.losses[-1][1]:.4f}  {shown}  {elapsed:7.1f}s", flush=True)
     if device.type == "cuda":
         torch.cuda.synchronize()
-    out.seconds = time.perf_counter() - start
+    out.seconds = time.perf_counter() - start - eval_wall
+    out.cpu_seconds = time.process_time() - cpu_start - eval_cpu
+    out.eval_seconds = eval_wall
     return out
