@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable
+from typing import Any
 
 import torch
 from transformers import LlamaForCausalLM
@@ -36,7 +37,7 @@ def greedy(
             for _ in range(max_new):
                 nxt = step.logits[:, -1].argmax(-1, keepdim=True)
                 generated.append(nxt)
-                step = model(input_ids=nxt, cache=step.cache, use_cache=True)
+                step = model(input_ids=nxt, use_cache=True, **_cache_of(step))
             rows = torch.cat(generated, dim=1).tolist()
             for k, seq in zip(chunk, rows):
                 out[k] = seq[: seq.index(EOS)] if EOS in seq else seq
@@ -92,3 +93,14 @@ def evaluate(
     generated = greedy(model, prompts, max_new, batch_size, device)
     predictions = [to_text(g) for g in generated]
     return score(predictions, answers), predictions
+
+
+def _cache_of(step: Any) -> dict[str, Any]:
+    """The key-value cache of a forward pass, as the next call takes it.
+
+    transformers 5.21 renamed ``past_key_values`` to ``cache`` (output field and
+    argument); Python 3.10 stops at 5.20, so both spellings are supported.
+    """
+    if getattr(step, "cache", None) is not None:
+        return {"cache": step.cache}
+    return {"past_key_values": step.past_key_values}
