@@ -19,11 +19,11 @@ import re
 from tst.codec import Codec
 from tst.spelling import CLOSE as C
 from tst.spelling import OPEN as O
-from tst.spelling import UNITS_MARKER, frac_name, int_name
+from tst.spelling import UNITS_MARKER, frac_name, frac_name_pattern, int_name, int_name_pattern
 
 #: Inserted at the start of every covered number, later reduced to one ``⟦``.
 SENTINEL = O + O
-_NAME = "(?:[kmbtq]|e[0-9]+|p+)"
+_NAME = f"(?:{int_name_pattern()}|{frac_name_pattern()})"
 
 
 def escape_rules() -> list[tuple[str, str]]:
