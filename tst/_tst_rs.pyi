@@ -9,10 +9,11 @@ from typing import final
 
 from tst.errors import TSTError
 
-__all__ = ["PARALLEL_MIN_BYTES", "UNICODE_VERSION", "Engine", "OffsetTable", "release_buffers"]
+__all__ = ["PARALLEL_MIN_BYTES", "SPELLING", "UNICODE_VERSION", "Engine", "OffsetTable", "release_buffers"]
 
 #: Unicode version the character classes were frozen from (scripts/gen_unicode_tables.py).
 UNICODE_VERSION: str
+SPELLING: dict[str, str]
 #: Batches smaller than this many bytes of text run on the calling thread.
 PARALLEL_MIN_BYTES: int
 

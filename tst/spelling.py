@@ -15,8 +15,12 @@ ESCAPES = str.maketrans({OPEN: ESCAPED_OPEN, CLOSE: ESCAPED_CLOSE})
 
 #: Content of the marker-variant marker for the units group.
 UNITS_MARKER = "u"
-#: Paper names of the integer magnitudes 10^3 .. 10^15 (group size 3).
+#: Paper names of the integer magnitudes 10^3, 10^6, ... (group size 3): k m b t q are 10^3 .. 10^15.
 LETTERS = "kmbtq"
+#: First character of every other integer magnitude name: ``e`` + power (``e18``, ``e8``).
+EXPONENT = "e"
+#: The character a fractional depth marker repeats: ``p``, ``pp``, ...
+FRACTION = "p"
 #: Last character of a grouping tag: Western (3-digit) or Indian (2-digit) grouping.
 TAG_WESTERN = "3"
 TAG_INDIAN = "2"
@@ -25,8 +29,9 @@ TAG_INDIAN = "2"
 def int_name(power: int, group_size: int) -> str:
     """Magnitude name of an integer group whose least significant digit is 10**power.
 
-    Units are ``""``; with groups of three, 10^3..10^15 are ``k m b t q``; every
-    other magnitude is ``e`` + power (``e18``, or ``e4`` with groups of four).
+    Units are ``""``; with groups of three, 10^3..10^15 are ``k m b t q`` (one
+    `LETTERS` each); every other magnitude is ``e`` + power (``e18``, or ``e4``
+    with groups of four).
 
     Example:
         >>> int_name(6, 3), int_name(18, 3), int_name(8, 4)
@@ -34,14 +39,14 @@ def int_name(power: int, group_size: int) -> str:
     """
     if power == 0:
         return ""
-    if group_size == 3 and power <= 15:
+    if group_size == 3 and power <= 3 * len(LETTERS):
         return LETTERS[power // 3 - 1]
-    return f"e{power}"
+    return f"{EXPONENT}{power}"
 
 
 def frac_name(depth: int) -> str:
     """Depth marker of the n-th fractional group: ``p``, ``pp``, ``ppp``, ...."""
-    return "p" * depth
+    return FRACTION * depth
 
 
 def parse_name(name: str, group_size: int) -> tuple[bool, int] | None:
@@ -51,15 +56,49 @@ def parse_name(name: str, group_size: int) -> tuple[bool, int] | None:
     """
     if name == "":
         return (False, 0)
-    if name[0] == "p":
-        return (True, len(name)) if name.count("p") == len(name) else None
+    if name[0] == FRACTION:
+        return (True, len(name)) if name.count(FRACTION) == len(name) else None
     if len(name) == 1 and name in LETTERS:
         return (False, 3 * (LETTERS.index(name) + 1)) if group_size == 3 else None
-    if name[0] == "e" and name[1:].isascii() and name[1:].isdigit() and name[1] != "0":
+    if name[0] == EXPONENT and name[1:].isascii() and name[1:].isdigit() and name[1] != "0":
         power = int(name[1:])
         if power % group_size == 0 and int_name(power, group_size) == name:
             return (False, power)
     return None
+
+
+def int_name_pattern() -> str:
+    """Regex matching every integer magnitude name but the units' empty one.
+
+    The syntax is common to Python's `re`, Rust's `regex` and Oniguruma (the
+    `tokenizers` normalizers), so every pattern that matches units is built
+    from this table; ``e`` names are canonical (no leading zero).
+    """
+    return f"(?:[{LETTERS}]|{EXPONENT}[1-9][0-9]*)"
+
+
+def frac_name_pattern() -> str:
+    """Regex matching every fractional depth marker (``p``, ``pp``, ...)."""
+    return f"{FRACTION}+"
+
+
+def tag_mark_pattern() -> str:
+    """Regex matching the last character of a grouping tag (Western or Indian)."""
+    return f"[{TAG_WESTERN}{TAG_INDIAN}]"
+
+
+def table() -> dict[str, str]:
+    """Every spelling constant by name; the Rust engine's ``SPELLING`` must equal it (tests/test_spelling.py)."""
+    return {
+        "open": OPEN,
+        "close": CLOSE,
+        "units_marker": UNITS_MARKER,
+        "letters": LETTERS,
+        "exponent": EXPONENT,
+        "fraction": FRACTION,
+        "tag_western": TAG_WESTERN,
+        "tag_indian": TAG_INDIAN,
+    }
 
 
 def unit(content: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tst.settings import Settings
-from tst.spelling import UNITS_MARKER, frac_name, int_name, tag_content, unit
+from tst.spelling import FRACTION, UNITS_MARKER, frac_name, int_name, tag_content, unit
 
 
 def digit_strings(max_len: int) -> Iterator[str]:
@@ -67,7 +67,7 @@ def vocabulary_size(st: Settings) -> int:
     if st.style == "paper":
         g = st.group_size
         if st.variant == "vocab":
-            return sum(10**g if name.startswith("p") else strings(longest) for name, longest in mags)
+            return sum(10**g if name.startswith(FRACTION) else strings(longest) for name, longest in mags)
         return sum(1 for name, _ in mags if name) + strings(g)
     if st.variant == "vocab":
         return sum(strings(longest) for _, longest in mags) + tags
@@ -78,7 +78,7 @@ def _paper_vocabulary(st: Settings) -> list[str]:
     g = st.group_size
     out: list[str] = []
     for name, longest in magnitudes(st):
-        fraction = name.startswith("p")
+        fraction = name.startswith(FRACTION)
         lengths = [g] if fraction else list(range(1, longest + 1))
         if st.variant == "vocab":
             for length in lengths:

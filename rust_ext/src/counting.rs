@@ -14,7 +14,7 @@
 
 use crate::chars::seq_len;
 use crate::settings::{Settings, Variant};
-use crate::spelling::{close_at, open_at, LETTERS, TAG_INDIAN, TAG_WESTERN, UNITS_MARKER};
+use crate::spelling::{close_at, open_at, EXPONENT, FRACTION, LETTERS, TAG_INDIAN, TAG_WESTERN, UNITS_MARKER};
 
 /// Counts numbers in text encoded with one configuration (exact style).
 #[derive(Clone, Copy, Debug)]
@@ -73,9 +73,10 @@ impl Counter {
         }
         let q = digits(s, p + 4)?;
         if self.vocab {
-            (s.get(q) == Some(&b'p') && close_at(s, q + 1)).then_some(q + 4)
+            (s.get(q) == Some(&FRACTION) && close_at(s, q + 1)).then_some(q + 4)
         } else {
-            (close_at(s, q) && open_at(s, q + 3) && s.get(q + 6) == Some(&b'p') && close_at(s, q + 7)).then_some(q + 10)
+            (close_at(s, q) && open_at(s, q + 3) && s.get(q + 6) == Some(&FRACTION) && close_at(s, q + 7))
+                .then_some(q + 10)
         }
     }
 
@@ -104,13 +105,13 @@ fn digits(s: &[u8], q: usize) -> Option<usize> {
     (n > 0).then_some(q + n)
 }
 
-/// End of `[kmbtq]|e[0-9]+` at `q`.
+/// End of an integer magnitude name (`LETTERS`, or `EXPONENT` and digits) at `q`.
 fn int_name(s: &[u8], q: usize) -> Option<usize> {
     let c = *s.get(q)?;
     if LETTERS.contains(&c) {
         return Some(q + 1);
     }
-    if c == b'e' {
+    if c == EXPONENT {
         return digits(s, q + 1);
     }
     None

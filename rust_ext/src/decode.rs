@@ -878,8 +878,10 @@ mod tests {
         assert_eq!(dec("x ⟦⟧", &st, false).unwrap(), "x ⟧");
         let st = Settings::default_exact("marker");
         assert_eq!(dec("⟦,3⟧⟦1⟧⟦m⟧⟦234⟧", &st, false).unwrap(), "1,234");
+        let mut indian = Settings::default_exact("marker");
+        indian.indian = true; // Indian grouping is off by default (DECISIONS 13)
         let wide: Vec<u16> = "⟦,2⟧⟦1⟧⟦m⟧⟦234⟧".encode_utf16().collect();
-        let out = decode_units(&wide, &st, false).unwrap();
+        let out = decode_units(&wide, &indian, false).unwrap();
         assert_eq!(String::from_utf16(&out).unwrap(), "12,34");
     }
 

@@ -12,7 +12,9 @@ use memchr::memchr_iter;
 use crate::chars::{count_chars, CharCursor};
 use crate::grammar::{for_each_group, scan_numbers, scan_with_out_of_range, Group, Numeral, RangeError, DIGITS_MAX};
 use crate::settings::{Overflow, Settings, Variant};
-use crate::spelling::{push_frac_name, push_int_name, CLOSE_BYTES, OPEN_BYTES, TAG_INDIAN, TAG_WESTERN, UNITS_MARKER};
+use crate::spelling::{
+    push_frac_name, push_int_name, CLOSE_BYTES, FRACTION, OPEN_BYTES, TAG_INDIAN, TAG_WESTERN, UNITS_MARKER,
+};
 use crate::units::Unit;
 
 /// `(enc_start, enc_end, orig_start, orig_end)` of one unit or escape, in code points.
@@ -49,7 +51,7 @@ fn name_table(g: usize) -> &'static NameTable {
 }
 
 /// `NAME_MAX` copies of `p`: the depth markers of the fast path.
-static PS: [u8; NAME_MAX] = [b'p'; NAME_MAX];
+static PS: [u8; NAME_MAX] = [FRACTION; NAME_MAX];
 
 /// Accumulates the encoded text and, when `OFFSETS`, the pieces that map it back.
 struct Writer<'a, U: Unit, const OFFSETS: bool> {

@@ -16,8 +16,29 @@ pub const ESCAPED_OPEN: &str = "\u{27e6}\u{27e6}\u{27e7}";
 pub const ESCAPED_CLOSE: &str = "\u{27e6}\u{27e7}\u{27e7}";
 /// Content of the marker-variant marker for the units group.
 pub const UNITS_MARKER: &[u8] = b"u";
-/// Paper names of the integer magnitudes 10^3 .. 10^15 (group size 3).
+/// Paper names of the integer magnitudes 10^3, 10^6, ... (group size 3): `k m b t q` are 10^3 .. 10^15.
 pub const LETTERS: &[u8] = b"kmbtq";
+/// First character of every other integer magnitude name: `e` + power.
+pub const EXPONENT: u8 = b'e';
+/// The character a fractional depth marker repeats.
+pub const FRACTION: u8 = b'p';
+/// Largest power with a letter name (group size 3).
+pub const LETTERED_MAX: usize = 3 * LETTERS.len();
+
+/// Every spelling constant by name, as `tst.spelling.table()` spells them (the tests compare the two).
+pub fn table() -> [(&'static str, String); 8] {
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    [
+        ("open", OPEN.to_string()),
+        ("close", CLOSE.to_string()),
+        ("units_marker", text(UNITS_MARKER)),
+        ("letters", text(LETTERS)),
+        ("exponent", (EXPONENT as char).to_string()),
+        ("fraction", (FRACTION as char).to_string()),
+        ("tag_western", (TAG_WESTERN as char).to_string()),
+        ("tag_indian", (TAG_INDIAN as char).to_string()),
+    ]
+}
 /// Last character of a Western grouping tag.
 pub const TAG_WESTERN: u8 = b'3';
 /// Last character of an Indian grouping tag.
@@ -43,17 +64,17 @@ pub fn push_int_name(out: &mut Vec<u8>, power: usize, group_size: usize) {
     if power == 0 {
         return;
     }
-    if group_size == 3 && power <= 15 {
+    if group_size == 3 && power <= LETTERED_MAX {
         out.push(LETTERS[power / 3 - 1]);
         return;
     }
-    out.push(b'e');
+    out.push(EXPONENT);
     push_decimal(out, power);
 }
 
 /// Append the depth marker of the n-th fractional group: `p`, `pp`, ....
 pub fn push_frac_name(out: &mut Vec<u8>, depth: usize) {
-    out.resize(out.len() + depth, b'p');
+    out.resize(out.len() + depth, FRACTION);
 }
 
 /// Append `n` in decimal.
@@ -163,8 +184,8 @@ pub fn parse_name(name: &[u8], group_size: usize) -> Option<Name> {
     let Some(&first) = name.first() else {
         return Some(Name::Int(Power::Small(0)));
     };
-    if first == b'p' {
-        return name.iter().all(|&b| b == b'p').then_some(Name::Frac(name.len()));
+    if first == FRACTION {
+        return name.iter().all(|&b| b == FRACTION).then_some(Name::Frac(name.len()));
     }
     if name.len() == 1 {
         if let Some(k) = LETTERS.iter().position(|&b| b == first) {
@@ -172,10 +193,10 @@ pub fn parse_name(name: &[u8], group_size: usize) -> Option<Name> {
         }
     }
     let rest = &name[1..];
-    if first == b'e' && !rest.is_empty() && rest.iter().all(u8::is_ascii_digit) && rest[0] != b'0' {
+    if first == EXPONENT && !rest.is_empty() && rest.iter().all(u8::is_ascii_digit) && rest[0] != b'0' {
         let power = Power::from_digits(rest);
         // int_name(power) == name: not a multiple-of-3 letter, and a multiple of the group size.
-        let lettered = group_size == 3 && matches!(power, Power::Small(v) if v <= 15);
+        let lettered = group_size == 3 && matches!(power, Power::Small(v) if v <= LETTERED_MAX as u64);
         if power.rem(group_size as u64) == 0 && !lettered {
             return Some(Name::Int(power));
         }

@@ -12,25 +12,28 @@ from __future__ import annotations
 import re
 
 from tst.settings import Settings
-from tst.spelling import CLOSE, OPEN
+from tst.spelling import CLOSE, FRACTION, OPEN, UNITS_MARKER, int_name_pattern, tag_mark_pattern
 
 # "Not right after the close of a unit", checked once the first literal has
 # matched (patterns that start with a literal scan much faster). Escapes end
 # in "⟦⟧" or "⟧⟧"; a unit's close follows its non-empty, bracket-free content.
 _UNIT_CLOSE = f"[^{OPEN}{CLOSE}]{CLOSE}"
-_TAG = f"[^0-9{OPEN}{CLOSE}][23]{CLOSE}"
-_INT_NAME = "(?:[kmbtq]|e[0-9]+)"
+
+
+def _tag() -> str:
+    return f"[^0-9{OPEN}{CLOSE}]{tag_mark_pattern()}{CLOSE}"
 
 
 def _pattern(st: Settings) -> re.Pattern[str]:
     dec = re.escape(st.decimal)
+    int_name, first_depth = int_name_pattern(), re.escape(FRACTION)
     if st.variant == "vocab":
-        integer = f"[0-9]+{_INT_NAME}?{CLOSE}"
-        fraction = f"[0-9]+p{CLOSE}"
+        integer = f"[0-9]+{int_name}?{CLOSE}"
+        fraction = f"[0-9]+{first_depth}{CLOSE}"
     else:
-        integer = f"[0-9]+{CLOSE}{OPEN}(?:u|{_INT_NAME}){CLOSE}"
-        fraction = f"[0-9]+{CLOSE}{OPEN}p{CLOSE}"
-    starts_number = f"{OPEN}(?<!{_UNIT_CLOSE}{OPEN})(?:{_TAG}|{integer})"
+        integer = f"[0-9]+{CLOSE}{OPEN}(?:{re.escape(UNITS_MARKER)}|{int_name}){CLOSE}"
+        fraction = f"[0-9]+{CLOSE}{OPEN}{first_depth}{CLOSE}"
+    starts_number = f"{OPEN}(?<!{_UNIT_CLOSE}{OPEN})(?:{_tag()}|{integer})"
     starts_fraction = f"{dec}{OPEN}(?<!{_UNIT_CLOSE}{dec}{OPEN}){fraction}"
     return re.compile(f"{starts_number}|{starts_fraction}")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from tst.spelling import CLOSE, OPEN
+from tst.spelling import CLOSE, FRACTION, OPEN, TAG_INDIAN, TAG_WESTERN, UNITS_MARKER
 
 _UNIT = f"{OPEN}[^{OPEN}{CLOSE}\\s]+{CLOSE}"
 _PIECE = re.compile(f"({_UNIT})|([^{OPEN}\\s]+|{OPEN})|(\\s+)")
@@ -30,12 +30,12 @@ def _kind(content: str) -> tuple[str, int]:
         name = m.group(2) or ""
         if name == "":
             return "digits", 0
-        return ("gfrac", len(name)) if set(name) == {"p"} else ("gint", 0)
-    if len(content) == 2 and content[1] in "23":
+        return ("gfrac", len(name)) if set(name) == {FRACTION} else ("gint", 0)
+    if len(content) == 2 and content[1] in (TAG_WESTERN, TAG_INDIAN):
         return "tag", 0
-    if content == "u":
+    if content == UNITS_MARKER:
         return "mu", 0
-    return ("mfrac", len(content)) if set(content) == {"p"} else ("mint", 0)
+    return ("mfrac", len(content)) if set(content) == {FRACTION} else ("mint", 0)
 
 
 def glue_wordpiece_units(surface: str, marker_variant: bool = False) -> str:

@@ -46,7 +46,16 @@ from tst._unicode_tables import NUMERIC_RANGES, WORD_RANGES
 from tst.settings import Settings
 from tst.spelling import CLOSE as C
 from tst.spelling import OPEN as O
-from tst.spelling import TAG_INDIAN, TAG_WESTERN, UNITS_MARKER, frac_name, int_name
+from tst.spelling import (
+    TAG_INDIAN,
+    TAG_WESTERN,
+    UNITS_MARKER,
+    frac_name,
+    frac_name_pattern,
+    int_name,
+    int_name_pattern,
+    tag_mark_pattern,
+)
 
 #: Tokens the lexer walks inside one cluster (no space or other hard character) before giving up.
 LEXER_MAX_TOKENS = 200
@@ -603,11 +612,11 @@ def build_rules(settings: Settings, grammar: Grammar | None = None) -> NativeRul
 def decode_rules(st: Settings) -> list[Rule]:
     """Rules that turn a route-1 or route-3 surface back into text (strict input assumed valid)."""
     o, c = _lit(O), _lit(C)
-    names = "(?:[kmbtq]|e[1-9][0-9]*|p+)"
+    names = f"(?:{int_name_pattern()}|{frac_name_pattern()})"
     seps = st.resolved_separators
     s = _cls(_chars(seps)) if seps else ""
-    tag = f"{o}{s}[{TAG_INDIAN}{TAG_WESTERN}]{c}" if seps else ""
-    not_tag = f"(?<!{o}{s}[{TAG_INDIAN}{TAG_WESTERN}])" if seps else ""
+    tag = f"{o}{s}{tag_mark_pattern()}{c}" if seps else ""
+    not_tag = f"(?<!{o}{s}{tag_mark_pattern()})" if seps else ""
     if st.variant == "vocab":
         close = f"(?<=[0-9]){not_tag}{names}?{c}"
     else:
@@ -649,11 +658,11 @@ def wordpiece_glue_rules(st: Settings) -> list[Rule]:
     """
     o, c, d = _lit(O), _lit(C), _lit(st.decimal)
     seps = st.resolved_separators
-    names = "(?:[kmbtq]|e[1-9][0-9]*)"
+    names = int_name_pattern()
     digit_unit = f"{o}?[0-9]+"
     alts = []
     if seps:
-        alts.append(f"(?<={o}{_cls(_chars(seps))}[{TAG_INDIAN}{TAG_WESTERN}]{c}) (?={o}?[0-9])")
+        alts.append(f"(?<={o}{_cls(_chars(seps))}{tag_mark_pattern()}{c}) (?={o}?[0-9])")
     depths = -(-st.frac_digits // st.group_size)
     if st.variant == "vocab":
         alts.append(f"(?<=[0-9]{names}{c}) (?={o}?[0-9])")
@@ -663,7 +672,7 @@ def wordpiece_glue_rules(st: Settings) -> list[Rule]:
         for depth in range(1, depths):
             alts.append(f"(?<=[0-9]{'p' * depth}{c}) (?={digit_unit}{'p' * (depth + 1)}{c})")
     else:
-        alts.append(f"(?<=[0-9]{c}) (?={o}(?:{UNITS_MARKER}|{names}|p+){c})")
+        alts.append(f"(?<=[0-9]{c}) (?={o}(?:{UNITS_MARKER}|{names}|{frac_name_pattern()}){c})")
         alts.append(f"(?<={o}{names}{c}) (?={o}?[0-9])")
         first = f"{digit_unit}{c} ?{o}p{c}"
         alts.append(f"(?<={o}{UNITS_MARKER}{c}) (?={d} ?{first})")

@@ -25,5 +25,6 @@ fn _tst_rs(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(release_buffers, m)?)?;
     m.add("UNICODE_VERSION", crate::unicode_tables::UNICODE_VERSION)?;
     m.add("PARALLEL_MIN_BYTES", batch::PARALLEL_MIN_BYTES)?;
+    m.add("SPELLING", crate::spelling::table().into_iter().collect::<std::collections::HashMap<_, _>>())?;
     Ok(())
 }
