@@ -9,7 +9,7 @@ from hypothesis import strategies as hs
 
 import tst
 from tst._backend import RUST
-from tst.hf._offsets import OffsetMapper
+from tst._offset_table import OffsetMapper
 from tst.hf._surface import encode_for_offsets, protect_pattern
 
 ALPHABET = hs.sampled_from(list("0123456789") * 4 + list(" ,._'ab\u27e6\u27e7\n"))

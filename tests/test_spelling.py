@@ -20,7 +20,7 @@ ROOT = Path(tst.__file__).resolve().parent
 def test_rust_table_equals_python_table() -> None:
     if _backend.RUST is None:
         pytest.fail("the Rust extension is not built: its spelling table cannot be compared")
-    assert _backend.RUST.SPELLING == spelling.table()
+    assert spelling.table() == _backend.RUST.SPELLING
 
 
 def test_the_names_every_pattern_matches_are_the_names_the_codec_writes() -> None:
@@ -69,6 +69,8 @@ def test_a_new_magnitude_letter_is_a_one_table_change(tmp_path: Path) -> None:
     assert source.count('LETTERS = "kmbtq"') == 1
     (copy / "spelling.py").write_text(source.replace('LETTERS = "kmbtq"', 'LETTERS = "kmbtqz"'), encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(tmp_path), "TST_BACKEND": "python"}
-    run = subprocess.run([sys.executable, "-c", _CHECK], env=env, capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    run = subprocess.run(
+        [sys.executable, "-c", _CHECK], env=env, capture_output=True, text=True, timeout=600, cwd=tmp_path
+    )
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "ok"

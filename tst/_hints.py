@@ -12,10 +12,14 @@ failing text, on the error path only (lenient decoding never raises).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from tst.errors import TSTDecodeError
 from tst.settings import Settings
+
+#: Strict decoding of a text under settings given as `tst.Codec` keyword arguments.
+StrictDecode = Callable[[dict[str, Any], str], object]
 
 
 def _candidates(st: Settings) -> list[dict[str, Any]]:
@@ -35,34 +39,32 @@ def _candidates(st: Settings) -> list[dict[str, Any]]:
     return out
 
 
-def settings_hint(settings: Settings, backend: str, text: str) -> dict[str, Any] | None:
+def settings_hint(settings: Settings, text: str, decode: StrictDecode) -> dict[str, Any] | None:
     """The settings change under which `text` decodes strictly, if any.
 
     Args:
         settings: the settings of the codec that failed.
-        backend: its engine (the candidates use the same one).
         text: the text whose strict decoding failed.
+        decode: strict decoding under other settings (``decode(kwargs, text)``,
+            raising `TSTDecodeError`); the codec passes its own engine's.
 
     Returns:
         e.g. ``{"variant": "vocab"}``, ``{"indian": True}`` or ``{"group_size": 4}``; None when no
         neighbouring configuration decodes `text`.
     """
-    from tst.codec import Codec  # circular at import time
-
     base = settings.kwargs()
     for change in _candidates(settings):
-        engine = Codec(**{**base, **change}, backend=backend)._engine  # the engine: no hint search of its own
         try:
-            engine.decode(text, True)
+            decode({**base, **change}, text)
         except TSTDecodeError:
             continue
         return change
     return None
 
 
-def with_hint(settings: Settings, backend: str, text: str, error: TSTDecodeError) -> TSTDecodeError:
+def with_hint(settings: Settings, text: str, error: TSTDecodeError, decode: StrictDecode) -> TSTDecodeError:
     """`error`, its reason extended with the settings that decode `text` when there are any."""
-    change = settings_hint(settings, backend, text)
+    change = settings_hint(settings, text, decode)
     if change is None:
         return error
     variant, size = change.get("variant"), change.get("group_size")

@@ -70,6 +70,14 @@ class PythonEngine:
     ) -> list[Any]:
         return _batch(self.encode_with_offsets, texts, errors)
 
+    def encode_batch_offset_table(self, texts: Sequence[str], num_threads: int | None = None) -> tuple[list[str], Any]:
+        """`encode_batch` with one `tst._offset_table.OffsetMapper` over the batch (needs NumPy)."""
+        from tst._offset_table import OffsetMapper  # NumPy: the hf extra, imported on first use
+
+        pairs = self.encode_batch_with_offsets(texts)
+        encoded = [e for e, _ in pairs]
+        return encoded, OffsetMapper([p for _, p in pairs], [len(e) for e in encoded], [len(t) for t in texts])
+
     def encode_arrow(self, array: Any, num_threads: int | None = None, errors: str = "raise") -> ArrowBuffers:
         return _arrow(self.encode, array, errors)
 

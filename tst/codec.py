@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, Literal, Protocol, overload
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Literal, Protocol, overload
 
 from tst import _arrow, _backend
 from tst._encode import Piece
@@ -13,6 +13,9 @@ from tst.errors import TSTDecodeError, TSTError, check_errors
 from tst.numbers import Group, Number, OutOfRange
 from tst.settings import Settings
 from tst.vocabulary import vocabulary
+
+if TYPE_CHECKING:
+    from tst._offset_table import OffsetMap
 
 
 class _Engine(Protocol):
@@ -29,6 +32,7 @@ class _Engine(Protocol):
     def encode_batch_with_offsets(
         self, texts: list[str], num_threads: int | None = None, errors: str = "raise"
     ) -> list[Any]: ...
+    def encode_batch_offset_table(self, texts: list[str], num_threads: int | None = None) -> tuple[list[str], Any]: ...
     def encode_arrow(self, array: Any, num_threads: int | None = None, errors: str = "raise") -> Any: ...
     def decode_arrow(
         self, array: Any, strict: bool = True, num_threads: int | None = None, errors: str = "raise"
@@ -138,7 +142,7 @@ class Codec:
         try:
             return self._engine.decode(text, bool(strict))
         except TSTDecodeError as exc:
-            raise with_hint(self.settings, self.backend, text, exc) from None
+            raise with_hint(self.settings, text, exc, self._decode_as) from None
 
     def encode_with_offsets(self, text: str) -> tuple[str, list[Piece]]:
         """Encode `text` and list ``(enc_start, enc_end, orig_start, orig_end)`` per unit and escape.
@@ -178,6 +182,10 @@ class Codec:
         if self.backend == "python":
             return list(found)
         return [OutOfRange(*r) for r in found]
+
+    def _decode_as(self, kwargs: dict[str, Any], text: str) -> str:
+        """Strict decoding of `text` by this codec's engine under other settings (for the settings hint)."""
+        return Codec(**kwargs, backend=self.backend)._engine.decode(text, True)
 
     # -- batches -------------------------------------------------------------
 
@@ -240,7 +248,7 @@ class Codec:
         except TSTDecodeError as exc:
             if exc.index is None:
                 raise
-            raise with_hint(self.settings, self.backend, items[exc.index], exc).at(exc.index) from None
+            raise with_hint(self.settings, items[exc.index], exc, self._decode_as).at(exc.index) from None
 
     @overload
     def encode_batch_with_offsets(
@@ -257,6 +265,34 @@ class Codec:
         return self._engine.encode_batch_with_offsets(
             _texts(texts, "encode_batch_with_offsets"), _threads(num_threads), check_errors(errors)
         )
+
+    def encode_batch_offset_table(
+        self, texts: Iterable[str], num_threads: int | None = None
+    ) -> tuple[list[str], OffsetMap]:
+        """Encode many texts with one offset table for the batch (what `tst.hf` maps ``offset_mapping`` with).
+
+        ``table.map_rows(rows, sources)`` maps rows of ``(start, end)`` token
+        offsets on the encoded texts (code points) back to offsets in the
+        original texts; ``sources[r]`` is the text index of row `r` (one for the
+        row, or one per token). The Rust engine keeps the table in Rust; the
+        Python engine builds it with NumPy (the ``hf`` extra).
+
+        Raises:
+            TSTRangeError: a number out of range with ``overflow="error"``.
+        """
+        return self._engine.encode_batch_offset_table(_texts(texts, "encode_batch_offset_table"), _threads(num_threads))
+
+    def offset_table(
+        self, pieces: Sequence[Sequence[Piece]], encoded: Sequence[str], originals: Sequence[str]
+    ) -> OffsetMap:
+        """The offset table of pieces from `encode_batch_with_offsets` (see `encode_batch_offset_table`)."""
+        if self.backend == "rust":
+            assert _backend.RUST is not None
+            table: OffsetMap = _backend.RUST.OffsetTable([list(p) for p in pieces])
+            return table
+        from tst._offset_table import OffsetMapper  # NumPy: the hf extra, imported on first use
+
+        return OffsetMapper(pieces, [len(e) for e in encoded], [len(o) for o in originals])
 
     # -- Arrow arrays --------------------------------------------------------
 

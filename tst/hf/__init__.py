@@ -20,10 +20,11 @@ from tst._extras import missing_extra
 
 try:
     from tst.hf._pipeline import TSTPipelineWarning
+    from tst.hf._saved import TST_TOKENIZER_FILE
     from tst.hf.export import NativeComponents, covers, export, native_components
     from tst.hf.plugin import TSTDecoder, TSTNormalizer, install, load_pipeline, save_pipeline
     from tst.hf.streaming import DecodeStream
-    from tst.hf.tokenizer import TST_TOKENIZER_FILE, TSTTokenizerFast
+    from tst.hf.tokenizer import TSTTokenizerFast
     from tst.hf.wrapping import is_tst_tokenizer, load, wrap
 except ImportError as _exc:
     _hint = missing_extra(_exc, "hf", "tst.hf")

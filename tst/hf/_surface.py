@@ -11,9 +11,9 @@ import re
 from collections.abc import Iterable, Sequence
 
 from tst._encode import Piece
+from tst._offset_table import OffsetMap
 from tst.codec import Codec
 from tst.errors import TSTError
-from tst.hf._offsets import OffsetMap, offset_map
 from tst.spelling import CLOSE, OPEN
 
 _TOUCHED = re.compile(f"[0-9{OPEN}{CLOSE}]")
@@ -43,13 +43,10 @@ def encode_for_offsets(
     codec: Codec, texts: Sequence[str], protect: re.Pattern[str] | None
 ) -> tuple[list[str], OffsetMap]:
     """Encode `texts` as `encode_protected` does, with the map of token offsets back to them."""
-    engine = codec._engine
-    fast = getattr(engine, "encode_batch_offset_table", None)
-    if fast is not None and (protect is None or not any(protect.search(t) for t in texts)):
-        encoded, table = fast(list(texts))
-        return encoded, table
+    if protect is None or not any(protect.search(t) for t in texts):
+        return codec.encode_batch_offset_table(texts)
     encoded, pieces = _encode_cut(codec, texts, protect, offsets=True)
-    return encoded, offset_map(pieces, encoded, texts)
+    return encoded, codec.offset_table(pieces, encoded, texts)
 
 
 def encode_protected(codec: Codec, texts: Sequence[str], protect: re.Pattern[str] | None) -> list[str]:

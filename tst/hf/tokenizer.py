@@ -21,16 +21,13 @@ from transformers import AutoTokenizer, PretrainedConfig, PreTrainedTokenizerFas
 from transformers.tokenization_utils_base import BatchEncoding
 from transformers.tokenization_utils_tokenizers import TokenizersBackend
 
+from tst._offset_table import OffsetMap
 from tst.codec import Codec
 from tst.errors import TSTError
 from tst.hf._glue import glue_wordpiece_units
-from tst.hf._offsets import OffsetMap
 from tst.hf._pipeline import adapt, install, trim_leading_whitespace
+from tst.hf._saved import TST_TOKENIZER_FILE, unwrap
 from tst.hf._surface import encode_for_offsets, encode_protected, protect_pattern
-
-#: File holding the wrapped pipeline; deliberately not ``tokenizer.json``, so a
-#: stock loader without `tst` fails loudly instead of skipping the TST step.
-TST_TOKENIZER_FILE = "tst_tokenizer.json"
 
 _INPUT_STRUCTURE_ERROR = "TST tokenizers take str, list[str], or pre-split words (is_split_into_words=True)"
 
@@ -158,9 +155,7 @@ class TSTTokenizerFast(PreTrainedTokenizerFast):
 
     def tst_base_tokenizer(self) -> PreTrainedTokenizerFast:
         """A plain fast tokenizer equal to the base (no TST step, no TST tokens)."""
-        from tst.hf.wrapping import unwrap
-
-        return unwrap(self)
+        return unwrap(self, self.tst_base_vocab_size, self.init_kwargs.get("tst_pipeline"))
 
     # -- encoding ------------------------------------------------------------
 

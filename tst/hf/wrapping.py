@@ -12,11 +12,8 @@ from transformers import PreTrainedTokenizerFast
 
 from tst.codec import Codec
 from tst.errors import TSTError
-from tst.hf._pipeline import restore
-from tst.hf.tokenizer import TST_TOKENIZER_FILE, TSTTokenizerFast
-
-_CONFIG_FILE = "tokenizer_config.json"
-_PLAIN_FILE = "tokenizer.json"
+from tst.hf._saved import CONFIG_FILE, PLAIN_FILE, TST_TOKENIZER_FILE, edit_config
+from tst.hf.tokenizer import TSTTokenizerFast
 
 
 def wrap(base: PreTrainedTokenizerFast, variant: str = "marker", **codec_kwargs: Any) -> TSTTokenizerFast:
@@ -43,8 +40,8 @@ def wrap(base: PreTrainedTokenizerFast, variant: str = "marker", **codec_kwargs:
     codec = Codec(variant=variant, **codec_kwargs)
     with tempfile.TemporaryDirectory(prefix="tst-wrap-") as tmp:
         base.save_pretrained(tmp)
-        os.replace(os.path.join(tmp, _PLAIN_FILE), os.path.join(tmp, TST_TOKENIZER_FILE))
-        _edit_config(tmp, drop=("auto_map", "tokenizer_class"))
+        os.replace(os.path.join(tmp, PLAIN_FILE), os.path.join(tmp, TST_TOKENIZER_FILE))
+        edit_config(tmp, drop=("auto_map", "tokenizer_class"))
         tok: TSTTokenizerFast = TSTTokenizerFast.from_pretrained(tmp, tst_config=codec.config())
     tok.name_or_path = base.name_or_path
     if codec.backend != tok.tst_codec.backend:
@@ -55,9 +52,9 @@ def wrap(base: PreTrainedTokenizerFast, variant: str = "marker", **codec_kwargs:
 def load(directory: str | os.PathLike[str], **kwargs: Any) -> TSTTokenizerFast:
     """Load a tokenizer saved by `TSTTokenizerFast.save_pretrained`."""
     path = Path(directory)
-    config_path = path / _CONFIG_FILE
+    config_path = path / CONFIG_FILE
     if not (path / TST_TOKENIZER_FILE).is_file() or not config_path.is_file():
-        raise TSTError(f"{path} holds no TST tokenizer (expected {TST_TOKENIZER_FILE} and {_CONFIG_FILE})")
+        raise TSTError(f"{path} holds no TST tokenizer (expected {TST_TOKENIZER_FILE} and {CONFIG_FILE})")
     config = json.loads(config_path.read_text(encoding="utf-8"))
     if "tst_config" not in config:
         raise TSTError(f"{config_path} has no tst_config: it was not written by a TST tokenizer")
@@ -68,38 +65,3 @@ def load(directory: str | os.PathLike[str], **kwargs: Any) -> TSTTokenizerFast:
 def is_tst_tokenizer(obj: object) -> bool:
     """Whether `obj` is a tokenizer that applies TST (route 1)."""
     return isinstance(obj, TSTTokenizerFast)
-
-
-def unwrap(tok: TSTTokenizerFast) -> PreTrainedTokenizerFast:
-    """The base tokenizer of `tok`: same pipeline and settings, without TST tokens or TST step."""
-    base_size = tok.tst_base_vocab_size
-    with tempfile.TemporaryDirectory(prefix="tst-unwrap-") as tmp:
-        tok.save_pretrained(tmp)
-        src = os.path.join(tmp, TST_TOKENIZER_FILE)
-        with open(src, encoding="utf-8") as f:
-            data = json.load(f)
-        data["added_tokens"] = [t for t in data["added_tokens"] if t["id"] < base_size]
-        restore(data, tok.init_kwargs.get("tst_pipeline"))
-        with open(os.path.join(tmp, _PLAIN_FILE), "w", encoding="utf-8") as f:
-            json.dump(data, f, ensure_ascii=False)
-        os.remove(src)
-        _edit_config(
-            tmp,
-            drop=("tst_config", "tst_base_vocab_size", "tst_pipeline", "auto_map"),
-            set_class="PreTrainedTokenizerFast",
-        )
-        base: PreTrainedTokenizerFast = PreTrainedTokenizerFast.from_pretrained(tmp)
-    base.name_or_path = tok.name_or_path
-    return base
-
-
-def _edit_config(directory: str, drop: tuple[str, ...] = (), set_class: str | None = None) -> None:
-    path = os.path.join(directory, _CONFIG_FILE)
-    with open(path, encoding="utf-8") as f:
-        config = json.load(f)
-    for key in drop:
-        config.pop(key, None)
-    if set_class is not None:
-        config["tokenizer_class"] = set_class
-    with open(path, "w", encoding="utf-8") as f:
-        json.dump(config, f, ensure_ascii=False, indent=2)

@@ -10,6 +10,9 @@ All sources of a batch are laid end to end on one axis, each behind a zero-width
 sentinel piece, so one `searchsorted` per edge maps the whole batch. With the Rust
 engine the same rule runs as ``tst._tst_rs.OffsetTable`` (rust_ext/src/offsets.rs),
 which also skips the round trip of every offset through NumPy.
+
+This module needs NumPy (the ``hf`` extra); the codec imports it only when an
+offset table is asked for with the pure-Python engine.
 """
 
 from __future__ import annotations
@@ -21,7 +24,6 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
-from tst._backend import RUST
 from tst._encode import Piece
 
 Offsets = list[tuple[int, int]]
@@ -38,14 +40,6 @@ class OffsetMap(Protocol):
     def map_rows_in_place(self, rows: list[Offsets], sources: Sequence[int | Sequence[int]]) -> None:
         """`map_rows` whose result replaces the contents of `rows`."""
         ...
-
-
-def offset_map(pieces: Sequence[Sequence[Piece]], encoded: Sequence[str], originals: Sequence[str]) -> OffsetMap:
-    """The map over these pieces of the selected backend: Rust's table, else `OffsetMapper`."""
-    if RUST is None:
-        return OffsetMapper(pieces, [len(e) for e in encoded], [len(o) for o in originals])
-    table: OffsetMap = RUST.OffsetTable([list(p) for p in pieces])
-    return table
 
 
 class OffsetMapper:

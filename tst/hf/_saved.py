@@ -1,0 +1,62 @@
+"""Files of a saved route-1 tokenizer, and taking the base back out of one.
+
+Shared by `tst.hf.tokenizer` and `tst.hf.wrapping` (so neither imports the other
+both ways).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from typing import Any
+
+from transformers import PreTrainedTokenizerFast
+
+from tst.hf._pipeline import restore
+
+#: File holding the wrapped pipeline; deliberately not ``tokenizer.json``, so a
+#: stock loader without `tst` fails loudly instead of skipping the TST step.
+TST_TOKENIZER_FILE = "tst_tokenizer.json"
+#: The tokenizer settings file transformers writes beside it.
+CONFIG_FILE = "tokenizer_config.json"
+#: The pipeline file of a plain fast tokenizer.
+PLAIN_FILE = "tokenizer.json"
+
+
+def unwrap(tok: PreTrainedTokenizerFast, base_size: int, pipeline: Any) -> PreTrainedTokenizerFast:
+    """The base of a route-1 tokenizer `tok`: same pipeline and settings, without TST tokens or TST step.
+
+    `base_size` is the base's vocabulary size; `pipeline` what `adapt` changed in the base pipeline.
+    """
+    with tempfile.TemporaryDirectory(prefix="tst-unwrap-") as tmp:
+        tok.save_pretrained(tmp)
+        src = os.path.join(tmp, TST_TOKENIZER_FILE)
+        with open(src, encoding="utf-8") as f:
+            data = json.load(f)
+        data["added_tokens"] = [t for t in data["added_tokens"] if t["id"] < base_size]
+        restore(data, pipeline)
+        with open(os.path.join(tmp, PLAIN_FILE), "w", encoding="utf-8") as f:
+            json.dump(data, f, ensure_ascii=False)
+        os.remove(src)
+        edit_config(
+            tmp,
+            drop=("tst_config", "tst_base_vocab_size", "tst_pipeline", "auto_map"),
+            set_class="PreTrainedTokenizerFast",
+        )
+        base: PreTrainedTokenizerFast = PreTrainedTokenizerFast.from_pretrained(tmp)
+    base.name_or_path = tok.name_or_path
+    return base
+
+
+def edit_config(directory: str, drop: tuple[str, ...] = (), set_class: str | None = None) -> None:
+    """Drop keys from, and optionally set the class in, the tokenizer_config.json of `directory`."""
+    path = os.path.join(directory, CONFIG_FILE)
+    with open(path, encoding="utf-8") as f:
+        config = json.load(f)
+    for key in drop:
+        config.pop(key, None)
+    if set_class is not None:
+        config["tokenizer_class"] = set_class
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(config, f, ensure_ascii=False, indent=2)
