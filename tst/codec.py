@@ -183,6 +183,16 @@ class Codec:
             return list(found)
         return [OutOfRange(*r) for r in found]
 
+    def with_hint(self, error: TSTDecodeError, text: str) -> TSTDecodeError:
+        """`error` (raised by strict decoding of `text`) naming the settings that decode `text`, if any.
+
+        `decode` and `decode_batch` add the hint themselves; callers that
+        collect errors (``errors="return"``) use this on the one they report.
+        It tries up to 11 neighbouring configurations: the error path only.
+        """
+        hinted = with_hint(self.settings, text, error, self._decode_as)
+        return hinted if error.index is None else hinted.at(error.index)
+
     def _decode_as(self, kwargs: dict[str, Any], text: str) -> str:
         """Strict decoding of `text` by this codec's engine under other settings (for the settings hint)."""
         return Codec(**kwargs, backend=self.backend)._engine.decode(text, True)

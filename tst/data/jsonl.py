@@ -34,6 +34,7 @@ from tst.data.json_sites import JSONProblem, RecordWalker, Site, ensure_ascii_st
 from tst.data.parallel import convert_blocks
 from tst.data.records import SelectionError, Slot, field_slots, fill, messages_slots, read
 from tst.data.selection import Selection
+from tst.errors import TSTDecodeError
 
 BOM = "\ufeff"
 SKIP_HINT = " (--skip-bad drops such records)"
@@ -357,6 +358,8 @@ class _JSONLines:
         line = self.lines[item.index]
         sites = item.sites or self.walker.record(line, skip_ws(line, 0)).sites
         self.counts.records -= 1
+        if isinstance(exc, TSTDecodeError) and not self.skip_bad and self.converter is not None:
+            exc = self.converter.codec.with_hint(exc, item.values[j])  # the error is reported: name the settings
         self._bad(item.index, sites[j].start + 1, f"field {sites[j].path}: {codec_reason(exc)}")
 
     def _rewrite(self, item: _Item, new: list[str]) -> None:
