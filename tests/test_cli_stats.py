@@ -184,3 +184,32 @@ def test_export_names_the_missing_piece(
     assert r.status == 1
     assert "no native tokenizer.json export (tst.hf.export is missing)" in r.err
     assert not (tmp_path / "x").exists()
+
+
+def test_export_directory_serves_as_is(cli: CLI, tmp_path: Path, bpe_dir: Path) -> None:
+    """The exported directory keeps special tokens and the chat template; a stock AutoTokenizer serves TST."""
+    hf = pytest.importorskip("tst.hf")
+    from transformers import AutoTokenizer, PreTrainedTokenizerFast
+
+    src = tmp_path / "base"
+    base = AutoTokenizer.from_pretrained(str(bpe_dir))
+    base.chat_template = "{% for m in messages %}<|{{ m['role'] }}|>{{ m['content'] }}{{ eos_token }}{% endfor %}"
+    base.save_pretrained(str(src))
+    out = tmp_path / "exported"
+    r = cli("export", "--tokenizer", str(src), "-o", str(out), "--variant", "marker")
+    assert r.status == 0, r.err
+    assert {"tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"} <= {p.name for p in out.iterdir()}
+    served = AutoTokenizer.from_pretrained(str(out))
+    assert (
+        isinstance(served, PreTrainedTokenizerFast)
+        and not hf.is_tst_tokenizer(served)
+        and served.eos_token == base.eos_token
+    )
+    wrapped = hf.wrap(base, variant="marker")
+    chat = [{"role": "user", "content": "Row: 12.5,-3.25,2024-01-02,1,234 and $1,299.99"}]
+    rendered = served.apply_chat_template(chat, tokenize=False)
+    assert rendered == base.apply_chat_template(chat, tokenize=False)
+    assert hf.covers(rendered, wrapped.tst_codec, base)
+    ids = served(rendered, add_special_tokens=False)["input_ids"]
+    assert ids == wrapped(rendered, add_special_tokens=False)["input_ids"]
+    assert served.decode(ids) == rendered

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from tst.hf._pipeline import TSTPipelineWarning
-from tst.hf.export import covers, export
+from tst.hf.export import NativeComponents, covers, export, native_components
 from tst.hf.plugin import TSTDecoder, TSTNormalizer, install, load_pipeline, save_pipeline
 from tst.hf.streaming import DecodeStream
 from tst.hf.tokenizer import TST_TOKENIZER_FILE, TSTTokenizerFast
@@ -25,6 +25,7 @@ from tst.hf.wrapping import is_tst_tokenizer, load, wrap
 __all__ = [
     "TST_TOKENIZER_FILE",
     "DecodeStream",
+    "NativeComponents",
     "TSTDecoder",
     "TSTLogitsProcessor",
     "TSTNormalizer",
@@ -36,6 +37,7 @@ __all__ = [
     "is_tst_tokenizer",
     "load",
     "load_pipeline",
+    "native_components",
     "save_pipeline",
     "wrap",
 ]

@@ -1,120 +1,673 @@
 """Regex rules that spell TST with stock `tokenizers` components (route 3).
 
-Encoding is a chain of `normalizers.Replace` rules (Oniguruma regexes with
-lookaround; zero-width matches insert text), decoding a chain of
-`decoders.Replace` rules. They cover numbers written as a plain digit run with
-an optional fraction (``7``, ``2019``, ``3.14159``), not touching a word, a
-separator or another decimal mark; anything else stays text, which
-`covers` detects by comparing with `Codec.encode`.
+`build_rules(settings)` returns the whole recipe of the exported tokenizer: the
+`normalizers.Replace` steps that write the TST surface, the `decoders.Replace`
+steps (after `Fuse`) that read it back, and the units to register as added
+tokens. Everything is an Oniguruma regex and a constant replacement, so stock
+`tokenizers` runs it with no `tst` import. docs/hf.md ("Route 3") explains the
+design; `tst.hf.export.covers` says, per text, whether it matches route 1.
 
-Every rule leaves a string that is exactly one unit unchanged: `tokenizers`
-normalizes each added token's content with the same normalizer, and the units
-must still match themselves afterwards.
+**What the normalizer writes.** Not the route-1 surface itself but the same
+surface with every ``⟦`` that opens a digit group dropped (``⟦,3⟧12m⟧345k⟧678⟧``
+for route 1's ``⟦,3⟧⟦12m⟧⟦345k⟧⟦678⟧``). `tokenizers` normalizes the content of
+every ``normalized=True`` added token with the same normalizer before matching
+it, and the last rule drops that ``⟦`` from a string that is one unit, so the
+units match exactly there and the ids are route 1's. Each group is then closed
+by one insertion (its name and ``⟧``) and never opened, so a number costs one
+regex match per group.
+
+**How the passes find numbers.** One pass, the *lexer*, mirrors the scan of
+`tst._grammar.find_numbers`: it walks the text token by token (text words with
+their ``.word`` continuations, numerals that turn out to be text, single
+punctuation) with ``\\G`` anchoring each search where the previous match ended,
+and marks the end of the integer part of every number it accepts (range,
+groupings judged as a whole, glued words, hexadecimal, chains). Every later
+pass anchors on what an earlier one wrote (``⟧``, a tag, a depth marker), so it
+needs only the local shape of the number. The lexer restarts after any
+character that no token can contain (spaces, most punctuation), and gives up
+inside a cluster after `LEXER_MAX_TOKENS` tokens without a number: Oniguruma
+aborts a match attempt after 10^7 backtracking steps (`tokenizers` then
+panics), so no attempt may scan an unbounded stretch.
+
+**Invariants.** A string that is exactly one unit comes out as that unit with
+its leading ``⟦`` dropped (digit units) or unchanged (tags, markers). No rule
+uses ``\\d`` or ``\\w`` (Oniguruma's are Unicode-aware): word characters are the
+frozen Unicode 14.0 tables of `tst._unicode_tables`, spelled out as classes.
+Every quantifier that could meet an unbounded run is possessive or bounded,
+which keeps each pass linear in the text.
 """
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass
+from functools import lru_cache
 
-from tst.codec import Codec
+from tst._unicode_tables import NUMERIC_RANGES, WORD_RANGES
+from tst.settings import Settings
 from tst.spelling import CLOSE as C
 from tst.spelling import OPEN as O
-from tst.spelling import UNITS_MARKER, frac_name, int_name
+from tst.spelling import TAG_INDIAN, TAG_WESTERN, UNITS_MARKER, frac_name, int_name
 
-#: Inserted at the start of every covered number, later reduced to one ``⟦``.
-SENTINEL = O + O
-_NAME = "(?:[kmbtq]|e[0-9]+|p+)"
+#: Tokens the lexer walks inside one cluster (no space or other hard character) before giving up.
+LEXER_MAX_TOKENS = 200
+#: Separator-joined groups a grouping is checked over; longer runs stay text in route 3.
+MAX_GROUPS = 40
+#: Oniguruma's largest repetition count (ONIG_MAX_REPEAT_NUM).
+_MAX_REPEAT = 100_000
+
+Ranges = tuple[tuple[int, int], ...]
 
 
-def escape_rules() -> list[tuple[str, str]]:
-    """Escape literal brackets, except in a string that is exactly one unit."""
-    whole_unit = rf"\A{O}[^{O}{C}]+{C}\z"
+@dataclass(frozen=True)
+class Rule:
+    """One `Replace` step: every match of `pattern` (Oniguruma syntax) becomes `content`."""
+
+    name: str
+    pattern: str
+    content: str
+
+
+@dataclass(frozen=True)
+class NativeRules:
+    """The route-3 recipe for one codec configuration.
+
+    Attributes:
+        normalizer: `normalizers.Replace` steps, in order (after the base normalizer).
+        decoder: `decoders.Replace` steps, in order (after the base decoder and `Fuse`).
+    """
+
+    normalizer: tuple[Rule, ...]
+    decoder: tuple[Rule, ...]
+
+
+@dataclass(frozen=True)
+class Grammar:
+    """Which revision of the number grammar the rules follow (docs/SPEC.md 2.4-2.5).
+
+    The default is the grammar of `tst.Codec` today; the switches exist so the rules
+    can be diffed against an engine of the earlier revision (before issue 13).
+
+    Attributes:
+        whole_runs: groupings are judged on the whole separator-joined run: a run
+            never starts a grouping after its separator and a digit, inside a chain
+            or with a leading ``0``.
+        iso_datetime: the ``T`` of ``2024-01-15T10:30`` does not glue the day and the hour.
+    """
+
+    whole_runs: bool = True
+    iso_datetime: bool = True
+
+
+def normalized_unit(unit: str) -> str:
+    """How a unit reads after the route-3 normalizer: a digit group loses its opening bracket.
+
+    Example:
+        >>> normalized_unit("⟦12k⟧"), normalized_unit("⟦,3⟧"), normalized_unit("⟦k⟧")
+        ('12k⟧', '⟦,3⟧', '⟦k⟧')
+    """
+    return unit[1:] if unit[:1] == O and unit[1:2].isdigit() else unit
+
+
+def normalized_surface(surface: str) -> str:
+    """Route 1's surface as the route-3 normalizer writes it (every digit unit without its ``⟦``).
+
+    Example:
+        >>> normalized_surface("⟦,3⟧⟦1k⟧⟦234⟧ and ⟦⟦⟧5")
+        '⟦,3⟧1k⟧234⟧ and ⟦⟦⟧5'
+    """
+    out = []
+    k = 0
+    n = len(surface)
+    while k < n:
+        c = surface[k]
+        if c == O and k + 1 < n and "0" <= surface[k + 1] <= "9":
+            k += 1
+            continue
+        out.append(c)
+        k += 1
+    return "".join(out)
+
+
+# ---------------------------------------------------------------------------------------------
+# Character classes
+
+
+def _hex(cp: int) -> str:
+    return f"\\x{{{cp:x}}}"
+
+
+def _lit(text: str) -> str:
+    """`text` as an Oniguruma literal (every character but ASCII letters and digits escaped)."""
+    return "".join(c if c.isascii() and c.isalnum() else _hex(ord(c)) for c in text)
+
+
+def _ranges_body(ranges: Ranges) -> str:
+    return "".join(_hex(a) if a == b else f"{_hex(a)}-{_hex(b)}" for a, b in ranges)
+
+
+def _merge(ranges: list[tuple[int, int]]) -> Ranges:
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(ranges):
+        if out and a <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return tuple(out)
+
+
+def _minus(ranges: Ranges, remove: Ranges) -> Ranges:
+    out: list[tuple[int, int]] = []
+    for a, b in ranges:
+        pieces = [(a, b)]
+        for x, y in remove:
+            nxt = []
+            for p, q in pieces:
+                if y < p or x > q:
+                    nxt.append((p, q))
+                    continue
+                if p < x:
+                    nxt.append((p, x - 1))
+                if y < q:
+                    nxt.append((y + 1, q))
+            pieces = nxt
+        out.extend(pieces)
+    return _merge(out)
+
+
+def _chars(chars: str) -> Ranges:
+    return _merge([(ord(c), ord(c)) for c in chars])
+
+
+def _cls(ranges: Ranges, negate: bool = False) -> str:
+    return ("[^" if negate else "[") + _ranges_body(ranges) + "]"
+
+
+_DIGITS: Ranges = ((0x30, 0x39),)
+
+
+# ---------------------------------------------------------------------------------------------
+# The normalizer
+
+
+class _Builder:
+    """Regex fragments for one configuration; each method mirrors a part of tst._grammar."""
+
+    def __init__(self, st: Settings, grammar: Grammar) -> None:
+        self.st = st
+        self.gr = grammar
+        self.g = st.group_size
+        self.vocab = st.variant == "vocab"
+        self.seps = st.resolved_separators
+        self.imax = st.int_digits
+        self.fmax = st.frac_digits
+        self.dec = _lit(st.decimal)
+        self.word = _cls(WORD_RANGES)
+        self.nonword = _cls(WORD_RANGES, negate=True)
+        self.word_nodigit = _cls(_minus(WORD_RANGES, _DIGITS))
+        self.word_nonnum = _cls(_minus(WORD_RANGES, NUMERIC_RANGES))
+        self.numeric = _cls(NUMERIC_RANGES)
+        # Non-word characters a token may contain: the decimal mark, the continuation dot,
+        # separators, exponent signs, and the opening bracket of a unit string.
+        cluster = st.decimal + "." + self.seps + "+-" + O
+        self.cluster_punct = _cls(_minus(_chars(cluster), WORD_RANGES + _chars(O)))
+        self.hard = _cls(_merge([*WORD_RANGES, *_chars(cluster)]), negate=True)
+        # A leading decimal mark starts a number only after none of these (SPEC 2.3).
+        self.lead_blockers = _cls(_merge([*WORD_RANGES, *_chars("." + st.decimal)]))
+        self.sep_cls = _cls(_chars(self.seps)) if self.seps else ""
+        # What the lexer writes at the end of an integer part, and its regex.
+        self.int_end = C if self.vocab else C + O + UNITS_MARKER + C
+        self.int_end_re = _lit(self.int_end)
+
+    # -- contents ------------------------------------------------------------------------------
+
+    def group_end(self, name: str) -> str:
+        """What closes a digit group whose magnitude or depth is `name`."""
+        return name + C if self.vocab else C + O + name + C
+
+    # -- grammar fragments -----------------------------------------------------------------------
+
+    def exp(self) -> str:
+        """An exponent after a mantissa: ``e``/``E``, an optional sign, digits, no word after."""
+        return f"[eE][+\\x{{2d}}]?[0-9]++(?!{self.word})"
+
+    def glued_numeric(self) -> str:
+        """The word glued after a numeral holds a number character: the numeral is text."""
+        return f"{self.word_nonnum}*+{self.numeric}"
+
+    def word_chain(self) -> str:
+        """A word with every ``.word`` glued after it (skip_text_word)."""
+        return f"{self.word}++(?:\\.{self.word}++)*+"
+
+    def iso_before(self) -> str:
+        """Lookbehind: an extended date ``YYYY-MM-DD`` whose year is not glued to a word."""
+        date = "[0-9]{4}-[0-9]{2}-[0-9]{2}"
+        return f"(?<=\\A{date}|{self.nonword}{date})"
+
+    def iso_t(self) -> str:
+        """The ``T`` of an ISO 8601 date-time right after the day, before a two-digit hour."""
+        return f"(?=[Tt][0-9]{{2}}(?![0-9])){self.iso_before()}"
+
+    def gstart(self, sep: str) -> str:
+        """Conditions for a grouping to start here (the numeral's first digit) with `sep`."""
+        if not self.gr.whole_runs:
+            return ""
+        d, x = self.dec, _lit(sep)
+        chain = (
+            f"(?<![0-9]{d})"
+            "(?!(?<=[0-9]:)[0-9]{2}(?![0-9]))"
+            "(?<![0-9]\\x{2d}[0-9]\\x{2d}|[0-9]\\x{2d}[0-9]{2}\\x{2d})"
+            "(?<![0-9]/[0-9]/|[0-9]/[0-9]{2}/)"
+        )
+        if self.gr.iso_datetime:
+            # The hour of an ISO 8601 date-time continues the date's chain (SPEC 2.4).
+            date = "[0-9]{4}\\x{2d}[0-9]{2}\\x{2d}[0-9]{2}[Tt]"
+            chain += f"(?!(?<=\\A{date}|{self.nonword}{date})[0-9]{{2}}(?![0-9]))"
+        return f"(?!0)(?<![0-9]{x}){chain}"
+
+    def western(self, sep: str, limit: int | None) -> str:
+        """A whole Western grouping with `sep`; with `limit`, only one of at most `limit` digits."""
+        x = _lit(sep)
+        grp = f"{x}[0-9]{{3}}(?![0-9])"
+        end = f"(?!{x}[0-9])"
+        if limit is None:
+            return f"(?>[0-9]{{1,3}})(?>(?:{grp}){{1,{MAX_GROUPS}}}){end}"
+        alts = []
+        for first in (1, 2, 3):
+            k = min((limit - first) // 3, MAX_GROUPS)
+            if k >= 1:
+                alts.append(f"[0-9]{{{first}}}(?>(?:{grp}){{1,{k}}}){end}")
+        return "(?:" + "|".join(alts) + ")" if alts else ""
+
+    def indian(self, sep: str, limit: int | None) -> str:
+        """A whole Indian grouping (``12,34,567``) with `sep`; with `limit`, within `limit` digits."""
+        x = _lit(sep)
+        two = f"{x}[0-9]{{2}}(?![0-9])"
+        last = f"{x}[0-9]{{3}}(?![0-9])(?!{x}[0-9])"
+        if limit is None:
+            return f"(?>[0-9]{{1,2}})(?>(?:{two}){{1,{MAX_GROUPS}}}){last}"
+        alts = []
+        for first in (1, 2):
+            k = min((limit - first - 3) // 2, MAX_GROUPS)
+            if k >= 1:
+                alts.append(f"[0-9]{{{first}}}(?>(?:{two}){{1,{k}}}){last}")
+        return "(?:" + "|".join(alts) + ")" if alts else ""
+
+    def groupings(self, limit: int | None) -> list[tuple[str, str]]:
+        """(any-length grouping, in-range grouping) per separator and style, in parse order.
+
+        Each starts with the cheap test (the first run and this separator), then the
+        lookbehinds of `gstart`: most numerals fail at the first character.
+        """
+        out = []
+        for sep in self.seps:
+            start = f"(?=(?>[0-9]{{1,3}}){_lit(sep)}[0-9])" + self.gstart(sep)
+            out.append((start + self.western(sep, None), start + self.western(sep, limit) if limit else ""))
+            if self.st.indian:
+                out.append((start + self.indian(sep, None), start + self.indian(sep, limit) if limit else ""))
+        return out
+
+    def sep_follows(self) -> str:
+        """A run of at most three digits, then a separator and a digit: a grouping may start here."""
+        return f"(?>[0-9]{{1,3}}){self.sep_cls}[0-9]" if self.seps else ""
+
+    def int_number(self) -> str:
+        """The integer part of a numeral that is a number: a whole grouping in range, or a digit run."""
+        plain = f"(?>[0-9]{{1,{self.imax}}})(?![0-9])"
+        pairs = self.groupings(self.imax)
+        if not pairs:
+            return plain
+        alts = [f"(?={a}){r}" for a, r in pairs if r]
+        any_grouping = "|".join(a for a, _ in pairs)
+        alts.append(f"(?!{any_grouping}){plain}")
+        # Most numerals have no separator after their first digits: they go straight to the run.
+        return f"(?:(?={self.sep_follows()})(?:{'|'.join(alts)})|(?!{self.sep_follows()}){plain})"
+
+    def int_text(self) -> str:
+        """The integer part of any numeral, as far as the scan takes it."""
+        alts = [a for a, _ in self.groupings(None)]
+        if not alts:
+            return "[0-9]++"
+        return f"(?>(?={self.sep_follows()})(?>{'|'.join(alts)})|[0-9]++)"
+
+    def frac_after_int(self) -> str:
+        """After an integer part (not inside a chain): a fraction in range, or none at all."""
+        d = self.dec
+        present = f"{d}[0-9]++(?!{d}[0-9])"
+        if self.fmax == 0:
+            return f"(?!{present})"
+        return f"(?:(?={present}){d}(?>[0-9]{{1,{self.fmax}}})(?![0-9])|(?!{present}))"
+
+    def after_mantissa(self) -> str:
+        """What may follow a number's mantissa: an exponent, no word, an ISO ``T``, or a plain suffix word."""
+        alts = [self.exp()]
+        if self.gr.iso_datetime:
+            alts.append(self.iso_t())
+        alts.append(f"(?!{self.glued_numeric()})")
+        return "(?:" + "|".join(alts) + ")"
+
+    def number(self) -> str:
+        """A number starting here: its integer part, then ``\\K`` (the insertion point) and its checks."""
+        d = self.dec
+        intp = self.int_number()
+        hexa = "(?!0[xX][0-9A-Fa-f])"
+        in_chain = f"(?<=[0-9]{d}){intp}\\K(?={self.after_mantissa()})"
+        plain = f"(?<![0-9]{d}){intp}\\K(?={self.frac_after_int()}{self.after_mantissa()})"
+        return f"(?=[0-9]){hexa}(?:{in_chain}|{plain})"
+
+    def lead(self) -> str:
+        """A number written with a leading decimal mark (``.5``): the insertion goes after the mark."""
+        d = self.dec
+        if self.fmax == 0:
+            return ""
+        after = f"(?:{self.exp()}|(?!{self.glued_numeric()}))"
+        return f"(?<!{self.lead_blockers}){d}\\K(?=(?>[0-9]{{1,{self.fmax}}})(?![0-9])(?!{d}[0-9]){after})"
+
+    def lexer(self) -> str:
+        """The pass that marks the end of every number's integer part (see the module docstring).
+
+        Three kinds of match, all inserting the integer-end mark:
+
+        * after a number's integer part (found by the previous match, ``\\G``), its fraction
+          and an exponent in range: the exponent is a number of its own;
+        * a number found by walking the tokens of the scan from ``\\G`` or from just after a
+          hard character (one no token can contain), at most `LEXER_MAX_TOKENS` tokens;
+        * its leading-decimal variant, which marks the position after the mark.
+        """
+        d, exp, imax = self.dec, self.exp(), self.imax
+        # Where the previous match leaves the scan: after an exponent (nothing of the numeral
+        # is left), after an integer part (its fraction, exponent or ISO T follow), or after a
+        # leading decimal mark (its digits and exponent follow). A chain part (after a digit
+        # and the mark) takes no fraction.
+        # A mantissa is not glued to a word or a dot before it (x1e-5 is the text word x1e, then 5).
+        mant_start = f"(?:\\A|{_cls(_merge([*WORD_RANGES, *_chars('.' + self.st.decimal)]), negate=True)})"
+        mantissa = f"[0-9]{{1,{imax}}}(?:{d}[0-9]{{1,{self.fmax}}})?" if self.fmax else f"[0-9]{{1,{imax}}}"
+        after_exp = f"(?<={mant_start}{mantissa}[eE][+\\x{{2d}}]?[0-9]{{1,{imax}}})(?!{self.word})"
+        frac = f"(?:(?={d}[0-9])(?<![0-9]{d}[0-9]{{1,{imax}}}){d}[0-9]++(?!{d}[0-9]))?+"
+        iso = f"|(?=[Tt][0-9]{{2}}(?![0-9])){self.iso_before()}[Tt]" if self.gr.iso_datetime else ""
+        after_int = f"(?<=[0-9]){frac}(?:{exp}{iso})?+"
+        after_lead = f"(?<={d})[0-9]++(?:{exp})?+"
+        exponent_number = f"[eE][+\\x{{2d}}]?(?>[0-9]{{1,{imax}}})\\K(?![0-9])(?!{self.word})"
+        exponents = [f"\\G(?<=[0-9])(?!{after_exp}){frac}{exponent_number}", f"\\G(?<={d})[0-9]++{exponent_number}"]
+        tail = f"(?:{exp}|{self.word_chain()})?+"
+        tokens = [
+            f"{self.word_nodigit}{self.word}*+(?:\\.{self.word}++)*+",
+            f"(?<!{self.lead_blockers}){d}[0-9]++(?!{d}[0-9]){tail}",
+            self.cluster_punct,
+            f"(?:(?<=[0-9]{d}){self.int_text()}|{self.int_text()}(?:{d}[0-9]++(?!{d}[0-9]))?+){tail}",
+            f"{_lit(O)}[^{_lit(O)}{_lit(C)}]*+",
+        ]
+        token = "(?>" + "|".join(tokens) + ")"
+        finals = [self.number()]
+        if self.lead():
+            finals.append(self.lead())
+        final = "(?:" + "|".join(finals) + ")"
+        start = f"(?:\\G(?>{after_exp}|{after_int}|{after_lead}|)|(?<={self.hard}))"
+        walk = f"{start}{token}{{0,{LEXER_MAX_TOKENS}}}?{final}"
+        return "|".join([*exponents, walk])
+
+    def not_exponent_digits(self) -> str:
+        """Lookbehind: not the digits of an exponent (after a mantissa not glued to a word or dot, e, a sign)."""
+        d, imax = self.dec, self.imax
+        start = f"(?:\\A|{_cls(_merge([*WORD_RANGES, *_chars('.' + self.st.decimal)]), negate=True)})"
+        mantissa = f"[0-9]{{1,{imax}}}(?:{d}[0-9]{{1,{self.fmax}}})?" if self.fmax else f"[0-9]{{1,{imax}}}"
+        return f"(?<!{start}{mantissa}[eE][+\\x{{2d}}])"
+
+    def grouped_start(self, style: str) -> str:
+        """The start of a grouped number (`style` ``"3"`` Western, ``"2"`` Indian), after the lexer.
+
+        The lexer decided which runs are groupings: a grouped number has one integer-end
+        mark, after its last group, where separate numbers have one each. What is left to
+        check is that the run starts here.
+        """
+        ie, d, w = self.int_end_re, self.dec, self.word
+        # A numeral start: not inside a word or its .word chain, not a fraction or chain part
+        # (after a digit and the mark), not the digits of a leading decimal mark.
+        lead_mark = f"{_cls(_merge([*WORD_RANGES, *_chars('.' + self.st.decimal)]), negate=True)}{d}|\\A{d}"
+        # Nor the digits of an exponent (or of a text word ending in e: 1e-5,000 and x1e-1,234 alike).
+        before = f"(?<!{w})(?<!{w}\\.)(?<![0-9]{d})(?<!{lead_mark})(?<!{d}{ie}){self.not_exponent_digits()}"
+        alts = []
+        for sep in self.seps:
+            x = _lit(sep)
+            if style == TAG_WESTERN:
+                shape = f"[0-9]{{1,3}}(?:{x}[0-9]{{3}}){{1,{MAX_GROUPS}}}{ie}"
+            else:
+                shape = f"[0-9]{{1,2}}(?:{x}[0-9]{{2}}){{1,{MAX_GROUPS}}}{x}[0-9]{{3}}{ie}"
+            if self.gr.whole_runs:
+                # A grouping never starts after its own separator and a digit (inside a run). After a
+                # digit and another separator it may (1\u00a02,345), unless these digits end a whole
+                # grouping with that separator which is out of range (text, so no mark tells).
+                inside = f"(?<![0-9]{x}){self.text_grouping_before(sep)}"
+            else:
+                # Old grammar: a run starts a grouping unless its previous part could (1-3 digits at a start).
+                inside = f"(?<!\\A[0-9]{{1,3}}{x}|{self.nonword}[0-9]{{1,3}}{x})"
+            alts.append(f"{inside}(?={shape})")
+        # Consume the character before the number (or start at the very beginning), so that
+        # Oniguruma skips the characters that cannot precede one.
+        prev = f"(?:\\A|{self.nonword}\\K)"
+        return f"{prev}(?={self.sep_follows()}){before}(?:{'|'.join(alts)})"
+
+    def text_grouping_before(self, sep: str) -> str:
+        """Not right after a Western grouping with another separator that is too long to be a number."""
+        alts = []
+        for other in self.seps:
+            if other == sep:
+                continue
+            y = _lit(other)
+            for first in (1, 2, 3):
+                # first + 3 * (k + 1) digits, counting the run's last group (just before here), > int_digits
+                k = max(0, (self.imax - first) // 3)
+                if k + 1 > MAX_GROUPS:
+                    continue
+                run = f"{first and f'[0-9]{{{first}}}'}(?:{y}[0-9]{{3}}){{{k},{MAX_GROUPS}}}{y}"
+                alts.append(f"\\A{run}|[^0-9{y}]{run}")
+        return f"(?<!{'|'.join(alts)})" if alts else ""
+
+    def tag_superset(self) -> str:
+        """Every tag at once: the separators in settings order, then both style digits."""
+        return O + self.seps + TAG_INDIAN + TAG_WESTERN + C
+
+    def tag_trim(self) -> str:
+        """Deletes what the superset holds beyond the number's own tag: one to three matches a number.
+
+        The superset is ``⟦`` + separators + ``23⟧``; the number keeps ``⟦`` + its separator +
+        ``3`` (Western) or ``2`` (Indian) + ``⟧``. The first deletion is found from the ``⟦``;
+        each later one starts where the previous match ended (``\\G``), so no alternative is
+        tried away from a superset.
+        """
+        o, c, sup = _lit(O), _lit(C), self.seps
+        two, three = TAG_INDIAN, TAG_WESTERN
+        alts = []
+        for k, sep in enumerate(sup):
+            x = _lit(sep)
+            before, after = _lit(sup[:k]), _lit(sup[k + 1 :])
+            western = f"[0-9]{{1,3}}{x}[0-9]{{3}}(?![0-9])"
+            indian = f"[0-9]{{1,2}}{x}[0-9]{{2}}(?![0-9])"
+            at_x = f"\\G{x}" if before else f"{o}{x}"
+            if before:
+                alts.append(f"{o}\\K{before}(?={x}{after}{two}{three}{c}[0-9]{{1,3}}{x})")
+            alts.append(f"{at_x}\\K{after}{two}(?={three}{c}{western})")
+            if self.st.indian:
+                if after:
+                    alts.append(f"{at_x}\\K{after}(?={two}{three}{c}{indian})")
+                else:
+                    alts.append(f"{at_x}{two}\\K{three}(?={c}{indian})")
+        if self.st.indian and len(sup) > 1:
+            # The "3" of an Indian tag, once the separators after its own are gone (any separator).
+            s = self.sep_cls
+            alts.append(f"\\G{two}\\K{three}(?={c}[0-9]{{1,2}}{s}[0-9]{{2}}(?![0-9]))")
+        if self.st.indian or self.g != 3:
+            alts.append(self.inner_separators())
+        return "|".join(alts)
+
+    def inner_separators(self) -> str:
+        """A separator of a tagged number that does not fall between two groups (Indian, or g != 3).
+
+        Separators on a group boundary stay: the integer-group passes replace them with the
+        boundary's name. Found by walking the number from where the tag trim (or the previous
+        deletion) ended.
+        """
+        s, ie, g = self.sep_cls, self.int_end_re, self.g
+        on_boundary = f"(?:(?:[0-9]{s}?){{{g}}}){{1,{-(-self.imax // g)}}}{ie}"
+        walk = f"(?:[0-9]|{s}(?={on_boundary}))*?"
+        two, three, c = TAG_INDIAN, TAG_WESTERN, _lit(C)
+        # Where the previous match ended: after a deleted separator, or inside the tag after its trim.
+        resume = f"(?:(?<=[0-9]{s})|(?<={two}){three}{c}|(?<={three}){c})"
+        return f"\\G{resume}{walk}[0-9]\\K{s}(?=[0-9])(?!{on_boundary})"
+
+    def magnitude(self, power: int) -> str:
+        """The end of the integer group of 10**`power` (plain runs, and grouped runs after their tag)."""
+        s, ie, g = self.sep_cls, self.int_end_re, self.g
+        plain = f"\\K(?=[0-9]{{{power}}}{ie})"
+        if not self.seps:
+            return f"[0-9]{plain}"
+        dig = f"[0-9]{s}?"
+        # A grouped number: after its tag (or the previous group's end, never an escape, which
+        # follows a bracket), a group of 1..g digits, then the separator on this boundary
+        # (separators inside groups are gone by now), which the group's end replaces.
+        after_tag = f"(?<=[^{_lit(O)}{_lit(C)}]{_lit(C)}[0-9])"
+        grouped = f"{after_tag}[0-9]{{0,{g - 1}}}\\K(?:{s}(?=[0-9]))?(?=(?:{dig}){{{power - 1}}}[0-9]{ie})"
+        # Both alternatives start with the digit, so Oniguruma only tries digits.
+        return f"[0-9](?:{plain}|{grouped})"
+
+    def frac_group(self, depth: int) -> str:
+        """The end of the fractional group at `depth` (1 = first after the mark)."""
+        d, ie, g = self.dec, self.int_end_re, self.g
+        if depth == 1:
+            # What follows the mark is this number's fraction unless it is a chain part or text:
+            # digits ended by a mark of the lexer (a number), by the mark and a digit (a chain),
+            # by a word holding a number character (1.2.3x4), or more digits than a fraction holds.
+            glued = f"(?!{self.exp()}){self.glued_numeric()}"
+            not_fraction = f"[0-9]++(?:{_lit(C)}|{d}[0-9]|{glued})|[0-9]{{{self.fmax + 1}}}"
+            anchor = f"(?:{ie}(?<=[0-9]{ie}){d}|{d}{ie})(?!{not_fraction})"
+        elif self.vocab:
+            prev = "p" * (depth - 1) + C
+            anchor = f"{_lit(prev)}(?<=[0-9]{_lit(prev)})"
+        else:
+            anchor = _lit(O + "p" * (depth - 1) + C)
+        return f"{anchor}(?>[0-9]{{1,{g}}})\\K"
+
+    def cleanup(self) -> str:
+        """Deletes the leading-mark placeholder and the ``⟦`` of a string that is one digit unit."""
+        d, ie = self.dec, self.int_end_re
+        return f"{d}\\K{ie}(?=[0-9])|{_lit(O)}(?=[0-9])"
+
+
+def escape_rules() -> list[Rule]:
+    """Escape literal brackets, except in a string that is exactly one unit (an added token's content)."""
+    o, c = _lit(O), _lit(C)
     return [
-        (rf"(?!{whole_unit}){O}", O + O + C),
-        # A "⟧" not just written by the rule above, and not closing a whole-unit string
-        # (two rules: Oniguruma drops the first alternative when another starts with \A).
-        (rf"(?<!{O}){C}(?!\z)", O + C + C),
-        (rf"\A(?!{whole_unit})[\s\S]*\K(?<!{O}){C}\z", O + C + C),
+        Rule("escape ⟦", f"{o}(?!(?<=\\A{o})[^{o}{c}]++{c}\\z)", O + O + C),
+        # A "⟧" not just written by the rule above, and not closing a one-unit string.
+        Rule("escape ⟧", f"{c}(?<!{o}{c})(?!\\z(?<=\\A{o}[^{o}{c}]{{1,64}}{c}))", O + C + C),
     ]
 
 
-def number_rules(codec: Codec) -> list[tuple[str, str]]:
-    """Rules that turn every covered number into units (after `escape_rules`)."""
-    st = codec.settings
-    g, vocab = st.group_size, st.variant == "vocab"
-    dec = re.escape(st.decimal)
-    seps = "".join(re.escape(c) for c in st.resolved_separators + ".,")
-    max_int, max_frac = st.int_digits, st.frac_digits
-    frac = rf"(?:{dec}[0-9]{{1,{max_frac}}})?" if max_frac > 0 else ""
-    number = (
-        rf"(?<![\w{O}{seps}])"  # not glued to a word, a unit, a separator or a decimal mark
-        rf"(?=[0-9]{{1,{max_int}}}{frac}"
-        rf"(?![0-9])(?![{seps}][0-9])(?![eE][+-]?[0-9])(?!\w*\p{{N}}))"
-        rf"(?!0[xX][0-9A-Fa-f])"
-    )
-    rules = [(number, SENTINEL)]
-    # The end of a number: a digit, then none, then the start it was given (cheapest test first:
-    # Oniguruma tries every position and checks left to right; twice as fast as the plain order).
-    rules.append((rf"(?<=[0-9])(?![0-9])(?<={O}{O}[0-9]{{1,{max_int}}})", C if vocab else C + O + UNITS_MARKER + C))
-    for power in reversed(range(g, max_int, g)):  # most significant magnitude first
+@lru_cache(maxsize=32)
+def build_rules(settings: Settings, grammar: Grammar | None = None) -> NativeRules:
+    """The route-3 normalizer and decoder steps for `settings` (style exact, overflow text).
+
+    Raises:
+        ValueError: for settings the regex pipeline cannot express (paper style,
+            overflow other than ``"text"``, ranges beyond Oniguruma's repetition limit).
+    """
+    gr = grammar if grammar is not None else Grammar()
+    st = settings
+    if st.style != "exact":
+        raise ValueError("the native rules need style='exact'")
+    if st.overflow != "text":
+        raise ValueError(f"the native rules support overflow='text' only, not {st.overflow!r}")
+    if st.int_digits > _MAX_REPEAT or st.frac_digits > _MAX_REPEAT:
+        raise ValueError(f"int_digits and frac_digits must be at most {_MAX_REPEAT} for the native rules")
+    b = _Builder(st, gr)
+    rules = escape_rules()
+    rules.append(Rule("lexer: integer ends", b.lexer(), b.int_end))
+    g = st.group_size
+    # Fractions before integer groups: a chain part is then told from a fraction by the mark
+    # that ends it (digits then ⟧), before any magnitude name sits in between.
+    depths = -(-st.frac_digits // g)
+    for depth in range(1, depths + 1):
+        name = frac_name(depth)
+        rules.append(Rule(f"fraction group {name}", b.frac_group(depth), b.group_end(name)))
+    cleanup = b.cleanup()
+    if st.resolved_separators:
+        starts = [b.grouped_start(TAG_WESTERN)] + ([b.grouped_start(TAG_INDIAN)] if st.indian else [])
+        rules.append(Rule("tag superset", "|".join(starts), b.tag_superset()))
+        cleanup = b.tag_trim() + "|" + cleanup
+    rules.append(Rule("tag trim, cleanup", cleanup, ""))
+    for power in reversed(range(g, st.int_digits, g)):
         name = int_name(power, g)
-        rules.append((rf"(?<=[0-9])(?=[0-9]{{{power}}}{C})", name + C + O if vocab else C + O + name + C + O))
-    if max_frac == 0:
-        return [*rules, (rf"{O}(?={O}[0-9])", "")]
-    int_end = rf"[0-9]{C}" if vocab else rf"{O}{UNITS_MARKER}{C}"
-    rules.append((rf"(?<={int_end}{dec})(?=[0-9])", O))
-    depths = -(-max_frac // g)
-    opens = [rf"{int_end}{dec}{O}"]
-    for depth in range(2, depths + 1):
-        prev = frac_name(depth - 1)
-        opens.append(rf"[0-9]{prev}{C}{O}" if vocab else rf"{O}{prev}{C}{O}")
-    for depth in range(1, depths):  # a full group with more digits after it
-        name = frac_name(depth)
+        rules.append(Rule(f"integer group {name}", b.magnitude(power), b.group_end(name)))
+    return NativeRules(tuple(rules), tuple(decode_rules(st)))
+
+
+def decode_rules(st: Settings) -> list[Rule]:
+    """Rules that turn a route-1 or route-3 surface back into text (strict input assumed valid)."""
+    o, c = _lit(O), _lit(C)
+    names = "(?:[kmbtq]|e[1-9][0-9]*|p+)"
+    seps = st.resolved_separators
+    s = _cls(_chars(seps)) if seps else ""
+    tag = f"{o}{s}[{TAG_INDIAN}{TAG_WESTERN}]{c}" if seps else ""
+    not_tag = f"(?<!{o}{s}[{TAG_INDIAN}{TAG_WESTERN}])" if seps else ""
+    if st.variant == "vocab":
+        close = f"(?<=[0-9]){not_tag}{names}?{c}"
+    else:
+        close = f"(?<=[0-9]){not_tag}{c}(?:{o}(?:{UNITS_MARKER}|{names}){c})?"
+    rules = [Rule("units", f"{o}(?=[0-9])|{close}", "")]
+    imax = st.int_digits
+    for sep in seps:
+        x = _lit(sep)
         rules.append(
-            (rf"(?<={opens[depth - 1]}[0-9]{{{g}}})(?=[0-9])", name + C + O if vocab else C + O + name + C + O)
+            Rule(
+                f"separators {sep!r} Western",
+                f"[0-9](?<={o}{x}{TAG_WESTERN}{c}[0-9]{{1,{imax - 1}}})\\K(?=(?:[0-9]{{3}})+(?![0-9]))",
+                sep,
+            )
         )
-    for depth in range(1, depths + 1):  # the last group
-        name = frac_name(depth)
-        # Not where a boundary rule above already closed the group.
-        closed = rf"p+{C}{O}" if vocab else rf"{C}{O}"
-        rules.append(
-            (rf"(?<={opens[depth - 1]}[0-9]{{1,{g}}})(?![0-9])(?!{closed})", name + C if vocab else C + O + name + C)
-        )
-    rules.append((rf"{O}(?={O}[0-9])", ""))
+        if st.indian:
+            rules.append(
+                Rule(
+                    f"separators {sep!r} Indian",
+                    f"[0-9](?<={o}{x}{TAG_INDIAN}{c}[0-9]{{1,{imax - 1}}})\\K(?=(?:[0-9]{{2}})*[0-9]{{3}}(?![0-9]))",
+                    sep,
+                )
+            )
+    escapes = f"{o}(?=[{o}{c}]{c})|(?<={o}[{o}{c}]){c}"
+    rules.append(Rule("tags and escapes", f"{tag}(?=[0-9])|{escapes}" if tag else escapes, ""))
     return rules
 
 
-def decode_rules(codec: Codec) -> list[tuple[str, str]]:
-    """Rules that turn units back into digits and escapes back into brackets."""
-    if codec.settings.variant == "vocab":
-        units = rf"{O}(?=[0-9]+{_NAME}?{C})|(?<={O}[0-9]+){_NAME}?{C}"
-    else:
-        units = rf"{O}(?:{UNITS_MARKER}|{_NAME}){C}|{O}(?=[0-9]+{C})|(?<={O}[0-9]+){C}"
-    escapes = rf"{O}(?=[{O}{C}]{C})|(?<={O}[{O}{C}]){C}"
-    return [(units, ""), (escapes, "")]
+def wordpiece_glue_rules(st: Settings) -> list[Rule]:
+    """Decoder rules that remove the spaces a WordPiece decoder puts inside one number (before `decode_rules`).
 
-
-def wordpiece_glue_rules(codec: Codec) -> list[tuple[str, str]]:
-    """Rules that remove the spaces a WordPiece decoder puts inside a covered number.
-
-    The regex form of `tst.hf._glue.glue_wordpiece_units` (route 1) for the numbers these rules
-    write (digit groups with magnitudes, an optional fraction; no grouping tags): whitespace
-    goes after a group that more groups must follow, between a group and its marker, between
-    fraction groups of consecutive depths, and around the decimal mark before the first
-    fraction group. Whitespace after a number's last group stays (two numbers).
+    WordPiece keeps no whitespace and joins tokens with spaces, so ``⟦,3⟧⟦1k⟧⟦234⟧`` decodes as
+    ``⟦,3⟧ 1k⟧ 234⟧``. The units say which neighbours belong to one number, as in route 1's
+    `tst.hf._glue` (a Python pass): after a grouping tag, after an integer group above the units
+    (vocab) or its marker (marker), between a group and its marker, around the decimal mark
+    between the units group and the first fractional group, and between fractional groups of
+    consecutive depths. Digit units may come with or without their opening bracket (tokenizers
+    hands the decoder the normalized form of an added token, ``1k⟧``, since 0.22).
     """
-    st = codec.settings
-    dec = re.escape(st.decimal)
-    gap = r"\s+"
+    o, c, d = _lit(O), _lit(C), _lit(st.decimal)
+    seps = st.resolved_separators
+    names = "(?:[kmbtq]|e[1-9][0-9]*)"
+    digit_unit = f"{o}?[0-9]+"
+    alts = []
+    if seps:
+        alts.append(f"(?<={o}{_cls(_chars(seps))}[{TAG_INDIAN}{TAG_WESTERN}]{c}) (?={o}?[0-9])")
+    depths = -(-st.frac_digits // st.group_size)
     if st.variant == "vocab":
-        return [
-            (rf"{O}[0-9]+(?:[kmbtq]|e[0-9]+){C}\K{gap}(?={O})", ""),
-            (rf"{O}[0-9]+(p+){C}\K{gap}(?={O}[0-9]+\1p{C})", ""),
-            (rf"{O}[0-9]+{C}\K\s*{dec}\s*(?={O}[0-9]+p{C})", st.decimal),
-        ]
-    return [
-        (rf"{O}[0-9]+{C}\K{gap}(?={O}(?:{UNITS_MARKER}|[kmbtq]|e[0-9]+|p+){C})", ""),
-        (rf"{O}(?:[kmbtq]|e[0-9]+){C}\K{gap}(?={O})", ""),
-        (rf"{O}(p+){C}\K{gap}(?={O}[0-9]+{C}\s*{O}\1p{C})", ""),
-        (rf"{O}{UNITS_MARKER}{C}\K\s*{dec}\s*(?={O}[0-9]+{C}\s*{O}p{C})", st.decimal),
-    ]
+        alts.append(f"(?<=[0-9]{names}{c}) (?={o}?[0-9])")
+        first = f"{digit_unit}p{c}"
+        alts.append(f"(?<=[0-9]{c}) (?={d} ?{first})")
+        alts.append(f"(?<=[0-9]{c}{d}) (?={first})")
+        for depth in range(1, depths):
+            alts.append(f"(?<=[0-9]{'p' * depth}{c}) (?={digit_unit}{'p' * (depth + 1)}{c})")
+    else:
+        alts.append(f"(?<=[0-9]{c}) (?={o}(?:{UNITS_MARKER}|{names}|p+){c})")
+        alts.append(f"(?<={o}{names}{c}) (?={o}?[0-9])")
+        first = f"{digit_unit}{c} ?{o}p{c}"
+        alts.append(f"(?<={o}{UNITS_MARKER}{c}) (?={d} ?{first})")
+        alts.append(f"(?<={o}{UNITS_MARKER}{c}{d}) (?={first})")
+        for depth in range(1, depths):
+            alts.append(f"(?<={o}{'p' * depth}{c}) (?={digit_unit}{c} ?{o}{'p' * (depth + 1)}{c})")
+    return [Rule("WordPiece: spaces inside numbers", "|".join(alts), "")]

@@ -2,9 +2,10 @@
 
 Stock `tokenizers` / `AutoTokenizer` load the result with no `tst` import, which
 is what serving stacks need. The TST step is spelled as regex `Replace`
-normalizers and decoders (see `tst.hf._native_rules`); the units are added
-tokens matched after normalization. What it covers, and what it refuses, is in
-docs/hf.md; `covers(text, codec)` says whether one input is covered.
+normalizers and decoders (`tst.hf._native_rules`); the units are added tokens
+matched after normalization. `native_components(codec)` returns those pieces for
+any pipeline; `covers(text, codec, base)` says whether one input gets the ids and
+decode of route 1. What is covered, and why the rest is not: docs/hf.md.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,7 @@ from transformers import PreTrainedTokenizerFast
 
 from tst.codec import Codec
 from tst.errors import TSTError
-from tst.hf._native_rules import decode_rules, escape_rules, number_rules, wordpiece_glue_rules
+from tst.hf._native_rules import NativeRules, build_rules, normalized_surface, wordpiece_glue_rules
 from tst.hf._pipeline import prefixing_step
 from tst.hf.wrapping import is_tst_tokenizer
 from tst.settings import Settings
@@ -30,54 +32,126 @@ from tst.spelling import CLOSE, OPEN
 #: Base normalizers that act on each character alone, so applying them to the
 #: whole TST surface (export) or to the text between units (wrapped route) agrees.
 CHARACTER_NORMALIZERS = frozenset({"NFC", "NFD", "NFKC", "NFKD", "Lowercase", "StripAccents", "BertNormalizer"})
+#: Files `export` writes besides what the base's `save_pretrained` writes.
+EXPORT_FILES = ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json")
 _LITERAL_UNIT = re.compile(f"{OPEN}[^{OPEN}{CLOSE}]+{CLOSE}")
 _UNIT_OR_TEXT = re.compile(f"{OPEN}[^{OPEN}{CLOSE}]+{CLOSE}|[^{OPEN}]+|{OPEN}")
 
 
+@dataclass(frozen=True)
+class NativeComponents:
+    """Stock `tokenizers` pieces that apply one codec (what `export` puts in tokenizer.json).
+
+    Attributes:
+        normalizer: runs after the base normalizer and writes the TST surface.
+        decoder: runs after the base decoder and reads the surface back (starts with `Fuse`).
+        added_tokens: every unit of `Codec.vocabulary()`, in order, as ``normalized=True``
+            added tokens: append them after the base vocabulary to get route 1's ids.
+    """
+
+    normalizer: normalizers.Normalizer
+    decoder: decoders.Decoder
+    added_tokens: tuple[AddedToken, ...]
+
+
+def native_components(codec: Codec) -> NativeComponents:
+    """The normalizer, decoder and added tokens that apply `codec` inside any `tokenizers` pipeline.
+
+    Add the tokens *after* installing the normalizer (`tokenizers` normalizes an added
+    token's content when it is added). Raises TSTError for settings the stock pipeline
+    cannot express (paper style, overflow other than ``"text"``).
+    """
+    rules = _rules(codec.settings)
+    tokens = tuple(
+        AddedToken(u, single_word=False, lstrip=False, rstrip=False, normalized=True, special=False)
+        for u in codec.vocabulary()
+    )
+    return NativeComponents(_normalizer(rules), _decoder(rules), tokens)
+
+
 def tst_normalizer(codec: Codec) -> normalizers.Normalizer:
     """The normalizer that writes `codec`'s TST surface for every covered number."""
-    return _normalizer_for(codec.settings)
+    return _normalizer(_rules(codec.settings))
+
+
+def tst_decoder(codec: Codec) -> decoders.Decoder:
+    """The decoder steps that turn a TST surface back into text (`Fuse` first)."""
+    return _decoder(_rules(codec.settings))
+
+
+def _rules(settings: Settings) -> NativeRules:
+    try:
+        return build_rules(settings)
+    except ValueError as exc:
+        raise TSTError(f"export cannot express these settings: {exc}") from None
 
 
 @lru_cache(maxsize=16)
-def _normalizer_for(settings: Settings) -> normalizers.Normalizer:
-    rules = escape_rules() + number_rules(Codec(**settings.kwargs()))
-    return normalizers.Sequence([normalizers.Replace(Regex(p), c) for p, c in rules])
+def _normalizer_cached(rules: NativeRules) -> normalizers.Normalizer:
+    return normalizers.Sequence([normalizers.Replace(Regex(r.pattern), r.content) for r in rules.normalizer])
 
 
-def tst_decoder(codec: Codec, glue: list[tuple[str, str]] | None = None) -> decoders.Decoder:
-    """The decoder steps that turn a TST surface back into text (after `Fuse`; `glue` rules first)."""
-    rules = [*(glue or []), *decode_rules(codec)]
-    return decoders.Sequence([decoders.Fuse()] + [decoders.Replace(Regex(p), c) for p, c in rules])
+def _normalizer(rules: NativeRules) -> normalizers.Normalizer:
+    return _normalizer_cached(rules)
+
+
+@lru_cache(maxsize=16)
+def _decoder(rules: NativeRules) -> decoders.Decoder:
+    return decoders.Sequence([decoders.Fuse()] + [decoders.Replace(Regex(r.pattern), r.content) for r in rules.decoder])
 
 
 def covers(text: str, codec: Codec, base: PreTrainedTokenizerFast | None = None) -> bool:
     """Whether `export` gives `text` the same ids and decode as `tst.hf.wrap` (same base, same codec).
 
-    False for numbers the regex rules leave as text (thousands separators,
-    exponents, chains such as 1.2.3, leading decimal marks, ...), for any text
-    holding a literal unit spelling such as ``⟦1k⟧`` (a segment that is exactly
-    one unit would match that unit: see docs/hf.md), and, when `base` has a
-    normalizer, for texts where normalizing before TST differs from TST before
-    normalizing (e.g. NFKC turning ``²`` into ``2``).
+    Exact by construction: the exported normalizer's output is compared with route 1's
+    surface (`Codec.encode`, units cut out before `base`'s normalizer runs on the text
+    between them), and the exported decoder's output with `Codec.decode`. False, among
+    others, for numbers the rules leave as text (docs/hf.md lists the classes), for any
+    text holding a literal unit spelling such as ``⟦1k⟧`` (a segment that is exactly one
+    unit would match that unit), for text that is not valid UTF-8 (lone surrogates,
+    which `tokenizers` cannot take), and for texts where `base`'s normalizer changes what
+    TST sees (NFKC turning ``²`` into ``2``).
+
+    Raises:
+        TypeError: `text` is not a str.
+        TSTError: `codec` has settings the export cannot express.
     """
+    if not isinstance(text, str):
+        raise TypeError(f"covers expects a str, not {type(text).__name__}")
     if _LITERAL_UNIT.search(text):
         return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    rules = _rules(codec.settings)
     norm = None if base is None else base.backend_tokenizer.normalizer
-    if norm is None:
-        return bool(tst_normalizer(codec).normalize_str(text) == codec.encode(text))
-    # Wrapped route: units cut out first, the base normalizer runs on the text between them.
     surface = codec.encode(text)
-    pieces = _UNIT_OR_TEXT.findall(surface)
-    wrapped = "".join(p if _LITERAL_UNIT.fullmatch(p) else norm.normalize_str(p) for p in pieces)
-    exported: str = tst_normalizer(codec).normalize_str(norm.normalize_str(text))
-    return exported == wrapped
+    if norm is not None:
+        # Route 1 cuts the units out first; the base normalizer sees only the text between them.
+        pieces = _UNIT_OR_TEXT.findall(surface)
+        surface = "".join(p if _LITERAL_UNIT.fullmatch(p) else norm.normalize_str(p) for p in pieces)
+        text = norm.normalize_str(text)
+    written: str = _normalizer(rules).normalize_str(text)
+    if written != normalized_surface(surface):
+        return False
+    # Decoding: tokenizers >= 0.22 hands the decoder an added token's normalized form, older
+    # releases its content (the bracketed unit); both must read back as route 1 reads them.
+    want = codec.decode(surface)
+    dec = _decoder(rules)
+    return bool(dec.decode([written]) == want and dec.decode([surface]) == want)
 
 
 def export(
     base: PreTrainedTokenizerFast, out_dir: str | os.PathLike[str], variant: str = "marker", **codec_kwargs: Any
 ) -> Path:
-    """Write a plain tokenizer (tokenizer.json + tokenizer_config.json) that applies TST natively.
+    """Write a directory that serving stacks load as is, with TST inside its tokenizer.json.
+
+    The directory holds what ``base.save_pretrained`` writes (special tokens, chat
+    template, ...) with ``tokenizer.json`` replaced by the TST pipeline and
+    ``tokenizer_config.json`` naming ``PreTrainedTokenizerFast`` (so transformers never
+    rebuilds the pipeline from a slow tokenizer) and recording the codec under
+    ``"tst_export"``.
 
     Args:
         base: a `transformers.PreTrainedTokenizerFast` (not a TST-wrapped one).
@@ -86,10 +160,11 @@ def export(
 
     Returns:
         The path of the written tokenizer.json. Token ids equal those of
-        ``tst.hf.wrap(base, variant, **codec_kwargs)`` on every covered input.
+        ``tst.hf.wrap(base, variant, **codec_kwargs)`` on every input `covers` accepts.
 
     Raises:
         TSTError: for settings or base components the stock pipeline cannot express.
+        TypeError: `base` is not a fast tokenizer.
     """
     if is_tst_tokenizer(base):
         raise TSTError("export takes the base tokenizer, not a TST-wrapped one (use tok.tst_base_tokenizer())")
@@ -115,17 +190,20 @@ def export(
     for tok in base.get_added_vocab():
         if OPEN in tok or CLOSE in tok:
             raise TSTError(f"the base tokenizer has an added token {tok!r} containing a TST bracket")
+    parts = native_components(codec)
     base_size = backend.get_vocab_size(with_added_tokens=True)
     # The base normalizer runs first: after zero-width Replace insertions at the very start of a
-    # string, any further normalizer panics in tokenizers 0.23 (normalizer.rs, index out of bounds).
+    # string, a further native normalizer panics in tokenizers 0.23 (normalizer.rs, index out of bounds).
     steps = [] if backend.normalizer is None else [backend.normalizer]
-    backend.normalizer = normalizers.Sequence([*steps, tst_normalizer(codec)])
-    glue = wordpiece_glue_rules(codec) if type(backend.model).__name__ == "WordPiece" else []
-    backend.decoder = decoders.Sequence([backend.decoder, tst_decoder(codec, glue)])
+    backend.normalizer = normalizers.Sequence([*steps, parts.normalizer])
+    if json.loads(backend.decoder.__getstate__()).get("type") == "WordPiece":
+        # WordPiece joins tokens with spaces: remove those inside numbers first (route 1 does it in Python).
+        glue = [decoders.Replace(Regex(r.pattern), r.content) for r in wordpiece_glue_rules(st)]
+        backend.decoder = decoders.Sequence([backend.decoder, decoders.Fuse(), *glue, parts.decoder])
+    else:
+        backend.decoder = decoders.Sequence([backend.decoder, parts.decoder])
+    backend.add_tokens(list(parts.added_tokens))
     units = codec.vocabulary()
-    backend.add_tokens(
-        [AddedToken(u, single_word=False, lstrip=False, rstrip=False, normalized=True, special=False) for u in units]
-    )
     ids = [backend.token_to_id(u) for u in units]
     if ids != list(range(base_size, base_size + len(units))):
         raise TSTError("TST tokens did not get contiguous ids after the base vocabulary")
@@ -141,7 +219,20 @@ def export(
     config["tokenizer_class"] = "PreTrainedTokenizerFast"
     config["tst_export"] = {"codec": codec.config(), "base_vocab_size": base_size}
     config_path.write_text(json.dumps(config, ensure_ascii=False, indent=2), encoding="utf-8")
+    _write_special_tokens_map(base, out)
     return path
+
+
+def _write_special_tokens_map(base: PreTrainedTokenizerFast, out: Path) -> None:
+    """special_tokens_map.json: transformers 5 keeps special tokens in tokenizer_config.json only,
+    but older loaders and some serving stacks (TGI's Python side, llama.cpp's converter) read this file."""
+    path = out / "special_tokens_map.json"
+    if path.exists():
+        return
+    tokens: dict[str, Any] = {}
+    for name, value in base.special_tokens_map.items():
+        tokens[name] = value
+    path.write_text(json.dumps(tokens, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
 def _check_normalizer(norm: Any) -> None:

@@ -1,0 +1,276 @@
+"""Route 3 (`tst.hf.export`) on real text: coverage against route 1, speed against the bare base, adversarial inputs.
+
+Run: ``python benchmarks/bench_export.py [--families bpe,spm,bert,tekken] [--max-kb 400]``; writes
+``benchmarks/out/export.md``. Everything is read offline from files already on the machine:
+
+* **prose**: the release notes shipped with CPython (``idlelib/NEWS*.txt``, ``idlelib/News3.txt``) and
+  the long descriptions (README text) in the ``METADATA`` of installed distributions;
+* **CSV**: the data sets shipped in scikit-learn (``sklearn/datasets/data/*.csv[.gz]``) and matplotlib
+  (``mpl-data/sample_data/*.csv``);
+* **changelogs**: ``CHANGELOG*``/``RELEASES*``/``NEWS*`` files of the crates in the cargo registry cache
+  (``~/.cargo/registry/src``), or, without one, of installed Python packages.
+
+Coverage is measured per line with `tst.hf.covers` (exact: the exported normalizer's output equals
+route 1's surface, and the exported decoder gives route 1's decode). A number counts as covered when
+its line is covered, so the number share is a lower bound. Uncovered lines are put in classes, with
+the reason. Speed: `tokenizers.Tokenizer.encode_batch` of the exported tokenizer.json against the bare
+base, on the same texts, interleaved, best of N, one run. Adversarial: 1 MB single texts (long digit
+runs, long separator chains) through the exported normalizer at 0.25 and 1 MB; a linear rule set
+takes about 4x as long for 4x the input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import os
+import sys
+import sysconfig
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tokenizers import Tokenizer
+
+import tst
+import tst.hf
+from tests.hf_support import base
+from tst.hf.export import tst_normalizer
+from tst.spelling import CLOSE, OPEN
+
+OUT = Path(__file__).resolve().parent / "out" / "export.md"
+
+
+# -- corpora -------------------------------------------------------------------------------------
+
+
+def _site_packages() -> list[Path]:
+    paths = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
+    return [Path(p) for p in sorted(paths) if Path(p).is_dir()]
+
+
+def _read(path: Path) -> str:
+    raw = path.read_bytes()
+    if path.suffix == ".gz":
+        raw = gzip.decompress(raw)
+    return raw.decode("utf-8", errors="replace")
+
+
+def _take(files: Iterator[Path], max_chars: int) -> tuple[list[str], list[str]]:
+    """Lines of `files` (in order) up to `max_chars` characters, and the names of the files read."""
+    lines: list[str] = []
+    names: list[str] = []
+    total = 0
+    for f in files:
+        try:
+            text = _read(f)
+        except OSError:
+            continue
+        names.append(f"{f.parent.name}/{f.name}" if len(names) < 6 else "")
+        for line in text.splitlines():
+            if line.strip():
+                lines.append(line)
+                total += len(line) + 1
+        if total >= max_chars:
+            break
+    return lines, [n for n in names if n]
+
+
+def prose_files() -> Iterator[Path]:
+    idle = Path(sysconfig.get_paths()["stdlib"]) / "idlelib"
+    yield from sorted(p for p in idle.glob("*") if p.name.lower().startswith("news"))
+    for sp in _site_packages():
+        yield from sorted(sp.glob("*.dist-info/METADATA"), key=lambda p: -p.stat().st_size)
+
+
+def csv_files() -> Iterator[Path]:
+    for sp in _site_packages():
+        yield from sorted((sp / "sklearn" / "datasets" / "data").glob("*.csv*"))
+        yield from sorted((sp / "matplotlib" / "mpl-data" / "sample_data").glob("*.csv"))
+
+
+def changelog_files() -> Iterator[Path]:
+    prefixes = ("changelog", "releases", "news", "changes", "history")
+
+    def is_log(p: Path) -> bool:
+        return p.is_file() and p.name.lower().startswith(prefixes) and p.suffix.lower() in ("", ".md", ".rst", ".txt")
+
+    cargo = Path.home() / ".cargo" / "registry" / "src"
+    found = [p for p in cargo.glob("*/*/*") if is_log(p)] if cargo.is_dir() else []
+    if not found:
+        found = [p for sp in _site_packages() for p in sp.glob("*/*") if is_log(p)]
+    yield from sorted(set(found), key=lambda p: (-p.stat().st_size, str(p)))
+
+
+KINDS: dict[str, Callable[[], Iterator[Path]]] = {
+    "prose": prose_files,
+    "CSV": csv_files,
+    "changelogs": changelog_files,
+}
+
+
+# -- coverage ------------------------------------------------------------------------------------
+
+
+def _classify(line: str) -> str:
+    """Why route 3 leaves a line alone: the classes docs/hf.md lists."""
+    if OPEN in line or CLOSE in line:
+        return "literal unit bracket in the text (a one-unit segment would match the unit)"
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        return "lone surrogate (tokenizers takes UTF-8 only)"
+    return "other (rule gap; example printed)"
+
+
+def coverage(lines: list[str], codec: tst.Codec) -> dict[str, object]:
+    n_lines = n_covered_lines = n_numbers = n_covered_numbers = 0
+    classes: Counter[str] = Counter()
+    examples: dict[str, list[str]] = {}
+    for line in lines:
+        count = len(codec.numbers(line))
+        n_lines += 1
+        n_numbers += count
+        if tst.hf.covers(line, codec):
+            n_covered_lines += 1
+            n_covered_numbers += count
+        else:
+            why = _classify(line)
+            classes[why] += count
+            examples.setdefault(why, [])
+            if len(examples[why]) < 3:
+                examples[why].append(line[:120])
+    return {
+        "lines": n_lines,
+        "lines_covered": n_covered_lines,
+        "numbers": n_numbers,
+        "numbers_covered": n_covered_numbers,
+        "classes": classes,
+        "examples": examples,
+    }
+
+
+# -- speed ---------------------------------------------------------------------------------------
+
+
+def _batches(lines: list[str], size: int = 1000) -> list[list[str]]:
+    return [lines[k : k + size] for k in range(0, len(lines), size)]
+
+
+def speed(family: str, lines: list[str], repeats: int) -> tuple[float, float, float]:
+    """(bare seconds, export seconds, ratio bare/export) for encode_batch over `lines`, best of `repeats`."""
+    b = base(family)
+    bare = Tokenizer.from_str(b.backend_tokenizer.to_str())
+    with tempfile.TemporaryDirectory() as d:
+        path = tst.hf.export(b, d, variant="vocab")
+        exported = Tokenizer.from_file(str(path))
+    for t in (bare, exported):
+        t.no_padding()
+        t.no_truncation()
+    batches = _batches(lines)
+    best = {"bare": float("inf"), "export": float("inf")}
+    for _ in range(repeats):
+        for name, tok in (("bare", bare), ("export", exported)):
+            t0 = time.perf_counter()
+            for batch in batches:
+                tok.encode_batch(batch, add_special_tokens=False)
+            best[name] = min(best[name], time.perf_counter() - t0)
+    return best["bare"], best["export"], best["bare"] / best["export"]
+
+
+# -- adversarial ---------------------------------------------------------------------------------
+
+ADVERSARIAL: dict[str, Callable[[int], str]] = {
+    "one digit run": lambda n: "7" * n,
+    "digit runs of 18": lambda n: ("123456789012345678 " * (n // 19 + 1))[:n],
+    "comma chain 1,1,1": lambda n: ("1," * (n // 2 + 1))[:n],
+    "grouping 1,234,234": lambda n: "1" + ",234" * (n // 4),
+    "dot chain 1.2.3": lambda n: ("1." * (n // 2 + 1))[:n],
+    "fraction digits": lambda n: "0." + "5" * (n - 2),
+    "dates 2024-01-15T10:": lambda n: ("2024-01-15T10:" * (n // 14 + 1))[:n],
+    "exponents 1e1e1": lambda n: ("1e1" * (n // 3 + 1))[:n],
+    "word digits a1a1": lambda n: ("a1" * (n // 2 + 1))[:n],
+}
+
+
+def adversarial(codec: tst.Codec) -> list[tuple[str, float, float]]:
+    norm = tst_normalizer(codec)
+    rows = []
+    for name, make in ADVERSARIAL.items():
+        times = []
+        for size in (250_000, 1_000_000):
+            text = make(size)
+            best = float("inf")
+            for _ in range(2):
+                t0 = time.perf_counter()
+                norm.normalize_str(text)
+                best = min(best, time.perf_counter() - t0)
+            times.append(best)
+        rows.append((name, times[0], times[1]))
+    return rows
+
+
+# -- report --------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--families", default="bpe,spm,bert,tekken")
+    ap.add_argument("--max-kb", type=int, default=400, help="characters read per kind, in thousands")
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--no-adversarial", action="store_true")
+    args = ap.parse_args()
+
+    corpora = {kind: _take(files(), args.max_kb * 1000) for kind, files in KINDS.items()}
+    out = ["# Route 3 export: coverage, speed, adversarial inputs", "", f"Run: `{' '.join(sys.argv)}`", ""]
+    out += ["## Coverage against route 1 (default settings)", ""]
+    out += ["| kind | files (first) | lines | numbers | lines covered | numbers covered (lower bound) |"]
+    out += ["|---|---|---:|---:|---:|---:|"]
+    details = []
+    for variant in ("vocab",):  # the rules differ per variant only in what they write, not in what they cover
+        codec = tst.Codec(variant=variant)
+        for kind, (lines, names) in corpora.items():
+            c = coverage(lines, codec)
+            ln, lc, nn, nc = c["lines"], c["lines_covered"], c["numbers"], c["numbers_covered"]
+            assert isinstance(ln, int) and isinstance(lc, int) and isinstance(nn, int) and isinstance(nc, int)
+            out.append(
+                f"| {kind} | {', '.join(names[:3])} | {ln:,} | {nn:,} | {100 * lc / max(ln, 1):.2f}% "
+                f"| {100 * nc / max(nn, 1):.2f}% |"
+            )
+            classes = c["classes"]
+            examples = c["examples"]
+            assert isinstance(classes, Counter) and isinstance(examples, dict)
+            for why, count in classes.most_common():
+                details.append(
+                    f"- {kind}: {count} numbers: {why}; e.g. " + " / ".join(f"`{e!r}`" for e in examples[why])
+                )
+            print(out[-1], flush=True)
+    out += ["", "Uncovered, by class:", "", *(details or ["- none"]), ""]
+
+    out += ["## Speed: `encode_batch`, exported tokenizer.json vs the bare base (vocab variant)", ""]
+    out += ["| family | kind | bare s | export s | ratio |", "|---|---|---:|---:|---:|"]
+    for family in args.families.split(","):
+        for kind, (lines, _) in corpora.items():
+            b, e, r = speed(family, lines, args.repeats)
+            out.append(f"| {family} | {kind} | {b:.3f} | {e:.3f} | {r:.2f} |")
+            print(out[-1], flush=True)
+    out.append("")
+
+    if not args.no_adversarial:
+        out += ["## Adversarial single texts through the exported normalizer (vocab variant)", ""]
+        out += ["| shape | 0.25 MB s | 1 MB s | ratio (linear: about 4) |", "|---|---:|---:|---:|"]
+        for name, t1, t4 in adversarial(tst.Codec(variant="vocab")):
+            out.append(f"| {name} | {t1:.3f} | {t4:.3f} | {t4 / t1:.1f} |")
+            print(out[-1], flush=True)
+    OUT.parent.mkdir(exist_ok=True)
+    OUT.write_text("\n".join(out) + "\n", encoding="utf-8")
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()
