@@ -221,6 +221,44 @@ def plain_copy(b: PreTrainedTokenizerFast) -> PreTrainedTokenizerFast:
     return PreTrainedTokenizerFast(tokenizer_object=Tokenizer.from_str(b.backend_tokenizer.to_str()))
 
 
+def route2_table(repeat: int, batch: int, mb: float) -> list[str]:
+    """Issue 18's table: one `encode` of number-dense CSV text (real tekken base, vocab variant), route 2 vs bare,
+    the 4n/n time ratios, and `encode_batch` ratios on number-dense text and prose (route 2 vs bare, interleaved)."""
+    b = base("tekken")
+    bare = Tokenizer.from_str(b.backend_tokenizer.to_str())
+    plug = tst.hf.install(Tokenizer.from_str(b.backend_tokenizer.to_str()), tst.Codec(variant="vocab"))
+    for t in (bare, plug):
+        t.no_padding()
+        t.no_truncation()
+    rng = random.Random(1)
+    csv = "\n".join(number_dense(1_100_000, rng))
+    rows = ["| characters | route 2 | bare base | ratio | route 2 time 4n/n |", "|---:|---:|---:|---:|---:|"]
+    prev = None
+    for n in (10_000, 40_000, 160_000, 640_000, 1_000_000):
+        text = csv[:n]
+        t2 = tb = float("inf")
+        for _ in range(repeat):
+            t2 = min(t2, best(lambda: plug.encode(text), 1))
+            tb = min(tb, best(lambda: bare.encode(text), 1))
+        growth = f"{t2 / prev[1]:.2f} (x{n // prev[0]})" if prev and n == 4 * prev[0] else ""
+        rows.append(f"| {n:,} | {t2:.3f} s | {tb:.3f} s | {tb / t2:.2f}x | {growth} |")
+        prev = (n, t2) if n != 640_000 else (640_000, t2)
+        if n == 160_000:
+            prev = (160_000, t2)
+    size = int(mb * 2**20)
+    corpora = {"number-dense": number_dense(size, random.Random(0)), "prose": prose(size, random.Random(0))}
+    rows += ["", "| corpus | encode_batch route 2 / bare (tekken, vocab) | MB/s route 2 | MB/s bare |", "|---|---:|---:|---:|"]
+    for name, texts in corpora.items():
+        batches = [texts[k : k + batch] for k in range(0, len(texts), batch)]
+        size_mb = sum(len(x.encode()) for x in texts) / 2**20
+        t2 = tb = float("inf")
+        for _ in range(repeat):
+            tb = min(tb, best(lambda: [bare.encode_batch(c) for c in batches], 1))
+            t2 = min(t2, best(lambda: [plug.encode_batch(c) for c in batches], 1))
+        rows.append(f"| {name} | {tb / t2:.2f}x | {size_mb / t2:.2f} | {size_mb / tb:.2f} |")
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--mb", type=float, default=2.0, help="size of each corpus in MB")
@@ -228,7 +266,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--batch", type=int, default=1000, help="texts per call")
     ap.add_argument("--memory-probe", metavar="FAMILY", help=argparse.SUPPRESS)
+    ap.add_argument("--route2", action="store_true", help="only issue 18's route 2 table (tekken, vocab)")
     args = ap.parse_args(argv)
+    if args.route2:
+        table = "\n".join(route2_table(args.repeat, args.batch, args.mb))
+        print(table)
+        out = Path(__file__).parent / "out"
+        out.mkdir(exist_ok=True)
+        (out / "hf_route2.md").write_text(table + "\n")
+        return 0
     if args.memory_probe:
         family, what = args.memory_probe.split(":")
         print(memory_probe(family, what))

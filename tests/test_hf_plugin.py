@@ -135,7 +135,7 @@ def test_plugin_encodes_in_linear_time(variant: str) -> None:
             times.append(time.process_time() - t)
         return min(times)
 
-    n = 25_000
+    n = 10_000
     for name, make in LINEAR_SHAPES.items():
         small, large = make(n), make(4 * n)
         ratio = float("inf")
@@ -144,3 +144,37 @@ def test_plugin_encodes_in_linear_time(variant: str) -> None:
             if ratio < 5:
                 break
         assert ratio < 5, (name, ratio)
+
+
+@pytest.mark.parametrize("kind", ["bpe", "unigram"])
+def test_training_a_tokenizer_with_tst_keeps_units_whole(kind: str) -> None:
+    from tokenizers import decoders, models, pre_tokenizers, trainers
+
+    codec = tst.Codec(variant="vocab")
+    texts = [f"Revenue rose {i}.4% to ${i},234,567.89 in 20{i:02d}, up from 987,654." for i in range(60)]
+    if kind == "bpe":
+        tok = Tokenizer(models.BPE())
+        tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+        tok.decoder = decoders.ByteLevel()
+        trainer: trainers.Trainer = trainers.BpeTrainer(
+            vocab_size=300, initial_alphabet=pre_tokenizers.ByteLevel.alphabet()
+        )
+    else:
+        tok = Tokenizer(models.Unigram())
+        tok.pre_tokenizer = pre_tokenizers.Metaspace()
+        tok.decoder = decoders.Metaspace()
+        trainer = trainers.UnigramTrainer(vocab_size=100, unk_token="<unk>", special_tokens=["<unk>"])
+    tst_hf.train_from_iterator(tok, texts, trainer, codec)
+    learned = tok.get_vocab(with_added_tokens=False)
+    # The model never saw a digit of a number: no learned piece holds two digits.
+    assert not [p for p in learned if sum(c.isdigit() for c in p) > 1]
+    ids = {u: tok.token_to_id(u) for u in codec.vocabulary()}
+    assert sorted(ids.values()) == list(range(len(learned), len(learned) + len(ids)))
+    for text in texts[:5] + ["Revenue rose 1,000,000 to 3.14159."]:
+        enc = tok.encode(text)
+        assert tok.decode(enc.ids) == text
+    number = [ids["\u27e6,3\u27e7"], ids["\u27e61k\u27e7"], ids["\u27e6234\u27e7"]]
+    got = tok.encode("x 1,234 y").ids
+    assert any(got[k : k + 3] == number for k in range(len(got))), got
+    with pytest.raises(tst.TSTError, match="train before"):
+        tst_hf.train_from_iterator(tok, texts, trainer, codec)

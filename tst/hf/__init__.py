@@ -17,7 +17,7 @@ from typing import Any
 
 from tst.hf._pipeline import TSTPipelineWarning
 from tst.hf.export import NativeComponents, covers, export, native_components
-from tst.hf.plugin import TSTDecoder, TSTNormalizer, install, load_pipeline, save_pipeline
+from tst.hf.plugin import TSTDecoder, TSTNormalizer, install, load_pipeline, save_pipeline, train_from_iterator
 from tst.hf.streaming import DecodeStream
 from tst.hf.tokenizer import TST_TOKENIZER_FILE, TSTTokenizerFast
 from tst.hf.wrapping import is_tst_tokenizer, load, wrap
@@ -39,6 +39,7 @@ __all__ = [
     "load_pipeline",
     "native_components",
     "save_pipeline",
+    "train_from_iterator",
     "wrap",
 ]
 

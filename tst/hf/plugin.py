@@ -26,20 +26,23 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-from tokenizers import AddedToken, NormalizedString, Regex, Tokenizer, decoders, normalizers
+from tokenizers import NormalizedString, Regex, Tokenizer, decoders, normalizers, trainers
 
 from tst.codec import Codec
 from tst.errors import TSTError
 from tst.hf._glue import glue_wordpiece_units
 from tst.hf._native_rules import normalized_unit, wordpiece_glue_rules
-from tst.hf._pipeline import NATIVE_UNIT_PATTERN, _component, adapt, split_normalizer
+from tst.hf._pipeline import NATIVE_UNIT_PATTERN, UNIT_PATTERN, _component, adapt, split_normalizer
 from tst.hf.export import native_components
 from tst.spelling import CLOSE, OPEN
 
 _FORMAT = "tst_pipeline"
+_UNIT = re.compile(UNIT_PATTERN)
 _CHUNK = 10_000  # Oniguruma caps one repeat count at 100,000
 
 
@@ -151,6 +154,45 @@ def install(tokenizer: Tokenizer, codec: Codec, strict: bool = False) -> Tokeniz
     else:
         tokenizer.decoder = native_decoder(codec, base_dec)
     return tokenizer
+
+
+def train_from_iterator(
+    tokenizer: Tokenizer,
+    iterator: Iterable[str],
+    trainer: trainers.Trainer,
+    codec: Codec,
+    length: int | None = None,
+) -> Tokenizer:
+    """Train `tokenizer`'s model on TST text, then `install` the plug-in; returns the tokenizer.
+
+    The model learns from the text *between* the units, which is all it ever sees once the units
+    are added tokens: every number is written as units by `codec` and left out of training, so
+    no merge or piece is spent on digits and every group stays one id. Training a tokenizer that
+    has the plug-in already would give the units ids that the new model's ids collide with
+    (`tokenizers` keeps added-token ids across training), hence this order.
+
+    Args:
+        tokenizer: a `tokenizers.Tokenizer` without TST units (its normalizer and pre-tokenizer
+            are used for training, as by ``Tokenizer.train_from_iterator``).
+        iterator: the training texts.
+        trainer: a `tokenizers.trainers` trainer (`BpeTrainer`, `UnigramTrainer`, ...).
+        codec: the codec of the plug-in.
+        length: the number of texts, for the progress bar.
+
+    Raises:
+        TSTError: the tokenizer holds TST units already, or `codec` cannot be expressed natively.
+    """
+    units = codec.vocabulary()
+    if any(tokenizer.token_to_id(u) is not None for u in units):
+        raise TSTError("train before installing TST: this tokenizer holds TST units already")
+    native_components(codec)  # refuse unsupported settings before the (long) training
+
+    def between_units() -> Iterator[str]:
+        for text in iterator:
+            yield from (piece for piece in _UNIT.split(codec.encode(text)) if piece)
+
+    tokenizer.train_from_iterator(between_units(), trainer, length=length)
+    return install(tokenizer, codec)
 
 
 def save_pipeline(tokenizer: Tokenizer, path: str | os.PathLike[str]) -> Path:
