@@ -94,7 +94,8 @@ def test_strict_decoder_raises_and_cannot_be_saved() -> None:
 def test_legacy_pipeline_file_still_loads(tmp_path: object) -> None:
     plain = Tokenizer.from_str(base("bpe").backend_tokenizer.to_str())
     path = tmp_path / "old.json"  # type: ignore[operator]
-    path.write_text(json.dumps({"tst_pipeline": {"version": 1, "codec": tst.Codec().config(), "tokenizer": json.loads(plain.to_str())}}))
+    legacy = {"version": 1, "codec": tst.Codec().config(), "tokenizer": json.loads(plain.to_str())}
+    path.write_text(json.dumps({"tst_pipeline": legacy}))
     again = tst_hf.load_pipeline(path)
     assert again.encode("12 cats").ids == plugged("bpe", "marker").encode("12 cats").ids
 
@@ -170,7 +171,7 @@ def test_training_a_tokenizer_with_tst_keeps_units_whole(kind: str) -> None:
     assert not [p for p in learned if sum(c.isdigit() for c in p) > 1]
     ids = {u: tok.token_to_id(u) for u in codec.vocabulary()}
     assert sorted(ids.values()) == list(range(len(learned), len(learned) + len(ids)))
-    for text in texts[:5] + ["Revenue rose 1,000,000 to 3.14159."]:
+    for text in [*texts[:5], "Revenue rose 1,000,000 to 3.14159."]:
         enc = tok.encode(text)
         assert tok.decode(enc.ids) == text
     number = [ids["\u27e6,3\u27e7"], ids["\u27e61k\u27e7"], ids["\u27e6234\u27e7"]]

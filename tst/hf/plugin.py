@@ -27,9 +27,8 @@ from __future__ import annotations
 import json
 import os
 import re
-from pathlib import Path
 from collections.abc import Iterable, Iterator
-from typing import Any
+from pathlib import Path
 
 from tokenizers import NormalizedString, Regex, Tokenizer, decoders, normalizers, trainers
 
@@ -242,5 +241,3 @@ def native_decoder(codec: Codec, base: decoders.Decoder | None) -> decoders.Deco
         glue = [decoders.Replace(Regex(r.pattern), r.content) for r in wordpiece_glue_rules(codec.settings)]
         return decoders.Sequence([base, decoders.Fuse(), *glue, parts.decoder])
     return decoders.Sequence([base, parts.decoder])
-
-
