@@ -90,6 +90,13 @@ def _joins(items: list[tuple[str, str]], k: int) -> bool:
         if b == "mfrac" and a == "digits":
             return _marker_after(items, k + 1) == ("mfrac", before[1] + 1)
         return False
+    # A first fractional group always follows its mark directly, whatever is before the mark (.5)
+    if items[k - 1][0] == "text" and items[k - 1][1][-1:] in (".", ","):
+        nxt = _unit_kind(items, k + 1)
+        if nxt == ("gfrac", 1) or (
+            nxt is not None and nxt[0] == "digits" and _marker_after(items, k + 1) == ("mfrac", 1)
+        ):
+            return True
     # Around the decimal mark: <integer end> ws? <mark> ws? <first fractional group>
     if items[k + 1][0] == "text":
         mark, prev_i, next_i = k + 1, k - 1, _skip_ws(items, k + 2, 1)
@@ -118,7 +125,4 @@ def _depends_on_next_marker(items: list[tuple[str, str]], k: int) -> bool:
     before = _unit_kind(items, k - 1)
     if before is not None:
         return before[0] == "mfrac"
-    if items[k - 1][0] != "text" or items[k - 1][1] not in (".", ","):
-        return False
-    prev = _unit_kind(items, _skip_ws(items, k - 2, -1))
-    return prev is not None and prev[0] in ("digits", "mu")
+    return items[k - 1][0] == "text" and items[k - 1][1][-1:] in (".", ",")

@@ -659,7 +659,7 @@ def wordpiece_glue_rules(st: Settings) -> list[Rule]:
         alts.append(f"(?<=[0-9]{names}{c}) (?={o}?[0-9])")
         first = f"{digit_unit}p{c}"
         alts.append(f"(?<=[0-9]{c}) (?={d} ?{first})")
-        alts.append(f"(?<=[0-9]{c}{d}) (?={first})")
+        alts.append(f"(?<={d}) (?={first})")  # a first fractional group follows its mark directly
         for depth in range(1, depths):
             alts.append(f"(?<=[0-9]{'p' * depth}{c}) (?={digit_unit}{'p' * (depth + 1)}{c})")
     else:
@@ -667,7 +667,7 @@ def wordpiece_glue_rules(st: Settings) -> list[Rule]:
         alts.append(f"(?<={o}{names}{c}) (?={o}?[0-9])")
         first = f"{digit_unit}{c} ?{o}p{c}"
         alts.append(f"(?<={o}{UNITS_MARKER}{c}) (?={d} ?{first})")
-        alts.append(f"(?<={o}{UNITS_MARKER}{c}{d}) (?={first})")
+        alts.append(f"(?<={d}) (?={first})")
         for depth in range(1, depths):
             alts.append(f"(?<={o}{'p' * depth}{c}) (?={digit_unit}{c} ?{o}{'p' * (depth + 1)}{c})")
     return [Rule("WordPiece: spaces inside numbers", "|".join(alts), "")]
