@@ -1,25 +1,25 @@
-"""Route 2: TST as a custom component of a `tokenizers.Tokenizer` pipeline.
+"""Route 2: TST spliced into a `tokenizers.Tokenizer` pipeline, as the library's own components.
 
-`install(tokenizer, codec)` adds a Python normalizer step that rewrites every
-number into units (through `NormalizedString.replace`, so offsets stay aligned
-with the input) and a decoder step that decodes them back. The units are added
-tokens matched after normalization, so each is one id.
+`install(tokenizer, codec)` puts route 3's native rules (`tst.hf.native_components`: stock
+``Replace`` normalizer steps, added tokens, decoder rules) into the user's tokenizer after its
+normalizer, so the plug-in runs without Python per call, in linear time, and
+``tokenizer.save()`` writes a stock tokenizer.json. Where the rules do not write route 1's
+surface, `tst.hf.covers` says so (docs/hf.md, docs/DECISIONS.md 33).
 
 Around numbers the base's tokenization is kept as in route 1 (`tst.hf._pipeline.adapt`): a
 pre-tokenizer step that prefixes every piece (``Metaspace`` "always",
 ``ByteLevel(add_prefix_space=True)``) gets its prefix switched off, and normalizer steps after
-the TST step write it only at real starts (a ``Prepend`` normalizer step moves there too).
+the TST rules write it only at real starts (a ``Prepend`` normalizer step moves there too).
 
-Why a normalizer step and not a pre-tokenizer: `tokenizers` consults added
-tokens before pre-tokenization, so units produced by a pre-tokenizer would be
-cut up by the model like ordinary text.
+Why normalizer steps and not a pre-tokenizer: `tokenizers` consults added tokens before
+pre-tokenization, so units produced by a pre-tokenizer would be cut up by the model like
+ordinary text.
 
-Serialization limits: `tokenizers` cannot save Python components ("Custom
-Normalizer cannot be serialized"). `save_pipeline` writes the base pipeline
-and the codec settings inside a ``tst_pipeline`` wrapper that stock loaders
-refuse (so nobody silently loses the TST step), and `load_pipeline` rebuilds it.
-Python components run under the GIL: this route is for experiments and small
-jobs; use `tst.hf.wrap` or `tst.hf.export` for speed.
+`train_from_iterator` trains a model on the text between the units, then installs.
+`save_pipeline`/`load_pipeline` are thin wrappers of ``tokenizer.save``/``Tokenizer.from_file``.
+`TSTNormalizer` is the former Python component (one anchored ``NormalizedString.replace`` per
+unit: quadratic); `install` no longer uses it. `TSTDecoder` is the strict decoder of
+``install(..., strict=True)``.
 """
 
 from __future__ import annotations
@@ -53,7 +53,10 @@ def _at(position: int) -> str:
 
 
 class TSTNormalizer:
-    """Custom normalizer step: writes the TST surface of the text it is given.
+    """Custom normalizer step: writes the TST surface of the text it is given (legacy: quadratic, unused by `install`).
+
+    Every input exact, but one `NormalizedString.replace` per unit, each O(text length): use
+    `install` (native, linear) unless a text is not covered by it and route 1 is not an option.
 
     While `passthrough` is set it changes nothing: `tokenizers` runs the
     normalizer over each added token's own content when the pipeline is set up,
