@@ -4,7 +4,7 @@
 ``Replace`` normalizer steps, added tokens, decoder rules) into the user's tokenizer after its
 normalizer, so the plug-in runs without Python per call, in linear time, and
 ``tokenizer.save()`` writes a stock tokenizer.json. Where the rules do not write route 1's
-surface, `tst.hf.covers` says so (docs/hf.md, docs/DECISIONS.md 33).
+surface, `tst.hf.covers` says so (docs/hf.md, docs/DECISIONS.md 39).
 
 Around numbers the base's tokenization is kept as in route 1 (`tst.hf._pipeline.adapt`): a
 pre-tokenizer step that prefixes every piece (``Metaspace`` "always",
