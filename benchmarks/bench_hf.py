@@ -221,6 +221,44 @@ def plain_copy(b: PreTrainedTokenizerFast) -> PreTrainedTokenizerFast:
     return PreTrainedTokenizerFast(tokenizer_object=Tokenizer.from_str(b.backend_tokenizer.to_str()))
 
 
+def route2_table(repeat: int, batch: int, mb: float) -> list[str]:
+    """Issue 18's table: route 2 (real tekken base, vocab variant) against the bare base, in one run.
+
+    One `encode` of number-dense CSV text at 10k to 1M characters (with the 4n/n time ratio where
+    the sizes allow), then `encode_batch` over `mb` MB of number-dense text and of prose.
+    """
+    b = base("tekken")
+    bare = Tokenizer.from_str(b.backend_tokenizer.to_str())
+    plug = tst.hf.install(Tokenizer.from_str(b.backend_tokenizer.to_str()), tst.Codec(variant="vocab"))
+    for t in (bare, plug):
+        t.no_padding()
+        t.no_truncation()
+    csv = "\n".join(number_dense(1_100_000, random.Random(1)))
+    rows = ["| characters | route 2 | bare base | ratio | route 2 time vs n/4 |", "|---:|---:|---:|---:|---:|"]
+    seen: dict[int, float] = {}
+    for n in (10_000, 40_000, 160_000, 250_000, 1_000_000):
+        text = csv[:n]
+        t2 = tb = float("inf")
+        for _ in range(repeat):
+            t2 = min(t2, best(lambda text=text: plug.encode(text), 1))  # type: ignore[misc]
+            tb = min(tb, best(lambda text=text: bare.encode(text), 1))  # type: ignore[misc]
+        seen[n] = t2
+        growth = f"{t2 / seen[n // 4]:.2f}" if n // 4 in seen else ""
+        rows.append(f"| {n:,} | {t2:.3f} s | {tb:.3f} s | {tb / t2:.2f}x | {growth} |")
+    size = int(mb * 2**20)
+    corpora = {"number-dense": number_dense(size, random.Random(0)), "prose": prose(size, random.Random(0))}
+    rows += ["", "| corpus | route 2 / bare, encode_batch | MB/s route 2 | MB/s bare |", "|---|---:|---:|---:|"]
+    for name, texts in corpora.items():
+        chunks = [texts[k : k + batch] for k in range(0, len(texts), batch)]
+        size_mb = sum(len(x.encode()) for x in texts) / 2**20
+        t2 = tb = float("inf")
+        for _ in range(repeat):
+            tb = min(tb, best(lambda chunks=chunks: [bare.encode_batch(c) for c in chunks], 1))  # type: ignore[misc]
+            t2 = min(t2, best(lambda chunks=chunks: [plug.encode_batch(c) for c in chunks], 1))  # type: ignore[misc]
+        rows.append(f"| {name} | {tb / t2:.2f}x | {size_mb / t2:.2f} | {size_mb / tb:.2f} |")
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--mb", type=float, default=2.0, help="size of each corpus in MB")
@@ -228,7 +266,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--batch", type=int, default=1000, help="texts per call")
     ap.add_argument("--memory-probe", metavar="FAMILY", help=argparse.SUPPRESS)
+    ap.add_argument("--route2", action="store_true", help="only issue 18's route 2 table (tekken, vocab)")
     args = ap.parse_args(argv)
+    if args.route2:
+        table = "\n".join(route2_table(args.repeat, args.batch, args.mb))
+        print(table)
+        out = Path(__file__).parent / "out"
+        out.mkdir(exist_ok=True)
+        (out / "hf_route2.md").write_text(table + "\n")
+        return 0
     if args.memory_probe:
         family, what = args.memory_probe.split(":")
         print(memory_probe(family, what))

@@ -22,7 +22,7 @@ try:
     from tst.hf._pipeline import TSTPipelineWarning
     from tst.hf._saved import TST_TOKENIZER_FILE
     from tst.hf.export import NativeComponents, covers, export, native_components
-    from tst.hf.plugin import TSTDecoder, TSTNormalizer, install, load_pipeline, save_pipeline
+    from tst.hf.plugin import TSTDecoder, install, load_pipeline, save_pipeline, train_from_iterator
     from tst.hf.streaming import DecodeStream
     from tst.hf.tokenizer import TSTTokenizerFast
     from tst.hf.wrapping import is_tst_tokenizer, load, wrap
@@ -38,7 +38,6 @@ __all__ = [
     "NativeComponents",
     "TSTDecoder",
     "TSTLogitsProcessor",
-    "TSTNormalizer",
     "TSTPipelineWarning",
     "TSTTokenizerFast",
     "covers",
@@ -49,6 +48,7 @@ __all__ = [
     "load_pipeline",
     "native_components",
     "save_pipeline",
+    "train_from_iterator",
     "wrap",
 ]
 

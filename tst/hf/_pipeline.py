@@ -50,6 +50,9 @@ from tst.spelling import CLOSE, OPEN
 
 #: A unit as it appears on a TST surface (user brackets are escaped, so only units match).
 UNIT_PATTERN = f"{OPEN}[^{OPEN}{CLOSE}]+{CLOSE}"
+#: A unit as route 3's native rules write it (digit units lose their opening bracket: ``12k⟧``);
+#: text digits are never followed by a bare ``⟧`` there (user brackets are escaped).
+NATIVE_UNIT_PATTERN = f"{UNIT_PATTERN}|[0-9]+[a-z]*{CLOSE}"
 #: Normalizer steps that act on each character alone (a prefix can move across them).
 _CHAR_LOCAL = frozenset({"NFC", "NFD", "NFKC", "NFKD", "Lowercase", "StripAccents", "BertNormalizer", "Precompiled"})
 #: Record format version stored in tokenizer_config.json as ``tst_pipeline``.
@@ -106,7 +109,9 @@ def _escape(text: str) -> str:
     return "".join("\\" + c if c in "\\^$.|?*+()[]{}/-" else c for c in text)
 
 
-def _start_steps(mode: str, prefix: str, skip: str, tokens: list[tuple[str, bool]]) -> list[dict[str, Any]]:
+def _start_steps(
+    mode: str, prefix: str, skip: str, tokens: list[tuple[str, bool]], unit: str = UNIT_PATTERN
+) -> list[dict[str, Any]]:
     """Normalizer steps that put `prefix` where the base's pre-tokenizer (or `Prepend`) would.
 
     A native ``Prepend`` writes the prefix at the start of each piece, aligned with the piece's
@@ -120,8 +125,8 @@ def _start_steps(mode: str, prefix: str, skip: str, tokens: list[tuple[str, bool
         prefix: what to insert.
         skip: characters that make the base skip the prefix when a piece starts with them.
         tokens: (normalized content, rstrip) of the base's added tokens matched after normalization.
+        unit: the regex of a unit in the text the steps see (route 2: `NATIVE_UNIT_PATTERN`).
     """
-    unit = UNIT_PATTERN
     toks = "|".join(_escape(t) for t, _ in sorted(tokens, key=lambda t: -len(t[0])))
     skipped = [f"[{_escape(skip)}]"] if skip else []
     if mode == "word":
@@ -153,10 +158,11 @@ def prefixing_step(pre_tokenizer: Any) -> str | None:
     return None
 
 
-def adapt(backend: Tokenizer, units: list[str], stacklevel: int = 4) -> Adaptation:
+def adapt(backend: Tokenizer, units: list[str], stacklevel: int = 4, unit_pattern: str = UNIT_PATTERN) -> Adaptation:
     """Work out the wrapped copy of `backend`'s pipeline (see the module docstring).
 
-    `stacklevel` points `TSTPipelineWarning` at the caller of the public function.
+    `stacklevel` points `TSTPipelineWarning` at the caller of the public function;
+    `unit_pattern` is how a unit reads where the start steps run.
     """
     normalizer = _state(backend.normalizer)
     pre_tokenizer = _state(backend.pre_tokenizer)
@@ -226,7 +232,7 @@ def adapt(backend: Tokenizer, units: list[str], stacklevel: int = 4) -> Adaptati
         for t in normalized_tokens
     ]
     if prefix:
-        rules = _start_steps(mode, prefix, skip, [f for f in token_forms if f[0]])
+        rules = _start_steps(mode, prefix, skip, [f for f in token_forms if f[0]], unit_pattern)
         new_norm = {"type": "Sequence", "normalizers": [*kept, *rules]}
         kind = "none" if normalizer is None else ("sequence" if normalizer.get("type") == "Sequence" else "single")
         adaptation.normalizer = new_norm

@@ -1,42 +1,47 @@
-"""Route 2: TST as a custom component of a `tokenizers.Tokenizer` pipeline.
+"""Route 2: TST spliced into a `tokenizers.Tokenizer` pipeline, as the library's own components.
 
-`install(tokenizer, codec)` adds a Python normalizer step that rewrites every
-number into units (through `NormalizedString.replace`, so offsets stay aligned
-with the input) and a decoder step that decodes them back. The units are added
-tokens matched after normalization, so each is one id.
+`install(tokenizer, codec)` puts route 3's native rules (`tst.hf.native_components`: stock
+``Replace`` normalizer steps, added tokens, decoder rules) into the user's tokenizer after its
+normalizer, so the plug-in runs without Python per call, in linear time, and
+``tokenizer.save()`` writes a stock tokenizer.json. Where the rules do not write route 1's
+surface, `tst.hf.covers` says so (docs/hf.md, docs/DECISIONS.md 39).
 
 Around numbers the base's tokenization is kept as in route 1 (`tst.hf._pipeline.adapt`): a
 pre-tokenizer step that prefixes every piece (``Metaspace`` "always",
 ``ByteLevel(add_prefix_space=True)``) gets its prefix switched off, and normalizer steps after
-the TST step write it only at real starts (a ``Prepend`` normalizer step moves there too).
+the TST rules write it only at real starts (a ``Prepend`` normalizer step moves there too).
 
-Why a normalizer step and not a pre-tokenizer: `tokenizers` consults added
-tokens before pre-tokenization, so units produced by a pre-tokenizer would be
-cut up by the model like ordinary text.
+Why normalizer steps and not a pre-tokenizer: `tokenizers` consults added tokens before
+pre-tokenization, so units produced by a pre-tokenizer would be cut up by the model like
+ordinary text.
 
-Serialization limits: `tokenizers` cannot save Python components ("Custom
-Normalizer cannot be serialized"). `save_pipeline` writes the base pipeline
-and the codec settings inside a ``tst_pipeline`` wrapper that stock loaders
-refuse (so nobody silently loses the TST step), and `load_pipeline` rebuilds it.
-Python components run under the GIL: this route is for experiments and small
-jobs; use `tst.hf.wrap` or `tst.hf.export` for speed.
+`train_from_iterator` trains a model on the text between the units, then installs.
+`save_pipeline`/`load_pipeline` are thin wrappers of ``tokenizer.save``/``Tokenizer.from_file``.
+`TSTNormalizer` is the former Python component (one anchored ``NormalizedString.replace`` per
+unit: quadratic); `install` no longer uses it. `TSTDecoder` is the strict decoder of
+``install(..., strict=True)``.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
 
-from tokenizers import AddedToken, NormalizedString, Regex, Tokenizer, decoders, normalizers
+from tokenizers import NormalizedString, Regex, Tokenizer, decoders, normalizers, trainers
 
 from tst.codec import Codec
 from tst.errors import TSTError
 from tst.hf._glue import glue_wordpiece_units
-from tst.hf._pipeline import _component, adapt, split_normalizer
+from tst.hf._native_rules import normalized_unit, wordpiece_glue_rules
+from tst.hf._pipeline import NATIVE_UNIT_PATTERN, UNIT_PATTERN, _component, adapt, split_normalizer
+from tst.hf.export import native_components
+from tst.spelling import CLOSE, OPEN
 
 _FORMAT = "tst_pipeline"
+_UNIT = re.compile(UNIT_PATTERN)
 _CHUNK = 10_000  # Oniguruma caps one repeat count at 100,000
 
 
@@ -48,7 +53,10 @@ def _at(position: int) -> str:
 
 
 class TSTNormalizer:
-    """Custom normalizer step: writes the TST surface of the text it is given.
+    """Custom normalizer step: writes the TST surface of the text it is given (legacy: quadratic, unused by `install`).
+
+    Every input exact, but one `NormalizedString.replace` per unit, each O(text length): use
+    `install` (native, linear) unless a text is not covered by it and route 1 is not an option.
 
     While `passthrough` is set it changes nothing: `tokenizers` runs the
     normalizer over each added token's own content when the pipeline is set up,
@@ -84,16 +92,37 @@ class TSTDecoder:
         self.codec = codec
         self.base = base
         self.strict = strict
+        self._units = {normalized_unit(u): u for u in codec.vocabulary()}
 
     def decode_chain(self, tokens: list[str]) -> list[str]:
+        # tokenizers >= 0.22 hands a decoder the normalized form of an added token (``12⟧``).
+        units = self._units
+        tokens = [units.get(t, t) for t in tokens]
         surface = "".join(tokens) if self.base is None else self.base.decode(tokens)
         if type(self.base).__name__ == "WordPiece":
             surface = glue_wordpiece_units(surface)
         return [self.codec.decode(surface, strict=self.strict)]
 
 
-def install(tokenizer: Tokenizer, codec: Codec, strict: bool = True) -> Tokenizer:
+def install(tokenizer: Tokenizer, codec: Codec, strict: bool = False) -> Tokenizer:
     """Add TST to a `tokenizers.Tokenizer` in place (units get ids after its vocabulary) and return it.
+
+    Native: the TST step is route 3's stock ``Replace`` rules (`tst.hf.native_components`),
+    placed after the base normalizer; the decoder is the base decoder followed by route 3's
+    decoder rules. So the result runs without Python per call and `tokenizer.save()` writes a
+    stock tokenizer.json. The ids equal route 1's where ``tst.hf.covers(text, codec)`` holds
+    for the base-normalized text (docs/hf.md, "Route 2": what is not covered).
+
+    Args:
+        tokenizer: any `tokenizers.Tokenizer` without TST units.
+        codec: the codec to apply (exact style, ``overflow="text"``).
+        strict: decode with a Python `TSTDecoder` that raises `TSTError` on malformed TST
+            (the tokenizer then cannot be saved with `tokenizer.save()`); the default native
+            decoder never raises.
+
+    Raises:
+        TSTError: the codec's settings cannot be expressed natively, or the tokenizer holds TST
+            units already.
 
     Example:
         >>> tok = install(Tokenizer.from_file("tokenizer.json"), Codec("vocab"))  # doctest: +SKIP
@@ -102,103 +131,116 @@ def install(tokenizer: Tokenizer, codec: Codec, strict: bool = True) -> Tokenize
     """
     if codec.settings.style != "exact":
         raise TSTError("the plug-in needs style='exact'")
-    if getattr(tokenizer, "_tst_plugin", None) is not None:
-        raise TSTError("this tokenizer has the TST plug-in already")
-    state = json.loads(tokenizer.to_str())
-    base_dec = tokenizer.decoder
-    plugin = TSTNormalizer(codec)
     units = codec.vocabulary()
+    if getattr(tokenizer, "_tst_plugin", None) is not None or any(tokenizer.token_to_id(u) is not None for u in units):
+        raise TSTError("this tokenizer has the TST plug-in (or TST units) already")
+    parts = native_components(codec)  # TSTError for settings the stock components cannot express
+    base_dec = tokenizer.decoder
     # The same adaptation as route 1, so the text around numbers gets the base's ids: the base
-    # normalizer (less a moved Prepend) runs first, then the TST step, then the start steps.
-    adaptation = adapt(tokenizer, units, stacklevel=3)
+    # normalizer (less a moved Prepend) runs first, then the TST rules, then the start steps.
+    adaptation = adapt(tokenizer, units, stacklevel=3, unit_pattern=NATIVE_UNIT_PATTERN)
     before, after = split_normalizer(adaptation, tokenizer.normalizer)
-    plugin.passthrough = True
-    try:
-        # The base normalizer first: a native normalizer after a zero-width insertion at the
-        # start of the string panics in tokenizers 0.23 (the start steps come after the TST step).
-        steps = [*([] if before is None else [before]), normalizers.Normalizer.custom(plugin)]
-        tokenizer.normalizer = normalizers.Sequence([*steps, *([] if after is None else [after])])
-        if adaptation.pre_tokenizer is not None:
-            tokenizer.pre_tokenizer = _component(adaptation.pre_tokenizer, "pre_tokenizer")
-        present = [tokenizer.token_to_id(u) for u in units]
-        if all(i is None for i in present):
-            base_size = tokenizer.get_vocab_size(with_added_tokens=True)
-            tokenizer.add_tokens(
-                [
-                    AddedToken(u, single_word=False, lstrip=False, rstrip=False, normalized=True, special=False)
-                    for u in units
-                ]
-            )
-        elif any(i is None for i in present):
-            raise TSTError("the tokenizer holds some TST units but not all: it was built for other codec settings")
-        else:
-            base_size = int(present[0])  # type: ignore[arg-type]
-    finally:
-        plugin.passthrough = False
+    # The base normalizer first: a native normalizer after a zero-width insertion at the
+    # start of the string panics in tokenizers 0.23 (the start steps must leave units alone).
+    steps = [*([] if before is None else [before]), parts.normalizer, *([] if after is None else [after])]
+    tokenizer.normalizer = normalizers.Sequence(steps)
+    if adaptation.pre_tokenizer is not None:
+        tokenizer.pre_tokenizer = _component(adaptation.pre_tokenizer, "pre_tokenizer")
+    base_size = tokenizer.get_vocab_size(with_added_tokens=True)
+    tokenizer.add_tokens(list(parts.added_tokens))
     ids = [tokenizer.token_to_id(u) for u in units]
     if ids != list(range(base_size, base_size + len(units))):
         raise TSTError("TST units did not get contiguous ids after the base vocabulary")
-    tokenizer.decoder = decoders.Decoder.custom(TSTDecoder(codec, base_dec, strict))
-    # Remember the base components for save_pipeline (Python attributes on the binding object).
-    tokenizer._tst_plugin = {  # type: ignore[attr-defined]
-        "codec": codec.config(),
-        "normalizer": state["normalizer"],
-        "pre_tokenizer": state["pre_tokenizer"],
-        "decoder": state["decoder"],
-        "changes": adaptation.changes,
-    }
-    tokenizer._tst_normalizer = plugin  # type: ignore[attr-defined]
+    if strict:
+        tokenizer.decoder = decoders.Decoder.custom(TSTDecoder(codec, base_dec, strict=True))
+    else:
+        tokenizer.decoder = native_decoder(codec, base_dec)
     return tokenizer
+
+
+def train_from_iterator(
+    tokenizer: Tokenizer,
+    iterator: Iterable[str],
+    trainer: trainers.Trainer,
+    codec: Codec,
+    length: int | None = None,
+) -> Tokenizer:
+    """Train `tokenizer`'s model on TST text, then `install` the plug-in; returns the tokenizer.
+
+    The model learns from the text *between* the units, which is all it ever sees once the units
+    are added tokens: every number is written as units by `codec` and left out of training, so
+    no merge or piece is spent on digits and every group stays one id. Training a tokenizer that
+    has the plug-in already would give the units ids that the new model's ids collide with
+    (`tokenizers` keeps added-token ids across training), hence this order.
+
+    Args:
+        tokenizer: a `tokenizers.Tokenizer` without TST units (its normalizer and pre-tokenizer
+            are used for training, as by ``Tokenizer.train_from_iterator``).
+        iterator: the training texts.
+        trainer: a `tokenizers.trainers` trainer (`BpeTrainer`, `UnigramTrainer`, ...).
+        codec: the codec of the plug-in.
+        length: the number of texts, for the progress bar.
+
+    Raises:
+        TSTError: the tokenizer holds TST units already, or `codec` cannot be expressed natively.
+    """
+    units = codec.vocabulary()
+    if any(tokenizer.token_to_id(u) is not None for u in units):
+        raise TSTError("train before installing TST: this tokenizer holds TST units already")
+    native_components(codec)  # refuse unsupported settings before the (long) training
+
+    def between_units() -> Iterator[str]:
+        for text in iterator:
+            yield from (piece for piece in _UNIT.split(codec.encode(text)) if piece)
+
+    tokenizer.train_from_iterator(between_units(), trainer, length=length)
+    return install(tokenizer, codec)
 
 
 def save_pipeline(tokenizer: Tokenizer, path: str | os.PathLike[str]) -> Path:
-    """Save a tokenizer that has the plug-in: the base pipeline plus the codec settings."""
-    saved: dict[str, Any] | None = getattr(tokenizer, "_tst_plugin", None)
-    if saved is None:
+    """Save a tokenizer that has the plug-in: a thin wrapper of ``tokenizer.save(path)`` (a stock tokenizer.json).
+
+    Raises:
+        TSTError: the tokenizer has no TST units.
+    """
+    if tokenizer.token_to_id(f"{OPEN}0{CLOSE}") is None:
         raise TSTError("this tokenizer has no TST plug-in (use tokenizer.save for plain pipelines)")
-    plain = _without_plugin(tokenizer, saved)
     out = Path(path)
-    out.write_text(
-        json.dumps({_FORMAT: {"version": 1, "codec": saved["codec"], "tokenizer": plain}}, ensure_ascii=False),
-        encoding="utf-8",
-    )
+    tokenizer.save(str(out))
     return out
 
 
-def load_pipeline(path: str | os.PathLike[str], strict: bool = True) -> Tokenizer:
-    """Load what `save_pipeline` wrote, with the plug-in installed again."""
+def load_pipeline(path: str | os.PathLike[str], strict: bool = False) -> Tokenizer:
+    """Load what `save_pipeline` (or ``tokenizer.save``) wrote; the ``tst_pipeline`` files of tst 0.x install again.
+
+    Raises:
+        TSTError: the file holds no TST plug-in.
+    """
     data = json.loads(Path(path).read_text(encoding="utf-8"))
-    if not isinstance(data, dict) or _FORMAT not in data:
-        raise TSTError(f"{path} is not a TST pipeline file (no {_FORMAT!r} key)")
-    body = data[_FORMAT]
-    codec = Codec(**body["codec"])
-    # The units are added again by `install`: loaded as they were saved, tokenizers 0.22 keeps
-    # their content as normalized by the base normalizer (a `Prepend` would make `⟦12⟧` `▁⟦12⟧`).
-    units = set(codec.vocabulary())
-    plain = dict(body["tokenizer"])
-    saved_ids = {t["content"]: t["id"] for t in plain["added_tokens"] if t["content"] in units}
-    plain["added_tokens"] = [t for t in plain["added_tokens"] if t["content"] not in units]
-    tokenizer = install(Tokenizer.from_str(json.dumps(plain)), codec, strict)
-    moved = [u for u, i in saved_ids.items() if tokenizer.token_to_id(u) != i]
-    if moved:
-        raise TSTError(f"{path}: TST units got other ids than when saved (first: {moved[0]!r})")
+    if isinstance(data, dict) and _FORMAT in data:  # the format before the native plug-in
+        body = data[_FORMAT]
+        codec = Codec(**body["codec"])
+        units = set(codec.vocabulary())
+        plain = dict(body["tokenizer"])
+        saved_ids = {t["content"]: t["id"] for t in plain["added_tokens"] if t["content"] in units}
+        plain["added_tokens"] = [t for t in plain["added_tokens"] if t["content"] not in units]
+        tokenizer = install(Tokenizer.from_str(json.dumps(plain)), codec, strict)
+        moved = [u for u, i in saved_ids.items() if tokenizer.token_to_id(u) != i]
+        if moved:
+            raise TSTError(f"{path}: TST units got other ids than when saved (first: {moved[0]!r})")
+        return tokenizer
+    tokenizer = Tokenizer.from_str(json.dumps(data))
+    if tokenizer.token_to_id(f"{OPEN}0{CLOSE}") is None:
+        raise TSTError(f"{path} holds no TST plug-in (no TST units)")
     return tokenizer
 
 
-def _without_plugin(tokenizer: Tokenizer, saved: dict[str, Any]) -> dict[str, Any]:
-    """The tokenizer's JSON with the base normalizer and decoder in place of the plug-in's."""
-    norm, dec = tokenizer.normalizer, tokenizer.decoder
-    plugin: TSTNormalizer = tokenizer._tst_normalizer  # type: ignore[attr-defined]
-    # Setting a normalizer re-normalizes every added token: the units must pass through unchanged.
-    plugin.passthrough = True
-    try:
-        tokenizer.normalizer = normalizers.Sequence([])
-        tokenizer.decoder = decoders.Sequence([])
-        state: dict[str, Any] = json.loads(tokenizer.to_str())
-    finally:
-        tokenizer.normalizer, tokenizer.decoder = norm, dec
-        plugin.passthrough = False
-    state["normalizer"] = saved["normalizer"]
-    state["pre_tokenizer"] = saved["pre_tokenizer"]
-    state["decoder"] = saved["decoder"]
-    return state
+def native_decoder(codec: Codec, base: decoders.Decoder | None) -> decoders.Decoder:
+    """`base`, then route 3's decoder rules (WordPiece bases: the spaces inside numbers removed first)."""
+    parts = native_components(codec)
+    if base is None:
+        return parts.decoder
+    if json.loads(base.__getstate__()).get("type") == "WordPiece":
+        glue = [decoders.Replace(Regex(r.pattern), r.content) for r in wordpiece_glue_rules(codec.settings)]
+        return decoders.Sequence([base, decoders.Fuse(), *glue, parts.decoder])
+    return decoders.Sequence([base, parts.decoder])
