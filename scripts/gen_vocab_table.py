@@ -31,10 +31,11 @@ fails if this file and the code disagree.
   fractional magnitude needs only 10^g strings, and there are no tags.
 
 The paper budgets about 10,000 tokens for 10^-15..10^18 (vocab variant). The
-lossless exact style needs **12,224** for that range with triads: 11 magnitudes
-x 1,110 groups + 14 tags; the paper's own padded surface needs 11,660. The
-marker variant needs 1,135: 1,110 group tokens (fewer if the base tokenizer
-already has every group as one token), 11 markers and 14 tags.
+lossless exact style needs **12,217** for that range with triads: 11 magnitudes
+x 1,110 groups + 7 Western tags (Indian grouping is off by default); the
+paper's own padded surface needs 11,660. The marker variant needs 1,128: 1,110
+group tokens (fewer if the base tokenizer already has every group as one
+token), 11 markers and 7 tags.
 
 Range `10^-F..10^I` means `frac_digits=F, int_digits=I`.
 
