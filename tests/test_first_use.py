@@ -325,3 +325,16 @@ def test_error_while_reading_a_pipe_exits_with_status_2() -> None:
         err = proc.stderr.read().decode("utf-8")
     assert status == 2, err
     assert "Fatal Python error" not in err and "unknown unit '⟦2k⟧'" in err
+
+
+@given(
+    number=st.tuples(st.integers(1, 10**9), st.integers(0, 999)).map(
+        lambda p: f"{p[0]:,}".replace(",", ".") + f",{p[1]}"
+    )
+)
+def test_the_other_decimal_mark_is_named(make_codec: Callable[..., tst.Codec], number: str) -> None:
+    """The kind: text encoded with the decimal comma and decoded with the default mark names the mark."""
+    encoded = make_codec(variant="vocab", decimal=",").encode(f"Preis {number} EUR")
+    with pytest.raises(tst.TSTDecodeError) as info:
+        make_codec(variant="vocab").decode(encoded)
+    assert info.value.reason.endswith("decode with decimal=',')")

@@ -6,7 +6,7 @@ group size 3; a vocab-variant units group (``⟦5⟧``) lacks the marker the mar
 variant wants; a grouping tag meets a group it cannot belong to. So when a
 strict decode fails, whatever the reason, the neighbouring configurations are
 tried on the same text; the first that decodes it is named in the error, so the
-reader knows which setting to change. This costs at most 11 more decodes of the
+reader knows which setting to change. This costs at most 13 more decodes of the
 failing text, on the error path only (lenient decoding never raises).
 """
 
@@ -34,6 +34,9 @@ def _candidates(st: Settings) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = [{"variant": other}]
     if not st.indian:
         out += [{"indian": True}, {"variant": other, "indian": True}]
+    mark = "," if st.decimal == "." else "."
+    # separators=None: the defaults of that decimal mark (the current ones may hold it)
+    out += [{"decimal": mark, "separators": None}, {"variant": other, "decimal": mark, "separators": None}]
     out += [{"group_size": g} for g in sizes]
     out += [{"variant": other, "group_size": g} for g in sizes]
     return out
@@ -56,7 +59,7 @@ def settings_hint(settings: Settings, text: str, decode: StrictDecode) -> dict[s
     for change in _candidates(settings):
         try:
             decode({**base, **change}, text)
-        except TSTDecodeError:
+        except (TSTDecodeError, ValueError):  # ValueError: the change conflicts with the settings (separators)
             continue
         return change
     return None
@@ -73,5 +76,7 @@ def with_hint(settings: Settings, text: str, error: TSTDecodeError, decode: Stri
     what = "as " + " with ".join(parts) if parts else ""
     if change.get("indian"):
         what = f"{what} with Indian grouping".lstrip()
-    kwargs = ", ".join(f"{k}={v!r}" for k, v in change.items())
+    if "decimal" in change:
+        what = f"{what} with the decimal mark {change['decimal']!r}".lstrip()
+    kwargs = ", ".join(f"{k}={v!r}" for k, v in change.items() if v is not None)
     return TSTDecodeError(error.position, f"{error.reason} (the text decodes {what}: decode with {kwargs})")

@@ -160,7 +160,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 #: The codec's settings hint ("decode with variant='vocab', group_size=4)"), see tst/_hints.py.
-_SETTINGS_HINT = re.compile(r"decode with ((?:\w+=(?:'\w+'|\d+|True)(?:, )?)+)\)")
+_SETTINGS_HINT = re.compile(r"decode with ((?:\w+=(?:'[^']+'|\d+|True)(?:, )?)+)\)")
 
 
 def _flags_for_settings(message: str) -> str:
