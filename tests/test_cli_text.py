@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 from collections.abc import Callable
 from pathlib import Path
@@ -224,7 +225,9 @@ def test_converting_line_by_line_equals_converting_the_whole_text(
     assert "\n".join(codec.encode(line) for line in text.split("\n")) == whole
     assert "\n".join(codec.decode(line) for line in whole.split("\n")) == text
     garbled = whole.replace("⟧", "").replace("k", "\n")
-    lenient = "\n".join(codec.decode(line, strict=False) for line in garbled.split("\n"))
+    # Lenient decoding renders what a text's very end cuts short (docs/generation.md), so lines are
+    # decoded with their newline, as the CLI's blocks end at one; only the last may end the text.
+    lenient = "".join(codec.decode(line, strict=False) for line in re.findall(r"[^\n]*\n|[^\n]+", garbled))
     assert lenient == codec.decode(garbled, strict=False)
     paper = make_codec(variant=variant, group_size=group, style="paper")
     assert "\n".join(paper.encode(line) for line in text.split("\n")) == paper.encode(text)
