@@ -35,14 +35,16 @@ from tst.vocabulary import magnitudes
 
 
 def strict_error(codec: tst.Codec, surface: str) -> tst.TSTDecodeError | None:
-    # errors="return": the decoder's own error, without the settings hint a raised one carries
-    result = codec.decode_batch([surface], strict=True, errors="return")[0]
-    return result if isinstance(result, tst.TSTDecodeError) else None
+    try:
+        codec.decode(surface, strict=True)
+    except tst.TSTDecodeError as exc:
+        return exc
+    return None
 
 
 def repairable(surface: str, err: tst.TSTDecodeError) -> bool:
     """Whether appending text may still fix `err` (the strict decoder's first error)."""
-    reason, p, n = err.reason, err.position, len(surface)
+    reason, p, n = err.reason.split(" (the text decodes ")[0], err.position, len(surface)  # minus the settings hint
     if reason.startswith("number cut short") or reason.endswith("is not followed by its marker"):
         return p == n
     if reason == "grouping tag not followed by a number":

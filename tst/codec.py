@@ -249,16 +249,20 @@ class Codec:
     ) -> list[str] | list[str | TSTError]:
         """Decode many texts (see `decode`); `errors` as in `encode_batch` (`TSTDecodeError` with `index`).
 
-        A raised error names the settings that decode the failing text when a
-        neighbouring configuration does (as `decode` does).
+        An error (raised, or returned with ``errors="return"``) names the
+        settings that decode its text when a neighbouring configuration does,
+        as `decode` does.
         """
-        items = _texts(texts, "decode_batch")
+        items, on = _texts(texts, "decode_batch"), check_errors(errors)
         try:
-            return self._engine.decode_batch(items, bool(strict), _threads(num_threads), check_errors(errors))
+            out = self._engine.decode_batch(items, bool(strict), _threads(num_threads), on)
         except TSTDecodeError as exc:
             if exc.index is None:
                 raise
             raise with_hint(self.settings, items[exc.index], exc, self._decode_as).at(exc.index) from None
+        if on == "return":  # per-item errors read as the single calls' do
+            return [self.with_hint(v, items[k]) if isinstance(v, TSTDecodeError) else v for k, v in enumerate(out)]
+        return out
 
     @overload
     def encode_batch_with_offsets(
