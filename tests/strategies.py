@@ -189,3 +189,17 @@ def date_time_fields(draw: st.DrawFn) -> tuple[str, list[str]]:
         text += zone[0] + (f"{hh}:{mm}" if ":" in zone else hh + mm)
         f += [hh, mm] if ":" in zone else [hh + mm]
     return text, f
+
+
+@st.composite
+def digits_among_words(draw: st.DrawFn, words: list[str], max_digits: int, max_parts: int) -> str:
+    """Decimal numerals (digit runs, optionally with a fraction) each followed by one of `words`, space-joined."""
+    digits = st.text(alphabet="0123456789", min_size=1, max_size=max_digits)
+    parts = []
+    for _ in range(draw(st.integers(1, max_parts))):
+        num = draw(digits)
+        if draw(st.booleans()):
+            num += "." + draw(digits)
+        parts.append(num)
+        parts.append(draw(st.sampled_from(words)))
+    return " ".join(parts)

@@ -20,6 +20,7 @@ from transformers import AutoTokenizer, PreTrainedTokenizerFast
 
 import tst
 import tst.hf as tst_hf
+from tests import strategies as S
 from tests.hf_families import FAMILIES, WRAP_WARNINGS, family_base, family_wrapped, layout
 
 NAMES = list(FAMILIES)
@@ -402,20 +403,11 @@ def test_route_3_matches_route_1_where_covered(name: str, variant: str, exported
         assert auto.decode(want) == tok.decode(want), (name, text)
 
 
-DIGITS = hs.text(alphabet="0123456789", min_size=1, max_size=12)
-WORDS = hs.sampled_from(["the", "cats", "kg", "Pay", "$", "%", "(", ")", "-", ":", "\n", "  ", "caf\u00e9", "and"])
+_WORDS = ["the", "cats", "kg", "Pay", "$", "%", "(", ")", "-", ":", "\n", "  ", "caf\u00e9", "and"]
 
 
-@hs.composite
-def number_text(draw: hs.DrawFn) -> str:
-    parts = []
-    for _ in range(draw(hs.integers(1, 5))):
-        num = draw(DIGITS)
-        if draw(hs.booleans()):
-            num += "." + draw(DIGITS)
-        parts.append(num)
-        parts.append(draw(WORDS))
-    return " ".join(parts)
+def number_text() -> hs.SearchStrategy[str]:
+    return S.digits_among_words(_WORDS, max_digits=12, max_parts=5)
 
 
 @pytest.mark.parametrize("name", [n for n in NAMES if n not in EXPORT_REFUSED])
