@@ -92,6 +92,17 @@ def test_index_survives_pickling_and_reindexing() -> None:
     assert TSTDecodeError(3, "why").index is None
 
 
+def test_a_non_str_item_is_a_type_error_with_its_index(backend: str) -> None:
+    codec = tst.Codec(backend=backend)
+    for call in (codec.encode_batch, codec.decode_batch, codec.encode_batch_with_offsets):
+        for errors in ("raise", "return"):
+            with pytest.raises(TypeError, match=r"^item 2: .* expects str items, not int$") as info:
+                call(["1", "2", 3, None], errors=errors)  # type: ignore[call-overload, list-item]
+            assert isinstance(info.value, tst.TSTItemTypeError) and info.value.index == 2
+            clone = pickle.loads(pickle.dumps(info.value))
+            assert (type(clone), str(clone), clone.index) == (type(info.value), str(info.value), 2)
+
+
 def test_errors_argument_is_checked(backend: str) -> None:
     codec = tst.Codec(backend=backend)
     for call in (codec.encode_batch, codec.decode_batch, codec.encode_batch_with_offsets):

@@ -113,6 +113,8 @@ def test_stats_table_plot_and_datasets(cli: CLI, tmp_path: Path) -> None:
 
 def test_stats_errors(cli: CLI, tmp_path: Path, bpe_dir: Path) -> None:
     r = cli("stats", str(FINANCE), "--tokenizer", str(tmp_path / "nowhere"))
+    assert r.status == 2 and "nowhere: no such directory" in r.err
+    r = cli("stats", str(FINANCE), "--tokenizer", str(FINANCE))
     assert r.status == 2 and "not a directory" in r.err
     r = cli("stats", str(tmp_path / "none.txt"), "--tokenizer", str(bpe_dir))
     assert r.status == 2 and "no such file" in r.err
@@ -193,7 +195,7 @@ def test_export_refusals(cli: CLI, tmp_path: Path, bpe_dir: Path) -> None:
     r = cli("export", "--tokenizer", str(bpe_dir), "-o", str(tmp_path / "x"), "--style", "paper")
     assert r.status == 2 and "cannot export" in r.err and "exact" in r.err
     r = cli("export", "--tokenizer", str(tmp_path / "missing"), "-o", str(tmp_path / "x"))
-    assert r.status == 2 and "not a directory" in r.err
+    assert r.status == 2 and "missing: no such directory" in r.err
 
 
 def test_export_names_the_missing_piece(

@@ -113,8 +113,12 @@ def test_export_refuses_what_it_cannot_express(tmp_path: object) -> None:
         tst_hf.export(base("bpe"), tmp_path, overflow="extend")
     legacy = Tokenizer.from_str(base("bpe").backend_tokenizer.to_str())
     legacy.normalizer = normalizers.Prepend("\u2581")
+    refused = PreTrainedTokenizerFast(tokenizer_object=legacy)
     with pytest.raises(tst.TSTError, match="Prepend"):
-        tst_hf.export(PreTrainedTokenizerFast(tokenizer_object=legacy), tmp_path)
+        tst_hf.export(refused, tmp_path)
+    # covers answers for the export: a base export refuses covers nothing, not even plain words
+    assert tst_hf.covers("plain words", tst.Codec(), base("bpe"))
+    assert not tst_hf.covers("plain words", tst.Codec(), refused)
 
 
 def test_exported_config_names_a_fast_class_and_no_custom_code(exports: dict, tmp_path: object) -> None:  # type: ignore[type-arg]
@@ -187,6 +191,19 @@ def test_rules_cover_grammar_texts(text: str) -> None:
     """Coverage itself, at the normalizer (no base needed): every grammar text is covered, all settings."""
     for kwargs in ({"variant": "vocab"}, {"variant": "marker", "indian": True}, {"variant": "vocab", "decimal": ","}):
         assert tst_hf.covers(text, tst.Codec(**kwargs)), (kwargs, text)
+
+
+@settings(max_examples=30)
+@given(text=grammar_text(), group_size=hs.integers(1, 6), variant=hs.sampled_from(["vocab", "marker"]))
+def test_rules_cover_grammar_texts_at_every_group_size(text: str, group_size: int, variant: str) -> None:
+    """Magnitude names that hold digits (``e10`` at group size 1) never confuse the integer passes."""
+    assert tst_hf.covers(text, tst.Codec(variant=variant, group_size=group_size)), (group_size, variant, text)
+
+
+def test_eleven_digit_integers_at_group_size_one_are_covered() -> None:
+    # Before the boundary pass, the e1 pass read the "0" of an e10 name as a digit: 8e1e1⟧0⟧...
+    for variant in ("vocab", "marker"):
+        assert tst_hf.covers("87071504509; 93269.4824", tst.Codec(variant=variant, group_size=1)), variant
 
 
 @pytest.mark.parametrize(("family", "variant"), CASES)

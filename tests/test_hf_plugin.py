@@ -6,7 +6,7 @@ import json
 import time
 
 import pytest
-from tokenizers import Tokenizer
+from tokenizers import Tokenizer, trainers
 
 import tst
 import tst.hf as tst_hf
@@ -76,6 +76,15 @@ def test_plugin_refusals_and_limits(tmp_path: object) -> None:
     (tmp_path / "plain.json").write_text(plain.to_str())  # type: ignore[operator]
     with pytest.raises(tst.TSTError):
         tst_hf.load_pipeline(tmp_path / "plain.json")  # type: ignore[operator]
+
+
+def test_install_takes_a_tokenizers_tokenizer_and_says_what_else_to_do() -> None:
+    with pytest.raises(TypeError, match=r"not a transformers .*tst\.hf\.wrap"):
+        tst_hf.install(base("bpe"), tst.Codec())  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"takes a tokenizers\.Tokenizer, not str"):
+        tst_hf.install("tokenizer.json", tst.Codec())  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"train_from_iterator takes a tokenizers\.Tokenizer"):
+        tst_hf.train_from_iterator(base("bpe"), ["1"], trainers.BpeTrainer(), tst.Codec())  # type: ignore[arg-type]
 
 
 def test_strict_decoder_raises_and_cannot_be_saved() -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from tst import paper
 from tst._backend import BACKEND as _BACKEND
 from tst.codec import Codec
-from tst.errors import TSTDecodeError, TSTError, TSTRangeError
+from tst.errors import TSTDecodeError, TSTError, TSTItemTypeError, TSTRangeError
 from tst.numbers import Group, Number, OutOfRange
 from tst.settings import Settings
 
@@ -29,6 +29,7 @@ __all__ = [
     "Settings",
     "TSTDecodeError",
     "TSTError",
+    "TSTItemTypeError",
     "TSTRangeError",
     "__version__",
     "backend",

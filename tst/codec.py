@@ -9,7 +9,7 @@ from tst import _arrow, _backend
 from tst._encode import Piece
 from tst._hints import with_hint
 from tst._python_engine import PythonEngine
-from tst.errors import TSTDecodeError, TSTError, check_errors
+from tst.errors import TSTDecodeError, TSTError, TSTItemTypeError, check_errors
 from tst.numbers import Group, Number, OutOfRange
 from tst.settings import Settings
 from tst.vocabulary import vocabulary
@@ -431,7 +431,7 @@ def _texts(values: Iterable[str], what: str) -> list[str]:
     out = list(values)
     for k, v in enumerate(out):
         if not isinstance(v, str):
-            raise TypeError(f"{what} expects str items, not {type(v).__name__} at index {k}")
+            raise TSTItemTypeError(what, type(v).__name__, k)
     return out
 
 

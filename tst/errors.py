@@ -87,6 +87,25 @@ class TSTRangeError(TSTError):
         return (type(self), (self.position, self.reason, self.index))
 
 
+class TSTItemTypeError(TypeError):
+    """A batch item that is not a str: the batch call's TypeError, with the item's index.
+
+    Raised before any item is encoded or decoded (with ``errors="return"`` too: a wrong type
+    is a programming error, not bad data).
+
+    Attributes:
+        index: the index of the first item that is not a str.
+    """
+
+    def __init__(self, what: str, type_name: str, index: int) -> None:
+        super().__init__(_item(index, f"{what} expects str items, not {type_name}"))
+        self.index = index
+        self._fields = (what, type_name, index)
+
+    def __reduce__(self) -> tuple[type[TSTItemTypeError], tuple[str, str, int]]:
+        return (type(self), self._fields)
+
+
 def check_errors(errors: str) -> str:
     """`errors` if it is ``"raise"`` or ``"return"``, else ValueError."""
     if errors not in BATCH_ERRORS:

@@ -30,8 +30,10 @@ TOKENIZER_FILES = (
 
 def check_directory(directory: str) -> None:
     """CLIError unless `directory` is a directory holding at least one tokenizer file."""
+    if not os.path.exists(directory):
+        raise CLIError(f"--tokenizer {directory}: no such directory (the folder holding tokenizer.json, ...)")
     if not os.path.isdir(directory):
-        raise CLIError(f"--tokenizer {directory}: not a directory")
+        raise CLIError(f"--tokenizer {directory}: not a directory (pass the folder that holds the tokenizer files)")
     if not any(os.path.isfile(os.path.join(directory, name)) for name in TOKENIZER_FILES):
         raise CLIError(f"no tokenizer found in {directory} (looked for {', '.join(TOKENIZER_FILES)})")
 

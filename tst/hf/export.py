@@ -110,7 +110,7 @@ def covers(text: str, codec: Codec, base: PreTrainedTokenizerFast | None = None)
     text holding a literal unit spelling such as ``⟦1k⟧`` (a segment that is exactly one
     unit would match that unit), for text that is not valid UTF-8 (lone surrogates,
     which `tokenizers` cannot take), and for texts where `base`'s normalizer changes what
-    TST sees (NFKC turning ``²`` into ``2``).
+    TST sees (NFKC turning ``²`` into ``2``); for every text when `export` refuses `base`.
 
     Raises:
         TypeError: `text` is not a str.
@@ -118,6 +118,8 @@ def covers(text: str, codec: Codec, base: PreTrainedTokenizerFast | None = None)
     """
     if not isinstance(text, str):
         raise TypeError(f"covers expects a str, not {type(text).__name__}")
+    if base is not None and _base_refusal(base, base.backend_tokenizer) is not None:
+        return False  # export refuses this base: it covers nothing
     if _LITERAL_UNIT.search(text):
         return False
     try:
@@ -180,16 +182,9 @@ def export(
             f"not {st.overflow!r}"
         )
     backend = Tokenizer.from_str(base.backend_tokenizer.to_str())
-    _check_normalizer(backend.normalizer)
-    prefixing = prefixing_step(backend.pre_tokenizer)
-    if prefixing is not None:
-        # Every unit splits the text: such a step would prefix the text after each number (issue 12).
-        raise TSTError(f"export cannot keep the base pre-tokenizer step {prefixing}: it adds a prefix to every piece")
-    if backend.decoder is None:
-        raise TSTError("export needs a base tokenizer with a decoder (it must give the TST surface back)")
-    for tok in base.get_added_vocab():
-        if OPEN in tok or CLOSE in tok:
-            raise TSTError(f"the base tokenizer has an added token {tok!r} containing a TST bracket")
+    refused = _base_refusal(base, backend)
+    if refused is not None:
+        raise TSTError(refused)
     parts = native_components(codec)
     base_size = backend.get_vocab_size(with_added_tokens=True)
     # The base normalizer runs first: after zero-width Replace insertions at the very start of a
@@ -233,6 +228,24 @@ def _write_special_tokens_map(base: PreTrainedTokenizerFast, out: Path) -> None:
     for name, value in base.special_tokens_map.items():
         tokens[name] = value
     path.write_text(json.dumps(tokens, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def _base_refusal(base: PreTrainedTokenizerFast, backend: Tokenizer) -> str | None:
+    """Why `export` cannot build on `base` (its pipeline is `backend`), or None when it can."""
+    try:
+        _check_normalizer(backend.normalizer)
+    except TSTError as e:
+        return str(e)
+    prefixing = prefixing_step(backend.pre_tokenizer)
+    if prefixing is not None:
+        # Every unit splits the text: such a step would prefix the text after each number (issue 12).
+        return f"export cannot keep the base pre-tokenizer step {prefixing}: it adds a prefix to every piece"
+    if backend.decoder is None:
+        return "export needs a base tokenizer with a decoder (it must give the TST surface back)"
+    for tok in base.get_added_vocab():
+        if OPEN in tok or CLOSE in tok:
+            return f"the base tokenizer has an added token {tok!r} containing a TST bracket"
+    return None
 
 
 def _check_normalizer(norm: Any) -> None:

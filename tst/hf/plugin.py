@@ -116,11 +116,16 @@ def install(tokenizer: Tokenizer, codec: Codec, strict: bool = False) -> Tokeniz
     Args:
         tokenizer: any `tokenizers.Tokenizer` without TST units.
         codec: the codec to apply (exact style, ``overflow="text"``).
-        strict: decode with a Python `TSTDecoder` that raises `TSTError` on malformed TST
-            (the tokenizer then cannot be saved with `tokenizer.save()`); the default native
-            decoder never raises.
+        strict: decode with a Python `TSTDecoder` that rejects malformed TST; the default
+            native decoder never raises. `tokenizers` turns an error raised inside a Python
+            component into a plain ``Exception`` whose message starts with the TST error's class
+            name (``"TSTDecodeError: invalid TST at position 5: ..."``), and it cannot serialize
+            such a component: ``tokenizer.save()``, ``to_str()`` and ``repr()`` then raise. For a
+            typed `TSTDecodeError`, use route 1 (`tst.hf.wrap`): its ``decode(ids, strict=True)``.
 
     Raises:
+        TypeError: `tokenizer` is not a `tokenizers.Tokenizer` (a transformers tokenizer: the
+            message points to `tst.hf.wrap`).
         TSTError: the codec's settings cannot be expressed natively, or the tokenizer holds TST
             units already.
 
@@ -129,6 +134,7 @@ def install(tokenizer: Tokenizer, codec: Codec, strict: bool = False) -> Tokeniz
         >>> tok.decode(tok.encode("12 cats").ids)                                  # doctest: +SKIP
         '12 cats'
     """
+    _check_tokenizer(tokenizer, "install")
     if codec.settings.style != "exact":
         raise TSTError("the plug-in needs style='exact'")
     units = codec.vocabulary()
@@ -158,6 +164,19 @@ def install(tokenizer: Tokenizer, codec: Codec, strict: bool = False) -> Tokeniz
     return tokenizer
 
 
+def _check_tokenizer(tokenizer: object, what: str) -> None:
+    """TypeError unless `tokenizer` is a `tokenizers.Tokenizer` (a transformers tokenizer gets a pointer to route 1)."""
+    if isinstance(tokenizer, Tokenizer):
+        return
+    if hasattr(tokenizer, "backend_tokenizer"):
+        raise TypeError(
+            f"{what} takes a tokenizers.Tokenizer, not a transformers {type(tokenizer).__name__}: use "
+            "tst.hf.wrap(tokenizer) for a transformers tokenizer (route 1), or pass "
+            "tokenizer.backend_tokenizer (a copy: Tokenizer.from_str(tokenizer.backend_tokenizer.to_str()))"
+        )
+    raise TypeError(f"{what} takes a tokenizers.Tokenizer, not {type(tokenizer).__name__}")
+
+
 def train_from_iterator(
     tokenizer: Tokenizer,
     iterator: Iterable[str],
@@ -184,6 +203,7 @@ def train_from_iterator(
     Raises:
         TSTError: the tokenizer holds TST units already, or `codec` cannot be expressed natively.
     """
+    _check_tokenizer(tokenizer, "train_from_iterator")
     units = codec.vocabulary()
     if any(tokenizer.token_to_id(u) is not None for u in units):
         raise TSTError("train before installing TST: this tokenizer holds TST units already")
