@@ -119,6 +119,8 @@ def test_export_refuses_what_it_cannot_express(tmp_path: object) -> None:
     # covers answers for the export: a base export refuses covers nothing, not even plain words
     assert tst_hf.covers("plain words", tst.Codec(), base("bpe"))
     assert not tst_hf.covers("plain words", tst.Codec(), refused)
+    with pytest.raises(TypeError, match="PreTrainedTokenizerFast as base, not Tokenizer"):
+        tst_hf.covers("12", tst.Codec(), legacy)  # type: ignore[arg-type]
 
 
 def test_exported_config_names_a_fast_class_and_no_custom_code(exports: dict, tmp_path: object) -> None:  # type: ignore[type-arg]

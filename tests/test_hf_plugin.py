@@ -81,7 +81,7 @@ def test_plugin_refusals_and_limits(tmp_path: object) -> None:
 def test_install_takes_a_tokenizers_tokenizer_and_says_what_else_to_do() -> None:
     with pytest.raises(TypeError, match=r"not a transformers .*tst\.hf\.wrap"):
         tst_hf.install(base("bpe"), tst.Codec())  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match=r"takes a tokenizers\.Tokenizer, not str"):
+    with pytest.raises(TypeError, match=r"takes a tokenizers\.Tokenizer, not str: load a file with Tokenizer"):
         tst_hf.install("tokenizer.json", tst.Codec())  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"train_from_iterator takes a tokenizers\.Tokenizer"):
         tst_hf.train_from_iterator(base("bpe"), ["1"], trainers.BpeTrainer(), tst.Codec())  # type: ignore[arg-type]

@@ -222,6 +222,8 @@ class Codec:
 
         Raises:
             TSTRangeError: a number out of range with ``overflow="error"`` (``errors="raise"``).
+            TSTItemTypeError: an item is not a str (a TypeError, with `index`; with
+                ``errors="return"`` too: a wrong type is a programming error, not bad data).
 
         Example:
             >>> c = Codec(int_digits=3, overflow="error")

@@ -129,8 +129,12 @@ class _Utf8:
         return True
 
 
-def _plain_effect(piece: bytes | str, state: State, family: str, decimal: str) -> State | None:
-    """The state after plain `piece` read from plain-text `state`, or None if no continuation decodes."""
+def _plain_effect(piece: bytes | str, state: State, family: str, decimal: str, prompt: bool = False) -> State | None:
+    """The state after plain `piece` read from plain-text `state`, or None if no continuation decodes.
+
+    With `prompt`, a bracket completed by a byte-fallback run counts as the bracket it decodes
+    to (a prompt is read as it is, not generated: the model must continue what it says).
+    """
     _, esc, utf, dec = state
     chars: list[str] = []
     utf8 = _Utf8({0: b"", 1: bytes([_LEAD]), 2: bytes([_LEAD, _SECOND])}[utf])
@@ -152,7 +156,7 @@ def _plain_effect(piece: bytes | str, state: State, family: str, decimal: str) -
     if chars:
         dec = 0
     for ch, by_bytes in zip(chars, from_bytes):
-        if by_bytes and ch in (OPEN, CLOSE):
+        if by_bytes and ch in (OPEN, CLOSE) and not prompt:
             return None  # a byte-fallback run may still turn into U+FFFD: no brackets from it
         if esc == 0:
             if ch == CLOSE:
@@ -274,7 +278,11 @@ class _Automaton:
         found = signatures.get(key)
         if found is None:
             effects = tuple(_plain_effect(piece, s, self.family, self.decimal) for s in self.txt_states)
-            found = ("empty",) if all(e == s for e, s in zip(effects, self.txt_states)) else ("plain", effects)
+            in_prompt = tuple(_plain_effect(piece, s, self.family, self.decimal, prompt=True) for s in self.txt_states)
+            if all(e == s for e, s in zip(effects, self.txt_states)):
+                found = ("empty",)
+            else:  # the prompt's effects only where they differ (a byte-fallback bracket)
+                found = ("plain", effects, None if in_prompt == effects else in_prompt)
             signatures[key] = found
         return found
 
@@ -320,6 +328,19 @@ class _Automaton:
         if self.st.variant == "vocab":
             return self._vocab_step(ctx, c)
         return self._marker_step(ctx, c)
+
+    def _prompt_step(self, s: State, c: int, states: dict[State, int], from_start: int) -> int:
+        """Where a prompt id of class `c` that generation would not allow from `s` leads.
+
+        A plain id whose byte-fallback run completes a bracket continues in the state of that
+        bracket; anything else is read as a fresh start.
+        """
+        cls = self.classes[c]
+        if cls[0] == "plain" and cls[2] is not None and s[0] == "txt":
+            after = cls[2][self.txt_states.index(s)]
+            if after is not None and after in states:
+                return states[after]
+        return from_start if from_start >= 0 else states[START]
 
     def _integer(self, ctx: State, length: int, power: int) -> State | None:
         """An integer group of `length` digits and 10^power read in `ctx` (not glued to a group)."""
@@ -414,7 +435,7 @@ class _Automaton:
             [
                 start
                 if c == eos or self.classes[c] == ("never",)
-                else (t if t >= 0 else (trans[start][c] if trans[start][c] >= 0 else start))
+                else (t if t >= 0 else self._prompt_step(order[k], c, states, trans[start][c]))
                 for c, t in enumerate(trans[k])
             ]
             for k in range(n)

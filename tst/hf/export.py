@@ -113,11 +113,13 @@ def covers(text: str, codec: Codec, base: PreTrainedTokenizerFast | None = None)
     TST sees (NFKC turning ``²`` into ``2``); for every text when `export` refuses `base`.
 
     Raises:
-        TypeError: `text` is not a str.
+        TypeError: `text` is not a str, or `base` is not a fast transformers tokenizer.
         TSTError: `codec` has settings the export cannot express.
     """
     if not isinstance(text, str):
         raise TypeError(f"covers expects a str, not {type(text).__name__}")
+    if base is not None and not isinstance(base, PreTrainedTokenizerFast):
+        raise TypeError(f"covers expects a transformers PreTrainedTokenizerFast as base, not {type(base).__name__}")
     if base is not None and _base_refusal(base, base.backend_tokenizer) is not None:
         return False  # export refuses this base: it covers nothing
     if _LITERAL_UNIT.search(text):

@@ -170,11 +170,13 @@ def _check_tokenizer(tokenizer: object, what: str) -> None:
         return
     if hasattr(tokenizer, "backend_tokenizer"):
         raise TypeError(
-            f"{what} takes a tokenizers.Tokenizer, not a transformers {type(tokenizer).__name__}: use "
-            "tst.hf.wrap(tokenizer) for a transformers tokenizer (route 1), or pass "
-            "tokenizer.backend_tokenizer (a copy: Tokenizer.from_str(tokenizer.backend_tokenizer.to_str()))"
+            f"{what} takes a tokenizers.Tokenizer, not a transformers tokenizer ({type(tokenizer).__name__}): "
+            "use tst.hf.wrap(tokenizer) for a transformers tokenizer (route 1), or install into a copy of its "
+            "pipeline, Tokenizer.from_str(tokenizer.backend_tokenizer.to_str()) (install changes the tokenizer "
+            "it is given)"
         )
-    raise TypeError(f"{what} takes a tokenizers.Tokenizer, not {type(tokenizer).__name__}")
+    hint = ": load a file with Tokenizer.from_file(path)" if isinstance(tokenizer, (str, os.PathLike)) else ""
+    raise TypeError(f"{what} takes a tokenizers.Tokenizer, not {type(tokenizer).__name__}{hint}")
 
 
 def train_from_iterator(
