@@ -133,26 +133,36 @@ LINEAR_SHAPES = {
 
 @pytest.mark.parametrize("variant", ["vocab", "marker"])
 def test_plugin_encodes_in_linear_time(variant: str) -> None:
-    """4x the text costs under 5x the CPU time (quadratic growth gives 16x); best of 3, up to 3 tries."""
-    tok = plugged("bpe", variant)
+    """4x the text costs under 5x the CPU time (quadratic growth gives 16x); best of 3, up to 3 tries.
 
-    def cpu(text: str) -> float:
+    `tokenizers` itself does not always stay under 5x: every normalizer pass and the encode of
+    the bare base allocate arrays of 16 bytes per byte of text, and where those cross the
+    allocator's size thresholds the bare base's own encode grows by up to 6.4x for 4x the text
+    (measured on the comma chain). Where the bare base grows by more than 4x, the plug-in may
+    grow by as much more as that, in proportion (a quadratic rule still shows as 16x).
+    """
+    tok = plugged("bpe", variant)
+    bare = Tokenizer.from_str(base("bpe").backend_tokenizer.to_str())
+
+    def cpu(t: Tokenizer, text: str) -> float:
         times = []
         for _ in range(3):
-            t = time.process_time()
-            tok.encode(text, add_special_tokens=False)
-            times.append(time.process_time() - t)
+            start = time.process_time()
+            t.encode(text, add_special_tokens=False)
+            times.append(time.process_time() - start)
         return min(times)
 
     n = 10_000
     for name, make in LINEAR_SHAPES.items():
         small, large = make(n), make(4 * n)
-        ratio = float("inf")
+        ratio = allowed = float("inf")
         for _ in range(3):
-            ratio = min(ratio, cpu(large) / max(cpu(small), 1e-4))
-            if ratio < 5:
+            ratio = min(ratio, cpu(tok, large) / max(cpu(tok, small), 1e-4))
+            own = cpu(bare, large) / max(cpu(bare, small), 1e-4)
+            allowed = 5 * max(1.0, own / 4)
+            if ratio < allowed:
                 break
-        assert ratio < 5, (name, ratio)
+        assert ratio < allowed, (name, ratio, allowed)
 
 
 @pytest.mark.parametrize("kind", ["bpe", "unigram"])

@@ -467,11 +467,13 @@ class _Builder:
                 # A grouping never starts after its own separator and a digit (inside a run). After a
                 # digit and another separator it may (1\u00a02,345), unless these digits end a whole
                 # grouping with that separator which is out of range (text, so no mark tells).
-                inside = f"(?<![0-9]{x}){self.text_grouping_before(sep)}"
+                # Tested in order of cost: one character back, the shape ahead (up to MAX_GROUPS
+                # groups: inside a long run of this separator the first test spares it), then the
+                # guarded lookbehind over the other separators.
+                alts.append(f"(?<![0-9]{x})(?={shape}){self.text_grouping_before(sep)}")
             else:
                 # Old grammar: a run starts a grouping unless its previous part could (1-3 digits at a start).
-                inside = f"(?<!\\A[0-9]{{1,3}}{x}|{self.nonword}[0-9]{{1,3}}{x})"
-            alts.append(f"(?={shape}){inside}")  # the cheap forward test first
+                alts.append(f"(?={shape})(?<!\\A[0-9]{{1,3}}{x}|{self.nonword}[0-9]{{1,3}}{x})")
         # Consume the character before the number (or start at the very beginning), so that
         # Oniguruma skips the characters that cannot precede one.
         prev = f"(?:\\A|{self.nonword}\\K)"
