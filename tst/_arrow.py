@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from tst._extras import missing_extra
+from tst._extras import require
 from tst.errors import TSTError
 
 #: An engine's Arrow function with its other arguments bound: array in, buffers out.
@@ -29,13 +29,7 @@ def convert(call: EngineCall, array: Any) -> tuple[Any, list[TSTError]]:
         TypeError: `array` is not an Arrow array of strings.
         ModuleNotFoundError: pyarrow is not installed (the message names the ``data`` extra).
     """
-    try:
-        import pyarrow as pa
-    except ImportError as exc:
-        err = missing_extra(exc, "data", "Codec.encode_arrow / decode_arrow")
-        if err is None:
-            raise
-        raise err from None
+    pa = require("pyarrow", "data", "Codec.encode_arrow / decode_arrow")
 
     if isinstance(array, pa.ChunkedArray):
         chunks: list[Any] = []

@@ -6,6 +6,9 @@ keeps them in step); each extra lists the top-level modules it provides.
 
 from __future__ import annotations
 
+import importlib
+from types import ModuleType
+
 #: extra -> the top-level modules it installs.
 EXTRAS: dict[str, tuple[str, ...]] = {
     "hf": ("tokenizers", "transformers", "numpy"),
@@ -35,3 +38,19 @@ def missing_extra(exc: ImportError, extra: str, what: str) -> ModuleNotFoundErro
     return ModuleNotFoundError(
         f"{what} needs the {extra!r} extra ({top} is not installed): {install_hint(extra)}", name=exc.name
     )
+
+
+def require(module: str, extra: str, what: str) -> ModuleType:
+    """Import `module`, or raise `missing_extra`'s error naming `extra` when it is not installed.
+
+    Raises:
+        ModuleNotFoundError: `module` (or a module of `extra` it imports) is missing.
+    """
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        err = missing_extra(exc, extra, what)
+        if err is None:
+            raise
+        raise err from None
+
