@@ -7,6 +7,8 @@ keeps them in step); each extra lists the top-level modules it provides.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import ModuleType
 
 #: extra -> the top-level modules it installs.
@@ -40,17 +42,29 @@ def missing_extra(exc: ImportError, extra: str, what: str) -> ModuleNotFoundErro
     )
 
 
+@contextmanager
+def extra_needed(extra: str, what: str) -> Iterator[None]:
+    """Imports inside this block that fail for a module of `extra` raise `missing_extra`'s error.
+
+    Example:
+        >>> with extra_needed("data", "tst.data.arrow"):
+        ...     import json  # a module of the extra would go here
+    """
+    try:
+        yield
+    except ImportError as exc:
+        hint = missing_extra(exc, extra, what)
+        if hint is None:
+            raise
+        raise hint from exc
+
+
 def require(module: str, extra: str, what: str) -> ModuleType:
     """Import `module`, or raise `missing_extra`'s error naming `extra` when it is not installed.
 
     Raises:
         ModuleNotFoundError: `module` (or a module of `extra` it imports) is missing.
     """
-    try:
+    with extra_needed(extra, what):
         return importlib.import_module(module)
-    except ImportError as exc:
-        err = missing_extra(exc, extra, what)
-        if err is None:
-            raise
-        raise err from None
-
+    raise AssertionError("unreachable")  # for type checkers: the block returns or raises

@@ -19,16 +19,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from tst._extras import missing_extra
+from tst._extras import extra_needed
 
-try:
+with extra_needed("data", "tst.data.arrow (Parquet, Arrow)"):
     import pyarrow as pa
     import pyarrow.compute as pc
-except ImportError as _exc:
-    _hint = missing_extra(_exc, "data", "tst.data.arrow (Parquet, Arrow)")
-    if _hint is None:
-        raise
-    raise _hint from _exc
 
 from tst.codec import rust_engine
 from tst.data.converter import TextConverter

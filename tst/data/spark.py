@@ -14,20 +14,15 @@ hints at run time to pick the pandas UDF kind.
 from collections.abc import Iterable, Iterator
 from typing import Any, Optional
 
-from tst._extras import missing_extra
+from tst._extras import extra_needed
 
-try:
+with extra_needed("spark", "tst.data.spark"):
     import pandas as pd
     import pyarrow as pa
     from pyspark.sql import Column, DataFrame
     from pyspark.sql import functions as sf
     from pyspark.sql.functions import pandas_udf  # type: ignore[attr-defined]
     from pyspark.sql.types import ArrayType, DataType, StringType, StructType
-except ImportError as _exc:
-    _hint = missing_extra(_exc, "spark", "tst.data.spark")
-    if _hint is None:
-        raise
-    raise _hint from _exc
 
 from tst.codec import Codec
 from tst.data.converter import TextConverter

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tst._extras import missing_extra
+from tst._extras import extra_needed
 
-try:
+with extra_needed("hf", "tst.hf"):
     from tst.hf._pipeline import TSTPipelineWarning
     from tst.hf._saved import TST_TOKENIZER_FILE
     from tst.hf.export import NativeComponents, covers, export, native_components
@@ -26,11 +26,6 @@ try:
     from tst.hf.streaming import DecodeStream
     from tst.hf.tokenizer import TSTTokenizerFast
     from tst.hf.wrapping import is_tst_tokenizer, load, wrap
-except ImportError as _exc:
-    _hint = missing_extra(_exc, "hf", "tst.hf")
-    if _hint is None:
-        raise
-    raise _hint from _exc
 
 __all__ = [
     "TST_TOKENIZER_FILE",
