@@ -281,30 +281,23 @@ class _Builder:
 
     def western(self, sep: str, limit: int | None) -> str:
         """A whole Western grouping with `sep`; with `limit`, only one of at most `limit` digits."""
-        x = _lit(sep)
-        grp = f"{x}[0-9]{{3}}(?![0-9])"
-        end = f"(?!{x}[0-9])"
-        if limit is None:
-            return f"(?>[0-9]{{1,3}})(?>(?:{grp}){{1,{MAX_GROUPS}}}){end}"
-        alts = []
-        for first in (1, 2, 3):
-            k = min((limit - first) // 3, MAX_GROUPS)
-            if k >= 1:
-                alts.append(f"[0-9]{{{first}}}(?>(?:{grp}){{1,{k}}}){end}")
-        return "(?:" + "|".join(alts) + ")" if alts else ""
+        return self._grouping(sep, 3, f"(?!{_lit(sep)}[0-9])", 0, limit)
 
     def indian(self, sep: str, limit: int | None) -> str:
         """A whole Indian grouping (``12,34,567``) with `sep`; with `limit`, within `limit` digits."""
         x = _lit(sep)
-        two = f"{x}[0-9]{{2}}(?![0-9])"
-        last = f"{x}[0-9]{{3}}(?![0-9])(?!{x}[0-9])"
+        return self._grouping(sep, 2, f"{x}[0-9]{{3}}(?![0-9])(?!{x}[0-9])", 3, limit)
+
+    def _grouping(self, sep: str, width: int, tail: str, tail_digits: int, limit: int | None) -> str:
+        """1..`width` digits, then groups of `width` digits after `sep`, then `tail` (`tail_digits` digits)."""
+        grp = f"{_lit(sep)}[0-9]{{{width}}}(?![0-9])"
         if limit is None:
-            return f"(?>[0-9]{{1,2}})(?>(?:{two}){{1,{MAX_GROUPS}}}){last}"
+            return f"(?>[0-9]{{1,{width}}})(?>(?:{grp}){{1,{MAX_GROUPS}}}){tail}"
         alts = []
-        for first in (1, 2):
-            k = min((limit - first - 3) // 2, MAX_GROUPS)
+        for first in range(1, width + 1):
+            k = min((limit - first - tail_digits) // width, MAX_GROUPS)
             if k >= 1:
-                alts.append(f"[0-9]{{{first}}}(?>(?:{two}){{1,{k}}}){last}")
+                alts.append(f"[0-9]{{{first}}}(?>(?:{grp}){{1,{k}}}){tail}")
         return "(?:" + "|".join(alts) + ")" if alts else ""
 
     def groupings(self, limit: int | None) -> list[tuple[str, str]]:
