@@ -9,7 +9,7 @@ import sys
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as hs
-from tokenizers import Tokenizer, normalizers
+from tokenizers import Regex, Tokenizer, normalizers
 from transformers import AutoTokenizer, PreTrainedTokenizerFast
 
 import tst
@@ -256,3 +256,19 @@ def test_covers_is_exact_on_any_text(text: str, exports: dict) -> None:  # type:
     stock, _ = exports[("bpe", "marker")]
     if tst_hf.covers(text, wrapped("bpe", "marker").tst_codec, base("bpe")):
         _same_as_route_1("bpe", "marker", stock, text)
+
+
+_ALTERNATIVE = hs.tuples(hs.sampled_from(["a", "b", ""]), hs.text("xy", min_size=1, max_size=2))
+
+
+@settings(max_examples=300, deadline=None)
+@given(hs.lists(_ALTERNATIVE, min_size=1, max_size=8), hs.text("abxy", max_size=30))
+def test_grouped_alternatives_match_what_the_plain_alternation_matches(alts: list[tuple[str, str]], text: str) -> None:
+    """`_factored` (DECISIONS 40 e) changes the search, never the matches: alternatives led by
+    different characters, grouped behind their prefix, replace exactly what the plain join does."""
+    from tst.hf._native_rules import _factored
+
+    parts = [prefix + body for prefix, body in alts]
+    plain = normalizers.Replace(Regex("|".join(parts)), "#")
+    grouped = normalizers.Replace(Regex(_factored(parts, ("a", "b"))), "#")
+    assert grouped.normalize_str(text) == plain.normalize_str(text)
