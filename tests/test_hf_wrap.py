@@ -187,6 +187,22 @@ def test_bert_special_tokens_and_what_its_lossy_decode_keeps() -> None:
     )
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    hs.sampled_from(["vocab", "marker"]),
+    hs.sampled_from(tst.Codec().settings.resolved_separators + " "),
+    hs.integers(1_000, 10**12),
+)
+def test_bert_decodes_every_grouping_separator_whole(variant: str, sep: str, value: int) -> None:
+    """Class: a grouping tag whose separator is whitespace (U+00A0, U+2009, U+202F, a configured
+    space). WordPiece joins tokens with spaces; the glue that takes those spaces out of a number
+    must read such a tag as one unit, or the tag leaks into the text (`price ⟦\xa03⟧ 1234`)."""
+    tok = wrapped("bert", variant) if sep != " " else tst_hf.wrap(base("bert"), variant=variant, separators=sep)
+    number = f"{value:,}".replace(",", sep)
+    text = f"price {number} eur"
+    assert tok.decode(tok(text)["input_ids"], skip_special_tokens=True, strict=True) == text
+
+
 def test_chat_template_is_applied_unchanged() -> None:
     b = base("bpe")
     tok = tst_hf.wrap(b, variant="vocab")

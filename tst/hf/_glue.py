@@ -13,7 +13,9 @@ import re
 
 from tst.spelling import CLOSE, FRACTION, OPEN, TAG_INDIAN, TAG_WESTERN, UNITS_MARKER
 
-_UNIT = f"{OPEN}[^{OPEN}{CLOSE}\\s]+{CLOSE}"
+# A unit holds no whitespace, except the separator of a grouping tag (U+00A0, U+2009, U+202F
+# or a configured space: ``⟦\u00a03⟧``); the decoder's spaces fall between tokens, never inside one.
+_UNIT = f"{OPEN}(?:[^{OPEN}{CLOSE}\\s]+|\\s[{TAG_WESTERN}{TAG_INDIAN}]){CLOSE}"
 _PIECE = re.compile(f"({_UNIT})|([^{OPEN}\\s]+|{OPEN})|(\\s+)")
 _GROUP = re.compile(r"^([0-9]+)([a-z][a-z0-9]*)?$")
 
