@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 from typing import Any
@@ -168,6 +169,35 @@ def test_jsonl_decode_errors_strict_lenient_skip(cli: CLI, tmp_path: Path) -> No
     r = cli("convert", str(src), "--field", "text", "--decode", "--skip-bad")
     assert r.status == 0 and r.text == '{"text": "1"}\n' and "1 bad records skipped (line 2)" in r.err
     assert cli("convert", str(src), "--field", "text", "--lenient").status == 2  # --lenient needs --decode
+
+
+@pytest.mark.parametrize("suffix", ["jsonl", "json", "csv", "parquet"])
+def test_skip_bad_stops_at_data_written_with_other_settings(cli: CLI, tmp_path: Path, suffix: str) -> None:
+    """Class: decoding with settings the data was not written with (DECISIONS 42). Every record
+    fails alike, so --skip-bad would drop them all and exit 0: it stops and names the settings."""
+    vocab = tst.Codec(variant="vocab")
+    texts = ["price 1,234 now", "no numbers here", "3.25 and 17"]
+    records = [{"text": vocab.encode(t)} for t in texts]
+    src = tmp_path / f"data.{suffix}"
+    if suffix == "jsonl":
+        src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    elif suffix == "json":
+        src.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    elif suffix == "csv":
+        with src.open("w", encoding="utf-8", newline="") as f:  # the tag ⟦,3⟧ holds a comma: quoted
+            csv.writer(f).writerows([["text"], *[[r["text"]] for r in records]])
+    else:
+        pa = pytest.importorskip("pyarrow")
+        import pyarrow.parquet as pq
+
+        pq.write_table(pa.Table.from_pylist(records), src)
+    out = tmp_path / f"out.{suffix}"
+    r = cli("convert", str(src), "--field", "text", "--decode", "--skip-bad", "-o", str(out))
+    assert r.status == 2, r.err
+    assert "decode with --variant vocab" in r.err and "not data written with other settings" in r.err
+    assert r.err.count("the text decodes as") == 1
+    r = cli("convert", str(src), "--field", "text", "--decode", "--variant", "vocab", "--skip-bad", "-o", str(out))
+    assert r.status == 0 and "skipped" not in r.err
 
 
 def test_stdin_needs_a_format(cli: CLI) -> None:

@@ -65,8 +65,25 @@ def settings_hint(settings: Settings, text: str, decode: StrictDecode) -> dict[s
     return None
 
 
+#: How a hint starts in an error's reason (`with_hint` writes it, `names_other_settings` reads it).
+_HINT = " (the text decodes "
+
+
+def names_other_settings(error: BaseException | None) -> bool:
+    """Whether `error` is a decode error whose text decodes under other settings (`with_hint`).
+
+    Such an error says the data was written with other settings, not that one record is bad:
+    every record of the data fails alike, so the data layer reports it even where it would drop
+    bad records (``skip_bad``), rather than drop them all.
+    """
+    return isinstance(error, TSTDecodeError) and _HINT in error.reason
+
+
 def with_hint(settings: Settings, text: str, error: TSTDecodeError, decode: StrictDecode) -> TSTDecodeError:
-    """`error`, its reason extended with the settings that decode `text` when there are any."""
+    """`error`, its reason extended with the settings that decode `text` when there are any
+    (`error` itself when it names them already)."""
+    if names_other_settings(error):
+        return error
     change = settings_hint(settings, text, decode)
     if change is None:
         return error
@@ -79,4 +96,4 @@ def with_hint(settings: Settings, text: str, error: TSTDecodeError, decode: Stri
     if "decimal" in change:
         what = f"{what} with the decimal mark {change['decimal']!r}".lstrip()
     kwargs = ", ".join(f"{k}={v!r}" for k, v in change.items() if v is not None)
-    return TSTDecodeError(error.position, f"{error.reason} (the text decodes {what}: decode with {kwargs})")
+    return TSTDecodeError(error.position, f"{error.reason}{_HINT}{what}: decode with {kwargs})")

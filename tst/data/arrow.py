@@ -28,9 +28,9 @@ with extra_needed("data", "tst.data.arrow (Parquet, Arrow)"):
 from tst.codec import rust_engine
 from tst.data.converter import TextConverter
 from tst.data.errors import MissingFieldError, RecordError
-from tst.data.json_records import codec_message
+from tst.data.json_records import codec_message, must_report, report_note
 from tst.data.selection import Selection
-from tst.errors import TSTError
+from tst.errors import TSTDecodeError, TSTError
 
 #: Strings converted per engine call (the pure-Python engine holds that many Python strings at once).
 SLICE = 8192
@@ -130,6 +130,8 @@ class ArrowConverter:
         skip_bad: drop rows the codec rejects (instead of raising `RecordError`).
         name: the source, for error messages.
         count: add what was converted to the converter's counts (Spark's executors need none).
+        skip_hint: what a reported codec error adds, how to drop such rows instead (the CLI's
+            flag by default; Spark's `convert_dataframe` names its argument).
     """
 
     def __init__(
@@ -141,6 +143,7 @@ class ArrowConverter:
         skip_bad: bool = False,
         name: str = "",
         count: bool = True,
+        skip_hint: str = " (--skip-bad drops such rows)",
     ) -> None:
         self.converter = converter
         self.count = count
@@ -148,6 +151,7 @@ class ArrowConverter:
         self.allow_missing = allow_missing
         self.skip_bad = skip_bad
         self.name = name
+        self.skip_hint = skip_hint
         self.skipped_rows: list[int] = []
         self._leaves: list[_Leaf] = []
         self._bad: dict[int, TSTError] = {}
@@ -191,14 +195,28 @@ class ArrowConverter:
                 out[k] = chunks
         leaves, self._leaves = self._leaves, []
         self._bad = bad = _first_failures(leaves)
-        if bad and not self.skip_bad:
+        if bad:
             row = min(bad)
-            where = f"{self.name}: row {first_row + row}"
-            raise RecordError(where, f"{codec_message(bad[row])} (--skip-bad drops such rows)")
+            first = self._hinted(leaves, bad[row])
+            if must_report(first, self.skip_bad):
+                where = f"{self.name}: row {first_row + row}"
+                note = report_note(first, self.skip_bad, self.skip_hint)
+                raise RecordError(where, f"{codec_message(first)}{note}")
         self._rows = rows
         for leaf in leaves if self.count else ():
             self.converter.add_arrow_counts(leaf.inputs, leaf.outputs, leaf.keep(set(bad)))
         return out
+
+    def _hinted(self, leaves: list[_Leaf], error: TSTError) -> TSTError:
+        """`error` naming the settings that decode its text, if any (decoding only; the Arrow
+        functions return errors without that hint: it costs up to 13 decodes, error path only)."""
+        if not isinstance(error, TSTDecodeError) or self.converter.direction != "decode":
+            return error
+        for leaf in leaves:
+            if any(f is error for f in leaf.failures):
+                text = leaf.inputs[error.index or 0].as_py()
+                return self.converter.codec.with_hint(error, text) if isinstance(text, str) else error
+        return error
 
     def _drop(self, data: Any, first_row: int) -> Any:
         """`data` (a table or record batch) without the rows the codec rejected (`skip_bad`)."""

@@ -20,7 +20,7 @@ from typing import Any, BinaryIO
 from tst.data.blocks import BLOCK_SIZE, ERRORS_HINT, Block, decode_block, encode_text, read_blocks
 from tst.data.converter import Counts, TextConverter
 from tst.data.errors import DataError, MissingFieldError, RecordError
-from tst.data.json_records import codec_reason, convert_values
+from tst.data.json_records import codec_reason, convert_values, must_report, report_note
 from tst.data.jsonl import BOM, MISSING_HINT, SKIP_HINT
 
 #: Rows converted per batch call.
@@ -233,8 +233,9 @@ def _convert_cells(
 
     def failed(index: int, _cell: int, exc: Exception) -> None:
         row = rows[index]
-        if not skip_bad:
-            raise RecordError(f"{name}:{row.line}", f"{codec_reason(exc)}{SKIP_HINT}") from None
+        if must_report(exc, skip_bad):
+            note = report_note(exc, skip_bad, SKIP_HINT)
+            raise RecordError(f"{name}:{row.line}", f"{codec_reason(exc)}{note}") from None
         counts.records -= 1
         counts.skip(f"line {row.line}")
 

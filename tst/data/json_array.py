@@ -13,7 +13,7 @@ from typing import BinaryIO
 from tst.data.blocks import encode_text, invalid_utf8, line_and_column
 from tst.data.converter import Counts, TextConverter
 from tst.data.errors import DataError, MissingFieldError, RecordError
-from tst.data.json_records import codec_reason, convert_values
+from tst.data.json_records import codec_reason, convert_values, must_report, report_note
 from tst.data.json_sites import (
     JSONProblem,
     RecordSites,
@@ -170,8 +170,9 @@ class _Document:
 
     def on_fail(self, k: int, site: Site, exc: Exception) -> None:
         """A record's strings were rejected by the codec: drop it (`skip_bad`) or raise."""
-        if not self.skip_bad or self.single:
-            raise RecordError(self.where(site.start), f"field {site.path}: {codec_reason(exc)}")
+        if must_report(exc, self.skip_bad) or self.single:
+            note = report_note(exc, self.skip_bad, "")
+            raise RecordError(self.where(site.start), f"field {site.path}: {codec_reason(exc)}{note}")
         self.counts.records -= 1
         self._drop(self.records[k][0])
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import cast
 
+from tst._hints import names_other_settings
 from tst.data.converter import TextConverter
 from tst.errors import TSTDecodeError, TSTError, TSTRangeError
 
@@ -43,6 +44,25 @@ def convert_values(
         out.append(strings)
     converter.add_counts(kept_in, kept_out)
     return out
+
+
+#: Why a decode error is reported despite ``--skip-bad`` (see `must_report`).
+NOT_SKIPPED = " (--skip-bad drops bad records, not data written with other settings)"
+
+
+def must_report(exc: BaseException | None, skip_bad: bool) -> bool:
+    """Whether a record the codec rejected stops the run: always without `skip_bad`, and with it
+    when the text decodes under other settings (`tst._hints.names_other_settings`): then every
+    record fails alike, and dropping them all would lose the data (DECISIONS 42)."""
+    return not skip_bad or names_other_settings(exc)
+
+
+def report_note(exc: BaseException | None, skip_bad: bool, skip_hint: str) -> str:
+    """What follows the reason of a reported codec error: `skip_hint` where ``--skip-bad`` would
+    drop the record, `NOT_SKIPPED` where it did not, nothing for data of other settings."""
+    if not names_other_settings(exc):
+        return skip_hint
+    return NOT_SKIPPED if skip_bad else ""
 
 
 def codec_message(exc: TSTError) -> str:

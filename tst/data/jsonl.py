@@ -29,7 +29,7 @@ from tst.codec import rust_engine
 from tst.data.blocks import BLOCK_SIZE, Block, decode_block, encode_text, read_blocks
 from tst.data.converter import Counts, TextConverter
 from tst.data.errors import MissingFieldError, RecordError
-from tst.data.json_records import codec_reason, convert_values
+from tst.data.json_records import codec_reason, convert_values, must_report, report_note
 from tst.data.json_sites import JSONProblem, RecordWalker, Site, ensure_ascii_style, skip_ws, splice
 from tst.data.parallel import convert_blocks
 from tst.data.records import SelectionError, Slot, field_slots, fill, messages_slots, read
@@ -317,10 +317,11 @@ class _JSONLines:
         parts.append(data[pos:])
         return b"".join(parts)
 
-    def _bad(self, k: int, column: int, reason: str) -> None:
+    def _bad(self, k: int, column: int, reason: str, exc: Exception | None = None) -> None:
         lineno = self.first_line + k
-        if not self.skip_bad:
-            raise RecordError(f"{self.name}:{lineno}:{column}", f"{reason}{self.skip_hint}")
+        if must_report(exc, self.skip_bad):
+            note = report_note(exc, self.skip_bad, self.skip_hint)
+            raise RecordError(f"{self.name}:{lineno}:{column}", f"{reason}{note}")
         self.dropped.add(k)
         self.counts.skip(f"line {lineno}")
 
@@ -358,9 +359,9 @@ class _JSONLines:
         line = self.lines[item.index]
         sites = item.sites or self.walker.record(line, skip_ws(line, 0)).sites
         self.counts.records -= 1
-        if isinstance(exc, TSTDecodeError) and not self.skip_bad and self.converter is not None:
-            exc = self.converter.codec.with_hint(exc, item.values[j])  # the error is reported: name the settings
-        self._bad(item.index, sites[j].start + 1, f"field {sites[j].path}: {codec_reason(exc)}")
+        if isinstance(exc, TSTDecodeError) and self.converter is not None:
+            exc = self.converter.codec.with_hint(exc, item.values[j])  # names the settings that fit, if any
+        self._bad(item.index, sites[j].start + 1, f"field {sites[j].path}: {codec_reason(exc)}", exc)
 
     def _rewrite(self, item: _Item, new: list[str]) -> None:
         line = self.lines[item.index]

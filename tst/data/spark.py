@@ -126,6 +126,7 @@ def convert_dataframe(
             allow_missing=allow_missing,
             skip_bad=skip_bad,
             name="in an Arrow batch of the DataFrame",
+            skip_hint=" (skip_bad=True drops such rows)",
             count=False,
         )
         for batch in batches:
