@@ -200,6 +200,35 @@ def test_skip_bad_stops_at_data_written_with_other_settings(cli: CLI, tmp_path: 
     assert r.status == 0 and "skipped" not in r.err
 
 
+@pytest.mark.parametrize("suffix", ["jsonl", "json", "csv", "parquet"])
+def test_decode_errors_name_the_field_in_the_same_words_in_every_format(cli: CLI, tmp_path: Path, suffix: str) -> None:
+    """Class: a string the codec rejects, in any reader. The message names where (each format its
+    own way), the field (here the second one selected) and the reason, in the same words."""
+    records = [{"id": "⟦1⟧⟦u⟧", "note": "ok"}, {"id": "⟦2⟧⟦u⟧", "note": "⟦3⟧⟦u⟧"}, {"id": "⟦4⟧⟦u⟧", "note": "x ⟦5⟧ y"}]
+    src = tmp_path / f"data.{suffix}"
+    if suffix == "jsonl":
+        src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+        place = "data.jsonl:3:"
+    elif suffix == "json":
+        src.write_text(json.dumps(records, ensure_ascii=False, indent=1), encoding="utf-8")
+        place = "data.json:"
+    elif suffix == "csv":
+        with src.open("w", encoding="utf-8", newline="") as f:
+            csv.writer(f).writerows([["id", "note"], *[[r["id"], r["note"]] for r in records]])
+        place = "data.csv:4:"
+    else:
+        pa = pytest.importorskip("pyarrow")
+        import pyarrow.parquet as pq
+
+        pq.write_table(pa.Table.from_pylist(records), src)
+        place = "data.parquet: row 2:"
+    with pytest.raises(tst.TSTDecodeError) as info:
+        tst.Codec().decode(records[2]["note"])
+    r = cli("convert", str(src), "--field", "id", "--field", "note", "--decode", "-o", str(tmp_path / "out"))
+    assert r.status == 2, r.err
+    assert place in r.err and f"field note: invalid TST at character {info.value.position}: " in r.err, r.err
+
+
 def test_stdin_needs_a_format(cli: CLI) -> None:
     data = b'{"text": "x 5"}\n'
     r = cli("convert", "--field", "text", stdin=data)

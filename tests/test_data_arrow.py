@@ -114,7 +114,7 @@ def test_schema_checks() -> None:
 def test_rejected_rows_are_named_or_dropped() -> None:
     dec = TextConverter(CODEC, "decode")
     table = pa.table({"t": ["⟦1⟧", "bad ⟦1k⟧", "⟦2⟧"], "n": [1, 2, 3]})
-    with pytest.raises(RecordError, match=r"^src: row 11: invalid TST at position 8: number cut short"):
+    with pytest.raises(RecordError, match=r"^src: row 11: field t: invalid TST at character 8: number cut short"):
         ArrowConverter(dec, Selection(fields=("t",)), name="src").table(table, first_row=10)
     dec = TextConverter(CODEC, "decode")
     skipper = ArrowConverter(dec, Selection(fields=("t",)), skip_bad=True)
@@ -144,19 +144,23 @@ def test_long_columns_convert_in_slices() -> None:
 
 def row_by_row(table: Any, sel: Selection, conv: TextConverter) -> tuple[list[dict[str, Any]], list[int], str | None]:
     """The reference: each row's selected strings converted on their own (what a re-run would give)."""
+    from tst.data.json_records import codec_reason
     from tst.data.records import fill, read, record_slots
 
     kept, skipped, first_error = [], [], None
     for r, record in enumerate(table.to_pylist()):
         slots: list[Any] = []
-        new, _ = record_slots(record, sel, slots)
+        paths: list[str] = []
+        new, _ = record_slots(record, sel, slots, paths)
         values = read(slots)
         results = [conv.codec.decode_batch([v], errors="return")[0] for v in values]
-        failed = [e for e in results if isinstance(e, tst.TSTError)]
+        failed = [(e, p) for e, p in zip(results, paths) if isinstance(e, tst.TSTError)]
         if failed:
             skipped.append(r)
             if first_error is None:
-                first_error = f"row {r}: " + str(type(failed[0])(failed[0].position, failed[0].reason))
+                err, path = failed[0]
+                column = path.split("[")[0]  # Arrow names the column, not the path inside it
+                first_error = f"row {r}: field {column}: {codec_reason(err)}"
             continue
         conv.add_counts(values, results)  # type: ignore[arg-type]
         fill(slots, results)  # type: ignore[arg-type]

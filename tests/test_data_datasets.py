@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import re
 
 import pytest
 
@@ -50,8 +51,14 @@ def test_single_example_mode_and_settings_shortcut() -> None:
 def test_pickles_and_reports_errors() -> None:
     conv = pickle.loads(pickle.dumps(DatasetConverter(CODEC, fields=["t"], decode=True)))
     assert conv({"t": ["⟦1⟧"]}) == {"t": ["1"]}
-    with pytest.raises(RecordError, match=r"row 1: invalid TST at position 0"):
+    with pytest.raises(RecordError, match=r"row 1: field t: invalid TST at character 0"):
         conv({"t": ["⟦1⟧", "⟦k⟧"]})
+    chat = DatasetConverter(CODEC, messages="m", decode=True)
+    bad = [{"role": "user", "content": "⟦1⟧"}, {"role": "assistant", "content": [{"type": "text", "text": "x ⟦k⟧"}]}]
+    with pytest.raises(RecordError, match=re.escape("row 1: field m[1].content[0].text: invalid TST at character 2")):
+        chat({"m": [[], bad]})
+    with pytest.raises(RecordError, match=re.escape("row 0: field m[1].content[0].text: invalid TST at character 2")):
+        chat.record({"m": bad})
     with pytest.raises(RecordError, match=r"row 0: t: must be a string, a list of strings or null, not a number"):
         conv({"t": [5]})
     with pytest.raises(MissingFieldError, match="no column 't'"):

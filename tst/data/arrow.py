@@ -28,7 +28,7 @@ with extra_needed("data", "tst.data.arrow (Parquet, Arrow)"):
 from tst.codec import rust_engine
 from tst.data.converter import TextConverter
 from tst.data.errors import MissingFieldError, RecordError
-from tst.data.json_records import codec_message, must_report, report_note
+from tst.data.json_records import codec_reason, must_report, report_note
 from tst.data.selection import Selection
 from tst.errors import TSTDecodeError, TSTError
 
@@ -201,7 +201,8 @@ class ArrowConverter:
             if must_report(first, self.skip_bad):
                 where = f"{self.name}: row {first_row + row}"
                 note = report_note(first, self.skip_bad, self.skip_hint)
-                raise RecordError(where, f"{codec_message(first)}{note}")
+                column = keys[_leaf_of(leaves, bad[row]).path.rank]
+                raise RecordError(where, f"field {column}: {codec_reason(first)}{note}")
         self._rows = rows
         for leaf in leaves if self.count else ():
             self.converter.add_arrow_counts(leaf.inputs, leaf.outputs, leaf.keep(set(bad)))
@@ -212,11 +213,8 @@ class ArrowConverter:
         functions return errors without that hint: it costs up to 13 decodes, error path only)."""
         if not isinstance(error, TSTDecodeError) or self.converter.direction != "decode":
             return error
-        for leaf in leaves:
-            if any(f is error for f in leaf.failures):
-                text = leaf.inputs[error.index or 0].as_py()
-                return self.converter.codec.with_hint(error, text) if isinstance(text, str) else error
-        return error
+        text = _leaf_of(leaves, error).inputs[error.index or 0].as_py()
+        return self.converter.codec.with_hint(error, text) if isinstance(text, str) else error
 
     def _drop(self, data: Any, first_row: int) -> Any:
         """`data` (a table or record batch) without the rows the codec rejected (`skip_bad`)."""
@@ -290,6 +288,11 @@ class ArrowConverter:
 
     def _text(self, arr: Any, path: _Path) -> Any:
         return self._array(arr, False, path) if _is_string(arr.type) else arr
+
+
+def _leaf_of(leaves: list[_Leaf], error: TSTError) -> _Leaf:
+    """The leaf whose failures hold `error` (the very object)."""
+    return next(leaf for leaf in leaves if any(f is error for f in leaf.failures))
 
 
 def _first_failures(leaves: list[_Leaf]) -> dict[int, TSTError]:

@@ -60,6 +60,7 @@ def convert_csv(
     if header is None:
         return counts
     columns, absent = _columns(header[0], fields, name, allow_missing)  # before any output: stdout stays empty
+    names = _header_names(header[0])
     sink.write(encode_text(header[1], errors))
     batch: list[tuple[list[str], str, int]] = []
     while True:
@@ -68,7 +69,9 @@ def convert_csv(
         if got is not None:
             batch.append((got[0], got[1], start_line))
         if batch and (got is None or len(batch) >= BATCH_ROWS):
-            out = _convert_rows(batch, columns, not absent, converter, counts, name, delimiter, skip_bad, allow_missing)
+            out = _convert_rows(
+                batch, columns, not absent, converter, counts, name, delimiter, skip_bad, allow_missing, names
+            )
             sink.write(encode_text(out, errors))
             batch = []
         if got is None:
@@ -102,9 +105,14 @@ def read_csv(
             yield [got[0][k] for k in _present(got[0], columns, not absent, name, line, allow_missing)]
 
 
+def _header_names(header: list[str]) -> list[str]:
+    """The column names of a header row (a byte order mark before the first one dropped)."""
+    return [h.removeprefix(BOM) if k == 0 else h for k, h in enumerate(header)]
+
+
 def _columns(header: list[str], fields: tuple[str, ...], name: str, allow_missing: bool) -> tuple[list[int], list[str]]:
     """Indices of the selected columns in the header row, and the selected names it lacks."""
-    names = [h.removeprefix(BOM) if k == 0 else h for k, h in enumerate(header)]
+    names = _header_names(header)
     absent = [f for f in fields if f not in names]
     if absent and not allow_missing:
         raise MissingFieldError(f"{name}:1", f"the header has no column {absent[0]!r}{MISSING_HINT}")
@@ -205,6 +213,7 @@ def _convert_rows(
     delimiter: str,
     skip_bad: bool,
     allow_missing: bool,
+    names: list[str],
 ) -> str:
     rows: list[_Row] = []
     for cells, raw, line in batch:
@@ -216,7 +225,7 @@ def _convert_rows(
             counts.missing += 1
         counts.records += 1
         rows.append(_Row(cells, raw, line, present))
-    results = _convert_cells(rows, converter, counts, name, skip_bad)
+    results = _convert_cells(rows, converter, counts, name, skip_bad, names)
     out: list[str] = []
     for row, new in zip(rows, results):
         if new is None:
@@ -227,15 +236,16 @@ def _convert_rows(
 
 
 def _convert_cells(
-    rows: list[_Row], converter: TextConverter, counts: Counts, name: str, skip_bad: bool
+    rows: list[_Row], converter: TextConverter, counts: Counts, name: str, skip_bad: bool, names: list[str]
 ) -> list[list[str] | None]:
-    """New values of each row's selected cells (None: the row was skipped)."""
+    """New values of each row's selected cells (None: the row was skipped); `names`: the header's."""
 
-    def failed(index: int, _cell: int, exc: Exception) -> None:
+    def failed(index: int, cell: int, exc: Exception) -> None:
         row = rows[index]
         if must_report(exc, skip_bad):
             note = report_note(exc, skip_bad, SKIP_HINT)
-            raise RecordError(f"{name}:{row.line}", f"{codec_reason(exc)}{note}") from None
+            field = names[row.present[cell]]
+            raise RecordError(f"{name}:{row.line}", f"field {field}: {codec_reason(exc)}{note}") from None
         counts.records -= 1
         counts.skip(f"line {row.line}")
 

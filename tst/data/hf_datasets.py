@@ -8,7 +8,7 @@ from typing import Any
 from tst.codec import Codec
 from tst.data.converter import TextConverter
 from tst.data.errors import MissingFieldError, RecordError
-from tst.data.json_records import codec_message
+from tst.data.json_records import codec_reason
 from tst.data.records import SelectionError, Slot, field_slots, fill, messages_slots, read, record_slots
 from tst.data.selection import Selection
 from tst.errors import TSTDecodeError, TSTRangeError
@@ -66,6 +66,7 @@ class DatasetConverter:
         sel = self.selection
         out: dict[str, list[Any]] = {}
         slots: list[Slot] = []
+        paths: list[str] = []  # path of each slot, for error messages
         rows: list[int] = []  # row of each slot, for error messages
         for key in sel.keys:
             if key not in batch:
@@ -77,31 +78,32 @@ class DatasetConverter:
                 before = len(slots)
                 try:
                     if key == sel.messages:
-                        messages_slots(column, r, key, slots)
+                        messages_slots(column, r, key, slots, paths)
                     else:
-                        field_slots(column, r, key, slots)
+                        field_slots(column, r, key, slots, paths)
                 except SelectionError as exc:
                     raise RecordError(f"row {r}", f"{exc.path}: {exc.reason}") from None
                 rows.extend([r] * (len(slots) - before))
             out[key] = column
-        self._convert(slots, rows)
+        self._convert(slots, rows, paths)
         return out
 
     def record(self, example: Mapping[str, Any]) -> dict[str, Any]:
         """The same for one example (``Dataset.map`` without ``batched``)."""
         slots: list[Slot] = []
+        paths: list[str] = []
         try:
-            new, missing = record_slots(dict(example), self.selection, slots)
+            new, missing = record_slots(dict(example), self.selection, slots, paths)
         except SelectionError as exc:
             raise RecordError("", f"{exc.path}: {exc.reason}") from None
         if missing and not self.allow_missing:
             raise MissingFieldError("", f"the example has no field {missing[0]!r}")
-        self._convert(slots, [0] * len(slots))
+        self._convert(slots, [0] * len(slots), paths)
         return {key: new[key] for key in self.selection.keys if key in new}
 
-    def _convert(self, slots: list[Slot], rows: list[int]) -> None:
+    def _convert(self, slots: list[Slot], rows: list[int], paths: list[str]) -> None:
         try:
             fill(slots, self.converter.convert_batch(read(slots)))
         except (TSTDecodeError, TSTRangeError) as exc:
             k = exc.index or 0
-            raise RecordError(f"row {rows[k]}", codec_message(exc)) from exc
+            raise RecordError(f"row {rows[k]}", f"field {paths[k]}: {codec_reason(exc)}") from exc

@@ -65,13 +65,6 @@ def report_note(exc: BaseException | None, skip_bad: bool, skip_hint: str) -> st
     return NOT_SKIPPED if skip_bad else ""
 
 
-def codec_message(exc: TSTError) -> str:
-    """The codec's message for `exc` as a single call words it (the record, not the batch index, names the place)."""
-    if isinstance(exc, (TSTDecodeError, TSTRangeError)):
-        return str(type(exc)(exc.position, exc.reason))
-    return str(exc).removeprefix(f"item {exc.index}: ")
-
-
 def codec_reason(exc: Exception) -> str:
     """Short description of a codec error for a record-level message."""
     if isinstance(exc, TSTDecodeError):

@@ -37,13 +37,14 @@ def _kind(value: object) -> str:
     return f"a {type(value).__name__}"
 
 
-def field_slots(container: Any, key: Any, path: str, slots: list[Slot]) -> None:
-    """List the strings of the field ``container[key]`` in `slots` (copying a list value)."""
+def field_slots(container: Any, key: Any, path: str, slots: list[Slot], paths: list[str] | None = None) -> None:
+    """List the strings of the field ``container[key]`` in `slots` (copying a list value);
+    `paths`, when given, gets each slot's path (``"answer"``, ``"tags[2]"``) for messages."""
     value = container[key]
     if value is None:
         return
     if isinstance(value, str):
-        slots.append((container, key))
+        _add(slots, paths, (container, key), path)
         return
     if not isinstance(value, (list, tuple)):
         raise SelectionError(path, f"must be a string, a list of strings or null, not {_kind(value)}")
@@ -51,13 +52,14 @@ def field_slots(container: Any, key: Any, path: str, slots: list[Slot]) -> None:
     container[key] = items
     for k, item in enumerate(items):
         if isinstance(item, str):
-            slots.append((items, k))
+            _add(slots, paths, (items, k), f"{path}[{k}]")
         elif item is not None:
             raise SelectionError(f"{path}[{k}]", f"must be a string or null, not {_kind(item)}")
 
 
-def messages_slots(container: Any, key: Any, path: str, slots: list[Slot]) -> None:
-    """List every message content of the chat ``container[key]`` in `slots` (copying on the way)."""
+def messages_slots(container: Any, key: Any, path: str, slots: list[Slot], paths: list[str] | None = None) -> None:
+    """List every message content of the chat ``container[key]`` in `slots` (copying on the way);
+    `paths` as for `field_slots` (``"messages[1].content"``)."""
     value = container[key]
     if value is None:
         return
@@ -69,17 +71,17 @@ def messages_slots(container: Any, key: Any, path: str, slots: list[Slot]) -> No
             raise SelectionError(f"{path}[{k}]", f"must be a message object, not {_kind(message)}")
         message = dict(message)
         if "content" in message:
-            _content_slots(message, f"{path}[{k}].content", slots)
+            _content_slots(message, f"{path}[{k}].content", slots, paths)
         messages.append(message)
     container[key] = messages
 
 
-def _content_slots(message: dict[str, Any], path: str, slots: list[Slot]) -> None:
+def _content_slots(message: dict[str, Any], path: str, slots: list[Slot], paths: list[str] | None) -> None:
     content = message["content"]
     if content is None:
         return
     if isinstance(content, str):
-        slots.append((message, "content"))
+        _add(slots, paths, (message, "content"), path)
         return
     if not isinstance(content, (list, tuple)):
         raise SelectionError(path, f"must be a string, a list of parts or null, not {_kind(content)}")
@@ -87,23 +89,32 @@ def _content_slots(message: dict[str, Any], path: str, slots: list[Slot]) -> Non
     message["content"] = parts
     for k, part in enumerate(parts):
         if isinstance(part, str):
-            slots.append((parts, k))
+            _add(slots, paths, (parts, k), f"{path}[{k}]")
         elif isinstance(part, dict) and isinstance(part.get("text"), str):
             parts[k] = dict(part)
-            slots.append((parts[k], "text"))
+            _add(slots, paths, (parts[k], "text"), f"{path}[{k}].text")
 
 
-def record_slots(record: Any, selection: Selection, slots: list[Slot]) -> tuple[dict[str, Any], list[str]]:
-    """A copy of `record` whose selected strings are listed in `slots`, and the selected keys it lacks."""
+def _add(slots: list[Slot], paths: list[str] | None, slot: Slot, path: str) -> None:
+    slots.append(slot)
+    if paths is not None:
+        paths.append(path)
+
+
+def record_slots(
+    record: Any, selection: Selection, slots: list[Slot], paths: list[str] | None = None
+) -> tuple[dict[str, Any], list[str]]:
+    """A copy of `record` whose selected strings are listed in `slots` (their paths in `paths`, when
+    given), and the selected keys it lacks."""
     if not isinstance(record, dict):
         raise SelectionError("record", f"must be an object, not {_kind(record)}")
     out = dict(record)
     missing = [key for key in selection.keys if key not in record]
     for key in selection.fields:
         if key in out:
-            field_slots(out, key, key, slots)
+            field_slots(out, key, key, slots, paths)
     if selection.messages is not None and selection.messages in out:
-        messages_slots(out, selection.messages, selection.messages, slots)
+        messages_slots(out, selection.messages, selection.messages, slots, paths)
     return out, missing
 
 
