@@ -272,3 +272,57 @@ def test_grouped_alternatives_match_what_the_plain_alternation_matches(alts: lis
     plain = normalizers.Replace(Regex("|".join(parts)), "#")
     grouped = normalizers.Replace(Regex(_factored(parts, ("a", "b"))), "#")
     assert grouped.normalize_str(text) == plain.normalize_str(text)
+
+
+def test_lexer_stays_within_oniguruma_retry_limit_on_long_texts() -> None:
+    """Class: long texts with no number for many clusters (word digits, digit-free prose). One
+    lexer match skips clusters from where the previous match ended (DECISIONS 40 f); unbounded,
+    one match attempt over 3 MB of ``a1 `` passed Oniguruma's retry limit, a panic in tokenizers."""
+    from tst.hf._native_rules import normalized_surface
+    from tst.hf.export import tst_normalizer
+
+    codec = tst.Codec(variant="vocab")
+    norm = tst_normalizer(codec)
+    dashes = ("a-" * 150 + "a1 ") * 6_000 + "x 5"  # clusters the walk goes through token by token
+    for text in (dashes, "a1 " * 1_000_000 + "x 5", "the fox " * 400_000 + "paid 12.5"):
+        assert norm.normalize_str(text) == normalized_surface(codec.encode(text))
+
+
+_CLUSTERS = hs.one_of(grammar_text(), hs.sampled_from(["a1", "x", "v1.2", "--", "e5"]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(text=hs.lists(_CLUSTERS, max_size=12).map(" ".join))
+def test_the_lexer_skip_bound_changes_the_search_not_the_matches(text: str) -> None:
+    """The lexer skips at most LEXER_SKIP_CLUSTERS clusters per match, then searches from each hard
+    character: with a bound of 1 (the fallback at almost every number) it writes what the default does."""
+    from tst.hf import _native_rules as nr
+
+    st = tst.Codec(variant="vocab").settings
+    default = nr.build_rules(st).normalizer[2]
+    bounded = nr._Builder(st, nr.Grammar())
+    old, nr.LEXER_SKIP_CLUSTERS = nr.LEXER_SKIP_CLUSTERS, 1
+    try:
+        pattern = bounded.lexer()
+    finally:
+        nr.LEXER_SKIP_CLUSTERS = old
+    assert pattern != default.pattern
+    plain = normalizers.Replace(Regex(default.pattern), default.content)
+    one = normalizers.Replace(Regex(pattern), default.content)
+    assert one.normalize_str(text) == plain.normalize_str(text)
+
+
+@pytest.mark.parametrize(("family", "variant"), CASES)
+@settings(max_examples=25, deadline=None)
+@given(text=grammar_text())
+def test_no_prefix_of_the_ids_decodes_to_a_bracket(family: str, variant: str, text: str, exports: dict) -> None:  # type: ignore[type-arg]
+    """Class: ids cut inside a number (streaming decoders decode growing windows; a length limit).
+    Route 3's decoder renders such a prefix without TST brackets, as route 1 does: a grouping tag
+    whose number has not begun is nothing (it came out as the text ``⟦,3⟧``)."""
+    stock, _ = exports[(family, variant)]
+    if not tst_hf.covers(text, wrapped(family, variant).tst_codec, base(family)):
+        return
+    ids = stock.encode(text, add_special_tokens=False).ids
+    for k in range(1, len(ids) + 1):
+        shown = stock.decode(ids[:k], skip_special_tokens=False)
+        assert "\u27e6" not in shown and "\u27e7" not in shown, (text, k, shown)
