@@ -14,9 +14,11 @@ Coverage is measured per line with `tst.hf.covers` (exact: the exported normaliz
 route 1's surface, and the exported decoder gives route 1's decode). A number counts as covered when
 its line is covered, so the number share is a lower bound. Uncovered lines are put in classes, with
 the reason. Speed: `tokenizers.Tokenizer.encode_batch` of the exported tokenizer.json against the bare
-base, on the same texts, interleaved, best of N, one run. Adversarial: 1 MB single texts (long digit
-runs, long separator chains) through the exported normalizer at 0.25 and 1 MB; a linear rule set
-takes about 4x as long for 4x the input.
+base, on the same texts, interleaved, best of N, one run, with two floors measured beside it
+(`benchmarks/pipeline_floor.py`: the units' split alone, and the bare base with as many no-op
+passes as the export runs), so a ratio can be read against what stock components allow.
+Adversarial: 1 MB single texts (long digit runs, long separator chains) through the exported
+normalizer at 0.25 and 1 MB; a linear rule set takes about 4x as long for 4x the input.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from tokenizers import Regex, Tokenizer, normalizers
 
 import tst
 import tst.hf
+from benchmarks.pipeline_floor import passes_floor, tst_pass_count, units_floor
 from tests.hf_support import base
 from tst.hf.export import tst_normalizer
 from tst.spelling import CLOSE, OPEN
@@ -162,8 +165,11 @@ def _batches(lines: list[str], size: int = 1000) -> list[list[str]]:
     return [lines[k : k + size] for k in range(0, len(lines), size)]
 
 
-def speed(family: str, lines: list[str], repeats: int) -> tuple[float, float, float]:
-    """(bare seconds, export seconds, ratio bare/export) for encode_batch over `lines`, best of `repeats`."""
+def speed(family: str, lines: list[str], repeats: int) -> dict[str, float]:
+    """Seconds of `encode_batch` over `lines` (best of `repeats`, interleaved): the bare base, the export,
+    and the export's floors (`benchmarks/pipeline_floor.py`): its units alone on ready-made TST
+    text (``units``), and the bare base with as many no-op `Replace` passes as the export runs
+    (``passes``, their count under ``"N"``). The units floor's ids are checked against the export's."""
     b = base(family)
     bare = Tokenizer.from_str(b.backend_tokenizer.to_str())
     with tempfile.TemporaryDirectory() as d:
@@ -172,15 +178,31 @@ def speed(family: str, lines: list[str], repeats: int) -> tuple[float, float, fl
     for t in (bare, exported):
         t.no_padding()
         t.no_truncation()
+    units = tst.Codec(variant="vocab").vocabulary()
+    passes = tst_pass_count(exported, bare)
+    units_only = units_floor(exported, units)
     batches = _batches(lines)
-    best = {"bare": float("inf"), "export": float("inf")}
+    norm = exported.normalizer
+    assert norm is not None
+    ready = _batches([norm.normalize_str(x) for x in lines])
+    want = [e.ids for e in exported.encode_batch(batches[0], add_special_tokens=False)]
+    if [e.ids for e in units_only.encode_batch(ready[0], add_special_tokens=False)] != want:
+        raise AssertionError(f"{family}: the units floor does not give the export's ids")
+    cases = [
+        ("bare", bare, batches),
+        ("export", exported, batches),
+        ("units", units_only, ready),
+        ("passes", passes_floor(bare, passes), batches),
+    ]
+    best = {name: float("inf") for name, _, _ in cases}
     for _ in range(repeats):
-        for name, tok in (("bare", bare), ("export", exported)):
+        for name, tok, texts in cases:
             t0 = time.perf_counter()
-            for batch in batches:
+            for batch in texts:
                 tok.encode_batch(batch, add_special_tokens=False)
             best[name] = min(best[name], time.perf_counter() - t0)
-    return best["bare"], best["export"], best["bare"] / best["export"]
+    best["N"] = passes
+    return best
 
 
 # -- adversarial ---------------------------------------------------------------------------------
@@ -261,11 +283,22 @@ def main() -> None:
     out += ["", "Uncovered, by class:", "", *(details or ["- none"]), ""]
 
     out += ["## Speed: `encode_batch`, exported tokenizer.json vs the bare base (vocab variant)", ""]
-    out += ["| family | kind | bare s | export s | ratio |", "|---|---|---:|---:|---:|"]
+    out += [
+        "Floors (`benchmarks/pipeline_floor.py`), as ratios bare / floor: the export's units on ready-made",
+        "TST text with no normalizer (no rules reach more), and the bare base with N `Replace` passes",
+        "that match nothing, N the export's pass count (no rules with N passes reach more).",
+        "",
+        "| family | kind | bare s | export s | ratio | floor: units only | floor: N no-op passes | N |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
     for family in args.families.split(","):
         for kind, (lines, _) in corpora.items():
-            b, e, r = speed(family, lines, args.repeats)
-            out.append(f"| {family} | {kind} | {b:.3f} | {e:.3f} | {r:.2f} |")
+            t = speed(family, lines, args.repeats)
+            b = t["bare"]
+            out.append(
+                f"| {family} | {kind} | {b:.3f} | {t['export']:.3f} | {b / t['export']:.2f} "
+                f"| {b / t['units']:.2f} | {b / t['passes']:.2f} | {t['N']:.0f} |"
+            )
             print(out[-1], flush=True)
     out.append("")
 

@@ -31,6 +31,7 @@ from transformers import AutoTokenizer, PreTrainedTokenizerFast
 
 import tst
 import tst.hf
+from benchmarks.pipeline_floor import passes_floor, tst_pass_count, units_floor
 from benchmarks.words import COMMON
 from tests.hf_support import base
 
@@ -247,15 +248,42 @@ def route2_table(repeat: int, batch: int, mb: float) -> list[str]:
         rows.append(f"| {n:,} | {t2:.3f} s | {tb:.3f} s | {tb / t2:.2f}x | {growth} |")
     size = int(mb * 2**20)
     corpora = {"number-dense": number_dense(size, random.Random(0)), "prose": prose(size, random.Random(0))}
-    rows += ["", "| corpus | route 2 / bare, encode_batch | MB/s route 2 | MB/s bare |", "|---|---:|---:|---:|"]
+    # The floors (benchmarks/pipeline_floor.py): route 2's units alone on ready-made TST text, and
+    # the bare base with as many never-matching Replace passes as route 2 runs; each bounds the ratio.
+    passes = tst_pass_count(plug, bare)
+    floor0 = units_floor(plug, tst.Codec(variant="vocab").vocabulary())
+    floor_n = passes_floor(bare, passes)
+    norm = plug.normalizer
+    assert norm is not None
+    rows += [
+        "",
+        f"| corpus | route 2 / bare, encode_batch | MB/s route 2 | MB/s bare | floor: units only "
+        f"| floor: {passes} no-op passes |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
     for name, texts in corpora.items():
         chunks = [texts[k : k + batch] for k in range(0, len(texts), batch)]
+        ready = [[norm.normalize_str(x) for x in c] for c in chunks]
         size_mb = sum(len(x.encode()) for x in texts) / 2**20
-        t2 = tb = float("inf")
+        t2 = tb = t0 = tn = float("inf")
         for _ in range(repeat):
             tb = min(tb, best(lambda chunks=chunks: [bare.encode_batch(c) for c in chunks], 1))  # type: ignore[misc]
             t2 = min(t2, best(lambda chunks=chunks: [plug.encode_batch(c) for c in chunks], 1))  # type: ignore[misc]
-        rows.append(f"| {name} | {tb / t2:.2f}x | {size_mb / t2:.2f} | {size_mb / tb:.2f} |")
+            t0 = min(t0, best(lambda ready=ready: [floor0.encode_batch(c) for c in ready], 1))  # type: ignore[misc]
+            tn = min(tn, best(lambda chunks=chunks: [floor_n.encode_batch(c) for c in chunks], 1))  # type: ignore[misc]
+        rows.append(
+            f"| {name} | {tb / t2:.2f}x | {size_mb / t2:.2f} | {size_mb / tb:.2f} | {tb / t0:.2f}x | {tb / tn:.2f}x |"
+        )
+    # How many passes a prose ratio allows, whatever they do: the bare base plus k no-op passes.
+    chunks = [corpora["prose"][k : k + batch] for k in range(0, len(corpora["prose"]), batch)]
+    counts = sorted({4, 8, 12, passes})
+    floors = {k: passes_floor(bare, k) for k in counts}
+    times = dict.fromkeys(["bare", *counts], float("inf"))
+    for _ in range(repeat):
+        for k, tok in [("bare", bare), *floors.items()]:
+            times[k] = min(times[k], best(lambda tok=tok: [tok.encode_batch(c) for c in chunks], 1))  # type: ignore[misc]
+    rows += ["", "| prose: passes that match nothing | bare / (bare + passes), encode_batch |", "|---:|---:|"]
+    rows += [f"| {k} | {times['bare'] / times[k]:.2f}x |" for k in counts]
     return rows
 
 
