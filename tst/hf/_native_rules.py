@@ -59,9 +59,6 @@ from tst.spelling import (
 
 #: Tokens the lexer walks inside one cluster (no space or other hard character) before giving up.
 LEXER_MAX_TOKENS = 200
-#: Clusters one lexer match skips from where the previous match ended before the search goes on
-#: position by position (a bound that keeps a match attempt within Oniguruma's retry limit).
-LEXER_SKIP_CLUSTERS = 256
 #: Separator-joined groups a grouping is checked over; longer runs stay text in route 3.
 MAX_GROUPS = 40
 #: What the boundary pass writes at every integer group boundary, before the magnitude passes
@@ -233,7 +230,6 @@ class _Builder:
         cluster = st.decimal + "." + self.seps + "+-" + O
         self.cluster_punct = _cls(_minus(_chars(cluster), WORD_RANGES + _chars(O)))
         self.hard = _cls(_merge([*WORD_RANGES, *_chars(cluster)]), negate=True)
-        self.nonhard = _cls(_merge([*WORD_RANGES, *_chars(cluster)]))
         # Characters of a cluster other than digits: the lexer's walk needs a digit after a run of these.
         self.cluster_nondigit = _cls(_minus(_merge([*WORD_RANGES, *_chars(cluster)]), _DIGITS))
         # A leading decimal mark starts a number only after none of these (SPEC 2.3).
@@ -411,8 +407,8 @@ class _Builder:
         exponent_number = f"{_EXP_LETTER}[+\\x{{2d}}]?(?>[0-9]{{1,{imax}}})\\K(?![0-9])(?!{self.word})"
         # The lookahead (an exponent follows, maybe after a fraction) is tested before the lookbehinds.
         exponents = [
-            f"(?<=[0-9])(?=(?:{d}[0-9]++)?+{_EXP_LETTER})(?!{after_exp}){frac}{exponent_number}",
-            f"(?<={d})[0-9]++{exponent_number}",
+            f"\\G(?<=[0-9])(?=(?:{d}[0-9]++)?+{_EXP_LETTER})(?!{after_exp}){frac}{exponent_number}",
+            f"\\G(?<={d})[0-9]++{exponent_number}",
         ]
         tail = f"(?:{exp}|{self.word_chain()})?+"
         tokens = [
@@ -430,25 +426,13 @@ class _Builder:
         # First, the common case: after a digit with no fraction, exponent or ISO T next, every
         # alternative after it consumes nothing, so the costly lookbehind of after_exp is skipped.
         nothing_next = f"(?<=[0-9])(?![{d}eETt])"
-        # A walk starts where the previous match left the scan (\\G) or after a hard character,
-        # which it consumes (\\K). From \\G the match first skips whole clusters, each with the
-        # hard character after it, up to LEXER_SKIP_CLUSTERS of them (lazily: the first cluster
-        # whose walk succeeds wins, as with a search from each hard character). Oniguruma then
-        # tries one position per number instead of one per character: it cannot skip positions
-        # for a negated class like the hard one (measured: the lexer on prose 7.4 -> 3.8 ms per
-        # 100k characters). The bound keeps one match attempt within Oniguruma's retry limit
-        # (10 million; "a1 " repeated a million times exceeded it unbounded, a panic in
-        # tokenizers); past it, the plain search from each hard character takes over.
-        skip = f"(?:{self.nonhard}*+{self.hard}){{1,{LEXER_SKIP_CLUSTERS}}}?"
-        # The exponent alternatives are whole matches: group `x` tells the walk not to follow them.
-        start = (
-            f"(?:\\G(?:(?<x>{'|'.join(exponents)})|(?>{nothing_next}|{after_exp}|{after_int}|{after_lead}|)"
-            f"|{skip}\\K)|{self.hard}\\K)"
-        )
+        # A walk starts after a hard character, which it consumes (\\K): the match then starts there.
+        start = f"(?:\\G(?>{nothing_next}|{after_exp}|{after_int}|{after_lead}|)|{self.hard}\\K)"
         # Every number the walk can reach starts with a digit inside this cluster: a cluster
         # (or what is left of it) with no digit is given up at once, not token by token.
         has_digit = f"(?={self.cluster_nondigit}*+[0-9])"
-        return f"{start}(?(<x>)|{has_digit}{token}{{0,{LEXER_MAX_TOKENS}}}?{final})"
+        walk = f"{start}{has_digit}{token}{{0,{LEXER_MAX_TOKENS}}}?{final}"
+        return "|".join([*exponents, walk])
 
     def not_exponent_digits(self) -> str:
         """Lookbehind: not the digits of an exponent (after a mantissa not glued to a word or dot, e, a sign)."""
