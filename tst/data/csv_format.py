@@ -59,8 +59,8 @@ def convert_csv(
     header = _next_row(reader, lines, name)
     if header is None:
         return counts
-    columns, absent = _columns(header[0], fields, name, allow_missing)  # before any output: stdout stays empty
     names = _header_names(header[0])
+    columns, absent = _columns(names, fields, name, allow_missing)  # before any output: stdout stays empty
     sink.write(encode_text(header[1], errors))
     batch: list[tuple[list[str], str, int]] = []
     while True:
@@ -95,7 +95,7 @@ def read_csv(
     header = _next_row(reader, lines, name)
     if header is None:
         return
-    columns, absent = _columns(header[0], fields, name, allow_missing)
+    columns, absent = _columns(_header_names(header[0]), fields, name, allow_missing)
     while True:
         line = reader.line_num + 1
         got = _next_row(reader, lines, name)
@@ -110,9 +110,8 @@ def _header_names(header: list[str]) -> list[str]:
     return [h.removeprefix(BOM) if k == 0 else h for k, h in enumerate(header)]
 
 
-def _columns(header: list[str], fields: tuple[str, ...], name: str, allow_missing: bool) -> tuple[list[int], list[str]]:
-    """Indices of the selected columns in the header row, and the selected names it lacks."""
-    names = _header_names(header)
+def _columns(names: list[str], fields: tuple[str, ...], name: str, allow_missing: bool) -> tuple[list[int], list[str]]:
+    """Indices of the selected columns among the header's `names`, and the selected names it lacks."""
     absent = [f for f in fields if f not in names]
     if absent and not allow_missing:
         raise MissingFieldError(f"{name}:1", f"the header has no column {absent[0]!r}{MISSING_HINT}")
