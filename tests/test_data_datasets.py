@@ -51,18 +51,32 @@ def test_single_example_mode_and_settings_shortcut() -> None:
 def test_pickles_and_reports_errors() -> None:
     conv = pickle.loads(pickle.dumps(DatasetConverter(CODEC, fields=["t"], decode=True)))
     assert conv({"t": ["⟦1⟧"]}) == {"t": ["1"]}
-    with pytest.raises(RecordError, match=r"row 1: field t: invalid TST at character 0"):
+    with pytest.raises(RecordError, match=r"^batch row 1: field t: invalid TST at character 0"):
         conv({"t": ["⟦1⟧", "⟦k⟧"]})
     chat = DatasetConverter(CODEC, messages="m", decode=True)
     bad = [{"role": "user", "content": "⟦1⟧"}, {"role": "assistant", "content": [{"type": "text", "text": "x ⟦k⟧"}]}]
-    with pytest.raises(RecordError, match=re.escape("row 1: field m[1].content[0].text: invalid TST at character 2")):
+    in_text = "field m[1].content[0].text: invalid TST at character 2"
+    with pytest.raises(RecordError, match=re.escape(f"batch row 1: {in_text}")):
         chat({"m": [[], bad]})
-    with pytest.raises(RecordError, match=re.escape("row 0: field m[1].content[0].text: invalid TST at character 2")):
-        chat.record({"m": bad})
-    with pytest.raises(RecordError, match=r"row 0: t: must be a string, a list of strings or null, not a number"):
+    with pytest.raises(RecordError, match=re.escape(f"row 7: {in_text}")):
+        chat.record({"m": bad}, 7)
+    with pytest.raises(RecordError, match=r"^batch row 0: t: must be a string, a list of strings or null"):
         conv({"t": [5]})
     with pytest.raises(MissingFieldError, match="no column 't'"):
         conv({"x": ["1"]})
     assert DatasetConverter(CODEC, fields=["t"], allow_missing=True)({"x": ["1"]}) == {}
     with pytest.raises(TypeError, match="either a codec or codec settings"):
         DatasetConverter(CODEC, fields=["t"], variant="vocab")
+
+
+def test_errors_name_the_dataset_row_given_the_indices() -> None:
+    """Found by a new-user trial: the row was counted within the batch `map` passes, so with
+    ``batch_size=1`` every error said row 0. With ``with_indices=True`` it is the dataset's row."""
+    ds = datasets.Dataset.from_dict({"a": ["⟦5⟧", "⟦6⟧", "⟦7⟧"], "b": ["x", "y", "bad ⟦1k⟧⟦"]})
+    conv = DatasetConverter(CODEC, fields=["a", "b"], decode=True)
+    for batched in (True, False):
+        fn = conv if batched else conv.record
+        with pytest.raises(RecordError, match=r"^row 2: field b: invalid TST at character 8"):
+            ds.map(fn, batched=batched, batch_size=1, with_indices=True)
+    with pytest.raises(RecordError, match=r"^batch row 0: field b: "):
+        ds.map(conv, batched=True, batch_size=1)

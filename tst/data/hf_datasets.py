@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from tst.codec import Codec
@@ -61,8 +61,12 @@ class DatasetConverter:
             self.codec, "decode" if decode else "encode", strict=strict, num_threads=num_threads
         )
 
-    def __call__(self, batch: Mapping[str, Any]) -> dict[str, list[Any]]:
-        """Converted copies of the selected columns of `batch` (other columns are left to `datasets`)."""
+    def __call__(self, batch: Mapping[str, Any], indices: Sequence[int] | None = None) -> dict[str, list[Any]]:
+        """Converted copies of the selected columns of `batch` (other columns are left to `datasets`).
+
+        `indices`: the dataset rows of the batch (``map(..., with_indices=True)``), named in errors;
+        without them an error names the row within the batch (``batch row 3``).
+        """
         sel = self.selection
         out: dict[str, list[Any]] = {}
         slots: list[Slot] = []
@@ -82,28 +86,34 @@ class DatasetConverter:
                     else:
                         field_slots(column, r, key, slots, paths)
                 except SelectionError as exc:
-                    raise RecordError(f"row {r}", f"{exc.path}: {exc.reason}") from None
+                    raise RecordError(_row(r, indices), f"{exc.path}: {exc.reason}") from None
                 rows.extend([r] * (len(slots) - before))
             out[key] = column
-        self._convert(slots, rows, paths)
+        self._convert(slots, [_row(r, indices) for r in rows], paths)
         return out
 
-    def record(self, example: Mapping[str, Any]) -> dict[str, Any]:
-        """The same for one example (``Dataset.map`` without ``batched``)."""
+    def record(self, example: Mapping[str, Any], index: int | None = None) -> dict[str, Any]:
+        """The same for one example (``Dataset.map`` without ``batched``; `index` with ``with_indices=True``)."""
         slots: list[Slot] = []
         paths: list[str] = []
+        where = "" if index is None else f"row {index}"
         try:
             new, missing = record_slots(dict(example), self.selection, slots, paths)
         except SelectionError as exc:
-            raise RecordError("", f"{exc.path}: {exc.reason}") from None
+            raise RecordError(where, f"{exc.path}: {exc.reason}") from None
         if missing and not self.allow_missing:
-            raise MissingFieldError("", f"the example has no field {missing[0]!r}")
-        self._convert(slots, [0] * len(slots), paths)
+            raise MissingFieldError(where, f"the example has no field {missing[0]!r}")
+        self._convert(slots, [where] * len(slots), paths)
         return {key: new[key] for key in self.selection.keys if key in new}
 
-    def _convert(self, slots: list[Slot], rows: list[int], paths: list[str]) -> None:
+    def _convert(self, slots: list[Slot], rows: list[str], paths: list[str]) -> None:
         try:
             fill(slots, self.converter.convert_batch(read(slots)))
         except (TSTDecodeError, TSTRangeError) as exc:
             k = exc.index or 0
-            raise RecordError(f"row {rows[k]}", f"field {paths[k]}: {codec_reason(exc)}") from exc
+            raise RecordError(rows[k], f"field {paths[k]}: {codec_reason(exc)}") from exc
+
+
+def _row(r: int, indices: Sequence[int] | None) -> str:
+    """Row `r` of a batch as an error names it: its dataset row when `indices` are known."""
+    return f"batch row {r}" if indices is None else f"row {indices[r]}"
