@@ -8,16 +8,20 @@ in half by a token limit.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import cache
+from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import tst
 from tests.conftest import RUST
+from tests.strategies import CONFIGS, tst_text
 from tst.errors import TSTDecodeError
+from tst.spelling import CLOSE, ESCAPED_CLOSE, ESCAPED_OPEN, OPEN
 
 MakeCodec = Callable[..., tst.Codec]
 
@@ -45,6 +49,15 @@ GARBAGE = [
     ("vocab", "⟦e18⟧", 0, "unknown unit '⟦e18⟧'", "⟦e18⟧"),
     ("vocab", "⟦⟧ ⟧", 0, "empty unit", "⟦⟧ ⟧"),
     ("vocab", "a ⟧ b", 2, "unescaped '⟧'", "a ⟧ b"),
+    # A plain digit glued to a number (a reader reads it as part of the number); lenient decodes the units.
+    ("vocab", "Total: ⟦,3⟧⟦1k⟧⟦234⟧55", 20, "digit '5' glued after a number", "Total: 1,23455"),
+    ("vocab", "⟦12⟧3", 4, "digit '3' glued after a number", "123"),
+    ("vocab", "⟦3⟧.⟦14p⟧5", 9, "digit '5' glued after a number", "3.145"),
+    ("marker", "⟦12⟧⟦u⟧3", 7, "digit '3' glued after a number", "123"),
+    ("vocab", "1⟦234⟧", 1, "number glued after the digit '1'", "1234"),
+    ("vocab", "5⟦,3⟧⟦1k⟧⟦234⟧", 1, "number glued after the digit '5'", "51,234"),
+    ("vocab", "3.⟦14p⟧", 2, "fractional group after the digit '3' and the decimal mark '.'", "3.14"),
+    ("marker", "3.⟦14⟧⟦p⟧", 2, "fractional group after the digit '3' and the decimal mark '.'", "3.14"),
 ]
 
 
@@ -123,3 +136,50 @@ def test_model_output_identical_on_both_engines(variant: str, group_size: int, d
         except TSTDecodeError as exc:
             errors.append((exc.position, exc.reason))
     assert errors[0] == errors[1]
+
+
+# -- digits glued to a number --------------------------------------------------------
+#
+# The class: a plain ASCII digit that touches a number's units (right after its last unit,
+# right before its first one, or before the decimal mark of a fraction with no integer
+# part). The encoder never writes one (a digit run is read whole), and a reader of the
+# decoded text would read the digit as part of the number: strict decoding rejects it.
+
+
+def _unit_runs(encoded: str, pieces: list[tuple[int, int, int, int]]) -> list[list[tuple[int, int, int, int]]]:
+    """The units of `encoded` (escapes left out) in runs of adjacent ones: one run per number part."""
+    runs: list[list[tuple[int, int, int, int]]] = []
+    for piece in pieces:
+        if encoded[piece[0] : piece[1]] in (ESCAPED_OPEN, ESCAPED_CLOSE):
+            continue
+        if runs and runs[-1][-1][1] == piece[0]:
+            runs[-1].append(piece)
+        else:
+            runs.append([piece])
+    return runs
+
+
+@settings(max_examples=150)
+@given(config=CONFIGS, text=tst_text(), digit=st.sampled_from("0123456789"), data=st.data())
+def test_a_digit_glued_to_a_number_is_rejected(
+    make_codec: MakeCodec, config: dict[str, Any], text: str, digit: str, data: st.DataObject
+) -> None:
+    codec = make_codec(**config)
+    mark = codec.settings.decimal
+    encoded, pieces = codec.encode_with_offsets(text)
+    runs = _unit_runs(encoded, [tuple(p) for p in pieces])
+    assume(runs)
+    run = data.draw(st.sampled_from(runs))
+    (start, _, orig_start, _), (_, end, _, orig_end) = run[0], run[-1]
+    fraction = re.fullmatch(f"{OPEN}[0-9]*p+{CLOSE}", encoded[start : run[1][1] if len(run) > 1 else end])
+    cases = [(end, end, orig_end, f"digit {digit!r} glued after a number")]
+    if encoded[start - 1 : start] != mark:
+        cases.append((start, start + 1, orig_start, f"number glued after the digit {digit!r}"))
+    elif fraction and encoded[start - 2 : start - 1] != CLOSE:  # a fraction with no integer part
+        cases.append((start - 1, start + 1, orig_start - 1, f"fractional group after the digit {digit!r}"))
+    for at, position, orig, reason in cases:
+        glued = encoded[:at] + digit + encoded[at:]
+        with pytest.raises(TSTDecodeError) as info:
+            codec.decode(glued)
+        assert (info.value.position, info.value.reason[: len(reason)]) == (position, reason), glued
+        assert codec.decode(glued, strict=False) == text[:orig] + digit + text[orig:]  # lenient: as before

@@ -2,7 +2,10 @@
 
 Strict mode (the default) raises `TSTDecodeError` at the first thing that an
 encoder could not have produced: an unclosed or unknown unit, an unescaped
-``⟧``, a marker with no group, groups out of order, a number cut short.
+``⟧``, a marker with no group, groups out of order, a number cut short, a plain
+digit glued to a number. Context rules of the encoder around a number (a chain
+part that is text, a word before a number) are not checked (docs/SPEC.md,
+section 5).
 
 The lenient mode (``strict=False``) never raises on `str` input and drops
 nothing (docs/SPEC.md, section 5): every unit the strict decoder would accept
@@ -189,6 +192,8 @@ class _Decoder:
             else:
                 if c == CLOSE:
                     self.fail(i, f"unescaped {CLOSE!r} (write it as {ESCAPED_CLOSE!r})")
+                elif "0" <= c <= "9" and self.num is None and self.last is not None and self.last.end == i:
+                    self.fail(i, f"digit {c!r} glued after a number: a reader reads it as part of that number")
                 self.before_other(i)
                 self.out.append(c)
                 i += 1
@@ -387,6 +392,7 @@ class _Decoder:
 
     def on_tag(self, tag: _Tag) -> None:
         self.before_other(tag.start)
+        self.check_start(tag.start)
         self.tag = tag
         self.last = None
 
@@ -418,6 +424,8 @@ class _Decoder:
                 self.reject(grp.start, grp.end, _Group(grp.digits, False, grp.level, grp.start, grp.end, True))
                 return
             tag = self.tag
+            if tag is None:
+                self.check_start(grp.start)
             self.tag = None
             total = len(grp.digits) + grp.level
             if tag is not None and not self.strict and total < (6 if tag.indian else 4):
@@ -459,11 +467,23 @@ class _Decoder:
                 grp.start, f"group out of order: depth-{grp.level} group must follow a full depth-{grp.level - 1} group"
             )
             ok = False
+        if ok and grp.level == 1 and grp.start >= 2 and "0" <= self.t[grp.start - 2] <= "9":
+            digit = self.t[grp.start - 2]
+            self.fail(
+                grp.start,
+                f"fractional group after the digit {digit!r} and the decimal mark {self.st.decimal!r}: "
+                "a reader reads them as one number",
+            )
         if ok:
             self.out.append(grp.digits)
             self.last = grp
         else:
             self.reject(grp.start, grp.end, _Group(grp.digits, True, grp.level, grp.start, grp.end, True))
+
+    def check_start(self, i: int) -> None:
+        """A number's first unit at `i`: no plain digit may come right before it (a reader joins them)."""
+        if i > 0 and "0" <= self.t[i - 1] <= "9":
+            self.fail(i, f"number glued after the digit {self.t[i - 1]!r}: a reader reads them as one number")
 
     def close_number(self, num: _Number) -> None:
         """The units group arrived: write the digits, with the separators of a tagged number."""

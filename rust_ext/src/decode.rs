@@ -46,6 +46,12 @@ pub enum DecodeReason {
     FracOutOfOrder { depth: usize },
     /// A grouping tag on a number too short to have separators.
     TagTooShort { len: usize, need: usize },
+    /// A plain digit right after a number's last unit.
+    DigitAfterNumber { digit: u8 },
+    /// A number's first unit right after a plain digit.
+    NumberAfterDigit { digit: u8 },
+    /// A number's first fractional group after a plain digit and the decimal mark.
+    FractionAfterDigit { digit: u8, decimal: u8 },
 }
 
 impl DecodeReason {
@@ -98,6 +104,17 @@ impl DecodeReason {
             DecodeReason::TagTooShort { len, need } => {
                 format!("grouping tag on a number of {len} digits (needs at least {need})")
             }
+            DecodeReason::DigitAfterNumber { digit } => {
+                format!("digit {} glued after a number: a reader reads it as part of that number", repr(&[*digit]))
+            }
+            DecodeReason::NumberAfterDigit { digit } => {
+                format!("number glued after the digit {}: a reader reads them as one number", repr(&[*digit]))
+            }
+            DecodeReason::FractionAfterDigit { digit, decimal } => format!(
+                "fractional group after the digit {} and the decimal mark {}: a reader reads them as one number",
+                repr(&[*digit]),
+                repr(&[*decimal])
+            ),
         }
     }
 }
@@ -300,6 +317,11 @@ impl<I: CopyInto<O>, O: Unit> Decoder<'_, I, O> {
                 i += w;
             } else {
                 let end = I::find_bracket(t, i + 1).map_or(n, |(p, _)| p);
+                if self.num.is_none() && matches!(&self.last, Some(last) if last.end == i) {
+                    if let Some(digit) = ascii_digit(t[i].value()) {
+                        self.fail(i, || DecodeReason::DigitAfterNumber { digit })?;
+                    }
+                }
                 self.before_other(i)?;
                 I::copy_into(&mut self.out, &t[i..end]);
                 i = end;
@@ -567,6 +589,7 @@ impl<I: CopyInto<O>, O: Unit> Decoder<'_, I, O> {
 
     fn on_tag(&mut self, tag: Tag) -> Res<()> {
         self.before_other(tag.start)?;
+        self.check_start(tag.start)?;
         self.tag = Some(tag);
         self.last = None;
         Ok(())
@@ -607,6 +630,9 @@ impl<I: CopyInto<O>, O: Unit> Decoder<'_, I, O> {
                 self.before_other(grp.start)?;
                 self.reject(grp.start, grp.end, Level::Int(level), grp.digits);
                 return Ok(());
+            }
+            if self.tag.is_none() {
+                self.check_start(grp.start)?;
             }
             let mut tag = self.tag.take();
             if let Some(tg) = &tag {
@@ -677,11 +703,27 @@ impl<I: CopyInto<O>, O: Unit> Decoder<'_, I, O> {
                 ok = false;
             }
         }
+        if ok && depth == 1 && grp.start >= 2 {
+            if let Some(digit) = ascii_digit(self.t[grp.start - 2].value()) {
+                let decimal = self.st.decimal;
+                self.fail(grp.start, || DecodeReason::FractionAfterDigit { digit, decimal })?;
+            }
+        }
         if ok {
             I::copy_into(&mut self.out, &self.t[grp.digits.0..grp.digits.1]);
             self.last = Some(grp);
         } else {
             self.reject(grp.start, grp.end, Level::Frac(depth), grp.digits);
+        }
+        Ok(())
+    }
+
+    /// A number's first unit at `i`: no plain digit may come right before it (a reader joins them).
+    fn check_start(&self, i: usize) -> Res<()> {
+        if i > 0 {
+            if let Some(digit) = ascii_digit(self.t[i - 1].value()) {
+                return self.fail(i, || DecodeReason::NumberAfterDigit { digit });
+            }
         }
         Ok(())
     }
@@ -708,6 +750,12 @@ impl<I: CopyInto<O>, O: Unit> Decoder<'_, I, O> {
         self.tag_digits.clear();
         Ok(())
     }
+}
+
+/// `c` as an ASCII digit byte, if it is one.
+#[inline]
+fn ascii_digit(c: u32) -> Option<u8> {
+    u8::try_from(c).ok().filter(u8::is_ascii_digit)
 }
 
 /// Longest name the fast path reads.
@@ -843,6 +891,23 @@ mod tests {
         assert_eq!(dec("⟦,3⟧⟦12⟧", &st, false).unwrap(), "⟦,3⟧12");
         let e = dec("⟦5pp⟧", &st, true).unwrap_err();
         assert_eq!(e.reason, DecodeReason::FracOutOfOrder { depth: 2 });
+    }
+
+    #[test]
+    fn a_digit_glued_to_a_number_fails_strict_only() {
+        let st = Settings::default_exact("vocab");
+        for (text, position, reason, lenient) in [
+            // position in bytes
+            ("⟦12⟧3", 8, DecodeReason::DigitAfterNumber { digit: b'3' }, "123"),
+            ("1⟦234⟧", 1, DecodeReason::NumberAfterDigit { digit: b'1' }, "1234"),
+            ("3.⟦14p⟧", 2, DecodeReason::FractionAfterDigit { digit: b'3', decimal: b'.' }, "3.14"),
+        ] {
+            let e = dec(text, &st, true).unwrap_err();
+            assert_eq!((e.position, e.reason), (position, reason), "{text}");
+            assert_eq!(dec(text, &st, false).unwrap(), lenient);
+        }
+        // A mark between a number and plain digits is the encoder's context (a chain part may be text).
+        assert_eq!(dec("⟦1⟧.⟦2⟧.3f5", &st, true).unwrap(), "1.2.3f5");
     }
 
     #[test]

@@ -4,7 +4,9 @@ The strict decoder (docs/SPEC.md, section 5) accepts a surface when every number
 well formed: integer groups in order down to the units group, each after the first one
 full; fractional groups after the decimal mark and in depth order; a grouping tag right
 before a number long enough for separators; in the marker variant every group followed by
-its marker. Literal brackets exist only as the escapes ``⟦⟦⟧`` and ``⟦⟧⟧``.
+its marker; no plain ASCII digit glued to a number (right after its last unit, right before
+its first one, or before the decimal mark of a fraction with no integer part). Literal
+brackets exist only as the escapes ``⟦⟦⟧`` and ``⟦⟧⟧``.
 
 The processor tracks, per row, a state of a small automaton that reads ids as the decoder
 reads their text, and masks every id after which no continuation decodes strictly (and,
@@ -47,14 +49,15 @@ from tst.spelling import CLOSE, OPEN, UNITS_MARKER, parse_name
 #   ("txt", esc, utf, dec)  after plain text. esc: 0 outside an escape, 1 after its ⟦,
 #       2 after ⟦⟦, 3 after ⟦⟧. utf: 0 no pending byte (or pending bytes that cannot
 #       become a bracket: equivalent outside escapes), 1 pending E2, 2 pending E2 9F
-#       (the first bytes of ⟦ U+27E6 and ⟧ U+27E7). dec: the last character is the
-#       decimal mark (only with esc 0, utf 0). ("txt", 0, 0, 0) is also the start.
+#       (the first bytes of ⟦ U+27E6 and ⟧ U+27E7). dec (only with esc 0, utf 0): 1 the
+#       last character is the decimal mark, 2 an ASCII digit, 3 the decimal mark after an
+#       ASCII digit; 0 anything else. ("txt", 0, 0, 0) is also the start.
 #   ("ai",)                 right after a complete integer part (its units group)
 #   ("af", depth, full)     right after a fractional group of that depth (full: g digits)
 #   ("int", power)          inside an integer part, the group of 10^power expected next
 #   ("tag", indian)         right after a grouping tag
 #   ("mg", ctx, length)     marker variant: a digit group waiting for its marker; ctx is
-#       ("fresh",), ("dec",), ("tag", indian), ("int", power) or ("af", depth)
+#       ("fresh",), ("dec",), ("digitdec",), ("tag", indian), ("int", power) or ("af", depth)
 #   ("ended",)              after EOS: anything goes (rows that finished get padding)
 #
 # Classes of ids:
@@ -76,9 +79,15 @@ ENDED: State = ("ended",)
 _TXT_BYTES: tuple[State, ...] = (
     ("txt", 0, 0, 0),
     ("txt", 0, 0, 1),
+    ("txt", 0, 0, 2),
+    ("txt", 0, 0, 3),
     *(("txt", esc, utf, 0) for esc in range(4) for utf in range(3) if (esc, utf) != (0, 0)),
 )
-_TXT_TEXT: tuple[State, ...] = (("txt", 0, 0, 0), ("txt", 0, 0, 1), *(("txt", esc, 0, 0) for esc in (1, 2, 3)))
+_TXT_TEXT: tuple[State, ...] = (
+    *(("txt", 0, 0, dec) for dec in range(4)),
+    *(("txt", esc, 0, 0) for esc in (1, 2, 3)),
+)
+_DIGITS = "0123456789"
 _LEAD, _SECOND = 0xE2, 0x9F  # ⟦ is E2 9F A6, ⟧ is E2 9F A7
 
 
@@ -153,8 +162,6 @@ def _plain_effect(piece: bytes | str, state: State, family: str, decimal: str, p
         from_bytes.extend([False] * len(piece))
     if not chars and not utf8.pending:
         return state
-    if chars:
-        dec = 0
     for ch, by_bytes in zip(chars, from_bytes):
         if by_bytes and ch in (OPEN, CLOSE) and not prompt:
             return None  # a byte-fallback run may still turn into U+FFFD: no brackets from it
@@ -170,7 +177,14 @@ def _plain_effect(piece: bytes | str, state: State, family: str, decimal: str, p
             if ch != CLOSE:
                 return None
             esc = 0
-        dec = int(esc == 0 and ch == decimal and not by_bytes)
+        if esc != 0:
+            dec = 0
+        elif ch in _DIGITS:  # a digit written by a byte token is that digit all the same
+            dec = 2
+        elif ch == decimal and not by_bytes:
+            dec = 3 if dec == 2 else 1
+        else:
+            dec = 0
     pending = utf8.pending
     if pending == bytes([_LEAD]):
         utf = 1
@@ -190,19 +204,19 @@ def _shape(piece: bytes | str, decimal: str) -> Any:
 
     Only these matter: the leading continuation bytes (they may finish a character
     begun by earlier ids: a bracket only with 9F then A6 or A7), whether the rest
-    writes any character, its brackets (then the whole text is the key), whether it
-    ends with the decimal mark, and the bytes it leaves pending (E2 or E2 9F may
-    still become a bracket). Most tokens fall into a handful of keys, so the effect
-    is simulated once per key instead of once per token.
+    writes any character, its brackets (then the whole text is the key), its first and
+    last two characters as digit, decimal mark or other (`_edges`), and the bytes it
+    leaves pending (E2 or E2 9F may still become a bracket). Most tokens fall into a
+    handful of keys, so the effect is simulated once per key instead of once per token.
     """
     if isinstance(piece, str):
-        return ("text", piece if (OPEN in piece or CLOSE in piece) else (bool(piece), piece.endswith(decimal)))
+        return ("text", piece if (OPEN in piece or CLOSE in piece) else _edges(piece, decimal))
     try:
         text = piece.decode("utf-8")  # whole characters: most tokens
     except UnicodeDecodeError:
         pass
     else:
-        return ("bytes", (), text if (OPEN in text or CLOSE in text) else (bool(text), text.endswith(decimal)), b"")
+        return ("bytes", (), text if (OPEN in text or CLOSE in text) else _edges(text, decimal), b"")
     k = 0
     while k < min(len(piece), 3) and 0x80 <= piece[k] <= 0xBF:
         k += 1
@@ -211,8 +225,17 @@ def _shape(piece: bytes | str, decimal: str) -> Any:
     text = decoder.decode(piece[k:], final=False)
     pending = decoder.getstate()[0]
     tail = pending if pending in (bytes([_LEAD]), bytes([_LEAD, _SECOND])) else (b"o" if pending else b"")
-    body = text if (OPEN in text or CLOSE in text) else (bool(text), text.endswith(decimal))
+    body = text if (OPEN in text or CLOSE in text) else _edges(text, decimal)
     return ("bytes", head, body, tail)
+
+
+def _edges(text: str, decimal: str) -> tuple[str, str]:
+    """The first character and the last two of `text` as ``d`` (ASCII digit), ``m`` (decimal mark) or ``o``."""
+
+    def kind(ch: str) -> str:
+        return "d" if ch in _DIGITS else ("m" if ch == decimal else "o")
+
+    return "".join(map(kind, text[:1])), "".join(map(kind, text[-2:]))
 
 
 class _Automaton:
@@ -282,7 +305,10 @@ class _Automaton:
             if all(e == s for e, s in zip(effects, self.txt_states)):
                 found = ("empty",)
             else:  # the prompt's effects only where they differ (a byte-fallback bracket)
-                found = ("plain", effects, None if in_prompt == effects else in_prompt)
+                # Right after a number a plain digit would be read as part of it: no continuation decodes.
+                first = piece[:1] if isinstance(piece, str) else piece[:1].decode("latin-1")
+                after_number = None if first and first in _DIGITS else effects[0]
+                found = ("plain", effects, None if in_prompt == effects else in_prompt, after_number)
             signatures[key] = found
         return found
 
@@ -302,8 +328,8 @@ class _Automaton:
         if kind == "eos":
             return ENDED if self.end_ok(s) else None
         if kind == "special":
-            if s[0] == "txt":
-                return START if s[1] == 0 and s[2] == 0 else None
+            if s[0] == "txt":  # skip_special_tokens may glue what comes next to a digit before
+                return (s if s[3] == 2 else START) if s[1] == 0 and s[2] == 0 else None
             if s[0] == "ai":
                 return s
             if s[0] == "af":
@@ -314,17 +340,19 @@ class _Automaton:
             if s[0] == "txt":
                 return effects[self.txt_states.index(s)]
             if s[0] in ("ai", "af"):
-                return effects[0]
+                after_number: State | None = c[3]
+                return after_number
             return None
         # A unit. Pending bytes before it end as U+FFFD: plain text, not the decimal mark.
         if s[0] == "txt":
             if s[1] != 0:
                 return None
-            ctx: State = ("dec",) if s[3] else ("fresh",)
+            # After a plain digit no number may start; after a digit and the decimal mark no fraction.
+            ctx: State = (("fresh",), ("dec",), ("digit",), ("digitdec",))[s[3]]
         else:
             ctx = s
         if kind == "tag":
-            return ("tag", c[1]) if ctx[0] in ("fresh", "dec", "ai", "af") else None
+            return ("tag", c[1]) if ctx[0] in ("fresh", "dec", "digitdec", "ai", "af") else None
         if self.st.variant == "vocab":
             return self._vocab_step(ctx, c)
         return self._marker_step(ctx, c)
@@ -351,7 +379,7 @@ class _Automaton:
         elif ctx[0] == "tag":
             if length + power < (6 if ctx[1] else 4):
                 return None
-        elif ctx[0] not in ("fresh", "dec"):
+        elif ctx[0] not in ("fresh", "dec", "digitdec"):
             return None
         return ("ai",) if power == 0 else ("int", power - g)
 
@@ -373,7 +401,7 @@ class _Automaton:
             length = c[1]
             if ctx[0] == "int":
                 return ("mg", ctx, length) if length == self.g else None
-            if ctx[0] in ("fresh", "dec", "tag"):
+            if ctx[0] in ("fresh", "dec", "digitdec", "tag"):
                 return ("mg", ctx, length)
             if ctx[0] == "af" and ctx[2]:
                 return ("mg", ("af", ctx[1]), length)
