@@ -201,6 +201,43 @@ def test_skip_bad_stops_at_data_written_with_other_settings(cli: CLI, tmp_path: 
 
 
 @pytest.mark.parametrize("suffix", ["jsonl", "json", "csv", "parquet"])
+@pytest.mark.parametrize("bad_at", [0, 2])
+def test_skip_bad_drops_one_bad_record_that_other_settings_happen_to_decode(
+    cli: CLI, tmp_path: Path, suffix: str, bad_at: int
+) -> None:
+    """Class: a bad record among good ones whose text decodes under other settings (a generation
+    that lost a marker: "x ⟦5⟧ y" reads as the vocab variant). The good records do not decode
+    under those settings, so the data fits the settings given: --skip-bad drops it (DECISIONS 46)."""
+    marker = tst.Codec(variant="marker")
+    texts = [marker.encode(t) for t in ["price 1,234 now", "no numbers here", "3.25 and 17", "up 12%"]]
+    texts.insert(bad_at, "x ⟦5⟧ y")
+    write_records(tmp_path / f"data.{suffix}", [{"text": t} for t in texts])
+    out = tmp_path / f"out.{suffix}"
+    r = cli("convert", str(tmp_path / f"data.{suffix}"), "--field", "text", "--decode", "--skip-bad", "-o", str(out))
+    where = f"row {bad_at}" if suffix == "parquet" else f"line {bad_at + (1 if suffix == 'jsonl' else 2)}"
+    assert r.status == 0 and f"1 bad records skipped ({where})" in r.err, r.err
+    r = cli("convert", str(tmp_path / f"data.{suffix}"), "--field", "text", "--decode", "-o", str(out))
+    assert r.status == 2 and "(--skip-bad drops such " in r.err, r.err  # records; rows for Parquet
+
+
+def write_records(path: Path, records: list[dict[str, str]]) -> None:
+    """`records` as JSON Lines, a JSON array (one element per line), CSV or Parquet, by `path`'s suffix."""
+    suffix = path.suffix[1:]
+    if suffix == "jsonl":
+        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    elif suffix == "json":
+        path.write_text("[\n" + ",\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n]", "utf-8")
+    elif suffix == "csv":
+        with path.open("w", encoding="utf-8", newline="") as f:
+            csv.writer(f).writerows([list(records[0]), *[list(r.values()) for r in records]])
+    else:
+        pa = pytest.importorskip("pyarrow")
+        import pyarrow.parquet as pq
+
+        pq.write_table(pa.Table.from_pylist(records), path)
+
+
+@pytest.mark.parametrize("suffix", ["jsonl", "json", "csv", "parquet"])
 def test_decode_errors_name_the_field_in_the_same_words_in_every_format(cli: CLI, tmp_path: Path, suffix: str) -> None:
     """Class: a string the codec rejects, in any reader. The message names where (each format its
     own way), the field (here the second one selected) and the reason, in the same words."""

@@ -12,6 +12,8 @@ failing text, on the error path only (lenient decoding never raises).
 
 from __future__ import annotations
 
+import ast
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -67,6 +69,19 @@ def settings_hint(settings: Settings, text: str, decode: StrictDecode) -> dict[s
 
 #: How a hint starts in an error's reason (`with_hint` writes it, `names_other_settings` reads it).
 _HINT = " (the text decodes "
+
+
+#: One ``name=value`` of the hint's "decode with ..." (values as `repr` writes them).
+_SETTING = re.compile(r"(\w+)=('(?:[^'\\]|\\.)*'|\w+)")
+
+
+def hinted_settings(error: BaseException | None) -> dict[str, Any] | None:
+    """The settings change that `with_hint` named in `error`'s reason (None if it names none)."""
+    if not names_other_settings(error):
+        return None
+    assert isinstance(error, TSTDecodeError)
+    tail = error.reason.rsplit(": decode with ", 1)[-1]
+    return {m[1]: ast.literal_eval(m[2]) for m in _SETTING.finditer(tail)}
 
 
 def names_other_settings(error: BaseException | None) -> bool:

@@ -198,9 +198,11 @@ class ArrowConverter:
         if bad:
             row = min(bad)
             first = self._hinted(leaves, bad[row])
-            if must_report(first, self.skip_bad):
+            for leaf in leaves:  # the whole batch is data seen, before the failure is judged
+                self.converter.note_arrow_witness(leaf.inputs, leaf.outputs)
+            if must_report(first, self.skip_bad, self.converter):
                 where = f"{self.name}: row {first_row + row}"
-                note = report_note(first, self.skip_bad, self.skip_hint)
+                note = report_note(first, self.skip_bad, self.skip_hint, self.converter)
                 column = keys[_leaf_of(leaves, bad[row]).path.rank]
                 raise RecordError(where, f"field {column}: {codec_reason(first)}{note}")
         self._rows = rows

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, cast, overload
 
+from tst._hints import hinted_settings
 from tst.codec import Codec, rust_engine
 from tst.data.counting import NumberCounter
 from tst.errors import TSTError, check_errors
@@ -147,6 +148,8 @@ class TextConverter:
         self.num_threads = num_threads
         self.count_numbers_enabled = count_numbers
         self.counts = Counts()
+        #: Decoding: the first string with units that decoded (`hint_fits_data` tries the hint on it).
+        self.witness: str | None = None
         st = codec.settings
         exact = st.style == "exact"
         self._counter = NumberCounter(st) if exact else None
@@ -198,12 +201,44 @@ class TextConverter:
         c = self.counts
         c.strings += len(inputs)
         c.changed += sum(1 for a, b in zip(inputs, outputs) if a != b)
+        self.note_witness(inputs, outputs)
         if self.count_numbers_enabled:
             c.numbers += self.count_numbers(inputs, outputs)
             if self._counts_range:
                 ints, fracs = self.count_out_of_range(inputs)
                 c.out_of_range_integer += ints
                 c.out_of_range_fraction += fracs
+
+    def note_witness(self, inputs: Sequence[str], outputs: Sequence[str | TSTError]) -> None:
+        """Decoding: keep the first of `inputs` that decoded to something else (it has units)."""
+        if self.witness is None and self.direction == "decode":
+            self.witness = next((a for a, b in zip(inputs, outputs) if isinstance(b, str) and a != b), None)
+
+    def note_arrow_witness(self, inputs: Any, outputs: Any) -> None:
+        """`note_witness` for pyarrow arrays (`outputs` null where an item failed)."""
+        if self.witness is None and self.direction == "decode":
+            import pyarrow.compute as pc
+
+            changed = inputs.filter(pc.not_equal(inputs, outputs))  # null comparisons are dropped
+            self.witness = changed[0].as_py() if len(changed) else None
+
+    def hint_fits_data(self, error: BaseException | None) -> bool:
+        """Whether the other settings that `error` names (`tst._hints.with_hint`) fit the data seen so far.
+
+        They do when nothing with units has decoded yet, or when the first string that did (the
+        witness) decodes under them too. A string they do not fit is a bad record among good ones
+        (a generation that lost a marker), not data written with other settings (DECISIONS 42).
+        """
+        change = hinted_settings(error)
+        if change is None or self.witness is None:
+            return True
+        if "decimal" in change:
+            change.setdefault("separators", None)  # the defaults of that decimal mark, as the hint tried
+        try:
+            Codec(**{**self.codec.settings.kwargs(), **change}, backend=self.codec.backend).decode(self.witness)
+        except ValueError:  # TSTDecodeError, or settings that conflict
+            return False
+        return True
 
     def count_numbers(self, inputs: Sequence[str], outputs: Sequence[str]) -> int:
         """Numbers converted between `inputs` and their `outputs`."""
@@ -261,6 +296,7 @@ class TextConverter:
         c = self.counts
         c.strings += len(inputs) - inputs.null_count
         c.changed += pc.sum(pc.not_equal(inputs, outputs)).as_py() or 0
+        self.note_arrow_witness(inputs, outputs)
         if not self.count_numbers_enabled:
             return
         if self._counter is None:  # paper style: parse again

@@ -57,7 +57,9 @@ def convert_json(
     doc.parse()
     sites = [found.sites for _, found in doc.records]
     new_values = convert_values(
-        converter, [[s.value for s in ss] for ss in sites], lambda k, j, exc: doc.on_fail(k, sites[k][j], exc)
+        converter,
+        [[s.value for s in ss] for ss in sites],
+        lambda k, j, exc: doc.on_fail(k, sites[k][j], exc, converter),
     )
     sink.write(encode_text(doc.rebuild(new_values, ensure_ascii_style(text, ensure_ascii)), errors))
     doc.counts.take_strings(converter.counts, before)
@@ -166,12 +168,13 @@ class _Document:
 
     def _drop(self, index: int) -> None:
         self.dropped.add(index)
-        self.counts.skip(f"record at {self.where(self.elements[index][0])}")
+        line, _ = line_and_column(self.text, self.elements[index][0])
+        self.counts.skip(f"line {line}")  # as JSON Lines and CSV name a skipped record
 
-    def on_fail(self, k: int, site: Site, exc: Exception) -> None:
+    def on_fail(self, k: int, site: Site, exc: Exception, converter: TextConverter) -> None:
         """A record's strings were rejected by the codec: drop it (`skip_bad`) or raise."""
-        if must_report(exc, self.skip_bad) or self.single:
-            note = report_note(exc, self.skip_bad, "")
+        if must_report(exc, self.skip_bad, converter) or self.single:
+            note = report_note(exc, self.skip_bad, "" if self.single else self.skip_hint, converter)
             raise RecordError(self.where(site.start), f"field {site.path}: {codec_reason(exc)}{note}")
         self.counts.records -= 1
         self._drop(self.records[k][0])

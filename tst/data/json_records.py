@@ -26,6 +26,7 @@ def convert_values(
     """
     values = [v for vs in value_lists for v in vs]
     flat = converter.convert_batch(values, count=False, errors="return")
+    converter.note_witness(values, flat)  # the whole batch is data seen, before any failure is judged
     out: list[list[str] | None] = []
     kept_in: list[str] = []
     kept_out: list[str] = []
@@ -50,17 +51,22 @@ def convert_values(
 NOT_SKIPPED = " (--skip-bad drops bad records, not data written with other settings)"
 
 
-def must_report(exc: BaseException | None, skip_bad: bool) -> bool:
+def must_report(exc: BaseException | None, skip_bad: bool, converter: TextConverter | None = None) -> bool:
     """Whether a record the codec rejected stops the run: always without `skip_bad`, and with it
-    when the text decodes under other settings (`tst._hints.names_other_settings`): then every
-    record fails alike, and dropping them all would lose the data (DECISIONS 42)."""
-    return not skip_bad or names_other_settings(exc)
+    when the text decodes under other settings (`tst._hints.names_other_settings`) that also fit
+    the data decoded so far (`TextConverter.hint_fits_data`): then every record fails alike, and
+    dropping them all would lose the data (DECISIONS 42, 46)."""
+    if not skip_bad:
+        return True
+    return names_other_settings(exc) and (converter is None or converter.hint_fits_data(exc))
 
 
-def report_note(exc: BaseException | None, skip_bad: bool, skip_hint: str) -> str:
+def report_note(
+    exc: BaseException | None, skip_bad: bool, skip_hint: str, converter: TextConverter | None = None
+) -> str:
     """What follows the reason of a reported codec error: `skip_hint` where ``--skip-bad`` would
     drop the record, `NOT_SKIPPED` where it did not, nothing for data of other settings."""
-    if not names_other_settings(exc):
+    if not must_report(exc, True, converter):
         return skip_hint
     return NOT_SKIPPED if skip_bad else ""
 

@@ -35,6 +35,7 @@ from tst.data.parallel import convert_blocks
 from tst.data.records import SelectionError, Slot, field_slots, fill, messages_slots, read
 from tst.data.selection import Selection
 from tst.errors import TSTDecodeError
+from tst.spelling import OPEN
 
 BOM = "\ufeff"
 SKIP_HINT = " (--skip-bad drops such records)"
@@ -207,6 +208,8 @@ class JSONLJob:
                     job.counts.missing += missing
                     conv.counts.strings += strings
                     conv.counts.changed += changed
+                    if changed and conv.witness is None and conv.direction == "decode":
+                        conv.witness = _decoded_string(block.data, conv)
                     conv.counts.numbers += numbers
                     conv.counts.out_of_range_integer += ints
                     conv.counts.out_of_range_fraction += fracs
@@ -218,6 +221,33 @@ class JSONLJob:
             return out, job.counts
 
         return convert
+
+
+def _decoded_string(data: bytes, converter: TextConverter) -> str | None:
+    """A string of `data` (JSON Lines) with units that decodes strictly: `TextConverter.witness`
+    for the lines the Rust engine converted (it returns counts, not strings). Parses lines
+    until one has such a string: once per run."""
+    for line in data.split(b"\n"):
+        if OPEN.encode() not in line:
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        stack = [record]
+        while stack:
+            value = stack.pop()
+            if isinstance(value, dict):
+                stack.extend(value.values())
+            elif isinstance(value, list):
+                stack.extend(value)
+            elif isinstance(value, str) and OPEN in value:
+                try:
+                    if converter.codec.decode(value) != value:
+                        return value
+                except ValueError:
+                    continue
+    return None
 
 
 def _rust_engine(converter: TextConverter, selection: Selection) -> Any | None:
@@ -319,8 +349,8 @@ class _JSONLines:
 
     def _bad(self, k: int, column: int, reason: str, exc: Exception | None = None) -> None:
         lineno = self.first_line + k
-        if must_report(exc, self.skip_bad):
-            note = report_note(exc, self.skip_bad, self.skip_hint)
+        if must_report(exc, self.skip_bad, self.converter):
+            note = report_note(exc, self.skip_bad, self.skip_hint, self.converter)
             raise RecordError(f"{self.name}:{lineno}:{column}", f"{reason}{note}")
         self.dropped.add(k)
         self.counts.skip(f"line {lineno}")
