@@ -101,11 +101,11 @@ _UNIT = re.compile(f"{OPEN}([0-9]*)([^{OPEN}{CLOSE}0-9]*){CLOSE}")
 
 
 def alphabet_of(units: list[str]) -> list[str]:
-    """One unit per (digits length, name), tags, then plain text and brackets."""
-    seen: dict[tuple[int, str], str] = {}
+    """One unit per (digits length, name, first digit 0 or not), tags, then plain text and brackets."""
+    seen: dict[tuple[int, str, bool], str] = {}
     for u in units:
         m = _UNIT.fullmatch(u)
-        key = (len(m.group(1)), m.group(2)) if m else (-1, u)
+        key = (len(m.group(1)), m.group(2), m.group(1).startswith("0")) if m else (-1, u, False)
         seen.setdefault(key, u)
     return ["a", *sorted(seen.values(), key=len), ".", OPEN, CLOSE]
 
@@ -394,8 +394,9 @@ def synthetic(st_: Settings) -> tuple[VocabPieces, list[str]]:
     lengths = range(1, st_.group_size + 1)
     if st_.variant == "vocab":
         units += [unit(str(7 - k % 7) * n + name) for k, name in enumerate(names) for n in lengths]
+        units += [unit("0" * n + name) for name in names for n in lengths]  # a grouping never starts with 0
     else:
-        units += [unit(name or UNITS_MARKER) for name in names] + [unit("4" * n) for n in lengths]
+        units += [unit(name or UNITS_MARKER) for name in names] + [unit(d * n) for d in "40" for n in lengths]
     units += [unit(tag_content(sep, indian)) for sep in st_.resolved_separators[:2] for indian in {False, st_.indian}]
     plain = ["a", " ", ".", ",", "7", "x.", ". ", OPEN, CLOSE, OPEN + OPEN, OPEN + CLOSE, OPEN + OPEN + CLOSE, ""]
     specials = ["</s>", "<pad>"]

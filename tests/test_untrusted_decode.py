@@ -58,6 +58,12 @@ GARBAGE = [
     ("vocab", "5⟦,3⟧⟦1k⟧⟦234⟧", 1, "number glued after the digit '5'", "51,234"),
     ("vocab", "3.⟦14p⟧", 2, "fractional group after the digit '3' and the decimal mark '.'", "3.14"),
     ("marker", "3.⟦14⟧⟦p⟧", 2, "fractional group after the digit '3' and the decimal mark '.'", "3.14"),
+    # A number glued right after another through its grouping tag (the units say 12 and 1,000).
+    ("vocab", "⟦12⟧⟦,3⟧⟦1k⟧⟦000⟧", 4, "group out of order: a number cannot start right after", "12⟦,3⟧⟦1k⟧⟦000⟧"),
+    ("marker", "⟦12⟧⟦u⟧⟦,3⟧⟦1⟧⟦k⟧⟦000⟧⟦u⟧", 7, "group out of order: a number cannot start", "12⟦,3⟧⟦1⟧⟦k⟧⟦000⟧⟦u⟧"),
+    # A grouping whose first digit is 0 (a reader reads 0 and 234); lenient keeps the tag.
+    ("vocab", "⟦,3⟧⟦0k⟧⟦234⟧", 0, "grouping tag on a number whose first digit is 0", "⟦,3⟧0234"),
+    ("marker", "⟦,3⟧⟦012⟧⟦k⟧⟦345⟧⟦u⟧", 0, "grouping tag on a number whose first digit is 0", "⟦,3⟧012345"),
 ]
 
 
@@ -183,3 +189,53 @@ def test_a_digit_glued_to_a_number_is_rejected(
             codec.decode(glued)
         assert (info.value.position, info.value.reason[: len(reason)]) == (position, reason), glued
         assert codec.decode(glued, strict=False) == text[:orig] + digit + text[orig:]  # lenient: as before
+
+
+# -- a number that reads differently than its units say ---------------------------------
+#
+# Two more shapes of the same class (a reader of the decoded text reads another number than
+# the units say), neither of which the encoder writes: a number glued to the end of another
+# through its grouping tag, a grouping whose first digit is 0.
+
+INTEGERS = st.one_of(st.integers(0, 10**12).map(str), st.integers(1000, 10**12).map("{:,}".format))
+
+
+@settings(max_examples=100)
+@given(config=CONFIGS, text=tst_text(), number=INTEGERS, data=st.data())
+def test_a_number_glued_after_another_is_rejected(
+    make_codec: MakeCodec, config: dict[str, Any], text: str, number: str, data: st.DataObject
+) -> None:
+    codec = make_codec(**{**config, "decimal": "."})
+    encoded, pieces = codec.encode_with_offsets(text)
+    runs = _unit_runs(encoded, [tuple(p) for p in pieces])
+    inserted = codec.encode(number)
+    assume(runs and inserted.startswith(OPEN))
+    end = data.draw(st.sampled_from(runs))[-1][1]
+    glued = encoded[:end] + inserted + encoded[end:]
+    with pytest.raises(TSTDecodeError) as info:
+        codec.decode(glued)
+    assert info.value.position == end and info.value.reason.startswith("group out of order"), glued
+
+
+@settings(max_examples=100)
+@given(
+    config=CONFIGS,
+    head=st.integers(0, 99),
+    groups=st.lists(st.integers(0, 999), min_size=1, max_size=4),
+    before=st.sampled_from(["", "x ", "Pay $", "("]),
+)
+def test_a_grouping_that_starts_with_zero_is_rejected(
+    make_codec: MakeCodec, config: dict[str, Any], head: int, groups: list[int], before: str
+) -> None:
+    codec = make_codec(**{**config, "indian": False, "group_size": 3})
+    sep = codec.settings.resolved_separators[0]
+    written = before + sep.join(["1" + str(head), *(f"{g:03d}" for g in groups)])
+    encoded = codec.encode(written)
+    tag = encoded.find(OPEN + sep)
+    assume(tag >= 0)
+    first = encoded.index(OPEN, tag + 1) + 1  # the first digit of the number's first group
+    zeroed = encoded[:first] + "0" + encoded[first + 1 :]
+    with pytest.raises(TSTDecodeError) as info:
+        codec.decode(zeroed)
+    assert info.value.position == tag
+    assert info.value.reason.startswith("grouping tag on a number whose first digit is 0")

@@ -392,6 +392,11 @@ class _Decoder:
 
     def on_tag(self, tag: _Tag) -> None:
         self.before_other(tag.start)
+        last = self.last
+        if last is not None and last.end == tag.start:
+            self.fail(tag.start, "group out of order: a number cannot start right after another group")
+            self.reject(tag.start, tag.end)  # lenient: the tag and the groups glued after it stay verbatim
+            return
         self.check_start(tag.start)
         self.tag = tag
         self.last = None
@@ -426,6 +431,13 @@ class _Decoder:
             tag = self.tag
             if tag is None:
                 self.check_start(grp.start)
+            elif grp.digits.startswith("0"):
+                self.fail(
+                    tag.start, "grouping tag on a number whose first digit is 0 (a reader reads its groups apart)"
+                )
+                if not self.strict:
+                    self.out.append(self.t[tag.start : tag.end])  # lenient: the tag stays verbatim
+                    tag = None
             self.tag = None
             total = len(grp.digits) + grp.level
             if tag is not None and not self.strict and total < (6 if tag.indian else 4):
@@ -481,7 +493,8 @@ class _Decoder:
             self.reject(grp.start, grp.end, _Group(grp.digits, True, grp.level, grp.start, grp.end, True))
 
     def check_start(self, i: int) -> None:
-        """A number's first unit at `i`: no plain digit may come right before it (a reader joins them)."""
+        """A number's first unit at `i` (a tag or an integer group): no plain digit may come
+        right before it (a reader joins them)."""
         if i > 0 and "0" <= self.t[i - 1] <= "9":
             self.fail(i, f"number glued after the digit {self.t[i - 1]!r}: a reader reads them as one number")
 

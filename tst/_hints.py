@@ -84,6 +84,11 @@ def hinted_settings(error: BaseException | None) -> dict[str, Any] | None:
     return {m[1]: ast.literal_eval(m[2]) for m in _SETTING.finditer(tail)}
 
 
+def without_hint(error: TSTDecodeError) -> TSTDecodeError:
+    """`error` with the settings hint of `with_hint` taken out of its reason."""
+    return TSTDecodeError(error.position, error.reason.split(_HINT)[0], error.index)
+
+
 def names_other_settings(error: BaseException | None) -> bool:
     """Whether `error` is a decode error whose text decodes under other settings (`with_hint`).
 

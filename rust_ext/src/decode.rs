@@ -52,6 +52,8 @@ pub enum DecodeReason {
     NumberAfterDigit { digit: u8 },
     /// A number's first fractional group after a plain digit and the decimal mark.
     FractionAfterDigit { digit: u8, decimal: u8 },
+    /// A grouping tag on a number whose first digit is 0.
+    TagOnZero,
 }
 
 impl DecodeReason {
@@ -115,6 +117,9 @@ impl DecodeReason {
                 repr(&[*digit]),
                 repr(&[*decimal])
             ),
+            DecodeReason::TagOnZero => {
+                "grouping tag on a number whose first digit is 0 (a reader reads its groups apart)".to_string()
+            }
         }
     }
 }
@@ -589,6 +594,12 @@ impl<I: CopyInto<O>, O: Unit> Decoder<'_, I, O> {
 
     fn on_tag(&mut self, tag: Tag) -> Res<()> {
         self.before_other(tag.start)?;
+        if matches!(&self.last, Some(last) if last.end == tag.start) {
+            self.fail(tag.start, || DecodeReason::StartAfterGroup)?;
+            // lenient: the tag and the groups glued after it stay verbatim
+            self.reject(tag.start, tag.end, Level::Int(Power::Small(0)), (tag.start, tag.start));
+            return Ok(());
+        }
         self.check_start(tag.start)?;
         self.tag = Some(tag);
         self.last = None;
@@ -636,9 +647,13 @@ impl<I: CopyInto<O>, O: Unit> Decoder<'_, I, O> {
             }
             let mut tag = self.tag.take();
             if let Some(tg) = &tag {
+                let zero = digits.first().is_some_and(|d| d.value() == u32::from(b'0'));
+                if zero {
+                    self.fail(tg.start, || DecodeReason::TagOnZero)?;
+                }
                 let need: u64 = if tg.indian { 6 } else { 4 };
                 let short = matches!(level, Power::Small(p) if (grp.len() as u64).saturating_add(p) < need);
-                if short && !self.strict {
+                if (short || zero) && !self.strict {
                     // too short for separators: the tag stays verbatim
                     I::copy_into(&mut self.out, &t[tg.start..tg.end]);
                     tag = None;
@@ -718,7 +733,8 @@ impl<I: CopyInto<O>, O: Unit> Decoder<'_, I, O> {
         Ok(())
     }
 
-    /// A number's first unit at `i`: no plain digit may come right before it (a reader joins them).
+    /// A number's first unit at `i` (a tag or an integer group): no plain digit may come right
+    /// before it (a reader joins them).
     fn check_start(&self, i: usize) -> Res<()> {
         if i > 0 {
             if let Some(digit) = ascii_digit(self.t[i - 1].value()) {
@@ -908,6 +924,25 @@ mod tests {
         }
         // A mark between a number and plain digits is the encoder's context (a chain part may be text).
         assert_eq!(dec("⟦1⟧.⟦2⟧.3f5", &st, true).unwrap(), "1.2.3f5");
+    }
+
+    #[test]
+    fn numbers_that_read_otherwise_fail_strict_only() {
+        let st = Settings::default_exact("vocab");
+        for (text, position, reason, lenient) in [
+            // positions in bytes
+            ("⟦12⟧⟦,3⟧⟦1k⟧⟦000⟧", 8, DecodeReason::StartAfterGroup, "12⟦,3⟧⟦1k⟧⟦000⟧"),
+            ("⟦,3⟧⟦0k⟧⟦234⟧", 0, DecodeReason::TagOnZero, "⟦,3⟧0234"),
+        ] {
+            let e = dec(text, &st, true).unwrap_err();
+            assert_eq!((e.position, e.reason), (position, reason), "{text}");
+            assert_eq!(dec(text, &st, false).unwrap(), lenient);
+        }
+        // Not checked: the encoder writes an integer after a mark where a fraction or chain part
+        // follows it (`.0.000` is text `.` then the number 0.000), or after a word or a dot.
+        for text in [".⟦0⟧.⟦000p⟧", "Pay .⟦5⟧", "é.⟦5⟧", "..⟦5⟧", "⟦1⟧.⟦2⟧"] {
+            assert!(dec(text, &st, true).is_ok(), "{text}");
+        }
     }
 
     #[test]

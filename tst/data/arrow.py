@@ -200,6 +200,7 @@ class ArrowConverter:
             first = self._hinted(leaves, bad[row])
             for leaf in leaves:  # the whole batch is data seen, before the failure is judged
                 self.converter.note_arrow_witness(leaf.inputs, leaf.outputs)
+            first = self.converter.reported(first)
             if must_report(first, self.skip_bad, self.converter):
                 where = f"{self.name}: row {first_row + row}"
                 note = report_note(first, self.skip_bad, self.skip_hint, self.converter)

@@ -16,14 +16,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal, cast, overload
+from typing import Any, Literal, TypeVar, cast, overload
 
-from tst._hints import hinted_settings
+from tst._hints import hinted_settings, names_other_settings, without_hint
 from tst.codec import Codec, rust_engine
 from tst.data.counting import NumberCounter
-from tst.errors import TSTError, check_errors
+from tst.errors import TSTDecodeError, TSTError, check_errors
 
 DIRECTIONS = ("encode", "decode")
+E = TypeVar("E", bound=Exception)
 #: Places of skipped records kept for the summary.
 SHOWN = 10
 
@@ -221,6 +222,13 @@ class TextConverter:
 
             changed = inputs.filter(pc.not_equal(inputs, outputs))  # null comparisons are dropped
             self.witness = changed[0].as_py() if len(changed) else None
+
+    def reported(self, error: E) -> E | TSTDecodeError:
+        """`error` as a reader reports it: without a settings hint the data seen contradicts
+        (`hint_fits_data`), which would send the user to settings that fail on the good records."""
+        if isinstance(error, TSTDecodeError) and names_other_settings(error) and not self.hint_fits_data(error):
+            return without_hint(error)
+        return error
 
     def hint_fits_data(self, error: BaseException | None) -> bool:
         """Whether the other settings that `error` names (`tst._hints.with_hint`) fit the data seen so far.

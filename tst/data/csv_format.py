@@ -241,6 +241,7 @@ def _convert_cells(
 
     def failed(index: int, cell: int, exc: Exception) -> None:
         row = rows[index]
+        exc = converter.reported(exc)
         if must_report(exc, skip_bad, converter):
             note = report_note(exc, skip_bad, SKIP_HINT, converter)
             field = names[row.present[cell]]

@@ -154,7 +154,7 @@ class _Document:
             if not self.skip_bad or self.single:
                 raise RecordError(self.where(p.position), p.reason + ("" if self.single else self.skip_hint)) from None
             self.elements.append((i, end))
-            self._drop(index)
+            self._drop(index, p.position)
             return end
         self.elements.append((i, found.end))
         missing = [key for key in self.selection.keys if key not in found.present]
@@ -166,18 +166,20 @@ class _Document:
         self.records.append((index, found))
         return found.end
 
-    def _drop(self, index: int) -> None:
+    def _drop(self, index: int, position: int | None = None) -> None:
+        """Drop element `index`, named by the line of `position` (the reported spot; default: its start)."""
         self.dropped.add(index)
-        line, _ = line_and_column(self.text, self.elements[index][0])
+        line, _ = line_and_column(self.text, self.elements[index][0] if position is None else position)
         self.counts.skip(f"line {line}")  # as JSON Lines and CSV name a skipped record
 
     def on_fail(self, k: int, site: Site, exc: Exception, converter: TextConverter) -> None:
         """A record's strings were rejected by the codec: drop it (`skip_bad`) or raise."""
+        exc = converter.reported(exc)
         if must_report(exc, self.skip_bad, converter) or self.single:
             note = report_note(exc, self.skip_bad, "" if self.single else self.skip_hint, converter)
             raise RecordError(self.where(site.start), f"field {site.path}: {codec_reason(exc)}{note}")
         self.counts.records -= 1
-        self._drop(self.records[k][0])
+        self._drop(self.records[k][0], site.start)  # the line its error would name
 
     def rebuild(self, new_values: list[list[str] | None], ensure_ascii: bool) -> str:
         """The document with the new strings in place and dropped elements cut out."""

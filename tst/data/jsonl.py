@@ -391,6 +391,8 @@ class _JSONLines:
         self.counts.records -= 1
         if isinstance(exc, TSTDecodeError) and self.converter is not None:
             exc = self.converter.codec.with_hint(exc, item.values[j])  # names the settings that fit, if any
+        if self.converter is not None:
+            exc = self.converter.reported(exc)
         self._bad(item.index, sites[j].start + 1, f"field {sites[j].path}: {codec_reason(exc)}", exc)
 
     def _rewrite(self, item: _Item, new: list[str]) -> None:

@@ -21,7 +21,8 @@ Deliberate restrictions (they only ever mask more):
   never spelled out by plain tokens (which would re-encode differently);
 - with a byte-fallback base, byte tokens never complete a bracket and a ``.`` written by
   byte tokens does not count as the decimal mark (such a run can turn into U+FFFD later);
-- a special token other than EOS (pad, bos, chat markers...) comes only after plain text,
+- a special token other than EOS (pad, bos, chat markers...) comes only after plain text or
+  a complete number, and only one whose text ends in neither a digit nor the decimal mark,
   so the output decodes strictly with and without ``skip_special_tokens``.
 """
 
@@ -49,26 +50,29 @@ from tst.spelling import CLOSE, OPEN, UNITS_MARKER, parse_name
 #   ("txt", esc, utf, dec)  after plain text. esc: 0 outside an escape, 1 after its ⟦,
 #       2 after ⟦⟦, 3 after ⟦⟧. utf: 0 no pending byte (or pending bytes that cannot
 #       become a bracket: equivalent outside escapes), 1 pending E2, 2 pending E2 9F
-#       (the first bytes of ⟦ U+27E6 and ⟧ U+27E7). dec (only with esc 0, utf 0): 1 the
-#       last character is the decimal mark, 2 an ASCII digit, 3 the decimal mark after an
+#       (the first bytes of ⟦ U+27E6 and ⟧ U+27E7). dec (only with esc 0, utf 0), what the
+#       last character is: 1 the decimal mark, 2 an ASCII digit, 3 the decimal mark after an
 #       ASCII digit; 0 anything else. ("txt", 0, 0, 0) is also the start.
 #   ("ai",)                 right after a complete integer part (its units group)
 #   ("af", depth, full)     right after a fractional group of that depth (full: g digits)
 #   ("int", power)          inside an integer part, the group of 10^power expected next
 #   ("tag", indian)         right after a grouping tag
-#   ("mg", ctx, length)     marker variant: a digit group waiting for its marker; ctx is
-#       ("fresh",), ("dec",), ("digitdec",), ("tag", indian), ("int", power) or ("af", depth)
+#   ("mg", ctx, length, zero)  marker variant: a digit group waiting for its marker (zero: its
+#       first digit is 0); ctx is ("fresh",), ("dec",), ("digitdec",), ("tag", indian),
+#       ("int", power) or ("af", depth)
 #   ("ended",)              after EOS: anything goes (rows that finished get padding)
 #
 # Classes of ids:
-#   ("vg", length, power) / ("vf", length, depth)   vocab variant: integer / fractional group
-#   ("md", length) / ("mi", power) / ("mf", depth)  marker variant: group / integer marker /
+#   ("vg", length, power, zero) / ("vf", length, depth)   vocab variant: integer / fractional
+#                                                   group (zero: its first digit is 0)
+#   ("md", length, zero) / ("mi", power) / ("mf", depth)  marker variant: group / integer marker /
 #                                                   fractional marker (⟦u⟧ is power 0)
 #   ("tag", indian)                                 grouping tag
 #   ("plain", signature)                            plain text (signature: what it does from
 #                                                   each plain-text state, see _plain_effect)
 #   ("empty",)                                      plain id that adds no text
-#   ("special",) / ("eos",) / ("never",)            special, end of sequence, not a token
+#   ("special", ok) / ("eos",) / ("never",)         special (ok: its text may stand where it is
+#                                                   skipped, see `step`), end of sequence, not a token
 
 State = tuple[Any, ...]
 Cls = tuple[Any, ...]
@@ -264,7 +268,7 @@ class _Automaton:
             elif i in pieces.units:
                 cls = self._unit_class(pieces.units[i])
             elif i in pieces.special:
-                cls = ("special",)
+                cls = self._special_class(pieces.pieces[i])
             else:
                 cls = self._plain_class(pieces.pieces[i], signatures)
             of_id.append(classes.setdefault(cls, len(classes)))
@@ -288,13 +292,20 @@ class _Automaton:
             parsed = parse_name(name, g) if digits else None
             if parsed is None or len(digits) > g:
                 return ("never",)  # not a unit of this codec: never part of a strict decoding
-            return ("vf" if parsed[0] else "vg", len(digits), parsed[1])
+            if parsed[0]:
+                return ("vf", len(digits), parsed[1])
+            return ("vg", len(digits), parsed[1], digits[0] == "0")
         if digits and not name:
-            return ("md", len(digits)) if len(digits) <= g else ("never",)
+            return ("md", len(digits), digits[0] == "0") if len(digits) <= g else ("never",)
         parsed = (False, 0) if name == UNITS_MARKER else (parse_name(name, g) if name and not digits else None)
         if parsed is None:
             return ("never",)
         return ("mf", parsed[1]) if parsed[0] else ("mi", parsed[1])
+
+    def _special_class(self, piece: bytes | str) -> Cls:
+        """``("special", ok)``; ok: its text is empty or ends in neither a digit nor the decimal mark."""
+        text = piece.decode("utf-8", "replace") if isinstance(piece, bytes) else piece
+        return ("special", not text or _edges(text, self.decimal)[1][-1:] == "o")
 
     def _plain_class(self, piece: bytes | str, signatures: dict[Any, Cls]) -> Cls:
         key = _shape(piece, self.decimal)
@@ -328,7 +339,12 @@ class _Automaton:
         if kind == "eos":
             return ENDED if self.end_ok(s) else None
         if kind == "special":
-            if s[0] == "txt":  # skip_special_tokens may glue what comes next to a digit before
+            # Read with its text or without it (skip_special_tokens), what follows must decode alike:
+            # only a special token whose text ends in neither a digit nor the decimal mark, and what
+            # comes next is read as glued to what came before (skipped) or as after plain text.
+            if not c[1]:
+                return None
+            if s[0] == "txt":  # a digit before: no number may follow, skip_special_tokens would glue them
                 return (s if s[3] == 2 else START) if s[1] == 0 and s[2] == 0 else None
             if s[0] == "ai":
                 return s
@@ -352,7 +368,8 @@ class _Automaton:
         else:
             ctx = s
         if kind == "tag":
-            return ("tag", c[1]) if ctx[0] in ("fresh", "dec", "digitdec", "ai", "af") else None
+            # Not right after a number: the two would read as one (12 then 1,000 as 121,000).
+            return ("tag", c[1]) if ctx[0] in ("fresh", "dec", "digitdec") else None
         if self.st.variant == "vocab":
             return self._vocab_step(ctx, c)
         return self._marker_step(ctx, c)
@@ -370,14 +387,15 @@ class _Automaton:
                 return states[after]
         return from_start if from_start >= 0 else states[START]
 
-    def _integer(self, ctx: State, length: int, power: int) -> State | None:
-        """An integer group of `length` digits and 10^power read in `ctx` (not glued to a group)."""
+    def _integer(self, ctx: State, length: int, power: int, zero: bool) -> State | None:
+        """An integer group of `length` digits and 10^power read in `ctx` (not glued to a group);
+        `zero`: its first digit is 0 (a grouping never starts so)."""
         g = self.g
         if ctx[0] == "int":
             if power != ctx[1] or length != g:
                 return None
         elif ctx[0] == "tag":
-            if length + power < (6 if ctx[1] else 4):
+            if length + power < (6 if ctx[1] else 4) or zero:
                 return None
         elif ctx[0] not in ("fresh", "dec", "digitdec"):
             return None
@@ -392,25 +410,27 @@ class _Automaton:
 
     def _vocab_step(self, ctx: State, c: Cls) -> State | None:
         if c[0] == "vg":
-            return self._integer(ctx, c[1], c[2])
+            return self._integer(ctx, c[1], c[2], c[3])
         return self._fraction(ctx, c[1], c[2])
 
     def _marker_step(self, ctx: State, c: Cls) -> State | None:
         kind = c[0]
         if kind == "md":
-            length = c[1]
+            _, length, zero = c
             if ctx[0] == "int":
-                return ("mg", ctx, length) if length == self.g else None
-            if ctx[0] in ("fresh", "dec", "digitdec", "tag"):
-                return ("mg", ctx, length)
+                return ("mg", ctx, length, zero) if length == self.g else None
+            if ctx[0] in ("fresh", "dec", "digitdec"):
+                return ("mg", ctx, length, zero)
+            if ctx[0] == "tag":
+                return None if zero else ("mg", ctx, length, zero)
             if ctx[0] == "af" and ctx[2]:
-                return ("mg", ("af", ctx[1]), length)
+                return ("mg", ("af", ctx[1]), length, zero)
             return None
         if ctx[0] != "mg":
             return None  # a marker with no group before it
-        _, group_ctx, length = ctx
+        _, group_ctx, length, zero = ctx
         if kind == "mi":
-            return self._integer(group_ctx, length, c[1])
+            return self._integer(group_ctx, length, c[1], zero)
         if group_ctx[0] == "af":
             return self._fraction(("af", group_ctx[1], True), length, c[1])
         return self._fraction(group_ctx, length, c[1])
