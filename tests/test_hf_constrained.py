@@ -343,6 +343,29 @@ def test_a_plain_digit_is_never_glued_to_a_number(variant: str) -> None:
     assert allowed_after(proc, [*word, tok.convert_tokens_to_ids("Ġ")], vocab)[units].any()
 
 
+@pytest.mark.parametrize("variant", ["vocab", "marker"])
+def test_a_special_token_in_the_prompt_keeps_the_next_number_apart(variant: str) -> None:
+    """Pinned (a new-user trial): EOS between turns of a prompt, and a token that tokenizer.json
+    marks special without the wrapper registering it, are dropped by skip_special_tokens, so
+    what follows must not be a number glued to the one before."""
+    from tokenizers import AddedToken, Tokenizer
+    from transformers import PreTrainedTokenizerFast
+
+    backend = Tokenizer.from_str(hf_support.base("bpe").backend_tokenizer.to_str())
+    backend.add_special_tokens([AddedToken("<|sep|>", special=True)])
+    base = PreTrainedTokenizerFast(tokenizer_object=backend, eos_token="<|endoftext|>", pad_token="<|pad|>")
+    tok = tst.hf.wrap(base, variant=variant)
+    sep = tok.convert_tokens_to_ids("<|sep|>")
+    assert sep not in tok.all_special_ids and sep in vocab_pieces(tok).special
+    proc = TSTLogitsProcessor(tok)
+    units = sorted(tok.tst_token_ids.values())
+    for special in (tok.eos_token_id, sep):
+        prompt = [*tok("Pay 3", add_special_tokens=False)["input_ids"], special]
+        allowed = allowed_after(proc, prompt, len(tok))
+        assert not allowed[units].any(), tok.convert_ids_to_tokens([special])
+        assert allowed[tok.convert_tokens_to_ids("Ġ")]
+
+
 def test_a_character_begun_after_the_decimal_mark_masks_fractions() -> None:
     """Pinned: a byte that starts a character after "." (its U+FFFD or character comes between)."""
     tok = wrapped("bpe", "vocab")

@@ -83,7 +83,7 @@ class VocabPieces:
         family: the base decoder's family (see the module docstring).
         size: ``len(tokenizer)``.
         units: id -> unit spelling, for the TST ids.
-        special: ids of special tokens (``all_special_ids``): dropped by
+        special: ids of special tokens (`special_ids`): dropped by
             ``skip_special_tokens=True``, their content otherwise.
         pieces: per id, what it adds after other text: ``bytes`` for bytelevel
             tokens and byte-fallback byte tokens, ``str`` otherwise (the text it adds
@@ -116,7 +116,7 @@ def _build(tokenizer: Any) -> VocabPieces:
     family = decoder_family(tokenizer)
     size = len(tokenizer)
     units = {i: u for u, i in tokenizer.tst_token_ids.items()}
-    special = frozenset(int(i) for i in tokenizer.all_special_ids)
+    special = frozenset(special_ids(tokenizer))
     tokens: list[str | None] = [None] * size
     for tok, i in tokenizer.backend_tokenizer.get_vocab(with_added_tokens=True).items():
         if i < size:
@@ -140,6 +140,15 @@ def _build(tokenizer: Any) -> VocabPieces:
         else:
             pieces[i] = text[len(base) :] if text.startswith(base) else text
     return VocabPieces(family, size, units, special, pieces)
+
+
+def special_ids(tokenizer: Any) -> set[int]:
+    """Ids that ``decode(..., skip_special_tokens=True)`` drops: the wrapper's ``all_special_ids``
+    and every added token the `tokenizers` backend marks special (a token special in
+    tokenizer.json but not registered with the wrapper is dropped all the same)."""
+    found = {int(i) for i in tokenizer.all_special_ids}
+    found |= {int(i) for i, t in tokenizer.backend_tokenizer.get_added_tokens_decoder().items() if t.special}
+    return found
 
 
 def _context_id(tokenizer: Any, tokens: list[str | None]) -> int:

@@ -476,13 +476,20 @@ class _Automaton:
         trans = [[t if t >= 0 and dist[t] < big else -1 for t in row] for row in trans]
         self.trans = trans
         self.dist = dist
-        # In a prompt, what strict decoding would reject is read as a fresh start instead.
+        # In a prompt, what strict decoding would reject is read as a fresh start instead. EOS in a
+        # prompt (between turns, or as left padding) ends nothing: it reads as a special token, which
+        # skip_special_tokens drops, so what comes next may be glued to what came before it.
         start = states[START]
         eos = self.classes.index(("eos",)) if ("eos",) in self.classes else -1
+        after_eos = [
+            states.get(t, start) if (t := self.step(s, ("special", True))) is not None else start for s in order
+        ]
         self.trans_prompt = [
             [
-                start
-                if c == eos or self.classes[c] == ("never",)
+                after_eos[k]
+                if c == eos
+                else start
+                if self.classes[c] == ("never",)
                 else (t if t >= 0 else self._prompt_step(order[k], c, states, trans[start][c]))
                 for c, t in enumerate(trans[k])
             ]

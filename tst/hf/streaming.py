@@ -25,7 +25,7 @@ from typing import Any
 
 from tst._decode import IncrementalDecoder
 from tst.hf._glue import glue_wordpiece_units
-from tst.hf._vocab import byte_of_token, bytelevel_bytes, decoder_family
+from tst.hf._vocab import byte_of_token, bytelevel_bytes, decoder_family, special_ids
 from tst.spelling import CLOSE, OPEN
 
 
@@ -134,7 +134,7 @@ class DecodeStream:
     def _complete(self) -> bool:
         """Whether no later id can change the text of the window's last ids."""
         tokenizer = self._tokenizer
-        special = set(tokenizer.all_special_ids) if self.skip_special_tokens else set()
+        special = special_ids(tokenizer) if self.skip_special_tokens else set()
         last = [i for i in self._ids[-4:] if i not in special]
         if not last:
             return True
