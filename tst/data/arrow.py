@@ -201,9 +201,9 @@ class ArrowConverter:
             for leaf in leaves:  # the whole batch is data seen, before the failure is judged
                 self.converter.note_arrow_witness(leaf.inputs, leaf.outputs)
             first = self.converter.reported(first)
-            if must_report(first, self.skip_bad, self.converter):
+            if must_report(first, self.skip_bad):
                 where = f"{self.name}: row {first_row + row}"
-                note = report_note(first, self.skip_bad, self.skip_hint, self.converter)
+                note = report_note(first, self.skip_bad, self.skip_hint)
                 column = keys[_leaf_of(leaves, bad[row]).path.rank]
                 raise RecordError(where, f"field {column}: {codec_reason(first)}{note}")
         self._rows = rows

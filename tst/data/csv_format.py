@@ -242,8 +242,8 @@ def _convert_cells(
     def failed(index: int, cell: int, exc: Exception) -> None:
         row = rows[index]
         exc = converter.reported(exc)
-        if must_report(exc, skip_bad, converter):
-            note = report_note(exc, skip_bad, SKIP_HINT, converter)
+        if must_report(exc, skip_bad):
+            note = report_note(exc, skip_bad, SKIP_HINT)
             field = names[row.present[cell]]
             raise RecordError(f"{name}:{row.line}", f"field {field}: {codec_reason(exc)}{note}") from None
         counts.records -= 1

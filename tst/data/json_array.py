@@ -175,8 +175,8 @@ class _Document:
     def on_fail(self, k: int, site: Site, exc: Exception, converter: TextConverter) -> None:
         """A record's strings were rejected by the codec: drop it (`skip_bad`) or raise."""
         exc = converter.reported(exc)
-        if must_report(exc, self.skip_bad, converter) or self.single:
-            note = report_note(exc, self.skip_bad, "" if self.single else self.skip_hint, converter)
+        if must_report(exc, self.skip_bad) or self.single:
+            note = report_note(exc, self.skip_bad, "" if self.single else self.skip_hint)
             raise RecordError(self.where(site.start), f"field {site.path}: {codec_reason(exc)}{note}")
         self.counts.records -= 1
         self._drop(self.records[k][0], site.start)  # the line its error would name

@@ -51,22 +51,18 @@ def convert_values(
 NOT_SKIPPED = " (--skip-bad drops bad records, not data written with other settings)"
 
 
-def must_report(exc: BaseException | None, skip_bad: bool, converter: TextConverter | None = None) -> bool:
+def must_report(exc: BaseException | None, skip_bad: bool) -> bool:
     """Whether a record the codec rejected stops the run: always without `skip_bad`, and with it
-    when the text decodes under other settings (`tst._hints.names_other_settings`) that also fit
-    the data decoded so far (`TextConverter.hint_fits_data`): then every record fails alike, and
-    dropping them all would lose the data (DECISIONS 42, 46)."""
-    if not skip_bad:
-        return True
-    return names_other_settings(exc) and (converter is None or converter.hint_fits_data(exc))
+    when the text decodes under other settings (`tst._hints.names_other_settings`): then every
+    record fails alike, and dropping them all would lose the data (DECISIONS 42). Readers pass
+    `TextConverter.reported` errors, whose hint the data decoded so far does not refute (46)."""
+    return not skip_bad or names_other_settings(exc)
 
 
-def report_note(
-    exc: BaseException | None, skip_bad: bool, skip_hint: str, converter: TextConverter | None = None
-) -> str:
+def report_note(exc: BaseException | None, skip_bad: bool, skip_hint: str) -> str:
     """What follows the reason of a reported codec error: `skip_hint` where ``--skip-bad`` would
     drop the record, `NOT_SKIPPED` where it did not, nothing for data of other settings."""
-    if not must_report(exc, True, converter):
+    if not names_other_settings(exc):
         return skip_hint
     return NOT_SKIPPED if skip_bad else ""
 

@@ -349,8 +349,8 @@ class _JSONLines:
 
     def _bad(self, k: int, column: int, reason: str, exc: Exception | None = None) -> None:
         lineno = self.first_line + k
-        if must_report(exc, self.skip_bad, self.converter):
-            note = report_note(exc, self.skip_bad, self.skip_hint, self.converter)
+        if must_report(exc, self.skip_bad):
+            note = report_note(exc, self.skip_bad, self.skip_hint)
             raise RecordError(f"{self.name}:{lineno}:{column}", f"{reason}{note}")
         self.dropped.add(k)
         self.counts.skip(f"line {lineno}")
