@@ -122,6 +122,21 @@ def test_jsonl_malformed_line_names_the_line(cli: CLI, tmp_path: Path) -> None:
     assert "3 records" in r.err and "2 bad records skipped (line 3, line 4)" in r.err
 
 
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv"])
+def test_lone_cr_line_ends_are_named_and_never_skipped(cli: CLI, tmp_path: Path, suffix: str) -> None:
+    # Reported: a file with classic Mac line ends read as one bad record; --skip-bad then wrote an
+    # empty file with exit 0 (JSON Lines), and CSV leaked the csv module's "universal-newline" hint.
+    src = tmp_path / f"mac{suffix}"
+    body = '{"text": "x 5"}\r{"text": "y"}\r' if suffix == ".jsonl" else "text\rx 5\ry\r"
+    src.write_bytes(body.encode())
+    for extra in ((), ("--skip-bad",)):
+        out = tmp_path / f"out{suffix}"
+        r = cli("convert", str(src), "--field", "text", *extra, "-o", str(out))
+        assert r.status == 2, r.err
+        assert "a lone CR (classic Mac line ends) ends no record; convert the line ends to LF or CRLF" in r.err
+        assert "universal-newline" not in r.err and not out.exists()
+
+
 def test_jsonl_field_of_the_wrong_type(cli: CLI, tmp_path: Path) -> None:
     src = tmp_path / "t.jsonl"
     src.write_text('{"text": "ok"}\n{"text": 12}\n', encoding="utf-8")
@@ -275,6 +290,23 @@ def test_stdin_needs_a_format(cli: CLI) -> None:
     assert r.status == 0 and r.text == '{"text": "x ⟦5⟧⟦u⟧"}\n' and r.err == ""
 
 
+def test_an_output_name_of_another_format_is_refused(cli: CLI, tmp_path: Path) -> None:
+    # Reported: -o x.csv after a Parquet input wrote Parquet bytes into x.csv, exit 0.
+    src = tmp_path / "in.csv"
+    src.write_text("text\nx 5\n")
+    for out in ("x.parquet", "x.tsv", "x.jsonl"):
+        r = cli("convert", str(src), "--field", "text", "-o", str(tmp_path / out))
+        named = out.split(".")[1]
+        assert r.status == 2 and f"names a {named} file, but convert writes the input's format (csv)" in r.err
+        assert not (tmp_path / out).exists()
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"text": "x 5"}\n')
+    r = cli("convert", str(src), "--field", "text", "-q", "-o", str(tmp_path / "out.json"))  # JSON Lines named .json
+    assert r.status == 0 and (tmp_path / "out.json").read_text() == '{"text": "x ⟦5⟧⟦u⟧"}\n'
+    r = cli("convert", str(src), "--field", "text", "-q", "-o", str(tmp_path / "out.txt"))
+    assert r.status == 0
+
+
 def test_selection_is_required(cli: CLI) -> None:
     r = cli("convert", str(CHAT))
     assert r.status == 2 and "select at least one field" in r.err
@@ -357,7 +389,7 @@ def test_tsv_and_csv_errors(cli: CLI, tmp_path: Path) -> None:
     r = cli("convert", str(tsv), "--field", "a", "--variant", "vocab")
     assert r.status == 0 and r.text == "a\tb\n⟦1⟧,⟦5⟧\t2\n"
     r = cli("convert", str(tsv), "--field", "c")
-    assert r.status == 2 and f"{tsv}:1: the header has no column 'c'" in r.err
+    assert r.status == 2 and f"{tsv}:1: the header has no column 'c' (columns: a, b) (--allow-missing" in r.err
     r = cli("convert", str(tsv), "--messages")
     assert r.status == 2 and "--messages needs JSONL, JSON or Parquet" in r.err
     short = tmp_path / "short.csv"

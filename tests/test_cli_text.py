@@ -190,6 +190,12 @@ def test_missing_input_and_usage_errors(cli: CLI, tmp_path: Path) -> None:
     assert r.status == 2 and "invalid choice: 'fancy'" in r.err
     r = cli("encode", "-o", str(tmp_path))
     assert r.status == 2 and "is a directory" in r.err
+    r = cli("encode", "-o", str(tmp_path / "no such folder" / "x.txt"), stdin=b"1")
+    assert r.status == 1 and "cannot write" in r.err  # an I/O failure (docs/cli.md, exit codes)
+    (tmp_path / "t.parquet").write_bytes(b"PAR1\x15\x04\xa0 rest of a Parquet file")
+    r = cli("decode", str(tmp_path / "t.parquet"))
+    assert r.status == 2 and "t.parquet is a Parquet file, not text: use tst convert" in r.err
+    assert "--decode -o OUT.parquet" in r.err
     assert cli().status == 2  # a command is required
 
 

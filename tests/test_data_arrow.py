@@ -90,6 +90,23 @@ def test_dictionary_column_converts_its_dictionary() -> None:
     assert out.to_pylist() == [{"d": CODEC.encode(v)} if v else {"d": None} for v in ["1 a", "2 b", "1 a", None]]
 
 
+def test_a_dictionary_column_is_counted_per_row_like_a_plain_one() -> None:
+    # Reported: a pandas category column in 2 row groups counted its 17 entries twice, not its rows.
+    values = ["1 a", "2 b", "1 a", None, "1 a", "⟦x 3", "22"]
+    counts = {}
+    for kind in ("plain", "dict"):
+        col = pa.array(values)
+        chunks = [col.slice(0, 4), col.slice(4)]
+        if kind == "dict":
+            chunks = [c.dictionary_encode() for c in chunks]
+        conv = TextConverter(CODEC)
+        arrow = ArrowConverter(conv, Selection(fields=("d",)))
+        arrow.table(pa.table({"d": pa.chunked_array(chunks)}))
+        c = conv.counts
+        counts[kind] = (c.strings, c.changed, c.numbers)
+    assert counts["dict"] == counts["plain"] == (6, 6, 6)
+
+
 def test_list_of_strings_and_null_columns() -> None:
     table = pa.table({"l": pa.array([["1", None], None, ["22"]]), "z": pa.nulls(3)})
     out = converter(("l", "z")).table(table)

@@ -45,13 +45,63 @@ def test_any_written_csv_converts_and_round_trips(
     assert back.getvalue() == data
 
 
+BARE = st.text(alphabet=st.sampled_from(list('0123456789.; "ab')), max_size=10).filter(lambda c: c[:1] != '"')
+QUOTED = st.text(alphabet=st.sampled_from(list('0123456789.,"; \nab')), max_size=10)
+
+
+@settings(max_examples=150)
+@given(
+    cells=st.lists(
+        st.lists(
+            st.one_of(BARE.map(lambda c: c), QUOTED.map(lambda c: f'"{c.replace(chr(34), 2 * chr(34))}"')),
+            min_size=2,
+            max_size=2,
+        ),
+        max_size=5,
+    ),
+    ending=st.sampled_from(["\n", "\r\n"]),
+)
+def test_hand_written_csv_keeps_its_bytes(cells: list[list[str]], ending: str) -> None:
+    """Any spelling the strict reader accepts comes back byte for byte, not only csv.writer's.
+
+    The class: one value, several spellings (quoted or bare, a quote inside a bare cell as in
+    ``1,say "12" now``); converting a cell must keep its spelling, so decode gives the input.
+    """
+    rows = [",".join(row) for row in cells]
+    # A row of one empty cell is a blank line, which csv.reader skips; keep rows non-blank.
+    assume(all(row.strip() for row in rows))
+    data = ("a,b" + ending + "".join(r + ending for r in rows)).encode("utf-8")
+    out = io.BytesIO()
+    convert_csv(io.BytesIO(data), out, TextConverter(CODEC), ("a", "b"), block_size=5)
+    original = list(csv.reader(io.StringIO(data.decode(), newline="")))
+    parsed = list(csv.reader(io.StringIO(out.getvalue().decode("utf-8"), newline="")))
+    assert parsed == [original[0]] + [[CODEC.encode(v) for v in r] for r in original[1:]]
+    back = io.BytesIO()
+    convert_csv(io.BytesIO(out.getvalue()), back, TextConverter(CODEC, "decode"), ("a", "b"))
+    assert back.getvalue() == data
+
+
+def test_a_quote_inside_a_bare_cell_keeps_the_cell_bare() -> None:
+    # Reported: a real IDLE NEWS line as a bare CSV cell came back quoted, quotes doubled.
+    data = b'line,text\n1,bpo-40511: Stop unnecessary "flashing" when typing 2 keys\n'
+    out = io.BytesIO()
+    convert_csv(io.BytesIO(data), out, TextConverter(CODEC), ("text",))
+    want = 'line,text\n1,bpo-⟦40k⟧⟦511⟧: Stop unnecessary "flashing" when typing ⟦2⟧ keys\n'
+    assert out.getvalue().decode("utf-8") == want
+    back = io.BytesIO()
+    convert_csv(io.BytesIO(out.getvalue()), back, TextConverter(CODEC, "decode"), ("text",))
+    assert back.getvalue() == data
+
+
 def test_cell_spans_and_quoting() -> None:
     assert cell_spans('1,"a,b",,"x""y"', ",") == [(0, 1), (2, 7), (8, 8), (9, 15)]
     assert cell_spans('"open', ",") is None
     assert cell_spans('"a"b,c', ",") is None  # text after a closing quote: irregular
     assert quote_cell("plain", ",", False) == "plain"
     assert quote_cell("a,b", ",", False) == '"a,b"'
-    assert quote_cell('say "hi"', ",", False) == '"say ""hi"""'
+    assert quote_cell('say "hi"', ",", False) == 'say "hi"'  # a bare cell with a quote inside stays bare
+    assert quote_cell('"hi', ",", False) == '"""hi"'  # a leading quote would open a quoted cell
+    assert quote_cell('say "hi",', ",", False) == '"say ""hi"","'
     assert quote_cell("x", ",", True) == '"x"'
 
 

@@ -123,9 +123,26 @@ def detect_format(path: str, given: str | None) -> str:
     return EXTENSIONS[ext]
 
 
+#: Formats an output name may carry for each input format (JSON Lines are often named .json).
+_SAME_KIND = {"jsonl": {"jsonl", "json"}, "json": {"json", "jsonl"}}
+
+
+def check_output_name(path: str | None, fmt: str) -> None:
+    """Refuse an output name whose extension names another format: convert keeps the input's."""
+    if path in (None, "-"):
+        return
+    named = EXTENSIONS.get(os.path.splitext(path)[1].lower())
+    if named is not None and named not in _SAME_KIND.get(fmt, {fmt}):
+        raise CLIError(
+            f"-o {path} names a {named} file, but convert writes the input's format ({fmt}); "
+            f"name the output with a {fmt} extension"
+        )
+
+
 def run(args: argparse.Namespace) -> int:
     """Run ``convert``."""
     fmt = detect_format(args.input, args.format)
+    check_output_name(args.output, fmt)
     try:
         selection = Selection(fields=tuple(args.fields), messages=args.messages)
     except ValueError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from tst.cli.files import atomic_output, input_size, open_input
@@ -76,6 +77,17 @@ def add_parsers(subparsers: argparse._SubParsersAction[argparse.ArgumentParser])
         p.set_defaults(run=run, direction=direction)
 
 
+def refuse_parquet(path: str, direction: str) -> None:
+    """A Parquet file (magic bytes ``PAR1``) is a dataset, not text: point to ``tst convert``."""
+    if path == "-" or not os.path.isfile(path):
+        return
+    with open(path, "rb") as f:
+        if f.read(4) != b"PAR1":
+            return
+    flag = " --decode" if direction == "decode" else ""
+    raise CLIError(f"{path} is a Parquet file, not text: use tst convert {path} --field COLUMN{flag} -o OUT.parquet")
+
+
 def run(args: argparse.Namespace) -> int:
     """Run ``encode`` / ``decode``."""
     codec = make_codec(args)
@@ -91,6 +103,7 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise CLIError(str(exc)) from None
     name = display_name(args.input)
+    refuse_parquet(args.input, args.direction)
     size = input_size(args.input)
     progress = Progress(name, size, wants_progress(args.progress, size, args.quiet))
     with open_input(args.input) as source, atomic_output(args.output) as sink:

@@ -75,8 +75,8 @@ def atomic_output(path: str) -> Iterator[BinaryIO]:
         raise CLIError(f"cannot write {path}: it is a directory")
     try:
         fd, temp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(target)}.", suffix=TEMP_SUFFIX)
-    except OSError as exc:
-        raise CLIError(f"cannot write {path}: {exc.strerror or exc}") from None
+    except OSError as exc:  # no such folder, no permission, read-only disk: an I/O failure (exit 1)
+        raise CLIError(f"cannot write {path}: {exc.strerror or exc}", status=1) from None
     try:
         with os.fdopen(fd, "wb") as f:
             yield f

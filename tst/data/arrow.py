@@ -6,7 +6,7 @@ Python object per string; nulls kept); chat columns
 (``list<struct<..., content, ...>>``, content a string or a list of parts
 with ``text``) are rebuilt from their converted children, keeping offsets,
 validity and every other struct field as they are. Dictionary-encoded strings
-convert their dictionary only.
+convert their dictionary only (and are counted per row that uses an entry).
 
 Strings the codec rejects come back as errors with their position in the
 converted array; each is traced up through the list offsets to its row, so a
@@ -70,10 +70,19 @@ class _Leaf:
                 at = pc.indices_nonzero(pc.fill_null(hits, False)).to_pylist()
         return [self.path.row0 + k for k in at]
 
+    def per_use(self) -> _Leaf:
+        """This leaf as the rows see it: a dictionary's entries repeated where its indices use
+        them, so counts are per row (as for a plain column), not per entry and row group."""
+        if not self.path.steps or self.path.steps[0][0] != "dict":
+            return self
+        indices = self.path.steps[0][1]
+        path = _Path(self.path.rank, self.path.row0, self.path.steps[1:])
+        return _Leaf(path, self.inputs.take(indices), self.outputs.take(indices))
+
     def keep(self, dropped: set[int]) -> Any:
         """Boolean array: the items whose row is not in `dropped` (None: keep all)."""
         if not dropped or any(kind == "dict" for kind, _ in self.path.steps):
-            return None  # a dictionary's entries are counted once, whatever rows use them
+            return None  # a dictionary entry serves many rows: see `per_use`
         at = pa.array(range(len(self.inputs)), type=pa.int64())
         for _, parents in self.path.steps:
             at = parents.take(at)
@@ -208,7 +217,8 @@ class ArrowConverter:
                 raise RecordError(where, f"field {column}: {codec_reason(first)}{note}")
         self._rows = rows
         for leaf in leaves if self.count else ():
-            self.converter.add_arrow_counts(leaf.inputs, leaf.outputs, leaf.keep(set(bad)))
+            used = leaf.per_use()
+            self.converter.add_arrow_counts(used.inputs, used.outputs, used.keep(set(bad)))
         return out
 
     def _hinted(self, leaves: list[_Leaf], error: TSTError) -> TSTError:

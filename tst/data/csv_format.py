@@ -21,7 +21,7 @@ from tst.data.blocks import BLOCK_SIZE, ERRORS_HINT, Block, decode_block, encode
 from tst.data.converter import Counts, TextConverter
 from tst.data.errors import DataError, MissingFieldError, RecordError
 from tst.data.json_records import codec_reason, convert_values, must_report, report_note
-from tst.data.jsonl import BOM, MISSING_HINT, SKIP_HINT
+from tst.data.jsonl import BOM, LONE_CR, MISSING_HINT, SKIP_HINT
 
 #: Rows converted per batch call.
 BATCH_ROWS = 4096
@@ -114,7 +114,9 @@ def _columns(names: list[str], fields: tuple[str, ...], name: str, allow_missing
     """Indices of the selected columns among the header's `names`, and the selected names it lacks."""
     absent = [f for f in fields if f not in names]
     if absent and not allow_missing:
-        raise MissingFieldError(f"{name}:1", f"the header has no column {absent[0]!r}{MISSING_HINT}")
+        raise MissingFieldError(
+            f"{name}:1", f"the header has no column {absent[0]!r} (columns: {', '.join(names)}){MISSING_HINT}"
+        )
     return [k for k, h in enumerate(names) if h in fields], absent
 
 
@@ -186,7 +188,11 @@ def _next_row(reader: Any, lines: _RawLines, name: str) -> tuple[list[str], str]
         return None
     except csv.Error as exc:
         where = f"{name}:{start}"
-        raise DataError(where, f"malformed CSV in the record starting on this line: {exc}") from None
+        reason = str(exc)
+        if "new-line character seen in unquoted field" in reason:
+            # The csv module's own hint names an open() mode the command line does not have.
+            reason = LONE_CR
+        raise DataError(where, f"malformed CSV in the record starting on this line: {reason}") from None
     return row, lines.take()
 
 
@@ -272,8 +278,13 @@ def rewrite_row(raw: str, row: list[str], changes: dict[int, str], delimiter: st
 
 
 def quote_cell(value: str, delimiter: str, was_quoted: bool) -> str:
-    """`value` as a CSV cell: quoted when it was, or when it needs to be."""
-    if was_quoted or any(c in value for c in (delimiter, QUOTE, "\n", "\r")):
+    """`value` as a CSV cell: quoted when it was, or when it needs to be.
+
+    A cell that was not quoted stays bare when it can: a quote inside a bare cell (not
+    first) reads as itself (``say "hi"``: csv.reader accepts it, strict or not), so
+    quoting it would change the file's bytes for the same value.
+    """
+    if was_quoted or value[:1] == QUOTE or any(c in value for c in (delimiter, "\n", "\r")):
         return QUOTE + value.replace(QUOTE, QUOTE * 2) + QUOTE
     return value
 

@@ -40,6 +40,8 @@ from tst.spelling import OPEN
 BOM = "\ufeff"
 SKIP_HINT = " (--skip-bad drops such records)"
 MISSING_HINT = " (--allow-missing passes such records through)"
+#: Why a file with classic Mac line ends cannot be read as records (JSON Lines, CSV).
+LONE_CR = "a lone CR (classic Mac line ends) ends no record; convert the line ends to LF or CRLF"
 
 #: (ensure_ascii, separators) of the json.dumps styles the fast path recognises.
 _STYLES = ((False, (", ", ": ")), (True, (", ", ": ")), (False, (",", ":")), (True, (",", ":")))
@@ -370,6 +372,11 @@ class _JSONLines:
                 found = self.walker.record(line, start)
                 end = skip_ws(line, found.end)
                 if end != len(line):
+                    if "\r" in line[found.end : end + 1]:
+                        # A lone CR (classic Mac line ends) ends no record in JSON Lines: the whole
+                        # file would read as one bad record, which --skip-bad must not drop.
+                        where = f"{self.name}:{self.first_line + k}:{end + 1}"
+                        raise RecordError(where, f"extra data after the record: {LONE_CR}")
                     raise JSONProblem(end, "extra data after the record", syntax=True)
             except JSONProblem as p:
                 self._bad(k, p.position + 1, p.reason)
