@@ -27,6 +27,7 @@ from tests import model_support as ms
 from tests.conftest import RUST
 from tests.strategies import numerals
 from tst.hf import DecodeStream
+from tst.hf.streaming import _common_prefix
 
 #: Base families: byte-level BPE, tekken (byte-level, 131k), SentencePiece with byte fallback,
 #: Metaspace without it, WordPiece.
@@ -199,9 +200,9 @@ def test_escapes_are_single_tokens_on_the_metaspace_base() -> None:
 # -- DecodeStream --------------------------------------------------------------------
 
 
-def streamed(tok: Any, ids: list[int], skip: bool, sizes: list[int]) -> str:
-    """Feed `ids` to a fresh stream in pieces of `sizes` (one id, or a list), then flush."""
-    stream = DecodeStream(skip_special_tokens=skip)
+def streamed(tok: Any, ids: list[int], skip: bool, sizes: list[int], prompt: list[int] | None = None) -> str:
+    """Feed `ids` to a fresh stream (given `prompt` as context) in pieces of `sizes` (one id, or a list), then flush."""
+    stream = DecodeStream(skip_special_tokens=skip, ids=prompt)
     chunks: list[str | None] = []
     pos = 0
     for n in sizes:
@@ -238,6 +239,58 @@ def test_stream_chunks_join_to_the_decode(family: str, variant: str, data: st.Da
     skip = data.draw(st.booleans())
     sizes = data.draw(st.lists(st.sampled_from([1, 1, 1, 2, 3]), max_size=len(ids)))
     assert streamed(tok, ids, skip, sizes) == tok.decode(ids, skip_special_tokens=skip)
+
+
+PROMPT_TEXTS = [
+    *TEXTS,
+    "Question:\n1,234 apples\tand 5",  # SentencePiece: newline and tab are byte-fallback tokens
+    "The value is 3.14 ok",
+    "The total was 12 345 678 dollars",
+]
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+@pytest.mark.parametrize("variant", ["vocab", "marker"])
+@settings(max_examples=40)
+@given(data=st.data())
+def test_stream_after_a_prompt_gives_only_the_new_text(family: str, variant: str, data: st.DataObject) -> None:
+    """With ``ids=prompt`` the chunks are ``decode(prompt + generated)`` less ``decode(prompt)``.
+
+    The class: the prompt's end held back by a stage (a byte-fallback newline, the last word
+    of a WordPiece prompt, an open number, a special token's text) and given out with the
+    first generated id, so a served stream repeated it (``Question:\n\n1,234``). Where the
+    prompt ends inside a character, only the common prefix is the prompt's.
+    """
+    tok = wrapped(family, variant)
+    units = sorted(tok.tst_token_ids.values())
+    any_id = st.one_of(
+        st.integers(0, len(tok) - 1), st.sampled_from(units), st.sampled_from(sorted(tok.all_special_ids))
+    )
+    encoded = tok(data.draw(st.sampled_from(PROMPT_TEXTS)), add_special_tokens=data.draw(st.booleans()))["input_ids"]
+    ids = data.draw(st.one_of(st.just(encoded), st.lists(any_id, max_size=12).map(lambda tail: encoded + tail)))
+    cut = data.draw(st.integers(0, len(ids)))
+    skip = data.draw(st.booleans())
+    sizes = data.draw(st.lists(st.sampled_from([1, 1, 2]), max_size=len(ids)))
+    full = tok.decode(ids, skip_special_tokens=skip)
+    seen = tok.decode(ids[:cut], skip_special_tokens=skip)
+    want = full[_common_prefix(seen, full) :]
+    assert streamed(tok, ids[cut:], skip, sizes, prompt=ids[:cut]) == want
+
+
+@pytest.mark.parametrize("family", ["spm", "bert"])
+def test_a_prompt_end_held_back_is_not_repeated(family: str) -> None:
+    # Reported: SentencePiece prompt "Question:\n" streamed "\n" again; WordPiece "The total
+    # was" streamed "s 1,234 dollar", the last letter of the prompt first.
+    tok = wrapped(family, "vocab")
+    for prompt_text, new_text in (
+        ("Question:\n", "Question:\n1,234 apples"),
+        ("The total was", "The total was 1,234 dollars"),
+    ):
+        prompt = tok(prompt_text, add_special_tokens=False)["input_ids"]
+        ids = tok(new_text, add_special_tokens=False)["input_ids"]
+        assert ids[: len(prompt)] == prompt
+        out = streamed(tok, ids[len(prompt) :], False, [], prompt=prompt)
+        assert tok.decode(prompt) + out == tok.decode(ids)
 
 
 @pytest.mark.parametrize("family", FAMILIES)

@@ -35,7 +35,9 @@ class DecodeStream:
     Args:
         skip_special_tokens: drop special tokens, as ``tokenizer.decode`` does with it.
         ids: ids already there (the prompt): context for what follows, their text is
-            not returned.
+            not returned. The chunks then join to ``decode(ids + generated)`` less its common
+            prefix with ``decode(ids)`` (the whole of it, but where the prompt ends inside a
+            character), including the end of the prompt's text that a stage held back.
 
     Each `step` costs a bounded amount of work (it decodes a few ids of the base, not
     the whole sequence), whatever the length of the sequence; `flush` decodes the
@@ -66,6 +68,11 @@ class DecodeStream:
         self._decoder: IncrementalDecoder | None = None
         self._clean_tail = ""  # WordPiece with cleanup: decoded text not cleaned yet
         self._family = ""
+        # The prompt's own text (``decode(ids)``) not yet met in the output: a stage may hold
+        # the prompt's end back (a byte-fallback byte, a WordPiece word, an open number) and
+        # give it out with the first generated id; that part is the prompt's, not new text.
+        self._prompt_unseen = ""
+        self._pending = ""  # new text found while reading the prompt (see `_past_prompt`)
 
     # -- public ----------------------------------------------------------------
 
@@ -73,7 +80,8 @@ class DecodeStream:
         """Add one id (or several); return the new final text, or None if there is none yet."""
         self._bind(tokenizer)
         ids = [token_id] if isinstance(token_id, int) else list(token_id)
-        out = "".join(self._stage_text(self._base_step(i)) for i in ids)
+        out = self._pending + self._past_prompt("".join(self._stage_text(self._base_step(i)) for i in ids))
+        self._pending = ""
         return out or None
 
     def flush(self, tokenizer: Any) -> str | None:
@@ -84,7 +92,7 @@ class DecodeStream:
         """
         self._bind(tokenizer)
         surface = self._base_flush()
-        out = self._stage_text(surface, final=True)
+        out = self._pending + self._past_prompt(self._stage_text(surface, final=True))
         context = self._context
         self._reset()
         self._context = context
@@ -105,8 +113,25 @@ class DecodeStream:
         self._family = decoder_family(tokenizer)
         self._decoder = IncrementalDecoder(tokenizer.tst_codec.settings)
         if self._context:  # read the prompt as context; its text is not returned
-            for i in self._context:
-                self._stage_text(self._base_step(i))
+            prompt_text = tokenizer.decode(self._context, skip_special_tokens=self.skip_special_tokens)
+            assert isinstance(prompt_text, str)  # one sequence of ids decodes to one string
+            self._prompt_unseen = prompt_text
+            self._pending = "".join(self._past_prompt(self._stage_text(self._base_step(i))) for i in self._context)
+
+    def _past_prompt(self, text: str) -> str:
+        """`text` (final output, in order) less what is still the prompt's own text.
+
+        The output over prompt + generated ids is ``decode(prompt + generated)``, and the
+        prompt's text ``decode(prompt)`` is its prefix but where the prompt ends inside a
+        character (a byte-fallback or byte-level sequence that a generated id completes):
+        there the output departs from the prompt's text, and from there on all of it is new.
+        """
+        unseen = self._prompt_unseen
+        if not unseen:
+            return text
+        n = _common_prefix(unseen, text)
+        self._prompt_unseen = unseen[n:] if n == len(text) else ""
+        return text[n:]
 
     def _decode_ids(self, ids: list[int]) -> str:
         text: str = self._tokenizer.backend_tokenizer.decode(ids, skip_special_tokens=self.skip_special_tokens)
@@ -167,6 +192,11 @@ class DecodeStream:
             text = tok.clean_up_tokenization(self._clean_tail[:cut])
             self._clean_tail = self._clean_tail[cut:]
         return text
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """How many characters `a` and `b` share from the start."""
+    return next((k for k, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
 
 
 def _wordpiece_cut(s: str) -> int:
