@@ -218,6 +218,13 @@ def streamed(tok: Any, ids: list[int], skip: bool, sizes: list[int], prompt: lis
     return "".join(c for c in chunks if c)
 
 
+def any_id_of(tok: Any) -> st.SearchStrategy[int]:
+    """Any id of `tok`, its units and special ids drawn often."""
+    units = sorted(tok.tst_token_ids.values())
+    special = sorted(tok.all_special_ids)
+    return st.one_of(st.integers(0, len(tok) - 1), st.sampled_from(units), st.sampled_from(special))
+
+
 TEXTS = [
     "Total: $12,345,678.1234 (⟦x⟧ up 3.5%) é 😀 on 2024-01-15 and 1,000.",
     "中文 1,23,45,678.9 ⟦⟦ ⟧⟧ café 0.0045",
@@ -230,9 +237,7 @@ TEXTS = [
 @given(data=st.data())
 def test_stream_chunks_join_to_the_decode(family: str, variant: str, data: st.DataObject) -> None:
     tok = wrapped(family, variant)
-    units = sorted(tok.tst_token_ids.values())
-    special = sorted(tok.all_special_ids)
-    any_id = st.one_of(st.integers(0, len(tok) - 1), st.sampled_from(units), st.sampled_from(special))
+    any_id = any_id_of(tok)
     encoded = tok(data.draw(st.sampled_from(TEXTS)), add_special_tokens=False)["input_ids"]
     head = encoded[: data.draw(st.integers(0, len(encoded)))]
     ids = data.draw(st.one_of(st.just(encoded), st.lists(any_id, max_size=25).map(lambda tail: head + tail)))
@@ -262,10 +267,7 @@ def test_stream_after_a_prompt_gives_only_the_new_text(family: str, variant: str
     prompt ends inside a character, only the common prefix is the prompt's.
     """
     tok = wrapped(family, variant)
-    units = sorted(tok.tst_token_ids.values())
-    any_id = st.one_of(
-        st.integers(0, len(tok) - 1), st.sampled_from(units), st.sampled_from(sorted(tok.all_special_ids))
-    )
+    any_id = any_id_of(tok)
     encoded = tok(data.draw(st.sampled_from(PROMPT_TEXTS)), add_special_tokens=data.draw(st.booleans()))["input_ids"]
     ids = data.draw(st.one_of(st.just(encoded), st.lists(any_id, max_size=12).map(lambda tail: encoded + tail)))
     cut = data.draw(st.integers(0, len(ids)))
