@@ -289,6 +289,30 @@ def test_the_normalizer_stays_within_oniguruma_retry_limit_on_long_texts() -> No
         assert norm.normalize_str(text) == normalized_surface(codec.encode(text))
 
 
+@pytest.mark.parametrize("variant", ["vocab", "marker"])
+def test_the_lexer_finds_a_number_at_every_distance_from_the_last(variant: str) -> None:
+    """Class: a number after a stretch with none, at the edges of the lexer's skip (DECISIONS 48).
+
+    The lexer reaches the next number within one match attempt, past at most
+    `SKIP_PLAIN_CLUSTERS` digit-free clusters per stretch and `SKIP_DIGIT_CLUSTERS` clusters with
+    a digit but no number; past either bound the search goes on position by position. A number
+    just before, at and after each bound, and one glued to the previous number's cluster, must be
+    found as `Codec.encode` finds it."""
+    from tst.hf._native_rules import SKIP_DIGIT_CLUSTERS, SKIP_PLAIN_CLUSTERS, normalized_surface
+    from tst.hf.export import tst_normalizer
+
+    codec = tst.Codec(variant=variant)
+    norm = tst_normalizer(codec)
+    for n in (SKIP_DIGIT_CLUSTERS - 1, SKIP_DIGIT_CLUSTERS, SKIP_DIGIT_CLUSTERS + 1):
+        for filler in ("a1 ", "x86_64, ", "v2.0a ", "1st (", "fox. "):
+            text = "12 " + filler * n + "3.5 and 1,234 or 2024-01-02, 7"
+            assert norm.normalize_str(text) == normalized_surface(codec.encode(text)), (filler, n)
+    for n in (SKIP_PLAIN_CLUSTERS - 1, SKIP_PLAIN_CLUSTERS, SKIP_PLAIN_CLUSTERS + 1):
+        for k in (1, 2, 3, 200, 300):
+            text = ("the fox " * n + "a1 ") * k + "e5 1e5 x 5 ⟦7⟧"
+            assert norm.normalize_str(text) == normalized_surface(codec.encode(text)), (n, k)
+
+
 @pytest.mark.parametrize(("family", "variant"), CASES)
 @settings(max_examples=25, deadline=None)
 @given(text=grammar_text())

@@ -24,8 +24,11 @@ and marks the end of the integer part of every number it accepts (range,
 groupings judged as a whole, glued words, hexadecimal, chains). Every later
 pass anchors on what an earlier one wrote (``⟧``, a tag, a depth marker), so it
 needs only the local shape of the number. The lexer restarts after any
-character that no token can contain (spaces, most punctuation), and gives up
-inside a cluster after `LEXER_MAX_TOKENS` tokens without a number: Oniguruma
+character that no token can contain (spaces, most punctuation); from ``\\G`` it
+skips to the next cluster that holds a number within one match attempt
+(`_Builder.skip`), where Oniguruma's search would call its matcher at every
+position. It gives up inside a cluster after `LEXER_MAX_TOKENS` tokens without
+a number, and skips a bounded stretch: Oniguruma
 aborts a match attempt after 10^7 backtracking steps (`tokenizers` then
 panics), so no attempt may scan an unbounded stretch.
 
@@ -59,6 +62,10 @@ from tst.spelling import (
 
 #: Tokens the lexer walks inside one cluster (no space or other hard character) before giving up.
 LEXER_MAX_TOKENS = 200
+#: Clusters the lexer's skip (see `_Builder.skip`) passes in one match attempt: digit-free ones per
+#: stretch, and stretches (each ending at a cluster with a digit but no number).
+SKIP_PLAIN_CLUSTERS = 1024
+SKIP_DIGIT_CLUSTERS = 256
 #: Separator-joined groups a grouping is checked over; longer runs stay text in route 3.
 MAX_GROUPS = 40
 #: What the boundary pass writes at every integer group boundary, before the magnitude passes
@@ -230,6 +237,7 @@ class _Builder:
         cluster = st.decimal + "." + self.seps + "+-" + O
         self.cluster_punct = _cls(_minus(_chars(cluster), WORD_RANGES + _chars(O)))
         self.hard = _cls(_merge([*WORD_RANGES, *_chars(cluster)]), negate=True)
+        self.cluster_char = _cls(_merge([*WORD_RANGES, *_chars(cluster)]))
         # Characters of a cluster other than digits: the lexer's walk needs a digit after a run of these.
         self.cluster_nondigit = _cls(_minus(_merge([*WORD_RANGES, *_chars(cluster)]), _DIGITS))
         # A leading decimal mark starts a number only after none of these (SPEC 2.3).
@@ -426,13 +434,34 @@ class _Builder:
         # First, the common case: after a digit with no fraction, exponent or ISO T next, every
         # alternative after it consumes nothing, so the costly lookbehind of after_exp is skipped.
         nothing_next = f"(?<=[0-9])(?![{d}eETt])"
-        # A walk starts after a hard character, which it consumes (\\K): the match then starts there.
-        start = f"(?:\\G(?>{nothing_next}|{after_exp}|{after_int}|{after_lead}|)|{self.hard}\\K)"
+        # A walk starts where the previous match ended (\\G), after a hard character, which it
+        # consumes (\\K: the match then starts there), or at the first cluster after \\G that
+        # holds a number (`skip`).
+        start = f"(?:\\G(?>{nothing_next}|{after_exp}|{after_int}|{after_lead}|)|{self.skip()}|{self.hard}\\K)"
         # Every number the walk can reach starts with a digit inside this cluster: a cluster
         # (or what is left of it) with no digit is given up at once, not token by token.
         has_digit = f"(?={self.cluster_nondigit}*+[0-9])"
         walk = f"{start}{has_digit}{token}{{0,{LEXER_MAX_TOKENS}}}?{final}"
         return "|".join([*exponents, walk])
+
+    def skip(self) -> str:
+        """From ``\\G``, past the rest of its cluster and a hard character, to each later cluster start in turn.
+
+        Finds, within one match attempt, the cluster start that the search would otherwise
+        reach by trying the lexer at every position in between. Oniguruma's search cannot skip
+        ahead for the lexer (its ``\\G`` branches may start at any character, and the digit it
+        requires may be any distance away), so every position cost a full match attempt,
+        about 45 ns, whether a number followed or not (docs/DECISIONS.md 48). The same cluster
+        starts are tried in the same order, so the matches are the search's own: digit-free
+        clusters are passed possessively (no walk can start there: it needs a digit in its
+        cluster), the others one at a time, lazily, the walk tried at each. Bounded
+        (`SKIP_PLAIN_CLUSTERS`, `SKIP_DIGIT_CLUSTERS`) to keep an attempt far below
+        Oniguruma's 10^7 backtracking steps; past the bound the search goes on position by
+        position, as without the skip.
+        """
+        rest, h = f"{self.cluster_char}*+", self.hard
+        plain = f"(?>(?:{self.cluster_nondigit}*+{h}){{0,{SKIP_PLAIN_CLUSTERS}}})"
+        return f"\\G{rest}{h}{plain}(?:{rest}{h}{plain}){{0,{SKIP_DIGIT_CLUSTERS}}}?"
 
     def not_exponent_digits(self) -> str:
         """Lookbehind: not the digits of an exponent (after a mantissa not glued to a word or dot, e, a sign)."""
