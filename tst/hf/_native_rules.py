@@ -68,10 +68,6 @@ SKIP_PLAIN_CLUSTERS = 1024
 SKIP_DIGIT_CLUSTERS = 256
 #: Separator-joined groups a grouping is checked over; longer runs stay text in route 3.
 MAX_GROUPS = 40
-#: What the boundary pass writes at every integer group boundary, before the magnitude passes
-#: name them: an opening bracket, which no earlier pass leaves before a digit (escapes are
-#: followed by a bracket, and the cleanup drops the bracket of a digit unit).
-BOUNDARY = O
 #: Oniguruma's largest repetition count (ONIG_MAX_REPEAT_NUM).
 _MAX_REPEAT = 100_000
 #: The exponent letter, written so that Oniguruma's search optimizer takes no start hint from
@@ -584,7 +580,7 @@ class _Builder:
         return f"\\G{resume}{walk}[0-9]\\K{s}(?=[0-9])(?!{on_boundary})"
 
     def boundaries(self) -> str:
-        """Every integer group boundary of every marked number at once, where `BOUNDARY` goes.
+        """Every integer group boundary of every marked number at once, where `first_end` goes.
 
         A boundary is a position inside an integer part with a positive multiple of g digits
         between it and the integer-end mark. In a plain run every digit is tested (a
@@ -605,15 +601,27 @@ class _Builder:
         later = f"\\G(?<!\\A)[0-9]{{{g}}}\\K(?:{s}(?=[0-9]))?{rest}"
         return f"{plain}|{first}|{later}"
 
-    def magnitude(self, power: int) -> str:
-        """The boundary mark of the integer group of 10**`power` (after `boundaries`).
+    def first_end(self) -> str:
+        """What the boundaries pass writes at every integer group boundary: the end of the lowest group.
 
-        Starts with the mark itself, a character no other pass leaves before a digit, so
-        Oniguruma looks for that character alone (a pass that tried every digit cost as much
-        as the lexer on number-dense text, and there is one pass per magnitude).
+        The group of 10**g (``k⟧``, or ``⟧⟦k⟧`` in the marker variant) is then named already,
+        and one pass per higher magnitude renames its own boundary (`magnitude`): one pass
+        fewer than a neutral mark named pass by pass (each pass costs about 1% of the base's
+        `encode_batch` on prose lines, docs/DECISIONS.md 49). No earlier pass writes this string
+        before a digit, and an escaped bracket never reads as it (escapes are ``⟦⟦⟧``, ``⟦⟧⟧``).
         """
-        b, g = _lit(BOUNDARY), self.g
-        return f"{b}(?=[0-9]{{{g}}}(?:{b}[0-9]{{{g}}}){{{power // g - 1}}}{self.int_end_re})"
+        return self.group_end(int_name(self.g, self.g))
+
+    def magnitude(self, power: int) -> str:
+        """The boundary of the integer group of 10**`power`, still named as the lowest (after `boundaries`).
+
+        The passes run from the highest magnitude down, so the boundaries to the right are
+        all still `first_end` when this one is counted. Starts with that string, which
+        Oniguruma looks for alone (a pass that tried every digit cost as much as the lexer on
+        number-dense text, and there is one pass per magnitude).
+        """
+        b, g = _lit(self.first_end()), self.g
+        return f"{b}(?<=[0-9]{b})(?=[0-9]{{{g}}}(?:{b}[0-9]{{{g}}}){{{power // g - 1}}}{self.int_end_re})"
 
     def frac_group(self, depth: int) -> str:
         """The end of the fractional group at `depth` (1 = first after the mark)."""
@@ -624,7 +632,9 @@ class _Builder:
             # by a word holding a number character (1.2.3x4), or more digits than a fraction holds.
             glued = f"(?!{self.exp()}){self.glued_numeric()}"
             not_fraction = f"[0-9]++(?:{_lit(C)}|{d}[0-9]|{glued})|[0-9]{{{self.fmax + 1}}}"
-            anchor = f"(?:{ie}(?<=[0-9]{ie}){d}|{d}{ie})(?!{not_fraction})"
+            # Both alternatives start with the mark, so Oniguruma looks for it alone (``.`` first
+            # in the second cost a match attempt at every full stop of prose: docs/DECISIONS.md 49).
+            anchor = f"{ie}(?:(?<=[0-9]{ie}){d}|(?<={d}{ie}))(?!{not_fraction})"
         elif self.vocab:
             prev = "p" * (depth - 1) + C
             anchor = f"{_lit(prev)}(?<=[0-9]{_lit(prev)})"
@@ -715,8 +725,8 @@ def build_rules(settings: Settings, grammar: Grammar | None = None) -> NativeRul
     rules.append(Rule("tag trim, cleanup", _factored(cleanup, (_lit(O), "\\G")), ""))
     powers = range(g, st.int_digits, g)
     if powers:
-        rules.append(Rule("integer group boundaries", b.boundaries(), BOUNDARY))
-    for power in reversed(powers):
+        rules.append(Rule("integer group boundaries", b.boundaries(), b.first_end()))
+    for power in reversed(powers[1:]):
         name = int_name(power, g)
         rules.append(Rule(f"integer group {name}", b.magnitude(power), b.group_end(name)))
     return NativeRules(tuple(rules), tuple(decode_rules(st)))
