@@ -13,9 +13,13 @@ Two tokenizers measure them apart, each against the bare base on the same texts:
 * `units_floor`: a copy of a TST tokenizer fed the TST normalizer's output computed beforehand,
   with no normalizer and its units as plain added tokens (``normalized=False``, content = the
   unit as the normalizer writes it, same ids). It does the units' split and nothing else: no
-  rules can make the TST pipeline faster than it. (It slightly overstates the split's cost:
-  `tokenizers` maps byte offsets to characters over the longer, ready-made text; and for a base
-  whose normalizer does real work, BERT's, it understates the whole, which a floor may.)
+  rules can make the TST pipeline faster than it. (It overstates the split's cost where the raw
+  text is ASCII: `encode_batch` maps byte offsets to characters over its input, and the
+  ready-made text holds the non-ASCII marks, so `tokenizers` builds a byte-to-character map
+  there that the real pipeline skips; on the CSV lines of `bench_export.py` against the
+  SentencePiece base that map is about a third of the floor's extra instructions (callgrind,
+  2026-12-01). For a base whose normalizer does real work, BERT's, it understates the whole,
+  which a floor may.)
 * `passes_floor`: the bare base with `passes` `Replace` steps after its normalizer, each matching
   nothing, fed the raw text. TST only inserts, so each of its passes copies at least the raw
   text: no rules with that many passes can make the pipeline faster than it.
