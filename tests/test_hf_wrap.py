@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -269,3 +270,46 @@ def test_import_tst_does_not_load_transformers() -> None:
     code = "import sys, tst; print(any(m.split('.')[0] in ('transformers', 'tokenizers') for m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# -- settings transformers keeps on the class ---------------------------------------------------
+
+
+def _class_settings(tok: object) -> tuple[list[str], str, str]:
+    return (list(tok.model_input_names), tok.padding_side, tok.truncation_side)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+@pytest.mark.parametrize("flip", [False, True], ids=["as shipped", "set by the user"])
+def test_class_level_settings_survive_wrap_save_load_unwrap_and_export(family: str, flip: bool, tmp_path: Path) -> None:
+    """BERT's token_type_ids and Llama's left padding are class attributes of the base: every
+    tokenizer built from it (route 1, its reload, its unwrapped base, route 3) keeps them, and
+    so do values a user set on the base instance."""
+    b = base(family)
+    if flip:
+        b = tst_hf.wrap(b, "vocab").tst_base_tokenizer()  # a private copy that may be changed
+        b.padding_side = "left" if b.padding_side == "right" else "right"
+        b.truncation_side = "left"
+    want = _class_settings(b)
+    wrapped_tok = tst_hf.wrap(b, "vocab")
+    saved = str(tmp_path / "route1")
+    wrapped_tok.save_pretrained(saved)
+    exported = str(tmp_path / "route3")
+    tst_hf.export(b, exported, variant="vocab")
+    built = {
+        "wrap": wrapped_tok,
+        "load": tst_hf.load(saved),
+        "AutoTokenizer(route 1)": AutoTokenizer.from_pretrained(saved),
+        "tst_base_tokenizer": wrapped_tok.tst_base_tokenizer(),
+        "AutoTokenizer(route 3)": AutoTokenizer.from_pretrained(exported),
+    }
+    for name, tok in built.items():
+        assert _class_settings(tok) == want, (family, name)
+    pair = ("first 1", "second 2.5")
+    keys = set(b(*pair))
+    for name in ("wrap", "AutoTokenizer(route 3)"):
+        got = built[name](*pair)
+        assert set(got) == keys, (family, name)
+        if "token_type_ids" in keys:  # segment ids: 0 for the first text, 1 for the second
+            types = got["token_type_ids"]
+            assert types[0] == 0 and types[-1] == 1 and sorted(types) == types, (family, name, types)

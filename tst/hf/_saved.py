@@ -24,6 +24,23 @@ CONFIG_FILE = "tokenizer_config.json"
 PLAIN_FILE = "tokenizer.json"
 
 
+def class_settings(tok: PreTrainedTokenizerFast) -> dict[str, Any]:
+    """The settings of `tok` that transformers may hold as class attributes, as init kwargs.
+
+    BERT's ``model_input_names`` (with ``token_type_ids``) and Llama's ``padding_side="left"``
+    are attributes of their classes, written to tokenizer_config.json only when passed to
+    the constructor; a tokenizer rebuilt under another class (`TSTTokenizerFast`, the
+    export's ``PreTrainedTokenizerFast``) would fall back to that class's defaults (no segment
+    ids for sentence pairs, right padding for batched generation) unless they travel with it.
+    The instance's values are taken, so a base whose ``padding_side`` the user set keeps it.
+    """
+    return {
+        "model_input_names": list(tok.model_input_names),
+        "padding_side": tok.padding_side,
+        "truncation_side": tok.truncation_side,
+    }
+
+
 def unwrap(tok: PreTrainedTokenizerFast, base_size: int, pipeline: Any) -> PreTrainedTokenizerFast:
     """The base of a route-1 tokenizer `tok`: same pipeline and settings, without TST tokens or TST step.
 

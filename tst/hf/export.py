@@ -25,6 +25,7 @@ from tst.codec import Codec
 from tst.errors import TSTError
 from tst.hf._native_rules import NativeRules, build_rules, normalized_surface, wordpiece_glue_rules
 from tst.hf._pipeline import prefixing_step
+from tst.hf._saved import class_settings
 from tst.hf.wrapping import is_tst_tokenizer
 from tst.settings import Settings
 from tst.spelling import CLOSE, OPEN
@@ -214,6 +215,8 @@ def export(
     config.pop("auto_map", None)
     # A slow-tokenizer class name would make transformers rebuild the pipeline without the TST rules.
     config["tokenizer_class"] = "PreTrainedTokenizerFast"
+    # That class has its own defaults for what the base's class may set (BERT's token_type_ids, Llama's left padding).
+    config.update(class_settings(base))
     config["tst_export"] = {"codec": codec.config(), "base_vocab_size": base_size}
     config_path.write_text(json.dumps(config, ensure_ascii=False, indent=2), encoding="utf-8")
     _write_special_tokens_map(base, out)
@@ -250,6 +253,16 @@ def _base_refusal(base: PreTrainedTokenizerFast, backend: Tokenizer) -> str | No
     return None
 
 
+#: What a refusal of the base's normalizer tells the user to do instead.
+_NORMALIZER_ADVICE = (
+    " (it would act on the text between units differently from route 1; route 3 keeps only "
+    + ", ".join(sorted(CHARACTER_NORMALIZERS))
+    + "). Use route 1 (tst.hf.wrap) or route 2 (tst.hf.install), which handle this base with the same ids; "
+    "for a SentencePiece tokenizer.model, LlamaTokenizer.from_pretrained may build a pipeline "
+    "without Replace steps (docs/hf.md, 'Route 3')"
+)
+
+
 def _check_normalizer(norm: Any) -> None:
     if norm is None:
         return
@@ -259,7 +272,9 @@ def _check_normalizer(norm: Any) -> None:
             if step["type"] not in CHARACTER_NORMALIZERS:
                 raise TSTError(
                     f"export cannot keep the base normalizer step {step['type']!r}: it is not character-local"
+                    + _NORMALIZER_ADVICE
                 )
         return
     if kind not in CHARACTER_NORMALIZERS:
-        raise TSTError(f"export cannot keep the base normalizer {kind!r}: it is not character-local")
+        refusal = f"export cannot keep the base normalizer {kind!r}: it is not character-local"
+        raise TSTError(refusal + _NORMALIZER_ADVICE)

@@ -12,7 +12,7 @@ from transformers import PreTrainedTokenizerFast
 
 from tst.codec import Codec
 from tst.errors import TSTError
-from tst.hf._saved import CONFIG_FILE, PLAIN_FILE, TST_TOKENIZER_FILE, edit_config
+from tst.hf._saved import CONFIG_FILE, PLAIN_FILE, TST_TOKENIZER_FILE, class_settings, edit_config
 from tst.hf.tokenizer import TSTTokenizerFast
 
 
@@ -42,7 +42,7 @@ def wrap(base: PreTrainedTokenizerFast, variant: str = "marker", **codec_kwargs:
         base.save_pretrained(tmp)
         os.replace(os.path.join(tmp, PLAIN_FILE), os.path.join(tmp, TST_TOKENIZER_FILE))
         edit_config(tmp, drop=("auto_map", "tokenizer_class"))
-        tok: TSTTokenizerFast = TSTTokenizerFast.from_pretrained(tmp, tst_config=codec.config())
+        tok: TSTTokenizerFast = TSTTokenizerFast.from_pretrained(tmp, tst_config=codec.config(), **class_settings(base))
     tok.name_or_path = base.name_or_path
     if codec.backend != tok.tst_codec.backend:
         tok.tst_codec = codec
