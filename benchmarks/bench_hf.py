@@ -232,18 +232,24 @@ def plain_copy(b: PreTrainedTokenizerFast) -> PreTrainedTokenizerFast:
     return PreTrainedTokenizerFast(tokenizer_object=Tokenizer.from_str(b.backend_tokenizer.to_str()))
 
 
-def route2_table(repeat: int, batch: int, mb: float) -> list[str]:
-    """Issue 18's table: route 2 (real tekken base, vocab variant) against the bare base, in one run.
-
-    One `encode` of number-dense CSV text at 10k to 1M characters (with the 4n/n time ratio where
-    the sizes allow), then `encode_batch` over `mb` MB of number-dense text and of prose.
-    """
+def route2_pair() -> tuple[Tokenizer, Tokenizer]:
+    """The bare tekken base (mistral-common's file) and route 2 installed on a copy (vocab variant), unpadded."""
     b = base("tekken")
     bare = Tokenizer.from_str(b.backend_tokenizer.to_str())
     plug = tst.hf.install(Tokenizer.from_str(b.backend_tokenizer.to_str()), tst.Codec(variant="vocab"))
     for t in (bare, plug):
         t.no_padding()
         t.no_truncation()
+    return bare, plug
+
+
+def route2_table(repeat: int, batch: int, mb: float) -> list[str]:
+    """Issue 18's table: route 2 (real tekken base, vocab variant) against the bare base, in one run.
+
+    One `encode` of number-dense CSV text at 10k to 1M characters (with the 4n/n time ratio where
+    the sizes allow), then `encode_batch` over `mb` MB of number-dense text and of prose.
+    """
+    bare, plug = route2_pair()
     csv = "\n".join(number_dense(1_100_000, random.Random(1)))
     rows = ["| characters | route 2 | bare base | ratio | route 2 time vs n/4 |", "|---:|---:|---:|---:|---:|"]
     seen: dict[int, float] = {}

@@ -73,18 +73,9 @@ def main(argv: list[str] | None = None) -> int:
     if shutil.which("valgrind") is None:
         print("valgrind is not installed: nothing to count", file=sys.stderr)
         return 2
-    from tokenizers import Tokenizer
+    from benchmarks.bench_hf import route2_pair
 
-    import tst
-    import tst.hf
-    from tests.hf_support import base
-
-    b = base("tekken")
-    bare = Tokenizer.from_str(b.backend_tokenizer.to_str())
-    plug = tst.hf.install(Tokenizer.from_str(b.backend_tokenizer.to_str()), tst.Codec(variant="vocab"))
-    for t in (bare, plug):
-        t.no_padding()
-        t.no_truncation()
+    bare, plug = route2_pair()
     rows = [
         "| corpus | characters | bare base (M instr.) | route 2 (M instr.) | route 2 / bare |",
         "|---|---:|---:|---:|---:|",
