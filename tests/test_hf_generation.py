@@ -12,6 +12,7 @@ import threading
 from functools import cache
 from typing import Any
 
+import numpy as np
 import pytest
 import torch
 import transformers
@@ -181,3 +182,20 @@ def test_chat_template_then_generate(family: str, variant: str) -> None:
     assert out[: len(prompt)] == prompt
     assert decodes_strictly(tok, out)
     assert tok.decode(out).startswith(rendered)
+
+
+@pytest.mark.parametrize("call", ["decode", "batch_decode"])
+def test_a_strict_batch_decode_names_the_failing_sequence(call: str) -> None:
+    """Batch errors carry their index (tst.errors): the third sequence is malformed TST."""
+    tok = hf_support.wrapped("bpe", "vocab")
+    good = tok("pay 1,234 now", add_special_tokens=False)["input_ids"]
+    bad = tok.convert_tokens_to_ids(["\u27e612m\u27e7"]) + tok(" ok", add_special_tokens=False)["input_ids"]
+    batch = [good, good, bad, good]
+    with pytest.raises(tst.TSTDecodeError) as info:
+        getattr(tok, call)(batch, strict=True)
+    assert info.value.index == 2 and str(info.value).startswith("item 2:"), str(info.value)
+    # Lenient (the default), the same batch decodes; tensors and arrays are batches too.
+    texts = getattr(tok, call)(batch)
+    assert texts[0] == "pay 1,234 now" and len(texts) == 4
+    assert getattr(tok, call)(np.array([good, good])) == [texts[0], texts[0]]
+    assert tok.decode(good, strict=True) == "pay 1,234 now"

@@ -23,7 +23,7 @@ from transformers.tokenization_utils_tokenizers import TokenizersBackend
 
 from tst._offset_table import OffsetMap
 from tst.codec import Codec
-from tst.errors import TSTError
+from tst.errors import TSTDecodeError, TSTError
 from tst.hf._glue import glue_wordpiece_units
 from tst.hf._pipeline import adapt, install, trim_leading_whitespace
 from tst.hf._saved import TST_TOKENIZER_FILE, unwrap
@@ -202,6 +202,39 @@ class TSTTokenizerFast(PreTrainedTokenizerFast):
 
     # -- decoding ------------------------------------------------------------
 
+    def decode(self, token_ids: Any, skip_special_tokens: bool = False, **kwargs: Any) -> Any:
+        """The base's `decode` (one sequence -> str, a batch -> list of str), then TST.
+
+        With ``strict=True``, a `TSTDecodeError` from a batch names the failing sequence
+        (``index``, and ``item i:`` in the message), as `Codec.decode_batch` does.
+        """
+        batch = _as_batch(token_ids)
+        if batch is not None:
+            return self._decode_each(batch, skip_special_tokens, kwargs)
+        return super().decode(token_ids, skip_special_tokens=skip_special_tokens, **kwargs)
+
+    def batch_decode(  # type: ignore[override]
+        self, sequences: Any, skip_special_tokens: bool = False, **kwargs: Any
+    ) -> list[str]:
+        """`decode` of each sequence; a strict `TSTDecodeError` carries the sequence's ``index``."""
+        batch = _as_batch(sequences)
+        if batch is not None:
+            return self._decode_each(batch, skip_special_tokens, kwargs)
+        # Empty, or a single sequence: the base's own handling (and its deprecation warning).
+        result: list[str] = super().batch_decode(sequences, skip_special_tokens=skip_special_tokens, **kwargs)
+        return result
+
+    def _decode_each(self, batch: Sequence[Any], skip_special_tokens: bool, kwargs: dict[str, Any]) -> list[str]:
+        out: list[str] = []
+        for index, seq in enumerate(batch):
+            try:
+                text = super().decode(seq, skip_special_tokens=skip_special_tokens, **kwargs)
+            except TSTDecodeError as e:
+                raise e.at(index) from e
+            assert isinstance(text, str)  # one sequence decodes to one string
+            out.append(text)
+        return out
+
     def _decode(
         self,
         token_ids: int | list[int],
@@ -228,6 +261,15 @@ class TSTTokenizerFast(PreTrainedTokenizerFast):
         if cleanup and self._tst_wordpiece:
             text = self.clean_up_tokenization(text)
         return text
+
+
+def _as_batch(ids: Any) -> list[Any] | None:
+    """`ids` as a list of sequences when it is a batch (lists, arrays or tensors of 2 dimensions), else None."""
+    if hasattr(ids, "tolist"):  # numpy arrays and torch tensors
+        ids = ids.tolist()
+    if isinstance(ids, (list, tuple)) and ids and (isinstance(ids[0], (list, tuple)) or hasattr(ids[0], "tolist")):
+        return [seq.tolist() if hasattr(seq, "tolist") else seq for seq in ids]
+    return None
 
 
 # -- input plumbing ----------------------------------------------------------
