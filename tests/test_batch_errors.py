@@ -181,3 +181,28 @@ def test_arrow_types_chunks_and_errors(backend: str) -> None:
         codec.encode_arrow(pa.array([1, 2]))
     with pytest.raises(TypeError, match="pyarrow Array"):
         codec.encode_arrow(["1"])
+
+
+@pytest.mark.parametrize("errors", ["raise", "return"])
+def test_a_batch_names_no_settings_that_its_good_items_refute(backend: str, errors: str) -> None:
+    """Found by a new-user trial: item 1 of a marker-variant batch that decodes as the vocab
+    variant was hinted "decode with variant='vocab'", though item 0 had just decoded as marker
+    (and fails as vocab). The hint must fit the batch's items that decoded (DECISIONS 52)."""
+    codec = tst.Codec(backend=backend)
+    hinted = "decode with variant='vocab'"
+
+    def error_of(batch: list[str]) -> TSTDecodeError:
+        if errors == "return":
+            out = codec.decode_batch(batch, errors="return")
+            bad = [v for v in out if isinstance(v, TSTDecodeError)]
+            assert len(bad) == 1
+            return bad[0]
+        with pytest.raises(TSTDecodeError) as info:
+            codec.decode_batch(batch)
+        return info.value
+
+    refuted = error_of(["⟦1⟧⟦u⟧", "⟦1k⟧⟦000⟧"])
+    assert refuted.index == 1 and hinted not in str(refuted), str(refuted)
+    # With nothing decoded before it, or only plain text, the hint stands.
+    for batch in (["⟦1k⟧⟦000⟧"], ["x", "⟦1k⟧⟦000⟧"]):
+        assert hinted in str(error_of(batch)), batch

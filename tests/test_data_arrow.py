@@ -126,13 +126,18 @@ def test_schema_checks() -> None:
         converter(("n",)).table(table)
     with pytest.raises(RecordError, match="column 'm' must be a list of message structs with a 'content' field"):
         converter(messages="m").table(table)
+    parts = pa.table({"m": pa.array([[{"role": "u", "content": [{"type": "text", "text": 7}]}]])})
+    with pytest.raises(RecordError, match="column 'm': the 'text' of a content part must be a string, not int64"):
+        converter(messages="m").table(parts)
 
 
 def test_rejected_rows_are_named_or_dropped() -> None:
     dec = TextConverter(CODEC, "decode")
     table = pa.table({"t": ["⟦1⟧", "bad ⟦1k⟧", "⟦2⟧"], "n": [1, 2, 3]})
-    with pytest.raises(RecordError, match=r"^src: row 11: field t: invalid TST at character 8: number cut short"):
+    want = r"^src: row 11: field t: invalid TST at character 8: number cut short"
+    with pytest.raises(RecordError, match=want) as info:
         ArrowConverter(dec, Selection(fields=("t",)), name="src").table(table, first_row=10)
+    assert info.value.index == 11
     dec = TextConverter(CODEC, "decode")
     skipper = ArrowConverter(dec, Selection(fields=("t",)), skip_bad=True)
     out = skipper.table(table, first_row=10)

@@ -80,3 +80,34 @@ def test_errors_name_the_dataset_row_given_the_indices() -> None:
             ds.map(fn, batched=batched, batch_size=1, with_indices=True)
     with pytest.raises(RecordError, match=r"^batch row 0: field b: "):
         ds.map(conv, batched=True, batch_size=1)
+
+
+def test_record_errors_carry_their_row_as_an_index() -> None:
+    """Batch errors name their index (tst.data.errors.DataError.index), as Codec batches do."""
+    conv = DatasetConverter(CODEC, fields=["t"], decode=True)
+    cases = [
+        (lambda: conv({"t": ["⟦1⟧", "⟦k⟧"]}), 1),  # a codec error, batch row 1
+        (lambda: conv({"t": ["⟦1⟧", "⟦k⟧"]}, [10, 11]), 11),  # its dataset row
+        (lambda: conv({"t": ["1", 5]}, [3, 4]), 4),  # a field of the wrong type
+        (lambda: conv.record({"t": "⟦k⟧"}, 7), 7),
+    ]
+    for call, want in cases:
+        with pytest.raises(RecordError) as info:
+            call()
+        assert info.value.index == want, (str(info.value), want)
+        again = pickle.loads(pickle.dumps(info.value))
+        assert again.index == want and str(again) == str(info.value)
+
+
+def test_a_content_part_text_of_another_type_is_an_error() -> None:
+    """Found by a new-user trial: ``"content": 5`` was refused but a part's ``"text": 7`` passed
+    unchanged. A part's text is selected like content: a string or null (parts without text, such
+    as images, are kept)."""
+    chat = DatasetConverter(CODEC, messages="m")
+    parts = [{"type": "image_url", "image_url": {"url": "u"}}, {"type": "text", "text": None}]
+    fine = [{"role": "u", "content": parts}]
+    assert chat({"m": [fine]}) == {"m": [fine]}
+    bad = [{"role": "u", "content": [{"type": "text", "text": "1"}, {"type": "text", "text": 7}]}]
+    want = "batch row 0: m[0].content[1].text: must be a string or null, not a number"
+    with pytest.raises(RecordError, match=re.escape(want)):
+        chat({"m": [bad]})

@@ -210,3 +210,18 @@ def test_every_escape_is_written_like_json_dumps(ensure_ascii: bool) -> None:
             {"q": rs.encode(r["q"]), "messages": [{"role": "u", "content": [{"text": rs.encode(f"2 {c}")}]}]}
             for r, c in zip(records, chars)
         ]
+
+
+def test_a_content_part_text_of_another_type_is_refused_by_both_engines() -> None:
+    """The Rust fast path leaves such a line to the Python walker, which names it (both engines agree)."""
+    py, rs = codecs("vocab", "text")
+    data = (
+        b'{"m": [{"role": "u", "content": [{"type": "text", "text": "1,5"}, {"type": "image"}]}]}\n'
+        b'{"m": [{"role": "u", "content": [{"type": "text", "text": null}, {"type": "text", "text": 7}]}]}\n'
+    )
+    sel = Selection(messages="m")
+    opts = {"skip_bad": False, "allow_missing": False, "ensure_ascii": False, "errors": "strict", "block_size": 1 << 20}
+    got = outcome(rs, data, "encode", sel, dict(opts))
+    assert got == outcome(py, data, "encode", sel, dict(opts))
+    assert got[0] == "RecordError" and "<stdin>:2:" in got[1], got
+    assert "m[0].content[1].text must be a string or null, not a number" in got[1], got

@@ -44,7 +44,9 @@ def _candidates(st: Settings) -> list[dict[str, Any]]:
     return out
 
 
-def settings_hint(settings: Settings, text: str, decode: StrictDecode) -> dict[str, Any] | None:
+def settings_hint(
+    settings: Settings, text: str, decode: StrictDecode, witness: str | None = None
+) -> dict[str, Any] | None:
     """The settings change under which `text` decodes strictly, if any.
 
     Args:
@@ -52,15 +54,20 @@ def settings_hint(settings: Settings, text: str, decode: StrictDecode) -> dict[s
         text: the text whose strict decoding failed.
         decode: strict decoding under other settings (``decode(kwargs, text)``,
             raising `TSTDecodeError`); the codec passes its own engine's.
+        witness: a text with units of the same data that decoded under `settings` (in a batch,
+            one before the failure); a change must decode it too, or it would send the reader
+            to settings that fail on the good texts (docs/DECISIONS.md 46 and 52).
 
     Returns:
         e.g. ``{"variant": "vocab"}``, ``{"indian": True}`` or ``{"group_size": 4}``; None when no
-        neighbouring configuration decodes `text`.
+        neighbouring configuration decodes `text` (and `witness`).
     """
     base = settings.kwargs()
     for change in _candidates(settings):
         try:
             decode({**base, **change}, text)
+            if witness is not None:
+                decode({**base, **change}, witness)
         except (TSTDecodeError, ValueError):  # ValueError: the change conflicts with the settings (separators)
             continue
         return change
@@ -99,12 +106,14 @@ def names_other_settings(error: BaseException | None) -> bool:
     return isinstance(error, TSTDecodeError) and _HINT in error.reason
 
 
-def with_hint(settings: Settings, text: str, error: TSTDecodeError, decode: StrictDecode) -> TSTDecodeError:
-    """`error`, its reason extended with the settings that decode `text` when there are any
-    (`error` itself when it names them already)."""
+def with_hint(
+    settings: Settings, text: str, error: TSTDecodeError, decode: StrictDecode, witness: str | None = None
+) -> TSTDecodeError:
+    """`error`, its reason extended with the settings that decode `text` (and `witness`, see
+    `settings_hint`) when there are any (`error` itself when it names them already)."""
     if names_other_settings(error):
         return error
-    change = settings_hint(settings, text, decode)
+    change = settings_hint(settings, text, decode, witness)
     if change is None:
         return error
     variant, size = change.get("variant"), change.get("group_size")

@@ -12,6 +12,7 @@ from tst._python_engine import PythonEngine
 from tst.errors import TSTDecodeError, TSTError, TSTItemTypeError, check_errors
 from tst.numbers import Group, Number, OutOfRange
 from tst.settings import Settings
+from tst.spelling import OPEN
 from tst.vocabulary import vocabulary
 
 if TYPE_CHECKING:
@@ -183,14 +184,16 @@ class Codec:
             return list(found)
         return [OutOfRange(*r) for r in found]
 
-    def with_hint(self, error: TSTDecodeError, text: str) -> TSTDecodeError:
+    def with_hint(self, error: TSTDecodeError, text: str, witness: str | None = None) -> TSTDecodeError:
         """`error` (raised by strict decoding of `text`) naming the settings that decode `text`, if any.
 
         `decode` and `decode_batch` add the hint themselves; callers that
         collect errors (``errors="return"``) use this on the one they report.
         It tries up to 11 neighbouring configurations: the error path only.
+        `witness`: a text of the same data that decoded under these settings; settings that
+        do not decode it too are not named (they would fail on the good texts).
         """
-        hinted = with_hint(self.settings, text, error, self._decode_as)
+        hinted = with_hint(self.settings, text, error, self._decode_as, witness)
         return hinted if error.index is None else hinted.at(error.index)
 
     def _decode_as(self, kwargs: dict[str, Any], text: str) -> str:
@@ -261,9 +264,15 @@ class Codec:
         except TSTDecodeError as exc:
             if exc.index is None:
                 raise
-            raise with_hint(self.settings, items[exc.index], exc, self._decode_as).at(exc.index) from None
-        if on == "return":  # per-item errors read as the single calls' do
-            return [self.with_hint(v, items[k]) if isinstance(v, TSTDecodeError) else v for k, v in enumerate(out)]
+            # The items before the failing one decoded: a hint must fit the first that held units.
+            witness = next((t for t in items[: exc.index] if OPEN in t), None)
+            hinted = with_hint(self.settings, items[exc.index], exc, self._decode_as, witness)
+            raise hinted.at(exc.index) from None
+        if on == "return":  # per-item errors read as the single calls' do, less hints the batch refutes
+            witness = next((t for t, v in zip(items, out) if isinstance(v, str) and v != t), None)
+            return [
+                self.with_hint(v, items[k], witness) if isinstance(v, TSTDecodeError) else v for k, v in enumerate(out)
+            ]
         return out
 
     @overload

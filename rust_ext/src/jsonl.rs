@@ -342,15 +342,14 @@ impl<'a> Walker<'a, '_> {
                 b'[' => self.array(i, |w, j| w.value(j, Role::Part, depth + 1)),
                 _ => self.null(i),
             },
-            // A part: a string, an object whose string `text` is selected, or anything else (kept).
+            // A part: a string, an object whose `text` (a string, or null) is selected, or anything
+            // else (kept). A `text` of another type is left to the Python walker, which rejects it.
             Role::Part => match c {
                 b'"' => self.site(i),
-                b'{' => self.object(i, depth, |w, key, j| {
-                    if key == b"text" && w.at(j) == Some(b'"') {
-                        w.site(j)
-                    } else {
-                        skip_value(w.s, j, depth + 1)
-                    }
+                b'{' => self.object(i, depth, |w, key, j| match (key, w.at(j)) {
+                    (b"text", Some(b'"')) => w.site(j),
+                    (b"text", _) => w.null(j),
+                    _ => skip_value(w.s, j, depth + 1),
                 }),
                 _ => skip_value(self.s, i, depth),
             },

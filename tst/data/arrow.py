@@ -122,6 +122,11 @@ def _check_type(key: str, t: Any, messages: bool, name: str) -> None:
             ok = _is_string(content) or pa.types.is_null(content) or _is_list(content)
         if not ok:
             raise RecordError(name, f"column {key!r} must be a list of message structs with a 'content' field, not {t}")
+        part = content.value_type if _is_list(content) else None
+        if part is not None and pa.types.is_struct(part) and part.get_field_index("text") >= 0:
+            text = part.field("text").type
+            if not (_is_string(text) or pa.types.is_null(text)):
+                raise RecordError(name, f"column {key!r}: the 'text' of a content part must be a string, not {text}")
         return
     if pa.types.is_dictionary(t):
         t = t.value_type
@@ -214,7 +219,7 @@ class ArrowConverter:
                 where = f"{self.name}: row {first_row + row}"
                 note = report_note(first, self.skip_bad, self.skip_hint)
                 column = keys[_leaf_of(leaves, bad[row]).path.rank]
-                raise RecordError(where, f"field {column}: {codec_reason(first)}{note}")
+                raise RecordError(where, f"field {column}: {codec_reason(first)}{note}", first_row + row)
         self._rows = rows
         for leaf in leaves if self.count else ():
             used = leaf.per_use()

@@ -12,15 +12,19 @@ class DataError(TSTError):
         where: the place, e.g. ``"data.jsonl:12"`` or ``"data.csv:3 (record 2)"``;
             empty when unknown.
         reason: what is wrong there.
+        index: the failing row (0-based) where the input is a table of rows (a `datasets`
+            batch or dataset, Parquet, Arrow), the same row `where` names; None otherwise
+            (text files name their line in `where`).
     """
 
-    def __init__(self, where: str, reason: str) -> None:
+    def __init__(self, where: str, reason: str, index: int | None = None) -> None:
         super().__init__(f"{where}: {reason}" if where else reason)
         self.where = where
         self.reason = reason
+        self.index = index
 
-    def __reduce__(self) -> tuple[type[DataError], tuple[str, str]]:
-        return (type(self), (self.where, self.reason))
+    def __reduce__(self) -> tuple[type[DataError], tuple[str, str, int | None]]:
+        return (type(self), (self.where, self.reason, self.index))
 
 
 class RecordError(DataError):

@@ -86,10 +86,10 @@ class DatasetConverter:
                     else:
                         field_slots(column, r, key, slots, paths)
                 except SelectionError as exc:
-                    raise RecordError(_row(r, indices), f"{exc.path}: {exc.reason}") from None
+                    raise RecordError(_row(r, indices), f"{exc.path}: {exc.reason}", _row_index(r, indices)) from None
                 rows.extend([r] * (len(slots) - before))
             out[key] = column
-        self._convert(slots, [_row(r, indices) for r in rows], paths)
+        self._convert(slots, [(_row(r, indices), _row_index(r, indices)) for r in rows], paths)
         return out
 
     def record(self, example: Mapping[str, Any], index: int | None = None) -> dict[str, Any]:
@@ -100,20 +100,26 @@ class DatasetConverter:
         try:
             new, missing = record_slots(dict(example), self.selection, slots, paths)
         except SelectionError as exc:
-            raise RecordError(where, f"{exc.path}: {exc.reason}") from None
+            raise RecordError(where, f"{exc.path}: {exc.reason}", index) from None
         if missing and not self.allow_missing:
-            raise MissingFieldError(where, f"the example has no field {missing[0]!r}")
-        self._convert(slots, [where] * len(slots), paths)
+            raise MissingFieldError(where, f"the example has no field {missing[0]!r}", index)
+        self._convert(slots, [(where, index)] * len(slots), paths)
         return {key: new[key] for key in self.selection.keys if key in new}
 
-    def _convert(self, slots: list[Slot], rows: list[str], paths: list[str]) -> None:
+    def _convert(self, slots: list[Slot], rows: list[tuple[str, int | None]], paths: list[str]) -> None:
+        """Convert every slot; `rows` holds, per slot, its row as errors name it and as an index."""
         try:
             fill(slots, self.converter.convert_batch(read(slots)))
         except (TSTDecodeError, TSTRangeError) as exc:
             k = exc.index or 0
-            raise RecordError(rows[k], f"field {paths[k]}: {codec_reason(exc)}") from exc
+            raise RecordError(rows[k][0], f"field {paths[k]}: {codec_reason(exc)}", rows[k][1]) from exc
 
 
 def _row(r: int, indices: Sequence[int] | None) -> str:
     """Row `r` of a batch as an error names it: its dataset row when `indices` are known."""
     return f"batch row {r}" if indices is None else f"row {indices[r]}"
+
+
+def _row_index(r: int, indices: Sequence[int] | None) -> int:
+    """Row `r` of a batch as `DataError.index`: its dataset row when `indices` are known."""
+    return r if indices is None else int(indices[r])

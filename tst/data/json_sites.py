@@ -255,9 +255,11 @@ class RecordWalker:
                 return skip_value(s, j)
 
             def member(name: str, m: int) -> int:
-                if name == "text" and s[m : m + 1] == '"':
+                if name != "text":
+                    return skip_value(s, m)
+                if s[m : m + 1] == '"':
                     return self._site(m, f"{path}[{k}].text")
-                return skip_value(s, m)
+                return self._null_or(m, f"{path}[{k}].text must be a string or null")
 
             return self._object(j, member)
 

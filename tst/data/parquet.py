@@ -85,7 +85,7 @@ def read_parquet(
             try:
                 record_slots(record, selection, slots)
             except SelectionError as exc:  # the schema check makes this unreachable in practice
-                raise RecordError(f"{name}: row {row}", f"{exc.path}: {exc.reason}") from None
+                raise RecordError(f"{name}: row {row}", f"{exc.path}: {exc.reason}", row) from None
             yield read(slots)
             row += 1
 

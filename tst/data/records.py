@@ -90,7 +90,10 @@ def _content_slots(message: dict[str, Any], path: str, slots: list[Slot], paths:
     for k, part in enumerate(parts):
         if isinstance(part, str):
             _add(slots, paths, (parts, k), f"{path}[{k}]")
-        elif isinstance(part, dict) and isinstance(part.get("text"), str):
+        elif isinstance(part, dict) and part.get("text") is not None:
+            # A part's text is selected like content itself: a string, or null (an image part has none).
+            if not isinstance(part["text"], str):
+                raise SelectionError(f"{path}[{k}].text", f"must be a string or null, not {_kind(part['text'])}")
             parts[k] = dict(part)
             _add(slots, paths, (parts[k], "text"), f"{path}[{k}].text")
 
