@@ -198,4 +198,9 @@ def test_a_strict_batch_decode_names_the_failing_sequence(call: str) -> None:
     texts = getattr(tok, call)(batch)
     assert texts[0] == "pay 1,234 now" and len(texts) == 4
     assert getattr(tok, call)(np.array([good, good])) == [texts[0], texts[0]]
+    assert getattr(tok, call)(torch.tensor([good, good])) == [texts[0], texts[0]]
+    assert getattr(tok, call)([torch.tensor(good), np.array(good)]) == [texts[0], texts[0]]
+    # A list of numpy or torch scalars is one sequence, not a batch of one-id rows.
+    assert tok.decode([np.int64(i) for i in good]) == texts[0]
+    assert tok.decode([torch.tensor(i) for i in good]) == texts[0]
     assert tok.decode(good, strict=True) == "pay 1,234 now"

@@ -267,7 +267,9 @@ def _as_batch(ids: Any) -> list[Any] | None:
     """`ids` as a list of sequences when it is a batch (lists, arrays or tensors of 2 dimensions), else None."""
     if hasattr(ids, "tolist"):  # numpy arrays and torch tensors
         ids = ids.tolist()
-    if isinstance(ids, (list, tuple)) and ids and (isinstance(ids[0], (list, tuple)) or hasattr(ids[0], "tolist")):
+    first = ids[0] if isinstance(ids, (list, tuple)) and ids else None
+    # A row is a list, or an array or tensor of one dimension (a numpy or torch scalar is an id).
+    if isinstance(first, (list, tuple)) or getattr(first, "ndim", 0) >= 1:
         return [seq.tolist() if hasattr(seq, "tolist") else seq for seq in ids]
     return None
 
