@@ -86,6 +86,27 @@ def prose(size: int, rng: random.Random) -> list[str]:
     return out
 
 
+def documents(lines: list[str], chars: int = 2000) -> list[str]:
+    """`lines` joined with newlines into texts of about `chars` characters each (the last may be shorter).
+
+    The same text as `lines` in fewer, longer texts: what a corpus of documents (articles,
+    chat turns, records of a few kB) hands `encode_batch`. A `Replace` pass costs a fixed amount
+    per text as well as per character, so a pipeline with many passes loses most on short texts.
+    """
+    out: list[str] = []
+    cur: list[str] = []
+    size = 0
+    for line in lines:
+        cur.append(line)
+        size += len(line) + 1
+        if size >= chars:
+            out.append("\n".join(cur))
+            cur, size = [], 0
+    if cur:
+        out.append("\n".join(cur))
+    return out
+
+
 def number_dense(size: int, rng: random.Random) -> list[str]:
     """CSV-like rows and figures: most characters belong to numbers."""
     out, total = [], 0
@@ -273,6 +294,10 @@ def route2_table(repeat: int, batch: int, mb: float) -> list[str]:
         "real prose": _take(prose_files(), size)[0],
         "real CSV": _take(csv_files(), size)[0],
     }
+    # The same prose as documents of about 2 kB (each text above is one line or sentence): a
+    # pass's fixed cost per text weighs less there (docs/hf.md, "Route 2").
+    corpora["prose, 2 kB texts"] = documents(corpora["prose"])
+    corpora["real prose, 2 kB texts"] = documents(corpora["real prose"])
     # The floors (benchmarks/pipeline_floor.py): route 2's units alone on ready-made TST text, and
     # the bare base with as many never-matching Replace passes as route 2 runs; each bounds the ratio.
     passes = tst_pass_count(plug, bare)
