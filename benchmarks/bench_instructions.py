@@ -6,9 +6,10 @@ Why instructions: on a shared 2-core VM the wall and CPU clocks of one run move 
 up to 0.2 (docs/hf.md, "Route 2"); an instruction count moves far less, so a change of a few
 percent shows. It is not exact either: malloc's work depends on the heap's layout, which Python's
 hash seed changes (fixed here to 0) and Rust's randomly seeded hash maps change too: three
-callgrind runs of route 2 on the real prose (inside `encode_batch` only, seed fixed) gave 927.5,
-926.0 and 928.5 M, and the same code measured 0.840x and 0.864x on generated prose in two sessions
-before the seed was fixed. Nor is it time: memory traffic (each `Replace` pass copies the string
+callgrind runs of route 2 on the real prose (inside `encode_batch` only, seed fixed; 217,033
+characters, before the corpora were cut to `--kb`) gave 927.5, 926.0 and 928.5 M, and the same code
+measured between 0.822x and 0.864x on generated prose in three runs before the seed was fixed (and
+before the count was confined to `encode_batch`). Nor is it time: memory traffic (each `Replace` pass copies the string
 and its alignments) costs more per instruction than the base's work, so wall-clock ratios come out
 lower.
 
@@ -25,9 +26,11 @@ of `bench_hf.py`, each cut to the first lines that make `--kb` thousand characte
 prose again as texts of about 2 kB (`bench_hf.documents`), where a pass's fixed cost per text
 weighs less.
 
-The last column is the base's count divided by route 2's: route 2's speed as a share of the
-base's, the convention of the issue's ratios (0.8x: route 2 does 1.25 times the base's work). At
-the default `--kb 200` a run takes about three minutes on a 2-core machine (ten callgrind runs).
+The last column, "route 2 / bare", is route 2's speed as a share of the base's, the convention of
+the wall-clock ratios of `bench_hf.py`: the base's count divided by route 2's (0.8x: route 2 does
+1.25 times the base's work). At the default `--kb 200` a run takes about three minutes on a 2-core
+machine (ten callgrind runs, each a fresh interpreter); much of that is fixed cost, so `--kb 40`
+still takes over two minutes. Rows print as they are counted, the whole table again at the end.
 """
 
 from __future__ import annotations
@@ -120,9 +123,11 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     bare, plug = route2_pair()
     rows = [
-        "| corpus | characters | bare base (M instr.) | route 2 (M instr.) | bare / route 2 (throughput ratio) |",
+        "| corpus | characters | bare base (M instr.) | route 2 (M instr.) "
+        "| route 2 / bare (throughput: bare ÷ route 2 instructions) |",
         "|---|---:|---:|---:|---:|",
     ]
+    print("\n".join(rows), flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(tmp)
         child = d / "child.py"
