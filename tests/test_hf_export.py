@@ -112,7 +112,8 @@ def test_export_refuses_what_it_cannot_express(tmp_path: object) -> None:
     with pytest.raises(tst.TSTError):
         tst_hf.export(base("bpe"), tmp_path, overflow="extend")
     legacy = Tokenizer.from_str(base("bpe").backend_tokenizer.to_str())
-    legacy.normalizer = normalizers.Prepend("\u2581")
+    # A Prepend that cannot move to the real starts (a Strip after it would act on its prefix).
+    legacy.normalizer = normalizers.Sequence([normalizers.Prepend("\u2581"), normalizers.Strip()])
     refused = PreTrainedTokenizerFast(tokenizer_object=legacy)
     with pytest.raises(tst.TSTError, match="Prepend"):
         tst_hf.export(refused, tmp_path)

@@ -148,16 +148,6 @@ def _start_steps(
     return steps
 
 
-def prefixing_step(pre_tokenizer: Any) -> str | None:
-    """The step of `pre_tokenizer` (a live component) that prefixes every piece, described, or None."""
-    for step in _steps(_state(pre_tokenizer), "pretokenizers"):
-        if step.get("type") == "Metaspace" and step.get("prepend_scheme", "always") == "always":
-            return "Metaspace(prepend_scheme='always')"
-        if step.get("type") == "ByteLevel" and step.get("add_prefix_space"):
-            return "ByteLevel(add_prefix_space=True)"
-    return None
-
-
 def adapt(backend: Tokenizer, units: list[str], stacklevel: int = 4, unit_pattern: str = UNIT_PATTERN) -> Adaptation:
     """Work out the wrapped copy of `backend`'s pipeline (see the module docstring).
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -24,15 +25,19 @@ from transformers import PreTrainedTokenizerFast
 from tst.codec import Codec
 from tst.errors import TSTError
 from tst.hf._native_rules import NativeRules, build_rules, normalized_surface, wordpiece_glue_rules
-from tst.hf._pipeline import prefixing_step
+from tst.hf._pipeline import (
+    NATIVE_UNIT_PATTERN,
+    Adaptation,
+    TSTPipelineWarning,
+    _component,
+    adapt,
+    split_normalizer,
+)
 from tst.hf._saved import class_settings
 from tst.hf.wrapping import is_tst_tokenizer
 from tst.settings import Settings
 from tst.spelling import CLOSE, OPEN
 
-#: Base normalizers that act on each character alone, so applying them to the
-#: whole TST surface (export) or to the text between units (wrapped route) agrees.
-CHARACTER_NORMALIZERS = frozenset({"NFC", "NFD", "NFKC", "NFKD", "Lowercase", "StripAccents", "BertNormalizer"})
 #: Files `export` writes besides what the base's `save_pretrained` writes.
 EXPORT_FILES = ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json")
 _LITERAL_UNIT = re.compile(f"{OPEN}[^{OPEN}{CLOSE}]+{CLOSE}")
@@ -101,12 +106,116 @@ def _decoder(rules: NativeRules) -> decoders.Decoder:
     return decoders.Sequence([decoders.Fuse()] + [decoders.Replace(Regex(r.pattern), r.content) for r in rules.decoder])
 
 
+def native_decoder(codec: Codec, base: decoders.Decoder | None) -> decoders.Decoder:
+    """`base`, then route 3's decoder rules (WordPiece bases: the spaces inside numbers removed first)."""
+    parts = native_components(codec)
+    if base is None:
+        return parts.decoder
+    if json.loads(base.__getstate__()).get("type") == "WordPiece":
+        glue = [decoders.Replace(Regex(r.pattern), r.content) for r in wordpiece_glue_rules(codec.settings)]
+        return decoders.Sequence([base, decoders.Fuse(), *glue, parts.decoder])
+    return decoders.Sequence([base, parts.decoder])
+
+
+def splice(tokenizer: Tokenizer, codec: Codec, adaptation: Adaptation) -> None:
+    """Put `codec`'s native components into `tokenizer` in place (routes 2 and 3 share this).
+
+    `adaptation` is `tst.hf._pipeline.adapt` of `tokenizer` (native unit pattern): the base
+    normalizer (less a ``Prepend`` it moves) runs first, then the TST rules, then the steps
+    that write a prefix only at real text starts; a pre-tokenizer prefix is switched off;
+    the units are added after the base vocabulary (contiguous ids, route 1's order); the
+    decoder is the base decoder followed by the TST decoder rules.
+
+    Raises:
+        TSTError: the units did not get contiguous ids after the base vocabulary.
+    """
+    parts = native_components(codec)
+    before, after = split_normalizer(adaptation, tokenizer.normalizer)
+    # The base normalizer first: a native normalizer after a zero-width insertion at the
+    # start of the string panics in tokenizers 0.23 (the start steps must leave units alone).
+    tokenizer.normalizer = normalizers.Sequence(
+        [*([] if before is None else [before]), parts.normalizer, *([] if after is None else [after])]
+    )
+    if adaptation.pre_tokenizer is not None:
+        tokenizer.pre_tokenizer = _component(adaptation.pre_tokenizer, "pre_tokenizer")
+    base_size = tokenizer.get_vocab_size(with_added_tokens=True)
+    base_decoder = tokenizer.decoder
+    tokenizer.add_tokens(list(parts.added_tokens))
+    units = codec.vocabulary()
+    if [tokenizer.token_to_id(u) for u in units] != list(range(base_size, base_size + len(units))):
+        raise TSTError("TST units did not get contiguous ids after the base vocabulary")
+    tokenizer.decoder = native_decoder(codec, base_decoder)
+
+
+@dataclass(frozen=True)
+class _BaseView:
+    """What `export` and `covers` need to know of a base pipeline (computed once per pipeline)."""
+
+    refusal: str | None  # why export refuses the base, or None
+    before: Any  # the base normalizer steps the TST rules run after (a live Normalizer, or None)
+    raw_units: frozenset[str]  # units route 1 matches before normalization (cut out first)
+
+
+_VIEWS: dict[tuple[Any, ...], _BaseView] = {}
+
+
+def _base_view(base: PreTrainedTokenizerFast, codec: Codec) -> _BaseView:
+    """`base` as routes 1 and 3 adapt it for `codec` (cached on the pipeline's components and settings)."""
+    backend = base.backend_tokenizer
+    added = tuple((t.content, t.normalized) for t in backend.get_added_tokens_decoder().values())
+    key = (
+        None if backend.normalizer is None else backend.normalizer.__getstate__(),
+        None if backend.pre_tokenizer is None else backend.pre_tokenizer.__getstate__(),
+        backend.decoder is None,
+        added,
+        codec.settings,
+    )
+    view = _VIEWS.get(key)
+    if view is None:
+        view = _VIEWS[key] = _compute_view(backend, codec)
+        while len(_VIEWS) > 32:  # a few bases at a time: drop the oldest
+            del _VIEWS[next(iter(_VIEWS))]
+    return view
+
+
+def _compute_view(backend: Tokenizer, codec: Codec) -> _BaseView:
+    units = codec.vocabulary()
+    refusal = None
+    if backend.decoder is None:
+        refusal = "export needs a base tokenizer with a decoder (it must give the TST surface back)"
+    for t in backend.get_added_tokens_decoder().values():
+        if OPEN in t.content or CLOSE in t.content:
+            refusal = f"the base tokenizer has an added token {t.content!r} containing a TST bracket"
+    with warnings.catch_warnings():
+        # Routes 1 and 2 fall back to the base pipeline (and warn) where they cannot keep how the
+        # base tokenizes the text after a number; a plain tokenizer.json must not change silently.
+        warnings.simplefilter("error", TSTPipelineWarning)
+        try:
+            native = adapt(backend, units, unit_pattern=NATIVE_UNIT_PATTERN)
+            route1 = adapt(backend, units)
+        except TSTPipelineWarning as w:
+            detail = str(w).split(": the text after each number")[0]
+            return _BaseView(f"export cannot build on this base: {detail}{_LAYOUT_ADVICE}", None, frozenset(units))
+    before, _ = split_normalizer(native, backend.normalizer)
+    return _BaseView(refusal, before, route1.raw_units)
+
+
+_LAYOUT_ADVICE = (
+    ". Routes 1 and 2 (tst.hf.wrap, tst.hf.install) take it, tokenizing the text after each number "
+    "as the start of a new text (docs/hf.md)"
+)
+
+
 def covers(text: str, codec: Codec, base: PreTrainedTokenizerFast | None = None) -> bool:
     """Whether `export` gives `text` the same ids and decode as `tst.hf.wrap` (same base, same codec).
 
     Exact by construction: the exported normalizer's output is compared with route 1's
-    surface (`Codec.encode`, units cut out before `base`'s normalizer runs on the text
-    between them), and the exported decoder's output with `Codec.decode`. False, among
+    surface (`Codec.encode`, normalized as route 1 normalizes it: cut at the units matched
+    before normalization, the rest through `base`'s normalizer less a ``Prepend`` that
+    moves to the text starts), and the exported decoder's output with `Codec.decode`. The
+    steps that write a prefix at real text starts are the same in both routes
+    (`tst.hf._pipeline.adapt`) and are not compared. The base's adaptation is computed once
+    per pipeline state and settings (30-45 ms for a SentencePiece or BERT base). False, among
     others, for numbers the rules leave as text (docs/hf.md lists the classes), for any
     text holding a literal unit spelling such as ``⟦1k⟧`` (a segment that is exactly one
     unit would match that unit), for text that is not valid UTF-8 (lone surrogates,
@@ -121,7 +230,8 @@ def covers(text: str, codec: Codec, base: PreTrainedTokenizerFast | None = None)
         raise TypeError(f"covers expects a str, not {type(text).__name__}")
     if base is not None and not isinstance(base, PreTrainedTokenizerFast):
         raise TypeError(f"covers expects a transformers PreTrainedTokenizerFast as base, not {type(base).__name__}")
-    if base is not None and _base_refusal(base, base.backend_tokenizer) is not None:
+    view = None if base is None else _base_view(base, codec)
+    if view is not None and view.refusal is not None:
         return False  # export refuses this base: it covers nothing
     if _LITERAL_UNIT.search(text):
         return False
@@ -130,12 +240,22 @@ def covers(text: str, codec: Codec, base: PreTrainedTokenizerFast | None = None)
     except UnicodeEncodeError:
         return False
     rules = _rules(codec.settings)
-    norm = None if base is None else base.backend_tokenizer.normalizer
+    norm = None if view is None else view.before
     surface = codec.encode(text)
     if norm is not None:
-        # Route 1 cuts the units out first; the base normalizer sees only the text between them.
+        # Route 1 cuts its surface at the units it matches before normalization (those the base
+        # normalizer would alter) and normalizes the rest whole, its other units included (they
+        # normalize to themselves); route 3 normalizes the text, then writes the units.
         pieces = _UNIT_OR_TEXT.findall(surface)
-        surface = "".join(p if _LITERAL_UNIT.fullmatch(p) else norm.normalize_str(p) for p in pieces)
+        out: list[str] = []
+        run: list[str] = []
+        for p in pieces:
+            if p in view.raw_units:  # type: ignore[union-attr]
+                out += [norm.normalize_str("".join(run)) if run else "", p]
+                run = []
+            else:
+                run.append(p)
+        surface = "".join(out) + (norm.normalize_str("".join(run)) if run else "")
         text = norm.normalize_str(text)
     written: str = _normalizer(rules).normalize_str(text)
     if written != normalized_surface(surface):
@@ -156,7 +276,9 @@ def export(
     template, ...) with ``tokenizer.json`` replaced by the TST pipeline and
     ``tokenizer_config.json`` naming ``PreTrainedTokenizerFast`` (so transformers never
     rebuilds the pipeline from a slow tokenizer) and recording the codec under
-    ``"tst_export"``.
+    ``"tst_export"``. The pipeline is built as route 2 builds it (`splice`): the base
+    layout adapted as in route 1, so the text around numbers keeps the base's tokens on
+    every layout route 1 keeps (SentencePiece ``Prepend``/``Metaspace`` prefixes included).
 
     Args:
         base: a `transformers.PreTrainedTokenizerFast` (not a TST-wrapped one).
@@ -168,7 +290,9 @@ def export(
         ``tst.hf.wrap(base, variant, **codec_kwargs)`` on every input `covers` accepts.
 
     Raises:
-        TSTError: for settings or base components the stock pipeline cannot express.
+        TSTError: for settings the stock pipeline cannot express, a layout whose tokenization
+            after a number route 1 cannot keep either (where `wrap` warns), a base without a
+            decoder or with added tokens holding a TST bracket, a TST-wrapped tokenizer.
         TypeError: `base` is not a fast tokenizer.
     """
     if is_tst_tokenizer(base):
@@ -184,27 +308,13 @@ def export(
             "export supports overflow='text' only (a stock tokenizer can neither raise nor grow names), "
             f"not {st.overflow!r}"
         )
+    view = _base_view(base, codec)
+    if view.refusal is not None:
+        raise TSTError(view.refusal)
     backend = Tokenizer.from_str(base.backend_tokenizer.to_str())
-    refused = _base_refusal(base, backend)
-    if refused is not None:
-        raise TSTError(refused)
-    parts = native_components(codec)
     base_size = backend.get_vocab_size(with_added_tokens=True)
-    # The base normalizer runs first: after zero-width Replace insertions at the very start of a
-    # string, a further native normalizer panics in tokenizers 0.23 (normalizer.rs, index out of bounds).
-    steps = [] if backend.normalizer is None else [backend.normalizer]
-    backend.normalizer = normalizers.Sequence([*steps, parts.normalizer])
-    if json.loads(backend.decoder.__getstate__()).get("type") == "WordPiece":
-        # WordPiece joins tokens with spaces: remove those inside numbers first (route 1 does it in Python).
-        glue = [decoders.Replace(Regex(r.pattern), r.content) for r in wordpiece_glue_rules(st)]
-        backend.decoder = decoders.Sequence([backend.decoder, decoders.Fuse(), *glue, parts.decoder])
-    else:
-        backend.decoder = decoders.Sequence([backend.decoder, parts.decoder])
-    backend.add_tokens(list(parts.added_tokens))
-    units = codec.vocabulary()
-    ids = [backend.token_to_id(u) for u in units]
-    if ids != list(range(base_size, base_size + len(units))):
-        raise TSTError("TST tokens did not get contiguous ids after the base vocabulary")
+    # The layout adapted as route 2 adapts it (warnings already turned into the refusal above).
+    splice(backend, codec, adapt(backend, codec.vocabulary(), unit_pattern=NATIVE_UNIT_PATTERN))
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     base.save_pretrained(str(out))
@@ -233,48 +343,3 @@ def _write_special_tokens_map(base: PreTrainedTokenizerFast, out: Path) -> None:
     for name, value in base.special_tokens_map.items():
         tokens[name] = value
     path.write_text(json.dumps(tokens, ensure_ascii=False, indent=2), encoding="utf-8")
-
-
-def _base_refusal(base: PreTrainedTokenizerFast, backend: Tokenizer) -> str | None:
-    """Why `export` cannot build on `base` (its pipeline is `backend`), or None when it can."""
-    try:
-        _check_normalizer(backend.normalizer)
-    except TSTError as e:
-        return str(e)
-    prefixing = prefixing_step(backend.pre_tokenizer)
-    if prefixing is not None:
-        # Every unit splits the text: such a step would prefix the text after each number (issue 12).
-        return f"export cannot keep the base pre-tokenizer step {prefixing}: it adds a prefix to every piece"
-    if backend.decoder is None:
-        return "export needs a base tokenizer with a decoder (it must give the TST surface back)"
-    for tok in base.get_added_vocab():
-        if OPEN in tok or CLOSE in tok:
-            return f"the base tokenizer has an added token {tok!r} containing a TST bracket"
-    return None
-
-
-#: What a refusal of the base's normalizer tells the user to do instead.
-_NORMALIZER_ADVICE = (
-    " (it would act on the text between units differently from route 1; route 3 keeps only "
-    + ", ".join(sorted(CHARACTER_NORMALIZERS))
-    + "). Use route 1 (tst.hf.wrap) or route 2 (tst.hf.install), which handle this base with the same ids; "
-    "for a SentencePiece tokenizer.model, LlamaTokenizer.from_pretrained may build a pipeline "
-    "without Replace steps (docs/hf.md, 'Route 3')"
-)
-
-
-def _check_normalizer(norm: Any) -> None:
-    if norm is None:
-        return
-    kind = type(norm).__name__
-    if kind == "Sequence":
-        for step in json.loads(norm.__getstate__())["normalizers"]:
-            if step["type"] not in CHARACTER_NORMALIZERS:
-                raise TSTError(
-                    f"export cannot keep the base normalizer step {step['type']!r}: it is not character-local"
-                    + _NORMALIZER_ADVICE
-                )
-        return
-    if kind not in CHARACTER_NORMALIZERS:
-        refusal = f"export cannot keep the base normalizer {kind!r}: it is not character-local"
-        raise TSTError(refusal + _NORMALIZER_ADVICE)

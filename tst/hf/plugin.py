@@ -30,14 +30,14 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from tokenizers import NormalizedString, Regex, Tokenizer, decoders, normalizers, trainers
+from tokenizers import NormalizedString, Regex, Tokenizer, decoders, trainers
 
 from tst.codec import Codec
 from tst.errors import TSTError
 from tst.hf._glue import glue_wordpiece_units
-from tst.hf._native_rules import normalized_unit, wordpiece_glue_rules
-from tst.hf._pipeline import NATIVE_UNIT_PATTERN, UNIT_PATTERN, _component, adapt, split_normalizer
-from tst.hf.export import native_components
+from tst.hf._native_rules import normalized_unit
+from tst.hf._pipeline import NATIVE_UNIT_PATTERN, UNIT_PATTERN, adapt
+from tst.hf.export import native_components, splice
 from tst.spelling import CLOSE, OPEN
 
 _FORMAT = "tst_pipeline"
@@ -140,27 +140,13 @@ def install(tokenizer: Tokenizer, codec: Codec, strict: bool = False) -> Tokeniz
     units = codec.vocabulary()
     if getattr(tokenizer, "_tst_plugin", None) is not None or any(tokenizer.token_to_id(u) is not None for u in units):
         raise TSTError("this tokenizer has the TST plug-in (or TST units) already")
-    parts = native_components(codec)  # TSTError for settings the stock components cannot express
+    native_components(codec)  # TSTError for settings the stock components cannot express
     base_dec = tokenizer.decoder
     # The same adaptation as route 1, so the text around numbers gets the base's ids: the base
     # normalizer (less a moved Prepend) runs first, then the TST rules, then the start steps.
-    adaptation = adapt(tokenizer, units, stacklevel=3, unit_pattern=NATIVE_UNIT_PATTERN)
-    before, after = split_normalizer(adaptation, tokenizer.normalizer)
-    # The base normalizer first: a native normalizer after a zero-width insertion at the
-    # start of the string panics in tokenizers 0.23 (the start steps must leave units alone).
-    steps = [*([] if before is None else [before]), parts.normalizer, *([] if after is None else [after])]
-    tokenizer.normalizer = normalizers.Sequence(steps)
-    if adaptation.pre_tokenizer is not None:
-        tokenizer.pre_tokenizer = _component(adaptation.pre_tokenizer, "pre_tokenizer")
-    base_size = tokenizer.get_vocab_size(with_added_tokens=True)
-    tokenizer.add_tokens(list(parts.added_tokens))
-    ids = [tokenizer.token_to_id(u) for u in units]
-    if ids != list(range(base_size, base_size + len(units))):
-        raise TSTError("TST units did not get contiguous ids after the base vocabulary")
+    splice(tokenizer, codec, adapt(tokenizer, units, stacklevel=3, unit_pattern=NATIVE_UNIT_PATTERN))
     if strict:
         tokenizer.decoder = decoders.Decoder.custom(TSTDecoder(codec, base_dec, strict=True))
-    else:
-        tokenizer.decoder = native_decoder(codec, base_dec)
     return tokenizer
 
 
@@ -255,14 +241,3 @@ def load_pipeline(path: str | os.PathLike[str], strict: bool = False) -> Tokeniz
     if tokenizer.token_to_id(f"{OPEN}0{CLOSE}") is None:
         raise TSTError(f"{path} holds no TST plug-in (no TST units)")
     return tokenizer
-
-
-def native_decoder(codec: Codec, base: decoders.Decoder | None) -> decoders.Decoder:
-    """`base`, then route 3's decoder rules (WordPiece bases: the spaces inside numbers removed first)."""
-    parts = native_components(codec)
-    if base is None:
-        return parts.decoder
-    if json.loads(base.__getstate__()).get("type") == "WordPiece":
-        glue = [decoders.Replace(Regex(r.pattern), r.content) for r in wordpiece_glue_rules(codec.settings)]
-        return decoders.Sequence([base, decoders.Fuse(), *glue, parts.decoder])
-    return decoders.Sequence([base, parts.decoder])
