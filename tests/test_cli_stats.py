@@ -194,6 +194,9 @@ def test_export_refusals(cli: CLI, tmp_path: Path, bpe_dir: Path) -> None:
     assert r.status == 2 and "cannot export" in r.err and "exact" in r.err
     r = cli("export", "--tokenizer", str(tmp_path / "missing"), "-o", str(tmp_path / "x"))
     assert r.status == 2 and "missing: no such directory" in r.err
+    # Only "text" is offered: a stock tokenizer can neither raise nor grow names.
+    r = cli("export", "--tokenizer", str(bpe_dir), "-o", str(tmp_path / "x"), "--overflow", "extend")
+    assert r.status == 2 and "invalid choice: 'extend'" in r.err and not (tmp_path / "x").exists()
 
 
 def test_export_names_the_missing_piece(

@@ -31,7 +31,8 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     p.add_argument("--tokenizer", required=True, metavar="DIR", help="base tokenizer directory (a fast tokenizer)")
     p.add_argument("-o", "--output", required=True, metavar="DIR", help="directory to write")
-    add_codec_options(p)
+    # A stock tokenizer can neither raise nor grow names: out-of-range numbers stay text.
+    add_codec_options(p, overflows=("text",))
     p.set_defaults(run=run)
 
 

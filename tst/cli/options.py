@@ -35,8 +35,11 @@ CODEC_OPTIONS = (
 )
 
 
-def add_codec_options(parser: argparse.ArgumentParser) -> None:
-    """The codec settings, as flags (defaults are the codec's; ``--config`` can supply them)."""
+def add_codec_options(parser: argparse.ArgumentParser, overflows: tuple[str, ...] = OVERFLOWS) -> None:
+    """The codec settings, as flags (defaults are the codec's; ``--config`` can supply them).
+
+    `overflows`: the ``--overflow`` choices the command takes (``tst export`` takes ``text`` only).
+    """
     g = parser.add_argument_group("codec settings (defaults: the Codec defaults, or --config)")
     g.add_argument("--variant", choices=VARIANTS, help="marker: ⟦345⟧⟦k⟧ (default); vocab: fused ⟦345k⟧")
     g.add_argument("--style", choices=STYLES, help="exact (lossless, default) or paper (the paper's surface, lossy)")
@@ -55,7 +58,10 @@ def add_codec_options(parser: argparse.ArgumentParser) -> None:
     )
     g.add_argument("--int-digits", type=int, metavar="N", help="integer digits in range (default 18)")
     g.add_argument("--frac-digits", type=int, metavar="N", help="fractional digits in range (default 15)")
-    g.add_argument("--overflow", choices=OVERFLOWS, help="numbers out of range: text (default), extend, error")
+    names = {"text": "text (default)", "extend": "extend", "error": "error"}
+    g.add_argument(
+        "--overflow", choices=overflows, help="numbers out of range: " + ", ".join(names[o] for o in overflows)
+    )
     g.add_argument(
         "--config",
         metavar="FILE",

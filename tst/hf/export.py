@@ -182,10 +182,13 @@ def _compute_view(backend: Tokenizer, codec: Codec) -> _BaseView:
     units = codec.vocabulary()
     refusal = None
     if backend.decoder is None:
-        refusal = "export needs a base tokenizer with a decoder (it must give the TST surface back)"
+        refusal = (
+            "export needs a base tokenizer with a decoder (it must give the TST surface back); "
+            "route 1 (tst.hf.wrap) takes this base"
+        )
     for t in backend.get_added_tokens_decoder().values():
         if OPEN in t.content or CLOSE in t.content:
-            refusal = f"the base tokenizer has an added token {t.content!r} containing a TST bracket"
+            refusal = f"export cannot build on a base with an added token {t.content!r} holding a TST bracket"
     with warnings.catch_warnings():
         # Routes 1 and 2 fall back to the base pipeline (and warn) where they cannot keep how the
         # base tokenizes the text after a number; a plain tokenizer.json must not change silently.
