@@ -1,6 +1,7 @@
 """Route 3 (`tst.hf.export`) on real text: coverage against route 1, speed against the bare base, adversarial inputs.
 
-Run: ``python benchmarks/bench_export.py [--families bpe,spm,bert,tekken] [--max-kb 400]``; writes
+Run: ``python benchmarks/bench_export.py [--families bpe,spm,bert,tekken] [--max-kb 400]`` (a family
+may also be any of the matrix in tests/hf_families.py, e.g. ``mistral_v3``); writes
 ``benchmarks/out/export.md``. Everything is read offline from files already on the machine:
 
 * **prose**: the release notes shipped with CPython (``idlelib/NEWS*.txt``, ``idlelib/News3.txt``) and
@@ -38,6 +39,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tokenizers import Regex, Tokenizer, normalizers
+from transformers import PreTrainedTokenizerFast
 
 import tst
 import tst.hf
@@ -165,12 +167,26 @@ def _batches(lines: list[str], size: int = 1000) -> list[list[str]]:
     return [lines[k : k + size] for k in range(0, len(lines), size)]
 
 
+def family_tokenizer(family: str) -> PreTrainedTokenizerFast:
+    """The base of `family`: tests/hf_support.py's (bpe, spm, bert, tekken) or a family of the matrix.
+
+    The matrix (tests/hf_families.py) adds the SentencePiece layouts route 3 takes since
+    docs/DECISIONS.md 55, e.g. ``mistral_v3`` (mistral-common's real v3 file through
+    transformers' generic conversion: ``Replace`` normalizer steps, ``Metaspace(always)``).
+    """
+    if family in ("bpe", "spm", "bert", "tekken"):
+        return base(family)
+    from tests.hf_families import family_base
+
+    return family_base(family)
+
+
 def speed(family: str, lines: list[str], repeats: int) -> dict[str, float]:
     """Seconds of `encode_batch` over `lines` (best of `repeats`, interleaved): the bare base, the export,
     and the export's floors (`benchmarks/pipeline_floor.py`): its units alone on ready-made TST
     text (``units``), and the bare base with as many no-op `Replace` passes as the export runs
     (``passes``, their count under ``"N"``). The units floor's ids are checked against the export's."""
-    b = base(family)
+    b = family_tokenizer(family)
     bare = Tokenizer.from_str(b.backend_tokenizer.to_str())
     with tempfile.TemporaryDirectory() as d:
         path = tst.hf.export(b, d, variant="vocab")
