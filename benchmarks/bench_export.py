@@ -1,7 +1,7 @@
 """Route 3 (`tst.hf.export`) on real text: coverage against route 1, speed against the bare base, adversarial inputs.
 
-Run: ``python benchmarks/bench_export.py [--families bpe,spm,bert,tekken] [--max-kb 400]`` (a family
-may also be any of the matrix in tests/hf_families.py, e.g. ``mistral_v3``); writes
+Run: ``python benchmarks/bench_export.py [--families bpe,spm,mistral_v3,bert,tekken] [--max-kb 400]``
+(a family may be any of tests/hf_support.py's or of the matrix in tests/hf_families.py); writes
 ``benchmarks/out/export.md``. Everything is read offline from files already on the machine:
 
 * **prose**: the release notes shipped with CPython (``idlelib/NEWS*.txt``, ``idlelib/News3.txt``) and
@@ -270,7 +270,7 @@ def adversarial(codec: tst.Codec) -> list[tuple[str, float, float, float]]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--families", default="bpe,spm,bert,tekken")
+    ap.add_argument("--families", default="bpe,spm,mistral_v3,bert,tekken")
     ap.add_argument("--max-kb", type=int, default=400, help="characters read per kind, in thousands")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--no-adversarial", action="store_true")

@@ -124,6 +124,17 @@ def test_export_refuses_what_it_cannot_express(tmp_path: object) -> None:
         tst_hf.covers("12", tst.Codec(), legacy)  # type: ignore[arg-type]
 
 
+def test_covers_follows_a_base_changed_after_a_call() -> None:
+    """`covers` keeps what it works out of a base per pipeline state: a changed base is looked at again."""
+    plain = Tokenizer.from_str(base("bpe").backend_tokenizer.to_str())
+    changing = PreTrainedTokenizerFast(tokenizer_object=plain)
+    assert tst_hf.covers("x 12 y", tst.Codec(), changing)
+    changing.backend_tokenizer.normalizer = normalizers.Sequence([normalizers.Prepend("\u2581"), normalizers.Strip()])
+    assert not tst_hf.covers("x 12 y", tst.Codec(), changing)  # now a layout export refuses
+    changing.backend_tokenizer.normalizer = None
+    assert tst_hf.covers("x 12 y", tst.Codec(), changing)
+
+
 def test_exported_config_names_a_fast_class_and_no_custom_code(exports: dict, tmp_path: object) -> None:  # type: ignore[type-arg]
     tst_hf.export(base("spm"), tmp_path, variant="vocab")
     config = json.loads((tmp_path / "tokenizer_config.json").read_text())  # type: ignore[operator]
