@@ -32,7 +32,7 @@ from transformers import AutoTokenizer, PreTrainedTokenizerFast
 
 import tst
 import tst.hf
-from benchmarks.bench_export import _take, csv_files, prose_files
+from benchmarks.bench_export import _take, csv_files, family_tokenizer, prose_files
 from benchmarks.pipeline_floor import passes_floor, tst_pass_count, units_floor
 from benchmarks.words import COMMON
 from tests.hf_support import base
@@ -157,7 +157,7 @@ def rss_mb() -> float:
 
 def bench_family(family: str, corpora: dict[str, list[str]], repeat: int, batch: int) -> list[str]:
     rows = []
-    b = base(family)
+    b = family_tokenizer(family)
     wrapped = {v: tst.hf.wrap(b, variant=v) for v in ("vocab", "marker")}
     with tempfile.TemporaryDirectory() as tmp:
         exported = {}
@@ -239,7 +239,7 @@ def memory_probe(family: str, what: str) -> float:
     overhead TST adds is a wrap's growth minus a copy's, each measured in a fresh process
     after the same warm-up (a marker wrap: imports, caches and first-use costs).
     """
-    b = base(family)
+    b = family_tokenizer(family)
     warm = tst.hf.wrap(b, variant="marker")
     before = settled_rss_mb()
     made = plain_copy(b) if what == "copy" else tst.hf.wrap(b, variant="vocab")
@@ -349,7 +349,11 @@ def route2_table(repeat: int, batch: int, mb: float) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--mb", type=float, default=2.0, help="size of each corpus in MB")
-    ap.add_argument("--families", default="bpe,tekken,spm,bert")
+    ap.add_argument(
+        "--families",
+        default="bpe,tekken,spm,bert",
+        help="tests/hf_support.py's bases or any family of tests/hf_families.py (e.g. mistral_v3)",
+    )
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--batch", type=int, default=1000, help="texts per call")
     ap.add_argument("--memory-probe", metavar="FAMILY", help=argparse.SUPPRESS)
