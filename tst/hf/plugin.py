@@ -37,7 +37,7 @@ from tst.errors import TSTError
 from tst.hf._glue import glue_wordpiece_units
 from tst.hf._native_rules import normalized_unit
 from tst.hf._pipeline import NATIVE_UNIT_PATTERN, UNIT_PATTERN, adapt
-from tst.hf.export import native_components, splice
+from tst.hf.export import splice, tst_normalizer
 from tst.spelling import CLOSE, OPEN
 
 _FORMAT = "tst_pipeline"
@@ -140,7 +140,7 @@ def install(tokenizer: Tokenizer, codec: Codec, strict: bool = False) -> Tokeniz
     units = codec.vocabulary()
     if getattr(tokenizer, "_tst_plugin", None) is not None or any(tokenizer.token_to_id(u) is not None for u in units):
         raise TSTError("this tokenizer has the TST plug-in (or TST units) already")
-    native_components(codec)  # TSTError for settings the stock components cannot express
+    tst_normalizer(codec)  # TSTError for settings the stock components cannot express (cached)
     base_dec = tokenizer.decoder
     # The same adaptation as route 1, so the text around numbers gets the base's ids: the base
     # normalizer (less a moved Prepend) runs first, then the TST rules, then the start steps.
@@ -195,7 +195,7 @@ def train_from_iterator(
     units = codec.vocabulary()
     if any(tokenizer.token_to_id(u) is not None for u in units):
         raise TSTError("train before installing TST: this tokenizer holds TST units already")
-    native_components(codec)  # refuse unsupported settings before the (long) training
+    tst_normalizer(codec)  # refuse unsupported settings before the (long) training
 
     def between_units() -> Iterator[str]:
         for text in iterator:
