@@ -290,10 +290,14 @@ def quote_cell(value: str, delimiter: str, was_quoted: bool) -> str:
 
 
 def _ending(raw: str) -> tuple[str, str]:
-    for end in ("\r\n", "\n", "\r"):
-        if raw.endswith(end):
-            return raw[: -len(end)], end
-    return raw, ""
+    """`raw` split into its body and its line ending.
+
+    The ending is the whole run of CR and LF the reader takes as the end of the record:
+    ``\r\r\n`` (what `csv.writer` writes on Windows to a file opened without ``newline=""``)
+    ends one record, and neither a bare cell nor the text after a closing quote can end in CR or LF.
+    """
+    body = raw.rstrip("\r\n")
+    return body, raw[len(body) :]
 
 
 def cell_spans(body: str, delimiter: str) -> list[tuple[int, int]] | None:
