@@ -111,3 +111,31 @@ def test_a_content_part_text_of_another_type_is_an_error() -> None:
     want = "batch row 0: m[0].content[1].text: must be a string or null, not a number"
     with pytest.raises(RecordError, match=re.escape(want)):
         chat({"m": [bad]})
+
+
+def test_a_message_without_content_is_an_error() -> None:
+    """Found by a new-user trial: ShareGPT's from/value chats passed unconverted, silently."""
+    chat = DatasetConverter(CODEC, messages="m")
+    tools = [{"role": "assistant", "tool_calls": []}, {"role": "user", "content": "1,000"}]
+    assert chat({"m": [tools]}) == {"m": [[tools[0], {"role": "user", "content": CODEC.encode("1,000")}]]}
+    want = "batch row 0: m[0]: has no 'content' (keys: 'from', 'value')"
+    with pytest.raises(RecordError, match=re.escape(want)):
+        chat({"m": [[{"from": "human", "value": "1,000"}]]})
+
+
+def test_a_settings_hint_the_data_refutes_is_dropped() -> None:
+    """DECISIONS 46, as the CLI does: a string that decoded earlier (an earlier batch, or this one)
+    refutes a hint to other settings; a bad string among good ones is not data of other settings."""
+    marker = "b ⟦2⟧⟦u⟧"
+    hinted = "c ⟦5⟧ d"  # reads as the vocab variant, but the marker string above does not
+    alone = DatasetConverter(fields=["text"], decode=True)
+    with pytest.raises(RecordError, match=re.escape("decode with variant='vocab'")):
+        alone({"text": [hinted]})
+    for batches in ([[marker], [hinted]], [[marker, hinted]]):
+        conv = DatasetConverter(fields=["text"], decode=True)
+        *good, bad = batches
+        for batch in good:
+            assert conv({"text": batch}) == {"text": ["b 2"]}
+        with pytest.raises(RecordError, match="is not followed by its marker") as info:
+            conv({"text": bad})
+        assert "variant=" not in str(info.value)

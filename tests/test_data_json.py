@@ -26,6 +26,7 @@ def test_fields_and_messages_are_found_with_paths() -> None:
         '{"id": 1, "q": "a", "tags": ["x", null], "messages": ['
         '{"role": "user", "content": "hi 1"}, '
         '{"role": "assistant", "content": null, "tool_calls": [{"content": "no"}]},'
+        '{"role": "assistant", "tool_calls": []},'
         '{"role": "user", "content": [{"type": "text", "text": "t 2"}, '
         '{"type": "image_url", "image_url": {"url": "u"}}, "raw 3"]}'
         '], "meta": {"q": "nested, not selected"}}'
@@ -35,9 +36,15 @@ def test_fields_and_messages_are_found_with_paths() -> None:
         ("q", "a"),
         ("tags[0]", "x"),
         ("messages[0].content", "hi 1"),
-        ("messages[2].content[0].text", "t 2"),
-        ("messages[2].content[2]", "raw 3"),
+        ("messages[3].content[0].text", "t 2"),
+        ("messages[3].content[2]", "raw 3"),
     ]
+    # The same selection on Python objects: a message calling tools may lack content, no other.
+    slots: list[tuple[object, object]] = []
+    record_slots(json.loads(rec), Selection(fields=("q", "tags"), messages="messages"), slots)
+    assert read(slots) == [v for _, v in got]
+    with pytest.raises(SelectionError, match=r"messages\[0\]: has no 'content' \(keys: 'from', 'value'\)"):
+        record_slots({"messages": [{"from": "gpt", "value": "2"}]}, Selection(messages="messages"), [])
 
 
 @pytest.mark.parametrize(
@@ -52,13 +59,22 @@ def test_fields_and_messages_are_found_with_paths() -> None:
             "messages[0].content must be a string, a list of parts or null, not a number",
             False,
         ),
+        (
+            '{"messages": [{"from": "human", "value": "1"}]}',
+            "messages[0] has no 'content' (keys: 'from', 'value'): a message needs one, null for no text "
+            "(ShareGPT-style 'from'/'value' messages: rename 'value' to 'content')",
+            False,
+        ),
+        ('{"messages": [{"role": "user"}]}', "messages[0] has no 'content' (keys: 'role')", False),
         ("[1, 2]", "a record must be a JSON object, not an array", False),
         ('{"q": "a"', "expected ',' or '}' in an object", True),
         ('{"q" "a"}', "expected ':' after a property name", True),
         ('{q: "a"}', "expected a property name in double quotes", True),
-        ('{"q": "a\\x"}', "Invalid \\escape", True),
+        ('{"q": "a\\x"}', "invalid \\escape", True),
+        ('{"q": "a 1', "unterminated string", True),
+        ('{"q": "a\t1"}', "invalid control character", True),
         ("", "expected a JSON value", True),
-        ("[1, 2", "Expecting ',' delimiter", True),
+        ("[1, 2", "expecting ',' delimiter", True),
     ],
 )
 def test_problems_are_typed_and_placed(text: str, reason: str, syntax: bool) -> None:

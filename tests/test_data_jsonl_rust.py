@@ -225,3 +225,21 @@ def test_a_content_part_text_of_another_type_is_refused_by_both_engines() -> Non
     assert got == outcome(py, data, "encode", sel, dict(opts))
     assert got[0] == "RecordError" and "<stdin>:2:" in got[1], got
     assert "m[0].content[1].text must be a string or null, not a number" in got[1], got
+
+
+def test_a_message_without_content_is_refused_by_both_engines() -> None:
+    """ShareGPT's from/value messages would pass unconverted ("0 strings"): both engines name them."""
+    py, rs = codecs("vocab", "text")
+    data = (
+        b'{"m": [{"role": "assistant", "tool_calls": []}, {"role": "user", "content": "1,5"}]}\n'
+        b'{"m": [{"from": "human", "value": "What is 1,000?"}]}\n'
+    )
+    sel = Selection(messages="m")
+    opts = {"skip_bad": False, "allow_missing": False, "ensure_ascii": False, "errors": "strict", "block_size": 1 << 20}
+    got = outcome(rs, data, "encode", sel, dict(opts))
+    assert got == outcome(py, data, "encode", sel, dict(opts))
+    assert got[0] == "RecordError" and "<stdin>:2:" in got[1], got
+    assert "m[0] has no 'content' (keys: 'from', 'value')" in got[1], got
+    got = outcome(rs, data, "encode", sel, {**opts, "skip_bad": True})
+    assert got == outcome(py, data, "encode", sel, {**opts, "skip_bad": True})
+    assert got[0] == "ok" and got[1].count(b"\n") == 1, got

@@ -324,17 +324,24 @@ impl<'a> Walker<'a, '_> {
                 b'[' => self.array(i, |w, j| w.value(j, Role::Message, depth + 1)),
                 _ => self.null(i),
             },
+            // A message without `content` (and not calling tools) is left to the Python walker,
+            // which rejects it (tst.data.selection.missing_content).
             Role::Message => {
                 if c != b'{' {
                     return None;
                 }
-                self.object(i, depth, |w, key, j| {
+                let mut has_content = false;
+                let end = self.object(i, depth, |w, key, j| {
+                    if matches!(key, b"content" | b"tool_calls" | b"function_call") {
+                        has_content = true;
+                    }
                     if key == b"content" {
                         w.value(j, Role::Content, depth + 1)
                     } else {
                         skip_value(w.s, j, depth + 1)
                     }
-                })
+                })?;
+                has_content.then_some(end)
             }
             // A message's content: a string, a list of parts, or null.
             Role::Content => match c {
@@ -695,6 +702,14 @@ mod tests {
         assert_eq!((b.records, b.missing, b.left.len()), (1, 1, 0));
         let b = run("\u{feff}{\"q\": \"1\"}", &["q"], None, &Options { at_start: true, ..Options::default() });
         assert_eq!(b.left.len(), 1);
+        // A message with no content (ShareGPT's from/value) is the Python code's to reject; one
+        // calling tools may lack it.
+        let chat =
+            "{\"m\": [{\"from\": \"h\", \"value\": \"1\"}]}\n{\"m\": [{\"tool_calls\": []}, {\"content\": \"2\"}]}";
+        let b = run(chat, &[], Some("m"), &Options::default());
+        let left: Vec<usize> = b.left.iter().map(|l| l.0).collect();
+        assert_eq!(left, [0]);
+        assert!(text(&b).ends_with("{\"content\": \"⟦2⟧\"}]}"));
     }
 
     #[test]

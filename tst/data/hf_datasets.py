@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from tst.codec import Codec
 from tst.data.converter import TextConverter
@@ -11,7 +11,7 @@ from tst.data.errors import MissingFieldError, RecordError
 from tst.data.json_records import codec_reason
 from tst.data.records import SelectionError, Slot, field_slots, fill, messages_slots, read, record_slots
 from tst.data.selection import Selection
-from tst.errors import TSTDecodeError, TSTRangeError
+from tst.errors import TSTError
 
 
 class DatasetConverter:
@@ -108,11 +108,21 @@ class DatasetConverter:
 
     def _convert(self, slots: list[Slot], rows: list[tuple[str, int | None]], paths: list[str]) -> None:
         """Convert every slot; `rows` holds, per slot, its row as errors name it and as an index."""
-        try:
-            fill(slots, self.converter.convert_batch(read(slots)))
-        except (TSTDecodeError, TSTRangeError) as exc:
-            k = exc.index or 0
-            raise RecordError(rows[k][0], f"field {paths[k]}: {codec_reason(exc)}", rows[k][1]) from exc
+        conv = self.converter
+        values = read(slots)
+        out = conv.convert_batch(values, count=False, errors="return")
+        # The whole batch is data seen before a failure is judged: a settings hint that the strings
+        # decoded so far (this batch or an earlier one) refute is dropped (DECISIONS 46).
+        conv.note_witness(values, out)
+        k = next((k for k, v in enumerate(out) if isinstance(v, TSTError)), None)
+        if k is not None:
+            error = out[k]
+            assert isinstance(error, TSTError)
+            reason = codec_reason(conv.reported(error))
+            raise RecordError(rows[k][0], f"field {paths[k]}: {reason}", rows[k][1]) from error
+        done = cast(list[str], out)
+        conv.add_counts(values, done)
+        fill(slots, done)
 
 
 def _row(r: int, indices: Sequence[int] | None) -> str:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from tst.data.selection import Selection
+from tst.data.selection import Selection, missing_content
 
 _WS = re.compile(r"[ \t\n\r]*")
 _WS_CHARS = frozenset(" \t\n\r")
@@ -66,6 +66,16 @@ def skip_ws(text: str, i: int) -> int:
     return m.end()
 
 
+def json_reason(exc: json.JSONDecodeError) -> str:
+    """`exc`'s message as one of ours: lower case, without its dangling "at" (our prefix gives the place).
+
+    ``Unterminated string starting at`` becomes ``unterminated string``, ``Invalid \\escape``
+    becomes ``invalid \\escape``.
+    """
+    msg = exc.msg.removesuffix(" at").removesuffix(" starting")
+    return msg[:1].lower() + msg[1:]
+
+
 def skip_value(text: str, i: int) -> int:
     """End of the JSON value starting at `i` (JSONProblem if there is none)."""
     try:
@@ -73,7 +83,7 @@ def skip_value(text: str, i: int) -> int:
     except StopIteration:
         raise JSONProblem(i, "expected a JSON value", syntax=True) from None
     except json.JSONDecodeError as exc:
-        raise JSONProblem(exc.pos, exc.msg, syntax=True) from None
+        raise JSONProblem(exc.pos, json_reason(exc), syntax=True) from None
 
 
 def kind_at(text: str, i: int) -> str:
@@ -196,7 +206,7 @@ class RecordWalker:
         try:
             value, end = _scanstring(self.text, i + 1)
         except json.JSONDecodeError as exc:
-            raise JSONProblem(exc.pos, exc.msg, syntax=True) from None
+            raise JSONProblem(exc.pos, json_reason(exc), syntax=True) from None
         return value, end
 
     def _site(self, i: int, path: str) -> int:
@@ -231,12 +241,19 @@ class RecordWalker:
                 skip_value(s, j)
                 raise JSONProblem(j, f"{key}[{k}] must be a message object, not {_a(kind_at(s, j))}")
 
+            names: list[str] = []
+
             def member(name: str, m: int) -> int:
+                names.append(name)
                 if name == "content":
                     return self._content(m, f"{key}[{k}].content")
                 return skip_value(s, m)
 
-            return self._object(j, member)
+            end = self._object(j, member)
+            reason = missing_content(names)
+            if reason is not None:
+                raise JSONProblem(j, f"{key}[{k}] {reason}")
+            return end
 
         return self._array(i, message)
 

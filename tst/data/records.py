@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from tst.data.selection import Selection
+from tst.data.selection import Selection, missing_content
 
 #: A place holding a selected string: ``container[key]``.
 Slot = tuple[Any, Any]
@@ -72,6 +72,8 @@ def messages_slots(container: Any, key: Any, path: str, slots: list[Slot], paths
         message = dict(message)
         if "content" in message:
             _content_slots(message, f"{path}[{k}].content", slots, paths)
+        elif (reason := missing_content(list(message))) is not None:
+            raise SelectionError(f"{path}[{k}]", reason)
         messages.append(message)
     container[key] = messages
 

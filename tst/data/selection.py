@@ -2,7 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
+
+#: Keys that let a chat message go without ``content``: an OpenAI assistant message that calls tools.
+CONTENT_OPTIONAL = ("tool_calls", "function_call")
+
+
+def missing_content(keys: Collection[str]) -> str | None:
+    """Why a chat message with these keys is rejected for having no ``content``; None when it may lack one.
+
+    Every message of a selected chat has a ``content`` (null when it has no text), except one
+    that calls tools. A chat whose messages spell their text otherwise (ShareGPT's
+    ``from``/``value``) would otherwise pass through unconverted, reported as 0 strings.
+    """
+    if "content" in keys or any(k in keys for k in CONTENT_OPTIONAL):
+        return None
+    hint = " (ShareGPT-style 'from'/'value' messages: rename 'value' to 'content')" if "value" in keys else ""
+    listed = ", ".join(map(repr, keys)) or "none"
+    return f"has no 'content' (keys: {listed}): a message needs one, null for no text{hint}"
 
 
 @dataclass(frozen=True)
@@ -13,6 +31,8 @@ class Selection:
     *messages* names a list of chat messages (OpenAI style): every message's
     ``content`` is converted, whether it is a string or a list of parts (each
     part's ``"text"``); roles, tool calls and every other key stay as they are.
+    A message without a ``content`` key is an error (`missing_content`), except
+    one with ``tool_calls`` or ``function_call``.
 
     Args:
         fields: names of top-level text fields (or columns).
