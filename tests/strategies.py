@@ -23,6 +23,8 @@ FRAGMENTS = [
     "e+",
     "x",
     "0x",
+    "U+",
+    "u+",
     "-",
     "+",
     "$",
@@ -81,6 +83,14 @@ def numerals(draw: st.DrawFn) -> str:
     return digits
 
 
+#: A word of hexadecimal digits led by a digit: a hash (``55807e6``), a UUID part, a code point.
+HEX_WORDS = st.builds(
+    lambda d, rest: d + rest,
+    st.sampled_from("0123456789"),
+    st.text("0123456789abcdefABCDEeeeE", max_size=11),
+)
+
+
 def tst_text() -> st.SearchStrategy[str]:
     """Text mixing numerals, separators, marker-like strings and random Unicode."""
     piece = st.one_of(
@@ -90,6 +100,7 @@ def tst_text() -> st.SearchStrategy[str]:
         st.text("0123456789", min_size=1, max_size=40),
         st.text(min_size=1, max_size=8),
         st.text("0123456789.,' eE-+x⟦⟧kump", min_size=1, max_size=12),
+        HEX_WORDS,
     )
     return st.lists(piece, max_size=12).map("".join)
 

@@ -25,7 +25,14 @@ from hypothesis import strategies as st
 
 import tst
 from tests.conftest import RUST
-from tests.strategies import BOUNDS_AFTER, BOUNDS_BEFORE, date_time_fields, separated_run, tst_text
+from tests.strategies import (
+    BOUNDS_AFTER,
+    BOUNDS_BEFORE,
+    HEX_WORDS,
+    date_time_fields,
+    separated_run,
+    tst_text,
+)
 from tst._chars import is_word
 
 MakeCodec = Callable[..., tst.Codec]
@@ -192,6 +199,39 @@ def test_engines_agree_on_reader_text(kwargs: dict[str, Any], text: str) -> None
     assert rs.out_of_range(text) == py.out_of_range(text)
     assert rs.decode(rs.encode(text)) == text
     _grouping_invariants(text, py)
+
+
+# -- hexadecimal words (SPEC 2.2) ----------------------------------------------------------------
+
+
+@given(
+    before=st.sampled_from(["", " ", "(", "U+", "u+", "xU+", " u+", ".", "1.", "-", "a,", "v"]),
+    word=HEX_WORDS,
+    after=st.sampled_from(["", " ", ".5", "-e89b", "x", ";", "é", ".x", "e-5"]),
+    decimal=st.sampled_from([".", ","]),
+)
+def test_hexadecimal_words_are_text(make_codec: MakeCodec, before: str, word: str, after: str, decimal: str) -> None:
+    """The class: a hash or UUID part shaped as an exponent (``55807e6``) read as a mantissa and an
+    exponent, a code point (``U+1E78``) read as decimal numbers. No number starts inside such a word."""
+    text = before + word + after
+    codec = make_codec(decimal=decimal, separators=None)
+    a, b = len(before), len(before) + len(word)
+    whole = not (after[:1] and is_word(after[0]))  # the word ends where `word` ends
+    code_point = before.endswith(("U+", "u+")) and not (len(before) > 2 and is_word(before[-3]))
+    shaped = re.fullmatch("[0-9]+[eE][0-9]+", word) is not None  # what 2.7 reads as an exponent
+    long = len(word) >= 7 and shaped and not before.endswith((".", decimal))
+    numbers = codec.numbers(text)
+    if whole and (code_point or long):
+        assert not any(n.start < b and n.end > a for n in numbers), (text, numbers)
+    if whole and not code_point and len(word) < 7 and before in ("", " ") and after in ("", " "):
+        # A short word keeps the grammar it had: digits, maybe an exponent (2.7), or a glued word (2.2).
+        spans = [(n.start, n.end) for n in numbers]
+        e = word.find("e")
+        if word.isdigit():
+            assert spans == [(a, b)], (text, spans)
+        elif e > 0 and word[e + 1 :].isdigit() and word[:e].isdigit():
+            assert spans == [(a, a + e), (a + e + 1, b)], (text, spans)
+    assert codec.decode(codec.encode(text)) == text
 
 
 # -- the issue's rows, on both engines (SPEC pins them too) --------------------------------------

@@ -30,7 +30,7 @@ MakeCodec = Callable[..., tst.Codec]
         ("3.14159265358979323846", [(0, 22, "fraction", 20)]),
         ("00000000000000000001", [(0, 20, "integer", 20)]),  # digits count as written
         ("1,000,000,000,000,000,000", [(0, 25, "integer", 19)]),
-        ("x 1e1234567890123456789", [(4, 23, "integer", 19)]),  # the exponent is its own number
+        ("x 1e-1234567890123456789", [(5, 24, "integer", 19)]),  # the exponent is its own number
         ("12345678901234567890.5", [(0, 22, "integer", 20)]),  # integer first when both
         ("a3141592653589793238462 x86_64", []),  # text words are not numbers at all
     ],

@@ -14,6 +14,8 @@ from tst.numbers import Group, Number, OutOfRange
 from tst.settings import Settings
 
 HEX_DIGITS = "0123456789abcdefABCDEF"
+#: The shortest hexadecimal word that is text (SPEC 2.2): git abbreviates hashes to 7 characters.
+HEX_WORD_MIN = 7
 
 Span = tuple[int, int]
 
@@ -162,6 +164,8 @@ def _numeral(
     j = i
     if not lead:
         j = digit_end(s, i)
+        if hex_word(s, i, j, dec):
+            return skip_text_word(s, i)
         chunks.append((i, j))
         # A grouping is judged on the whole run of digit groups joined by its
         # separator: it starts at the run's first group (not after the same
@@ -235,6 +239,29 @@ def _numeral(
                 return resume
         out.append(_number(s, exp[0], exp[1], [exp], None, None, False, st.group_size))
     return resume
+
+
+def hex_word(s: str, i: int, j: int, dec: str) -> bool:
+    """Whether the word at `i`, whose digits end at `j`, is a hexadecimal identifier: text (SPEC 2.2).
+
+    The hexadecimal digits of a code point after ``U+``/``u+`` not glued to a word before it
+    (``U+1E78``, ``U+0041``), or a word of at least `HEX_WORD_MIN` characters shaped as an
+    unsigned exponent (digits, ``e`` or ``E``, digits), not after a dot or the decimal mark:
+    a hash such as ``55807e6`` or a UUID part such as ``123e4567``, which 2.7 would read as a
+    mantissa and an exponent. Other letters already make a word text (2.2).
+    """
+    n = len(s)
+    if i >= 2 and s[i - 1] == "+" and s[i - 2] in "Uu" and (i == 2 or not is_word(s[i - 3])):
+        h = i
+        while h < n and s[h] in HEX_DIGITS:
+            h += 1
+        return not (h < n and is_word(s[h]))
+    if j + 1 >= n or s[j] not in "eE" or not is_digit(s[j + 1]):
+        return False
+    if i > 0 and s[i - 1] in (".", dec):
+        return False
+    k = digit_end(s, j + 1)
+    return k - i >= HEX_WORD_MIN and not (k < n and is_word(s[k]))
 
 
 def _out_of_range(start: int, end: int, int_len: int, frac_len: int, st: Settings) -> OutOfRange:

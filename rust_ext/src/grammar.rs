@@ -44,6 +44,37 @@ pub fn is_hex(b: u8) -> bool {
     b.is_ascii_hexdigit()
 }
 
+/// The shortest hexadecimal word that is text (SPEC 2.2): git abbreviates hashes to 7 characters.
+const HEX_WORD_MIN: usize = 7;
+
+/// Whether the word at `i`, whose digits end at `j`, is a hexadecimal identifier: text (SPEC 2.2).
+///
+/// The code point after `U+`/`u+` (not glued to a word before it), or a word of at least
+/// `HEX_WORD_MIN` characters shaped as an unsigned exponent (digits, `e`, digits), not after a
+/// dot or the decimal mark: `55807e6` would otherwise read as a mantissa and an exponent.
+/// Mirrors `tst._grammar.hex_word`.
+#[inline]
+fn hex_word(s: &[u8], i: usize, j: usize, dec: u8) -> bool {
+    if i >= 2 && s[i - 1] == b'+' && (s[i - 2] == b'U' || s[i - 2] == b'u') {
+        let glued = decode_before(s, i - 2).is_some_and(crate::chars::is_word);
+        if !glued {
+            let mut h = i;
+            while h < s.len() && is_hex(s[h]) {
+                h += 1;
+            }
+            return !word_at(s, h);
+        }
+    }
+    if j + 1 >= s.len() || (s[j] != b'e' && s[j] != b'E') || !s[j + 1].is_ascii_digit() {
+        return false;
+    }
+    if i > 0 && (s[i - 1] == b'.' || s[i - 1] == dec) {
+        return false;
+    }
+    let k = digit_end(s, j + 1);
+    k - i >= HEX_WORD_MIN && !word_at(s, k)
+}
+
 /// Call `sink` with every number of `s`, in order.
 pub fn scan_numbers<F>(s: &[u8], st: &Settings, sink: F) -> Result<(), RangeError>
 where
@@ -345,6 +376,9 @@ where
     let mut j = i;
     if !lead {
         j = digit_end(s, i);
+        if hex_word(s, i, j, dec) {
+            return Ok(Some(skip_text_word(s, i)));
+        }
         chunks.push((i, j));
         // A grouping is judged on the whole run of digit groups joined by its separator.
         if j - i <= 3 && j < n && s[j] != dec && s[i] != b'0' {
@@ -561,6 +595,9 @@ mod tests {
         assert_eq!(spans("2024-01-15", &st), ["2024", "01", "15"]);
         assert_eq!(spans("6.02E23 and 1e-7", &st), ["6.02", "23", "1", "7"]);
         assert_eq!(spans("H2O 3f5e9b1 0x1F v1.2 .5 x.5", &st), [".5"]);
+        // Hexadecimal words: a hash, a UUID part, code points; a short exponent form and a fraction stay numbers.
+        assert_eq!(spans("55807e6 123e4567-e89b U+1E78 u+0041 1e6 2.0221409e23", &st), ["1", "6", "2.0221409", "23"]);
+        assert_eq!(spans("IU+0041 x.1234567e8", &st), ["0041"]);
         assert_eq!(spans("12,34,567 1,23", &st), ["12", "34", "567", "1", "23"]);
         assert_eq!(spans("5kg 1\u{a0}000", &st), ["5", "1\u{a0}000"]);
         let mut indian = Settings::default_exact("vocab");

@@ -45,6 +45,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from tst._grammar import HEX_WORD_MIN
 from tst._unicode_tables import NUMERIC_RANGES, WORD_RANGES
 from tst.settings import Settings
 from tst.spelling import CLOSE as C
@@ -330,7 +331,7 @@ class _Builder:
 
     def int_number(self) -> str:
         """The integer part of a numeral that is a number: a whole grouping in range, or a digit run."""
-        plain = f"(?>[0-9]{{1,{self.imax}}})(?![0-9])"
+        plain = f"(?>[0-9]{{1,{self.imax}}})(?![0-9])(?!{self.hex_exponent()})"
         pairs = self.groupings(self.imax)
         if not pairs:
             return plain
@@ -370,7 +371,36 @@ class _Builder:
         hexa = "(?!0[xX][0-9A-Fa-f])"
         in_chain = f"(?<=[0-9]{d}){intp}\\K(?={self.after_mantissa()})"
         plain = f"(?<![0-9]{d}){intp}\\K(?={self.frac_after_int()}{self.after_mantissa()})"
-        return f"(?=[0-9]){hexa}(?:{in_chain}|{plain})"
+        return f"(?=[0-9]){hexa}(?!{self.code_point()})(?:{in_chain}|{plain})"
+
+    def code_point(self) -> str:
+        """The hexadecimal digits of a code point after ``U+`` not glued to a word: text (`tst._grammar.hex_word`).
+
+        Led by a one-character test, so it costs one step before almost every numeral.
+        """
+        return f"(?<=\\+)(?<=\\A[Uu]\\+|{self.nonword}[Uu]\\+)[0-9A-Fa-f]++(?!{self.word})"
+
+    def hex_exponent(self) -> str:
+        """After a plain digit run from a numeral's start: an unsigned exponent that makes the word a
+        hexadecimal identifier (`tst._grammar.hex_word`: `HEX_WORD_MIN` characters or more, not after
+        a dot or the decimal mark). Led by ``(?=[eE][0-9])``: no cost where no exponent follows."""
+        w, imax, n = self.word, self.imax, HEX_WORD_MIN
+        before = _cls(_merge([*_DIGITS, *_chars("." + self.st.decimal)]), negate=True)
+
+        def run(d: str) -> str:
+            return f"(?<=\\A[0-9]{{{d}}}|{before}[0-9]{{{d}}})"
+
+        # A run of d digits needs n - 1 - d exponent digits; from n - 2 digits on, one is enough.
+        alts = [f"{run(str(d))}[eE][0-9]{{{n - 1 - d},}}+(?!{w})" for d in range(1, min(n - 2, imax + 1))]
+        if imax >= n - 2:
+            alts.append(f"{run(f'{n - 2},{imax}')}[eE][0-9]++(?!{w})")
+        return f"(?=[eE][0-9])(?:{'|'.join(alts)})"
+
+    def hex_token(self) -> str:
+        """A hexadecimal identifier the lexer walks over as text, with its ``.word`` chain (`skip_text_word`)."""
+        after_dot = _cls(_chars("." + self.st.decimal))
+        shaped = f"(?<!{after_dot})(?=[0-9eE]{{{HEX_WORD_MIN}}})[0-9]++[eE][0-9]++(?!{self.word})"
+        return f"(?:{self.code_point()}|{shaped})(?:\\.{self.word}++)*+"
 
     def lead(self) -> str:
         """A number written with a leading decimal mark (``.5``): the insertion goes after the mark."""
@@ -417,6 +447,8 @@ class _Builder:
         tail = f"(?:{exp}|{self.word_chain()})?+"
         tokens = [
             f"{self.word_nodigit}{self.word}*+(?:\\.{self.word}++)*+",
+            # Before the numeral token, which would read a hash's e and digits as an exponent.
+            self.hex_token(),
             f"(?<!{self.lead_blockers}){d}[0-9]++(?!{d}[0-9]){tail}",
             self.cluster_punct,
             f"(?:(?<=[0-9]{d}){self.int_text()}|{self.int_text()}(?:{d}[0-9]++(?!{d}[0-9]))?+){tail}",
