@@ -389,7 +389,7 @@ def test_tsv_and_csv_errors(cli: CLI, tmp_path: Path) -> None:
     r = cli("convert", str(tsv), "--field", "a", "--variant", "vocab")
     assert r.status == 0 and r.text == "a\tb\n⟦1⟧,⟦5⟧\t2\n"
     r = cli("convert", str(tsv), "--field", "c")
-    assert r.status == 2 and f"{tsv}:1: the header has no column 'c' (columns: a, b) (--allow-missing" in r.err
+    assert r.status == 2 and f"{tsv}:1: the header has no column 'c' (columns: 'a', 'b') (--allow-missing" in r.err
     r = cli("convert", str(tsv), "--messages")
     assert r.status == 2 and "--messages needs JSONL, JSON or Parquet" in r.err
     short = tmp_path / "short.csv"

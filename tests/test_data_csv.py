@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from hypothesis import assume, given, settings
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 import tst
 from tst.data.converter import TextConverter
 from tst.data.csv_format import cell_spans, convert_csv, quote_cell, rewrite_row
+from tst.data.errors import MissingFieldError
 
 CODEC = tst.Codec(variant="vocab")
 CELL = st.text(alphabet=st.sampled_from(list('0123456789.,"; \n\rab⟦')), max_size=12)
@@ -104,6 +106,15 @@ def test_a_double_cr_ending_keeps_the_row_bytes() -> None:
     back = io.BytesIO()
     convert_csv(io.BytesIO(out.getvalue()), back, TextConverter(CODEC, "decode"), ("id",))
     assert back.getvalue() == data
+
+
+@pytest.mark.parametrize(
+    "header, hint",
+    [("a;b", "the header holds ';': is it the delimiter (--delimiter ';')?"), ("a\tb", "(--format tsv)")],
+)
+def test_a_header_of_one_column_names_the_delimiter_it_holds(header: str, hint: str) -> None:
+    with pytest.raises(MissingFieldError, match=re.escape(f"(columns: {header!r}); {hint}" if ";" in header else hint)):
+        convert_csv(io.BytesIO(f"{header}\n1;2\n".encode()), io.BytesIO(), TextConverter(CODEC), ("b",))
 
 
 def test_cell_spans_and_quoting() -> None:

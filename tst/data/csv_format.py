@@ -114,10 +114,23 @@ def _columns(names: list[str], fields: tuple[str, ...], name: str, allow_missing
     """Indices of the selected columns among the header's `names`, and the selected names it lacks."""
     absent = [f for f in fields if f not in names]
     if absent and not allow_missing:
+        listed = ", ".join(map(repr, names))
         raise MissingFieldError(
-            f"{name}:1", f"the header has no column {absent[0]!r} (columns: {', '.join(names)}){MISSING_HINT}"
+            f"{name}:1",
+            f"the header has no column {absent[0]!r} (columns: {listed}){_delimiter_hint(names)}{MISSING_HINT}",
         )
     return [k for k, h in enumerate(names) if h in fields], absent
+
+
+def _delimiter_hint(names: list[str]) -> str:
+    """A hint when the header reads as one column holding another usual delimiter (``;``, tab, ``|``)."""
+    if len(names) != 1:
+        return ""
+    found = next((d for d in (";", "\t", "|") if d in names[0]), None)
+    if found is None:
+        return ""
+    option = "--format tsv" if found == "\t" else f"--delimiter {found!r}"
+    return f"; the header holds {found!r}: is it the delimiter ({option})?"
 
 
 def _present(
