@@ -136,6 +136,23 @@ def test_stats_errors(cli: CLI, tmp_path: Path, bpe_dir: Path) -> None:
     assert r.status == 2 and f"cannot load a tokenizer from {tmp_path / 'bad.json'}" in r.err
 
 
+def test_stats_reads_invalid_utf8_as_convert_carries_it(cli: CLI, tmp_path: Path, bpe_dir: Path) -> None:
+    """Found by a new-user trial: stats could not read a changelog that encode handles."""
+    data = tmp_path / "legacy.txt"
+    data.write_bytes(b"ok 1,234 line\nbad \xff\xfe 5,678 x\n")
+    r = cli("stats", str(data), "--json")
+    assert r.status == 2 and "legacy.txt:2: invalid UTF-8" in r.err and "--errors=surrogateescape" in r.err
+    r = cli("stats", str(data), "--json", "--errors", "surrogateescape")
+    assert r.status == 0 and json.loads(r.out)["numbers"] == 2, r.err
+    r = cli("stats", str(data), "--json", "--errors", "surrogateescape", "--tokenizer", str(bpe_dir))
+    assert r.status == 0, r.err
+    # Undecodable bytes count as U+FFFD for the tokenizer: the figures of that text, read so.
+    (tmp_path / "replaced.txt").write_text("ok 1,234 line\nbad \ufffd\ufffd 5,678 x\n", encoding="utf-8")
+    r2 = cli("stats", str(tmp_path / "replaced.txt"), "--json", "--tokenizer", str(bpe_dir))
+    got, want = json.loads(r.out), json.loads(r2.out)
+    assert {k: v for k, v in got.items() if k != "input"} == {k: v for k, v in want.items() if k != "input"}
+
+
 @pytest.mark.parametrize("variant", ["vocab", "marker"])
 def test_stats_on_a_tokenizer_json_file_equals_its_directory(cli: CLI, bpe_dir: Path, variant: str) -> None:
     by_dir = cli("stats", str(FINANCE), "--tokenizer", str(bpe_dir), "--variant", variant, "--json")

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from tst.cli.cmd_convert import EXTENSIONS
 from tst.cli.options import CLIError, add_codec_options, codec_settings
 from tst.codec import Codec
+from tst.data.blocks import ERRORS
 from tst.data.reading import iter_documents
 from tst.data.selection import Selection
 
@@ -65,6 +66,13 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     p.add_argument(
         "--allow-missing", action="store_true", help="records lacking a selected field count with what they have"
     )
+    p.add_argument(
+        "--errors",
+        choices=ERRORS,
+        default="strict",
+        help="invalid UTF-8 in a text format: stop with an error naming the line (strict, default), "
+        "or read the bytes as lone surrogates (surrogateescape), as tst convert carries them",
+    )
     p.add_argument("--limit", type=int, metavar="N", help="only the first N documents")
     p.add_argument("--json", action="store_true", help="print the statistics as JSON instead of a table")
     p.add_argument("--plot", metavar="FILE.png", help="write a histogram of tokens per number (needs matplotlib)")
@@ -88,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
         raise CLIError("--field/--messages apply to datasets; a text file gives one document per line")
     if args.limit is not None and args.limit < 1:
         raise CLIError("--limit must be positive")
-    docs = iter_documents(args.input, fmt, selection, allow_missing=args.allow_missing)
+    docs = iter_documents(args.input, fmt, selection, allow_missing=args.allow_missing, errors=args.errors)
     if args.limit is not None:
         docs = (d for k, d in enumerate(docs) if k < args.limit)
     if args.tokenizer is None:
@@ -97,6 +105,9 @@ def run(args: argparse.Namespace) -> int:
     from tst.data.token_stats import TokenCounter, format_table
 
     base, codec = load_for_stats(args.tokenizer, codec_settings(args))
+    if args.errors == "surrogateescape":
+        # A tokenizer takes valid text only: undecodable bytes count as U+FFFD, as `replace` decodes them.
+        docs = ([_replaced(s) for s in doc] for doc in docs)
     stats = TokenCounter(base, codec).add(docs)
     title = (
         f"{args.input} with {args.tokenizer} ({codec.settings.variant} variant, group size {codec.settings.group_size})"
@@ -114,6 +125,11 @@ def run(args: argparse.Namespace) -> int:
         }
         _plot(args, series, "Tokens per number", "tokens per number")
     return 0
+
+
+def _replaced(text: str) -> str:
+    """`text` read with ``surrogateescape``, its undecodable bytes as U+FFFD (Python's ``replace``)."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _numbers_only(args: argparse.Namespace, docs: Iterator[list[str]]) -> int:

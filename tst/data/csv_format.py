@@ -87,10 +87,12 @@ def read_csv(
     name: str = "<stdin>",
     delimiter: str = ",",
     allow_missing: bool = False,
+    errors: str = "strict",
     block_size: int = BLOCK_SIZE,
 ) -> Iterator[list[str]]:
-    """The selected cells of each row (blank lines skipped), read as `convert_csv` reads them (same errors)."""
-    lines = _RawLines(read_blocks(source, block_size), name, "strict", hint="")
+    """The selected cells of each row (blank lines skipped), read as `convert_csv` reads them (same errors;
+    `errors` as for `convert_csv`)."""
+    lines = _RawLines(read_blocks(source, block_size), name, errors)
     reader = csv.reader(lines, delimiter=delimiter, quotechar=QUOTE, strict=True)
     header = _next_row(reader, lines, name)
     if header is None:

@@ -67,14 +67,20 @@ def convert_json(
 
 
 def read_json(
-    source: BinaryIO, selection: Selection, *, name: str = "<stdin>", allow_missing: bool = False
+    source: BinaryIO,
+    selection: Selection,
+    *,
+    name: str = "<stdin>",
+    allow_missing: bool = False,
+    errors: str = "strict",
 ) -> Iterator[list[str]]:
-    """The selected strings of each record of a JSON document, read as `convert_json` reads them (same errors)."""
+    """The selected strings of each record of a JSON document, read as `convert_json` reads them (same
+    errors; `errors` as for `convert_json`)."""
     data = source.read()
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8", errors)
     except UnicodeDecodeError as exc:
-        raise invalid_utf8(name, data, exc, hint="") from None
+        raise invalid_utf8(name, data, exc) from None
     doc = _Document(text, name, selection, False, allow_missing, skip_hint="")
     doc.parse()
     for _, found in doc.records:

@@ -151,9 +151,11 @@ def read_jsonl(
     *,
     name: str = "<stdin>",
     allow_missing: bool = False,
+    errors: str = "strict",
     block_size: int = BLOCK_SIZE,
 ) -> Iterator[list[str]]:
-    """The selected strings of each record of `source`, read as `convert_jsonl` reads them (same errors).
+    """The selected strings of each record of `source`, read as `convert_jsonl` reads them (same errors;
+    `errors` as for `convert_jsonl`).
 
     Raises:
         RecordError: a malformed record (line and column).
@@ -162,7 +164,7 @@ def read_jsonl(
     """
     job = _JSONLines(None, selection, name, False, allow_missing, False, skip_hint="")
     for block in read_blocks(source, block_size):
-        lines = decode_block(block, name, "strict", hint="").split("\n")
+        lines = decode_block(block, name, errors).split("\n")
         for item in job.items(block.line, dict(enumerate(lines)), block.offset == 0):
             yield item.values
 

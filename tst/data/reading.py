@@ -16,7 +16,7 @@ from tst.data.selection import Selection
 
 
 def iter_documents(
-    path: str, fmt: str, selection: Selection | None, *, allow_missing: bool = False
+    path: str, fmt: str, selection: Selection | None, *, allow_missing: bool = False, errors: str = "strict"
 ) -> Iterator[list[str]]:
     """Each document's strings: a text file gives one per non-blank line, a dataset one list per record.
 
@@ -25,6 +25,8 @@ def iter_documents(
         fmt: ``text``, ``jsonl``, ``json``, ``csv``, ``tsv`` or ``parquet``.
         selection: which strings of a record (required unless ``fmt == "text"``).
         allow_missing: records lacking a selected field give what they have.
+        errors: invalid UTF-8 in a text format: ``"strict"`` raises `DataError`,
+            ``"surrogateescape"`` carries the bytes as lone surrogates (Parquet: always valid).
 
     Raises:
         DataError (and its `RecordError`, `MissingFieldError`): as the converter of `fmt` raises them.
@@ -34,30 +36,32 @@ def iter_documents(
 
         if selection is None:
             raise ValueError("parquet data needs a selection (--field / --messages)")
-        yield from read_parquet(path, selection, allow_missing=allow_missing)
+        yield from read_parquet(path, selection, allow_missing=allow_missing)  # valid UTF-8 by format
         return
     with open(path, "rb") as source:
         if fmt == "text":
             from tst.data.text import read_lines
 
-            yield from ([line] for line in read_lines(source, name=path))
+            yield from ([line] for line in read_lines(source, name=path, errors=errors))
             return
         if selection is None:
             raise ValueError(f"{fmt} data needs a selection (--field / --messages)")
         if fmt == "jsonl":
             from tst.data.jsonl import read_jsonl
 
-            yield from read_jsonl(source, selection, name=path, allow_missing=allow_missing)
+            yield from read_jsonl(source, selection, name=path, allow_missing=allow_missing, errors=errors)
         elif fmt == "json":
             from tst.data.json_array import read_json
 
-            yield from read_json(source, selection, name=path, allow_missing=allow_missing)
+            yield from read_json(source, selection, name=path, allow_missing=allow_missing, errors=errors)
         elif fmt in ("csv", "tsv"):
             from tst.data.csv_format import read_csv
 
             if selection.messages is not None:
                 raise DataError(path, "--messages needs JSONL, JSON or Parquet data; CSV cells are plain strings")
             delimiter = "\t" if fmt == "tsv" else ","
-            yield from read_csv(source, selection.fields, name=path, delimiter=delimiter, allow_missing=allow_missing)
+            yield from read_csv(
+                source, selection.fields, name=path, delimiter=delimiter, allow_missing=allow_missing, errors=errors
+            )
         else:
             raise ValueError(f"unknown format {fmt!r}")

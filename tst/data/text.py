@@ -133,14 +133,17 @@ def convert_text(
     return counts
 
 
-def read_lines(source: BinaryIO, *, name: str = "<stdin>", block_size: int = BLOCK_SIZE) -> Iterator[str]:
-    """The non-blank lines of `source`, without their line ending, read as `convert_text` reads them.
+def read_lines(
+    source: BinaryIO, *, name: str = "<stdin>", errors: str = "strict", block_size: int = BLOCK_SIZE
+) -> Iterator[str]:
+    """The non-blank lines of `source`, without their line ending, read as `convert_text` reads them
+    (`errors`: ``"strict"``, or ``"surrogateescape"`` to carry undecodable bytes as lone surrogates).
 
     Raises:
         DataError: undecodable bytes (line and byte offset).
     """
     for block in read_blocks(source, block_size):
-        for line in decode_block(block, name, "strict", hint="").split("\n"):
+        for line in decode_block(block, name, errors).split("\n"):
             line = line.rstrip("\r")
             if line.strip():
                 yield line
