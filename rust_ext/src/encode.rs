@@ -380,7 +380,7 @@ mod tests {
         let mut st = Settings::default_exact("vocab");
         st.int_digits = 4;
         st.frac_digits = 2;
-        let text = "a 123456 b 1.2345 c 12 d 1e99999 ";
+        let text = "a 123456 b 1.2345 c 12 d 1e-99999 ";
         let mut out = b"kept".to_vec();
         let tally = encode_append(text.as_bytes(), &st, &mut out).unwrap();
         assert_eq!(&out[4..], enc(text, &st).as_bytes());
