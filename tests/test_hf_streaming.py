@@ -339,3 +339,32 @@ def test_stream_with_a_prompt_returns_only_what_follows(family: str) -> None:
     out = "".join(c for c in (stream.step(tok, i) for i in generated) if c) + (stream.flush(tok) or "")
     assert tok.decode(prompt) + out == tok.decode(prompt + generated)
     assert out.endswith("1,234.5 USD")
+
+
+def test_stream_takes_numpy_and_torch_ids_and_finds_the_special_set_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found by a new-user trial: ``for t in out[0]: stream.step(tok, t)`` raised on a tensor's
+    ids (numpy and torch integers too, and ``ids=`` a tensor), which `tokenizers`' own stream takes;
+    and with ``skip_special_tokens=True`` every step walked all the added tokens (12k units) to find
+    the special ids, a thousand times the cost of a step without it. The set is found once now."""
+    import numpy as np
+    import torch
+
+    import tst.hf.streaming as streaming
+
+    tok = wrapped("bpe", "vocab")
+    ids = tok("Total: 12,345.5 and 7 (up 3.5%)", add_special_tokens=False)["input_ids"]
+    want = tok.decode(ids, skip_special_tokens=True)
+    calls = []
+    counted = streaming.special_ids
+    monkeypatch.setattr(streaming, "special_ids", lambda t: calls.append(1) or counted(t))
+    for as_id in (int, np.int64, torch.tensor):
+        stream = DecodeStream(skip_special_tokens=True)
+        calls.clear()
+        text = "".join(c for c in (stream.step(tok, as_id(i)) for i in ids) if c) + (stream.flush(tok) or "")
+        assert text == want, as_id
+        assert len(calls) == 1, (as_id, len(calls))
+    tensor = torch.tensor([ids])
+    stream = DecodeStream(ids=tensor[0][:3])
+    rest = [stream.step(tok, t) for t in tensor[0][3:]] + [stream.flush(tok)]
+    assert "".join(c for c in rest if c) == tok.decode(ids)[len(tok.decode(ids[:3])) :]
+    assert streamed(tok, ids, True, [2, 3]) == want

@@ -52,9 +52,9 @@ class DecodeStream:
         >>> print(stream.flush(tok) or "")  # doctest: +SKIP
     """
 
-    def __init__(self, skip_special_tokens: bool = False, ids: Sequence[int] | None = None) -> None:
+    def __init__(self, skip_special_tokens: bool = False, ids: Sequence[int] | Any | None = None) -> None:
         self.skip_special_tokens = skip_special_tokens
-        self._context = list(ids or [])
+        self._context = [] if ids is None else _as_ids(ids)
         self._reset()
 
     def _reset(self) -> None:
@@ -68,6 +68,7 @@ class DecodeStream:
         self._decoder: IncrementalDecoder | None = None
         self._clean_tail = ""  # WordPiece with cleanup: decoded text not cleaned yet
         self._family = ""
+        self._special: set[int] = set()  # ids skipped (skip_special_tokens), found once per tokenizer
         # The prompt's own text (``decode(ids)``) not yet met in the output: a stage may hold
         # the prompt's end back (a byte-fallback byte, a WordPiece word, an open number) and
         # give it out with the first generated id; that part is the prompt's, not new text.
@@ -76,10 +77,13 @@ class DecodeStream:
 
     # -- public ----------------------------------------------------------------
 
-    def step(self, tokenizer: Any, token_id: int | Iterable[int]) -> str | None:
-        """Add one id (or several); return the new final text, or None if there is none yet."""
+    def step(self, tokenizer: Any, token_id: int | Iterable[int] | Any) -> str | None:
+        """Add one id (or several); return the new final text, or None if there is none yet.
+
+        `token_id`: an int, a numpy or torch integer scalar, or a sequence, array or tensor of ids.
+        """
         self._bind(tokenizer)
-        ids = [token_id] if isinstance(token_id, int) else list(token_id)
+        ids = _as_ids(token_id)
         out = self._pending + self._past_prompt("".join(self._stage_text(self._base_step(i)) for i in ids))
         self._pending = ""
         return out or None
@@ -111,6 +115,8 @@ class DecodeStream:
             raise ValueError("this DecodeStream is in use with another tokenizer; flush it first")
         self._tokenizer = tokenizer
         self._family = decoder_family(tokenizer)
+        # Found once: the set walks every added token (thousands of units), too slow for each step.
+        self._special = special_ids(tokenizer) if self.skip_special_tokens else set()
         self._decoder = IncrementalDecoder(tokenizer.tst_codec.settings)
         if self._context:  # read the prompt as context; its text is not returned
             prompt_text = tokenizer.decode(self._context, skip_special_tokens=self.skip_special_tokens)
@@ -159,8 +165,7 @@ class DecodeStream:
     def _complete(self) -> bool:
         """Whether no later id can change the text of the window's last ids."""
         tokenizer = self._tokenizer
-        special = special_ids(tokenizer) if self.skip_special_tokens else set()
-        last = [i for i in self._ids[-4:] if i not in special]
+        last = [i for i in self._ids[-4:] if i not in self._special]
         if not last:
             return True
         if self._family == "bytefallback":
@@ -192,6 +197,15 @@ class DecodeStream:
             text = tok.clean_up_tokenization(self._clean_tail[:cut])
             self._clean_tail = self._clean_tail[cut:]
         return text
+
+
+def _as_ids(ids: Any) -> list[int]:
+    """`ids` (an id, or several) as a list of ints; numpy and torch scalars, arrays and tensors too."""
+    if hasattr(ids, "tolist"):
+        ids = ids.tolist()
+    if isinstance(ids, int):
+        return [ids]
+    return [int(i) for i in ids]
 
 
 def _common_prefix(a: str, b: str) -> int:
