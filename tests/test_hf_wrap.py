@@ -313,3 +313,24 @@ def test_class_level_settings_survive_wrap_save_load_unwrap_and_export(family: s
         if "token_type_ids" in keys:  # segment ids: 0 for the first text, 1 for the second
             types = got["token_type_ids"]
             assert types[0] == 0 and types[-1] == 1 and sorted(types) == types, (family, name, types)
+
+
+@pytest.mark.parametrize("family", ["bpe", "spm"])
+def test_tokens_added_after_wrapping_are_kept_whole(family: str, tmp_path: Path) -> None:
+    """Found by a new-user trial: ``tok.add_tokens(["42abc"])`` on the wrapped tokenizer returned 1 but
+    the token never came out (TST turned its digits into a unit first); added to the base before
+    wrapping it worked. Every added token that is not a unit is now kept whole, whenever added."""
+    tok = tst_hf.wrap(base(family), variant="vocab")
+    assert tok.add_tokens(["42abc"]) == 1
+    assert tok.add_special_tokens({"additional_special_tokens": ["<tool7>"]}) == 1
+    text = "x 42abc <tool7> 7 and 1,234"
+    for t in (tok, (tok.save_pretrained(tmp_path / "t"), tst_hf.load(tmp_path / "t"))[1]):
+        enc = t(text, add_special_tokens=False, return_offsets_mapping=True)
+        tokens = t.convert_ids_to_tokens(enc["input_ids"])
+        assert "42abc" in tokens and "<tool7>" in tokens, tokens
+        k = tokens.index("42abc")
+        assert text[slice(*enc["offset_mapping"][k])] == "42abc"
+        assert t.decode(enc["input_ids"]) == text
+        assert t.convert_tokens_to_string(tokens) == text  # read back as decode reads it, not the surface
+    with pytest.raises(tst.TSTError, match="may not hold"):
+        tok.add_tokens(["a⟦b"])

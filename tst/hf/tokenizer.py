@@ -28,6 +28,7 @@ from tst.hf._glue import glue_wordpiece_units
 from tst.hf._pipeline import adapt, install, trim_leading_whitespace
 from tst.hf._saved import TST_TOKENIZER_FILE, unwrap
 from tst.hf._surface import encode_for_offsets, encode_protected, protect_pattern
+from tst.spelling import CLOSE, OPEN
 
 _INPUT_STRUCTURE_ERROR = "TST tokenizers take str, list[str], or pre-split words (is_split_into_words=True)"
 
@@ -111,16 +112,43 @@ class TSTTokenizerFast(PreTrainedTokenizerFast):
         self.tst_codec = codec
         self.tst_base_vocab_size: int = tst_base_vocab_size
         self.tst_token_ids: dict[str, int] = ids
-        base_added = [t.content for i, t in self.added_tokens_decoder.items() if i < tst_base_vocab_size]
-        self._tst_protect: re.Pattern[str] | None = protect_pattern(base_added)
+        self._tst_unit_ids = frozenset(ids.values())
+        self._tst_protect: re.Pattern[str] | None = None
+        self._tst_base_added_ids: frozenset[int] = frozenset()
+        self._tst_find_added()
         self._tst_wordpiece = type(backend.model).__name__ == "WordPiece"
         self._tst_trim_offsets = bool((tst_pipeline or {}).get("trim_offsets"))
-        self._tst_base_added_ids = frozenset(i for i in self.added_tokens_decoder if i < tst_base_vocab_size)
-        self._tst_unit_ids = frozenset(ids.values())
         self.init_kwargs["tst_config"] = codec.config()
         self.init_kwargs["tst_base_vocab_size"] = tst_base_vocab_size
         if tst_pipeline is not None:
             self.init_kwargs["tst_pipeline"] = tst_pipeline
+
+    def _tst_find_added(self) -> None:
+        """The added tokens other than TST units (the base's, and any added since): TST must not
+        alter their text, or they could never match (`protect_pattern`)."""
+        added = {i: t.content for i, t in self.added_tokens_decoder.items() if i not in self._tst_unit_ids}
+        self._tst_protect = protect_pattern(added.values())
+        self._tst_base_added_ids = frozenset(added)
+
+    def _add_tokens(self, new_tokens: Any, special_tokens: bool = False) -> int:
+        """`add_tokens` and `add_special_tokens`: a token added to the wrapped tokenizer is kept
+        whole, as the base's own added tokens are (``42abc`` would otherwise lose its digits to a
+        unit before the base saw it); one holding ``⟦`` or ``⟧`` raises `TSTError`."""
+        ready = hasattr(self, "_tst_unit_ids")  # not while the base __init__ adds its own (units too)
+        for token in new_tokens if ready and isinstance(new_tokens, (list, tuple)) else []:
+            if OPEN in str(token) or CLOSE in str(token):
+                raise TSTError(f"an added token may not hold {OPEN!r} or {CLOSE!r}, which TST reserves: {str(token)!r}")
+        added: int = super()._add_tokens(new_tokens, special_tokens=special_tokens)
+        if added and ready:
+            self._tst_find_added()
+        return added
+
+    def convert_tokens_to_string(self, tokens: list[str]) -> str:
+        """The text of `tokens` as `decode` reads it (TST read back leniently), not the TST surface."""
+        surface: str = super().convert_tokens_to_string(tokens)
+        if self._tst_wordpiece:
+            surface = glue_wordpiece_units(surface, self.tst_codec.settings.variant == "marker")
+        return self.tst_codec.decode(surface, strict=False)
 
     # -- construction helpers ------------------------------------------------
 
