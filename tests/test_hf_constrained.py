@@ -140,6 +140,19 @@ def oracle_for(family: str, variant: str) -> Oracle:
     return Oracle(tok.tst_codec, alphabet_of(list(tok.tst_token_ids)), depth_for(tok.tst_codec.settings))
 
 
+def decoded_pieces(tok: Any, ids: list[int], skip: bool) -> list[str]:
+    """The base decode of `ids`, cut where `decode` cuts it: at skipped special tokens next to a unit."""
+    surface: str = tok.backend_tokenizer.decode(ids, skip_special_tokens=skip)
+    cuts = tok._tst_cuts(ids, surface, {}) if skip else []
+    return [surface[a:b] for a, b in zip([0, *cuts], [*cuts, len(surface)])]
+
+
+def viable_ids(oracle: Oracle, tok: Any, ids: list[int], skip: bool) -> bool:
+    """Whether some continuation of `ids` decodes strictly: every piece but the last is complete."""
+    *done, last = decoded_pieces(tok, ids, skip)
+    return all(strict_error(oracle.codec, p) is None for p in done) and oracle.viable(last)
+
+
 def allowed_after(proc: TSTLogitsProcessor, ids: list[int], vocab: int) -> torch.Tensor:
     scores = proc(torch.tensor([ids], dtype=torch.long), torch.zeros(1, vocab))
     return torch.isfinite(scores[0])
@@ -209,19 +222,17 @@ def test_allowed_ids_are_the_viable_ones(
     surface = tok.backend_tokenizer.decode(ids, skip_special_tokens=False)
     # The processor cannot mend the past: a text the base cannot encode as valid TST under both
     # decodings (an <unk> between two numbers, dropped by skip_special_tokens) is no test case.
-    assume(all(oracle.viable(tok.backend_tokenizer.decode(ids, skip_special_tokens=skip)) for skip in (False, True)))
+    assume(all(viable_ids(oracle, tok, ids, skip) for skip in (False, True)))
     unfinished_escape = surface.endswith((OPEN, OPEN + CLOSE))
     for i in candidates:
         if i == tok.eos_token_id:  # the sequence ends here
             ok = all(
-                strict_error(codec, tok.backend_tokenizer.decode([*ids, i], skip_special_tokens=skip)) is None
+                strict_error(codec, piece) is None
                 for skip in (False, True)
+                for piece in decoded_pieces(tok, [*ids, i], skip)
             )
         else:
-            ok = all(
-                oracle.viable(tok.backend_tokenizer.decode([*ids, i], skip_special_tokens=skip))
-                for skip in (False, True)
-            )
+            ok = all(viable_ids(oracle, tok, [*ids, i], skip) for skip in (False, True))
         if bool(allowed[i]):
             assert ok, (surface, tok.convert_ids_to_tokens([i]))
         elif not (restricted_by_design(tok, pieces, i) or unfinished_escape):
@@ -338,16 +349,19 @@ def test_a_plain_digit_is_never_glued_to_a_number(variant: str) -> None:
     units = sorted(tok.tst_token_ids.values())
     word = tok("H2", add_special_tokens=False)["input_ids"]  # a text word: its 2 is plain text
     assert tok.convert_ids_to_tokens(word)[-1] == "2"
-    for ids in (word, [*word, tok.pad_token_id]):  # a special token between: skip_special_tokens glues them
-        assert not allowed_after(proc, ids, vocab)[units].any()
+    assert not allowed_after(proc, word, vocab)[units].any()
+    # A special token between cuts the TST text, skipped or not: a number may follow it.
+    assert allowed_after(proc, [*word, tok.pad_token_id], vocab)[units].any()
     assert allowed_after(proc, [*word, tok.convert_tokens_to_ids("Ġ")], vocab)[units].any()
 
 
 @pytest.mark.parametrize("variant", ["vocab", "marker"])
-def test_a_special_token_in_the_prompt_keeps_the_next_number_apart(variant: str) -> None:
-    """Pinned (a new-user trial): EOS between turns of a prompt, and a token that tokenizer.json
-    marks special without the wrapper registering it, are dropped by skip_special_tokens, so
-    what follows must not be a number glued to the one before."""
+def test_a_number_may_follow_a_special_token_after_a_digit(variant: str) -> None:
+    """Found by a new-user trial: with Mistral's ``[INST]What is 2+2[/INST]`` (no space before
+    ``[/INST]``) every number was masked, since skip_special_tokens used to glue what follows to
+    the 2. A special token now cuts the TST text, skipped or kept (`decode`, `DecodeStream`): EOS
+    between turns of a prompt, and a token that tokenizer.json marks special without the wrapper
+    registering it, alike. Each allowed continuation decodes strictly both ways."""
     from tokenizers import AddedToken, Tokenizer
     from transformers import PreTrainedTokenizerFast
 
@@ -359,11 +373,13 @@ def test_a_special_token_in_the_prompt_keeps_the_next_number_apart(variant: str)
     assert sep not in tok.all_special_ids and sep in vocab_pieces(tok).special
     proc = TSTLogitsProcessor(tok)
     units = sorted(tok.tst_token_ids.values())
+    answer = tok("4", add_special_tokens=False)["input_ids"]
     for special in (tok.eos_token_id, sep):
-        prompt = [*tok("Pay 3", add_special_tokens=False)["input_ids"], special]
+        prompt = [*tok("What is 2+2", add_special_tokens=False)["input_ids"], special]
         allowed = allowed_after(proc, prompt, len(tok))
-        assert not allowed[units].any(), tok.convert_ids_to_tokens([special])
-        assert allowed[tok.convert_tokens_to_ids("Ġ")]
+        assert allowed[units].any() and allowed[answer[0]], tok.convert_ids_to_tokens([special])
+        for skip in (False, True):
+            tok.decode([*prompt, *answer], skip_special_tokens=skip, strict=True)
 
 
 def test_a_character_begun_after_the_decimal_mark_masks_fractions() -> None:
@@ -465,6 +481,29 @@ def test_every_group_size_allows_exactly_the_viable_pieces(
     def text(ids: list[int], skip: bool) -> str:
         return "".join(str(pieces.pieces[i]) for i in ids if not (skip and i in pieces.special))
 
+    def cut(ids: list[int], skip: bool) -> list[str]:
+        """The text of `ids` in the pieces `decode` reads apart: skipped special tokens next to a unit cut it."""
+        if not skip:
+            return [text(ids, False)]
+        out: list[str] = [""]
+        kept, run = -1, False
+        for i in ids:
+            if i in pieces.special:
+                run = run or kept >= 0
+                continue
+            if run and (kept in pieces.units or i in pieces.units):
+                out.append("")
+            run, kept = False, i
+            out[-1] += str(pieces.pieces[i])
+        return out
+
+    def decodes(ids: list[int], skip: bool) -> bool:
+        return all(strict_error(codec, t) is None for t in cut(ids, skip))
+
+    def viable(ids: list[int], skip: bool) -> bool:
+        *done, last = cut(ids, skip)
+        return all(strict_error(codec, t) is None for t in done) and oracle.viable(last)
+
     for _ in range(steps + 1):
         row = a.trans[state]
         surface = text(seq, skip=False)
@@ -472,9 +511,9 @@ def test_every_group_size_allows_exactly_the_viable_pieces(
         for i in range(pieces.size):
             c = a.class_of_id[i]
             if i == 0:  # EOS: the sequence ends here
-                ok = all(strict_error(codec, text([*seq, 0], skip)) is None for skip in (False, True))
+                ok = all(decodes([*seq, 0], skip) for skip in (False, True))
             else:
-                ok = all(oracle.viable(text([*seq, i], skip)) for skip in (False, True))
+                ok = all(viable([*seq, i], skip) for skip in (False, True))
             if row[c] >= 0:
                 assert ok, (surface, pieces.pieces[i])
             elif not (i in pieces.special or OPEN in str(pieces.pieces[i]) or CLOSE in str(pieces.pieces[i])):
@@ -499,3 +538,13 @@ def test_a_prompt_bracket_written_with_bytes_is_read_as_that_bracket() -> None:
     assert bool(half.all())
     whole = allowed_after(proc, ids[:-1], len(tok))  # the escape closed: a number may start
     assert bool(whole[tok.convert_tokens_to_ids("\u27e60q\u27e7")]) and not bool(whole.all())
+
+
+def test_sizes_outside_the_vocabulary_are_refused() -> None:
+    """Found by a new-user trial: a vocab_size below the tokenizer's and an EOS id past it were taken."""
+    tok = wrapped("bpe", "vocab")
+    with pytest.raises(ValueError, match="smaller than the tokenizer"):
+        TSTLogitsProcessor(tok, vocab_size=100)
+    with pytest.raises(ValueError, match="eos_token_id 1000000 is not an id"):
+        TSTLogitsProcessor(tok, eos_token_id=10**6)
+    assert TSTLogitsProcessor(tok, vocab_size=len(tok) + 64, eos_token_id=len(tok) + 3) is not None

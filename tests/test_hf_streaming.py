@@ -28,6 +28,7 @@ from tests.conftest import RUST
 from tests.strategies import numerals
 from tst.hf import DecodeStream
 from tst.hf.streaming import _common_prefix
+from tst.spelling import CLOSE, OPEN
 
 #: Base families: byte-level BPE, tekken (byte-level, 131k), SentencePiece with byte fallback,
 #: Metaspace without it, WordPiece.
@@ -368,3 +369,26 @@ def test_stream_takes_numpy_and_torch_ids_and_finds_the_special_set_once(monkeyp
     rest = [stream.step(tok, t) for t in tensor[0][3:]] + [stream.flush(tok)]
     assert "".join(c for c in rest if c) == tok.decode(ids)[len(tok.decode(ids[:3])) :]
     assert streamed(tok, ids, True, [2, 3]) == want
+
+
+@pytest.mark.parametrize("family", ["bpe", "tekken", "spm", "metaspace"])
+@pytest.mark.parametrize("variant", ["vocab", "marker"])
+@settings(max_examples=30)
+@given(data=st.data())
+def test_a_skipped_special_token_cuts_the_tst_text(family: str, variant: str, data: st.DataObject) -> None:
+    """Found by two new-user trials: ``[INST]What is 2+2[/INST]4`` decoded with special tokens skipped
+    gave ``2+2⟦4⟧`` (one malformed number, rendered raw; strict decoding raised). The class: special
+    tokens between two numbers. Skipped, they cut the TST text as their text does when kept."""
+    tok = wrapped(family, variant)
+    left = data.draw(numerals().filter(str.isascii))
+    right = data.draw(numerals().filter(str.isascii))
+    specials = data.draw(st.lists(st.sampled_from(sorted(tok.all_special_ids)), min_size=1, max_size=2))
+    ids = tok(f"x {left}", add_special_tokens=False)["input_ids"] + specials
+    ids += tok(right, add_special_tokens=False)["input_ids"]
+    text = tok.decode(ids, skip_special_tokens=True)
+    assert tok.decode(ids, skip_special_tokens=True, strict=True) == text  # both sides are valid TST
+    assert OPEN not in text and CLOSE not in text
+    assert streamed(tok, ids, True, []) == text
+    if family in ("bpe", "tekken"):  # byte-level bases write each side as on its own
+        sides = [tok.decode(tok(t, add_special_tokens=False)["input_ids"]) for t in (f"x {left}", right)]
+        assert text == "".join(sides)

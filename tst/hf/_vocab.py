@@ -145,9 +145,17 @@ def _build(tokenizer: Any) -> VocabPieces:
 def special_ids(tokenizer: Any) -> set[int]:
     """Ids that ``decode(..., skip_special_tokens=True)`` drops: the wrapper's ``all_special_ids``
     and every added token the `tokenizers` backend marks special (a token special in
-    tokenizer.json but not registered with the wrapper is dropped all the same)."""
+    tokenizer.json but not registered with the wrapper is dropped all the same).
+
+    Kept on the tokenizer while its vocabulary size and special tokens stay the same: finding
+    them walks every added token, thousands of TST units."""
+    key = (tokenizer.backend_tokenizer.get_vocab_size(with_added_tokens=True), tuple(tokenizer.all_special_ids))
+    cached = getattr(tokenizer, "_tst_special_ids", None)
+    if cached is not None and cached[0] == key:
+        return set(cached[1])
     found = {int(i) for i in tokenizer.all_special_ids}
     found |= {int(i) for i, t in tokenizer.backend_tokenizer.get_added_tokens_decoder().items() if t.special}
+    tokenizer._tst_special_ids = (key, frozenset(found))
     return found
 
 

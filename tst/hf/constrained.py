@@ -23,7 +23,8 @@ Deliberate restrictions (they only ever mask more):
   byte tokens does not count as the decimal mark (such a run can turn into U+FFFD later);
 - a special token other than EOS (pad, bos, chat markers...) comes only after plain text or
   a complete number, and only one whose text ends in neither a digit nor the decimal mark,
-  so the output decodes strictly with and without ``skip_special_tokens``.
+  so the output decodes strictly with and without ``skip_special_tokens`` (skipped, it still
+  cuts the TST text: a number may follow it, as after ``[/INST]``).
 """
 
 from __future__ import annotations
@@ -340,17 +341,14 @@ class _Automaton:
             return ENDED if self.end_ok(s) else None
         if kind == "special":
             # Read with its text or without it (skip_special_tokens), what follows must decode alike:
-            # only a special token whose text ends in neither a digit nor the decimal mark, and what
-            # comes next is read as glued to what came before (skipped) or as after plain text.
+            # only a special token whose text ends in neither a digit nor the decimal mark, after
+            # plain text or a complete number. Skipped, it cuts the TST text all the same (`decode`
+            # reads the two sides apart), so what follows starts afresh either way.
             if not c[1]:
                 return None
-            if s[0] == "txt":  # a digit before: no number may follow, skip_special_tokens would glue them
-                return (s if s[3] == 2 else START) if s[1] == 0 and s[2] == 0 else None
-            if s[0] == "ai":
-                return s
-            if s[0] == "af":
-                return ("af", s[1], False)  # skipped, the next group would be glued: no deeper group
-            return None
+            if s[0] == "txt":
+                return START if s[1] == 0 and s[2] == 0 else None
+            return START if s[0] in ("ai", "af") else None
         if kind == "plain":
             effects: tuple[State | None, ...] = c[1]
             if s[0] == "txt":
@@ -477,8 +475,7 @@ class _Automaton:
         self.trans = trans
         self.dist = dist
         # In a prompt, what strict decoding would reject is read as a fresh start instead. EOS in a
-        # prompt (between turns, or as left padding) ends nothing: it reads as a special token, which
-        # skip_special_tokens drops, so what comes next may be glued to what came before it.
+        # prompt (between turns, or as left padding) ends nothing: it reads as a special token.
         start = states[START]
         eos = self.classes.index(("eos",)) if ("eos",) in self.classes else -1
         after_eos = [
@@ -544,6 +541,11 @@ class TSTLogitsProcessor(LogitsProcessor):
         vocab_size: columns of the scores (the model's output size) when it is larger
             than ``len(tokenizer)``; the extra ids are masked.
 
+    Raises:
+        TypeError: `tokenizer` is not a TST tokenizer.
+        ValueError: a negative `max_new_tokens`, a `vocab_size` smaller than the tokenizer,
+            an EOS id outside the vocabulary.
+
     Scores are ``[batch, vocab]`` (batch x beams in beam search); rows may be reordered
     between calls (beam search): each row's state is found by matching its ids with the
     previous call's rows, and recomputed from its ids when no row matches (a new
@@ -574,6 +576,14 @@ class TSTLogitsProcessor(LogitsProcessor):
             eos = [eos_token_id]
         else:
             eos = [int(e) for e in eos_token_id]
+        if vocab_size is not None and vocab_size < len(tokenizer):
+            raise ValueError(
+                f"vocab_size ({vocab_size}) is smaller than the tokenizer ({len(tokenizer)} ids): the model "
+                "could not write its TST units; give model.config.vocab_size"
+            )
+        width = max(vocab_size or 0, len(tokenizer))
+        if bad := [e for e in eos if not 0 <= e < width]:
+            raise ValueError(f"eos_token_id {bad[0]} is not an id of the vocabulary (0..{width - 1})")
         self.max_new_tokens = max_new_tokens
         self.automaton, tables = _tables_for(tokenizer, tuple(eos), vocab_size or 0)
         self._class_of_id, self._trans, self._trans_prompt, self._next_dist = tables

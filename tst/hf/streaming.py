@@ -69,6 +69,13 @@ class DecodeStream:
         self._clean_tail = ""  # WordPiece with cleanup: decoded text not cleaned yet
         self._family = ""
         self._special: set[int] = set()  # ids skipped (skip_special_tokens), found once per tokenizer
+        # Skipped special tokens next to a unit cut the TST text (`TSTTokenizerFast._tst_cuts`):
+        # the surface positions of the cuts to come, the surface fed to stage 2 so far, the last
+        # id not skipped, and the first id of the run of skipped ones after it.
+        self._cuts: list[int] = []
+        self._fed = 0
+        self._last_kept = -1
+        self._run_start = -1
         # The prompt's own text (``decode(ids)``) not yet met in the output: a stage may hold
         # the prompt's end back (a byte-fallback byte, a WordPiece word, an open number) and
         # give it out with the first generated id; that part is the prompt's, not new text.
@@ -143,9 +150,27 @@ class DecodeStream:
         text: str = self._tokenizer.backend_tokenizer.decode(ids, skip_special_tokens=self.skip_special_tokens)
         return text
 
+    def _note_cut(self, token_id: int) -> None:
+        """Record where a run of skipped special tokens cuts the TST text (as `decode` cuts it)."""
+        j = len(self._all_ids) - 1
+        if token_id in self._special:
+            if self._run_start < 0 and self._last_kept >= 0:
+                self._run_start = j
+            return
+        b, self._run_start = self._run_start, -1
+        last, self._last_kept = self._last_kept, j
+        units = self._tokenizer._tst_unit_ids
+        if b < 0 or (self._all_ids[last] not in units and token_id not in units):
+            return
+        before = self._decode_ids(self._all_ids[:b])  # once per such run: specials next to a number
+        if self._decode_ids(self._all_ids).startswith(before) and (not self._cuts or len(before) > self._cuts[-1]):
+            self._cuts.append(len(before))
+
     def _base_step(self, token_id: int) -> str:
         self._ids.append(int(token_id))
         self._all_ids.append(int(token_id))
+        if self.skip_special_tokens:
+            self._note_cut(int(token_id))
         text = self._decode_ids(self._ids)
         if len(text) <= len(self._prefix) or not text.startswith(self._prefix) or not self._complete():
             return ""
@@ -181,16 +206,30 @@ class DecodeStream:
     # -- stages 2 and 3 ----------------------------------------------------------
 
     def _stage_text(self, surface: str, final: bool = False) -> str:
+        """Stages 2 and 3 (and the cleanup) over the next `surface` of the base decode."""
+        out = ""
+        while self._cuts and self._cuts[0] <= self._fed + len(surface):
+            k = max(0, self._cuts.pop(0) - self._fed)
+            out += self._stages(surface[:k], piece_end=True)
+            self._fed += k
+            surface = surface[k:]
+        self._fed += len(surface)
+        return out + self._stages(surface, final=final)
+
+    def _stages(self, surface: str, final: bool = False, piece_end: bool = False) -> str:
+        """`_stage_text` between two cuts: `piece_end` ends the TST text there, `final` the sequence."""
         tok = self._tokenizer
         assert self._decoder is not None
         if tok._tst_wordpiece:
             self._glue_tail += surface
-            cut = len(self._glue_tail) if final else _wordpiece_cut(self._glue_tail)
+            cut = len(self._glue_tail) if final or piece_end else _wordpiece_cut(self._glue_tail)
             surface = glue_wordpiece_units(self._glue_tail[:cut], tok.tst_codec.settings.variant == "marker")
             self._glue_tail = self._glue_tail[cut:]
         text = self._decoder.feed(surface)
-        if final:
+        if final or piece_end:
             text += self._decoder.finish()
+        if piece_end:
+            self._decoder = IncrementalDecoder(tok.tst_codec.settings)
         if tok._tst_wordpiece and tok.clean_up_tokenization_spaces:
             self._clean_tail += text
             cut = len(self._clean_tail) if final else _cleanup_cut(self._clean_tail)

@@ -28,6 +28,7 @@ from tst.hf._glue import glue_wordpiece_units
 from tst.hf._pipeline import adapt, install, trim_leading_whitespace
 from tst.hf._saved import TST_TOKENIZER_FILE, unwrap
 from tst.hf._surface import encode_for_offsets, encode_protected, protect_pattern
+from tst.hf._vocab import special_ids
 from tst.spelling import CLOSE, OPEN
 
 _INPUT_STRUCTURE_ERROR = "TST tokenizers take str, list[str], or pre-split words (is_split_into_words=True)"
@@ -280,15 +281,62 @@ class TSTTokenizerFast(PreTrainedTokenizerFast):
         surface = super()._decode(
             token_ids, skip_special_tokens=skip_special_tokens, clean_up_tokenization_spaces=False, **kwargs
         )
-        if self._tst_wordpiece:
-            surface = glue_wordpiece_units(surface, self.tst_codec.settings.variant == "marker")
-        text = self.tst_codec.decode(surface, strict=strict)
+        cuts = self._tst_cuts(token_ids, surface, kwargs) if skip_special_tokens else []
+        pieces, offset = [], 0
+        for a, b in zip([0, *cuts], [*cuts, len(surface)]):
+            piece = surface[a:b]
+            if self._tst_wordpiece:
+                piece = glue_wordpiece_units(piece, self.tst_codec.settings.variant == "marker")
+            try:
+                pieces.append(self.tst_codec.decode(piece, strict=strict))
+            except TSTDecodeError as e:
+                raise type(e)(e.position + offset, e.reason, e.index) from None
+            offset += len(piece)
+        text = "".join(pieces)
         cleanup = (
             self.clean_up_tokenization_spaces if clean_up_tokenization_spaces is None else clean_up_tokenization_spaces
         )
         if cleanup and self._tst_wordpiece:
             text = self.clean_up_tokenization(text)
         return text
+
+    def _tst_cuts(self, token_ids: Any, surface: str, kwargs: dict[str, Any]) -> list[int]:
+        """Where skipped special tokens cut `surface` (the base decode, specials skipped), in order.
+
+        A run of special tokens between two other ids, one of them a TST unit, is a boundary of
+        the TST text as its text is when kept: ``⟦2⟧`` ``[/INST]`` ``⟦4⟧`` reads ``2`` then ``4``
+        (``2+24`` as the base writes it), not one malformed number. The cut lies where the base
+        decode of the ids before the run ends; `DecodeStream` cuts at the same places. Costs one
+        base decode of the ids before each such run (and one up to the id after it).
+        """
+        ids = _ids_list(token_ids)
+        special = special_ids(self)
+        units = self._tst_unit_ids
+        cuts: list[int] = []
+        prev, i, n = -1, 0, len(ids)
+        while i < n:
+            if ids[i] not in special:
+                prev, i = i, i + 1
+                continue
+            b = i
+            while i < n and ids[i] in special:
+                i += 1
+            if prev < 0 or i == n or (ids[prev] not in units and ids[i] not in units):
+                continue
+            before = super()._decode(ids[:b], skip_special_tokens=True, clean_up_tokenization_spaces=False, **kwargs)
+            upto = super()._decode(ids[: i + 1], skip_special_tokens=True, clean_up_tokenization_spaces=False, **kwargs)
+            cut = len(before)
+            fits = upto.startswith(before) and surface.startswith(before)
+            if fits and 0 < cut < len(surface) and (not cuts or cut > cuts[-1]):
+                cuts.append(cut)
+        return cuts
+
+
+def _ids_list(token_ids: Any) -> list[int]:
+    """One sequence of ids as a list of ints (an int, a list, an array or a tensor)."""
+    if hasattr(token_ids, "tolist"):
+        token_ids = token_ids.tolist()
+    return [int(token_ids)] if isinstance(token_ids, int) else [int(i) for i in token_ids]
 
 
 def _as_batch(ids: Any) -> list[Any] | None:
