@@ -212,34 +212,34 @@ def test_every_escape_is_written_like_json_dumps(ensure_ascii: bool) -> None:
         ]
 
 
-def test_a_content_part_text_of_another_type_is_refused_by_both_engines() -> None:
-    """The Rust fast path leaves such a line to the Python walker, which names it (both engines agree)."""
+CHAT = Selection(messages="m")
+STRICT = {"skip_bad": False, "allow_missing": False, "ensure_ascii": False, "errors": "strict", "block_size": 1 << 20}
+
+
+def both_engines_refuse_line_2(data: bytes, reason: str) -> None:
+    """The Rust fast path leaves line 2 of `data` to the Python walker, which names it: both engines agree."""
     py, rs = codecs("vocab", "text")
+    got = outcome(rs, data, "encode", CHAT, dict(STRICT))
+    assert got == outcome(py, data, "encode", CHAT, dict(STRICT))
+    assert got[0] == "RecordError" and "<stdin>:2:" in got[1] and reason in got[1], got
+    skipped = {**STRICT, "skip_bad": True}
+    got = outcome(rs, data, "encode", CHAT, dict(skipped))
+    assert got == outcome(py, data, "encode", CHAT, dict(skipped))
+    assert got[0] == "ok" and got[1].count(b"\n") == 1, got
+
+
+def test_a_content_part_text_of_another_type_is_refused_by_both_engines() -> None:
     data = (
         b'{"m": [{"role": "u", "content": [{"type": "text", "text": "1,5"}, {"type": "image"}]}]}\n'
         b'{"m": [{"role": "u", "content": [{"type": "text", "text": null}, {"type": "text", "text": 7}]}]}\n'
     )
-    sel = Selection(messages="m")
-    opts = {"skip_bad": False, "allow_missing": False, "ensure_ascii": False, "errors": "strict", "block_size": 1 << 20}
-    got = outcome(rs, data, "encode", sel, dict(opts))
-    assert got == outcome(py, data, "encode", sel, dict(opts))
-    assert got[0] == "RecordError" and "<stdin>:2:" in got[1], got
-    assert "m[0].content[1].text must be a string or null, not a number" in got[1], got
+    both_engines_refuse_line_2(data, "m[0].content[1].text must be a string or null, not a number")
 
 
 def test_a_message_without_content_is_refused_by_both_engines() -> None:
-    """ShareGPT's from/value messages would pass unconverted ("0 strings"): both engines name them."""
-    py, rs = codecs("vocab", "text")
+    """ShareGPT's from/value messages would pass unconverted ("0 strings"); one calling tools may lack content."""
     data = (
         b'{"m": [{"role": "assistant", "tool_calls": []}, {"role": "user", "content": "1,5"}]}\n'
         b'{"m": [{"from": "human", "value": "What is 1,000?"}]}\n'
     )
-    sel = Selection(messages="m")
-    opts = {"skip_bad": False, "allow_missing": False, "ensure_ascii": False, "errors": "strict", "block_size": 1 << 20}
-    got = outcome(rs, data, "encode", sel, dict(opts))
-    assert got == outcome(py, data, "encode", sel, dict(opts))
-    assert got[0] == "RecordError" and "<stdin>:2:" in got[1], got
-    assert "m[0] has no 'content' (keys: 'from', 'value')" in got[1], got
-    got = outcome(rs, data, "encode", sel, {**opts, "skip_bad": True})
-    assert got == outcome(py, data, "encode", sel, {**opts, "skip_bad": True})
-    assert got[0] == "ok" and got[1].count(b"\n") == 1, got
+    both_engines_refuse_line_2(data, "m[0] has no 'content' (keys: 'from', 'value')")
