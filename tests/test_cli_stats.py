@@ -136,6 +136,18 @@ def test_stats_errors(cli: CLI, tmp_path: Path, bpe_dir: Path) -> None:
     assert r.status == 2 and f"cannot load a tokenizer from {tmp_path / 'bad.json'}" in r.err
 
 
+def test_stats_takes_the_delimiter_its_hint_names(cli: CLI, tmp_path: Path) -> None:
+    """Found by a new-user trial: the header error suggested --delimiter, which stats did not take."""
+    data = tmp_path / "semi.csv"
+    data.write_text("id;amount\n1;1,000\n2;3.5\n", encoding="utf-8")
+    r = cli("stats", str(data), "--field", "amount", "--json")
+    assert r.status == 2 and "is it the delimiter (--delimiter ';')?" in r.err and "--allow-missing" not in r.err
+    r = cli("stats", str(data), "--field", "amount", "--json", "--delimiter", ";")
+    assert r.status == 0 and json.loads(r.out)["numbers"] == 2, r.err
+    r = cli("stats", str(data), "--field", "amount", "--json", "--delimiter", ";;")
+    assert r.status == 2 and "--delimiter takes one character" in r.err
+
+
 def test_stats_reads_invalid_utf8_as_convert_carries_it(cli: CLI, tmp_path: Path, bpe_dir: Path) -> None:
     """Found by a new-user trial: stats could not read a changelog that encode handles."""
     data = tmp_path / "legacy.txt"

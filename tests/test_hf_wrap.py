@@ -334,3 +334,7 @@ def test_tokens_added_after_wrapping_are_kept_whole(family: str, tmp_path: Path)
         assert t.convert_tokens_to_string(tokens) == text  # read back as decode reads it, not the surface
     with pytest.raises(tst.TSTError, match="may not hold"):
         tok.add_tokens(["a⟦b"])
+    plain = tok.tst_base_tokenizer()  # the original base, without the tokens added since
+    added = ["42abc", "<tool7>"]
+    assert len(plain) == len(base(family))
+    assert plain.convert_tokens_to_ids(added) == base(family).convert_tokens_to_ids(added)  # unknown (None or unk)

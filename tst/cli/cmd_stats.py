@@ -73,6 +73,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="invalid UTF-8 in a text format: stop with an error naming the line (strict, default), "
         "or read the bytes as lone surrogates (surrogateescape), as tst convert carries them",
     )
+    p.add_argument("--delimiter", metavar="CHAR", help="CSV delimiter (default ',' for csv, tab for tsv)")
     p.add_argument("--limit", type=int, metavar="N", help="only the first N documents")
     p.add_argument("--json", action="store_true", help="print the statistics as JSON instead of a table")
     p.add_argument("--plot", metavar="FILE.png", help="write a histogram of tokens per number (needs matplotlib)")
@@ -96,7 +97,11 @@ def run(args: argparse.Namespace) -> int:
         raise CLIError("--field/--messages apply to datasets; a text file gives one document per line")
     if args.limit is not None and args.limit < 1:
         raise CLIError("--limit must be positive")
-    docs = iter_documents(args.input, fmt, selection, allow_missing=args.allow_missing, errors=args.errors)
+    if args.delimiter is not None and (fmt not in ("csv", "tsv") or len(args.delimiter) != 1):
+        raise CLIError(f"--delimiter takes one character and applies to CSV/TSV, not {args.delimiter!r} on {fmt}")
+    docs = iter_documents(
+        args.input, fmt, selection, allow_missing=args.allow_missing, errors=args.errors, delimiter=args.delimiter
+    )
     if args.limit is not None:
         docs = (d for k, d in enumerate(docs) if k < args.limit)
     if args.tokenizer is None:

@@ -119,7 +119,7 @@ def _columns(names: list[str], fields: tuple[str, ...], name: str, allow_missing
         listed = ", ".join(map(repr, names))
         raise MissingFieldError(
             f"{name}:1",
-            f"the header has no column {absent[0]!r} (columns: {listed}){_delimiter_hint(names)}{MISSING_HINT}",
+            f"the header has no column {absent[0]!r} (columns: {listed}){_delimiter_hint(names) or MISSING_HINT}",
         )
     return [k for k, h in enumerate(names) if h in fields], absent
 

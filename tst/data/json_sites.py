@@ -66,13 +66,21 @@ def skip_ws(text: str, i: int) -> int:
     return m.end()
 
 
-def json_reason(exc: json.JSONDecodeError) -> str:
-    """`exc`'s message as one of ours: lower case, without its dangling "at" (our prefix gives the place).
+#: Python's `json` messages (without their dangling "at") in our words: what is wrong, and the fix.
+_JSON_REASONS = {
+    "Unterminated string starting": "unterminated string: no closing quote on this line",
+    "Invalid control character": "a raw control character (tab, newline) inside a string: escape it (\\t, \\n)",
+    "Invalid \\escape": 'invalid escape inside a string: a backslash takes one of " \\ / b f n r t u',
+    "Invalid \\uXXXX escape": "invalid \\uXXXX escape inside a string: \\u takes four hexadecimal digits",
+    "Expecting value": "expected a JSON value",
+}
 
-    ``Unterminated string starting at`` becomes ``unterminated string``, ``Invalid \\escape``
-    becomes ``invalid \\escape``.
-    """
-    msg = exc.msg.removesuffix(" at").removesuffix(" starting")
+
+def json_reason(exc: json.JSONDecodeError) -> str:
+    """`exc`'s message as one of ours: a whole sentence, without its dangling "at" (our prefix gives the place)."""
+    msg = exc.msg.removesuffix(" at")
+    if msg in _JSON_REASONS:
+        return _JSON_REASONS[msg]
     return msg[:1].lower() + msg[1:]
 
 

@@ -16,7 +16,13 @@ from tst.data.selection import Selection
 
 
 def iter_documents(
-    path: str, fmt: str, selection: Selection | None, *, allow_missing: bool = False, errors: str = "strict"
+    path: str,
+    fmt: str,
+    selection: Selection | None,
+    *,
+    allow_missing: bool = False,
+    errors: str = "strict",
+    delimiter: str | None = None,
 ) -> Iterator[list[str]]:
     """Each document's strings: a text file gives one per non-blank line, a dataset one list per record.
 
@@ -27,6 +33,7 @@ def iter_documents(
         allow_missing: records lacking a selected field give what they have.
         errors: invalid UTF-8 in a text format: ``"strict"`` raises `DataError`,
             ``"surrogateescape"`` carries the bytes as lone surrogates (Parquet: always valid).
+        delimiter: the CSV delimiter (default ``,``; tab for ``tsv``).
 
     Raises:
         DataError (and its `RecordError`, `MissingFieldError`): as the converter of `fmt` raises them.
@@ -59,7 +66,7 @@ def iter_documents(
 
             if selection.messages is not None:
                 raise DataError(path, "--messages needs JSONL, JSON or Parquet data; CSV cells are plain strings")
-            delimiter = "\t" if fmt == "tsv" else ","
+            delimiter = delimiter or ("\t" if fmt == "tsv" else ",")
             yield from read_csv(
                 source, selection.fields, name=path, delimiter=delimiter, allow_missing=allow_missing, errors=errors
             )

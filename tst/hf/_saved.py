@@ -56,18 +56,23 @@ def unwrap(tok: PreTrainedTokenizerFast, base_size: int, pipeline: Any) -> PreTr
         with open(os.path.join(tmp, PLAIN_FILE), "w", encoding="utf-8") as f:
             json.dump(data, f, ensure_ascii=False)
         os.remove(src)
+        # Tokens added to the wrapper after wrapping are not the base's: special ones go from the config too.
         edit_config(
             tmp,
             drop=("tst_config", "tst_base_vocab_size", "tst_pipeline", "auto_map"),
             set_class="PreTrainedTokenizerFast",
+            specials={t["content"] for t in data["added_tokens"]},
         )
         base: PreTrainedTokenizerFast = PreTrainedTokenizerFast.from_pretrained(tmp)
     base.name_or_path = tok.name_or_path
     return base
 
 
-def edit_config(directory: str, drop: tuple[str, ...] = (), set_class: str | None = None) -> None:
-    """Drop keys from, and optionally set the class in, the tokenizer_config.json of `directory`."""
+def edit_config(
+    directory: str, drop: tuple[str, ...] = (), set_class: str | None = None, specials: set[str] | None = None
+) -> None:
+    """Drop keys from, and optionally set the class in, the tokenizer_config.json of `directory`;
+    with `specials`, the lists of extra special tokens keep only those."""
     path = os.path.join(directory, CONFIG_FILE)
     with open(path, encoding="utf-8") as f:
         config = json.load(f)
@@ -75,5 +80,8 @@ def edit_config(directory: str, drop: tuple[str, ...] = (), set_class: str | Non
         config.pop(key, None)
     if set_class is not None:
         config["tokenizer_class"] = set_class
+    for key in ("extra_special_tokens", "additional_special_tokens"):
+        if specials is not None and isinstance(config.get(key), list):
+            config[key] = [t for t in config[key] if (t.get("content") if isinstance(t, dict) else t) in specials]
     with open(path, "w", encoding="utf-8") as f:
         json.dump(config, f, ensure_ascii=False, indent=2)
