@@ -142,6 +142,14 @@ def _build(tokenizer: Any) -> VocabPieces:
     return VocabPieces(family, size, units, special, pieces)
 
 
+def id_list(ids: Any) -> list[int]:
+    """`ids` (one id, or one sequence of them) as a list of ints: ints, numpy and torch scalars,
+    lists, arrays and tensors alike."""
+    if hasattr(ids, "tolist"):
+        ids = ids.tolist()
+    return [ids] if isinstance(ids, int) else [int(i) for i in ids]
+
+
 def special_ids(tokenizer: Any) -> set[int]:
     """Ids that ``decode(..., skip_special_tokens=True)`` drops: the wrapper's ``all_special_ids``
     and every added token the `tokenizers` backend marks special (a token special in

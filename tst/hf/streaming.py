@@ -25,7 +25,7 @@ from typing import Any
 
 from tst._decode import IncrementalDecoder
 from tst.hf._glue import glue_wordpiece_units
-from tst.hf._vocab import byte_of_token, bytelevel_bytes, decoder_family, special_ids
+from tst.hf._vocab import byte_of_token, bytelevel_bytes, decoder_family, id_list, special_ids
 from tst.spelling import CLOSE, OPEN
 
 
@@ -54,7 +54,7 @@ class DecodeStream:
 
     def __init__(self, skip_special_tokens: bool = False, ids: Sequence[int] | Any | None = None) -> None:
         self.skip_special_tokens = skip_special_tokens
-        self._context = [] if ids is None else _as_ids(ids)
+        self._context = [] if ids is None else id_list(ids)
         self._reset()
 
     def _reset(self) -> None:
@@ -90,7 +90,7 @@ class DecodeStream:
         `token_id`: an int, a numpy or torch integer scalar, or a sequence, array or tensor of ids.
         """
         self._bind(tokenizer)
-        ids = _as_ids(token_id)
+        ids = id_list(token_id)
         out = self._pending + self._past_prompt("".join(self._stage_text(self._base_step(i)) for i in ids))
         self._pending = ""
         return out or None
@@ -236,15 +236,6 @@ class DecodeStream:
             text = tok.clean_up_tokenization(self._clean_tail[:cut])
             self._clean_tail = self._clean_tail[cut:]
         return text
-
-
-def _as_ids(ids: Any) -> list[int]:
-    """`ids` (an id, or several) as a list of ints; numpy and torch scalars, arrays and tensors too."""
-    if hasattr(ids, "tolist"):
-        ids = ids.tolist()
-    if isinstance(ids, int):
-        return [ids]
-    return [int(i) for i in ids]
 
 
 def _common_prefix(a: str, b: str) -> int:

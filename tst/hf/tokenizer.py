@@ -28,7 +28,7 @@ from tst.hf._glue import glue_wordpiece_units
 from tst.hf._pipeline import adapt, install, trim_leading_whitespace
 from tst.hf._saved import TST_TOKENIZER_FILE, unwrap
 from tst.hf._surface import encode_for_offsets, encode_protected, protect_pattern
-from tst.hf._vocab import special_ids
+from tst.hf._vocab import id_list, special_ids
 from tst.spelling import CLOSE, OPEN
 
 _INPUT_STRUCTURE_ERROR = "TST tokenizers take str, list[str], or pre-split words (is_split_into_words=True)"
@@ -309,7 +309,7 @@ class TSTTokenizerFast(PreTrainedTokenizerFast):
         decode of the ids before the run ends; `DecodeStream` cuts at the same places. Costs one
         base decode of the ids before each such run (and one up to the id after it).
         """
-        ids = _ids_list(token_ids)
+        ids = id_list(token_ids)
         special = special_ids(self)
         units = self._tst_unit_ids
         cuts: list[int] = []
@@ -330,13 +330,6 @@ class TSTTokenizerFast(PreTrainedTokenizerFast):
             if fits and 0 < cut < len(surface) and (not cuts or cut > cuts[-1]):
                 cuts.append(cut)
         return cuts
-
-
-def _ids_list(token_ids: Any) -> list[int]:
-    """One sequence of ids as a list of ints (an int, a list, an array or a tensor)."""
-    if hasattr(token_ids, "tolist"):
-        token_ids = token_ids.tolist()
-    return [int(token_ids)] if isinstance(token_ids, int) else [int(i) for i in token_ids]
 
 
 def _as_batch(ids: Any) -> list[Any] | None:
