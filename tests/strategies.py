@@ -91,6 +91,12 @@ HEX_WORDS = st.builds(
 )
 
 
+#: A UUID in its text form (8-4-4-4-12 hexadecimal digits joined by ``-``), often all digits.
+UUIDS = st.sampled_from(["0123456789abcdefABCDEF", "0123456789", "0"]).flatmap(
+    lambda alphabet: st.tuples(*(st.text(alphabet, min_size=k, max_size=k) for k in (8, 4, 4, 4, 12))).map("-".join)
+)
+
+
 def tst_text() -> st.SearchStrategy[str]:
     """Text mixing numerals, separators, marker-like strings and random Unicode."""
     piece = st.one_of(

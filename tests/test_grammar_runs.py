@@ -29,6 +29,7 @@ from tests.strategies import (
     BOUNDS_AFTER,
     BOUNDS_BEFORE,
     HEX_WORDS,
+    UUIDS,
     date_time_fields,
     separated_run,
     tst_text,
@@ -174,6 +175,7 @@ def reader_text(draw: st.DrawFn) -> str:
         separated_run(sep).map(sep.join),
         date_time_fields().map(lambda t: t[0]),
         tst_text(),
+        UUIDS,
         st.sampled_from([",", ":", "-", "/", "T", "Z", "+05:30", ".", " ", "0"]),
     )
     return "".join(draw(st.lists(piece, max_size=8)))
@@ -231,6 +233,36 @@ def test_hexadecimal_words_are_text(make_codec: MakeCodec, before: str, word: st
             assert spans == [(a, b)], (text, spans)
         elif e > 0 and word[e + 1 :].isdigit() and word[:e].isdigit():
             assert spans == [(a, a + e), (a + e + 1, b)], (text, spans)
+    assert codec.decode(codec.encode(text)) == text
+
+
+# -- UUIDs (SPEC 2.2) -----------------------------------------------------------------------------
+
+_UUID = re.compile(r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
+
+
+@given(
+    before=st.sampled_from(["", " ", "id=", "urn:uuid:", "(", "x", "é", "7", "-", ".", "2024-01-02 ", "1,"]),
+    uuid=UUIDS,
+    after=st.sampled_from(["", " ", ")", ".json", ".5", "-1", " 42", ",3", "x", "é", "0", "-12345678"]),
+    cut=st.integers(0, 40),
+)
+def test_uuids_are_text(make_codec: MakeCodec, before: str, uuid: str, after: str, cut: int) -> None:
+    """The class: a UUID's all-digit parts read as integers and a date-like chain (``…-446655440000``).
+
+    Oracle: a UUID-shaped run (regular expression) with no word character on either side has no
+    number inside it; a UUID glued to a word, or cut short, keeps the grammar it had.
+    """
+    text = before + uuid + after
+    text = text[: len(before) + cut] + text[len(before) + 36 :] if cut < 36 else text
+    codec = make_codec()
+    numbers = codec.numbers(text)
+    for m in _UUID.finditer(text):
+        a, b = m.span()
+        if (a == 0 or not is_word(text[a - 1])) and (b == len(text) or not is_word(text[b])):
+            assert not any(n.start < b and n.end > a for n in numbers), (text, numbers)
+    if cut >= 36 and after == " 42":
+        assert any(text[n.start : n.end] == "42" for n in numbers), (text, numbers)
     assert codec.decode(codec.encode(text)) == text
 
 

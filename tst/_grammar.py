@@ -16,6 +16,10 @@ from tst.settings import Settings
 HEX_DIGITS = "0123456789abcdefABCDEF"
 #: The shortest hexadecimal word that is text (SPEC 2.2): git abbreviates hashes to 7 characters.
 HEX_WORD_MIN = 7
+#: A UUID's text form (RFC 9562, section 4): 8-4-4-4-12 hexadecimal digits joined by hyphens,
+#: 36 characters; where each of its five parts starts, counted from its first character.
+UUID_LEN = 36
+UUID_PARTS = (0, 9, 14, 19, 24)
 
 Span = tuple[int, int]
 
@@ -166,6 +170,9 @@ def _numeral(
         j = digit_end(s, i)
         if hex_word(s, i, j, dec):
             return skip_text_word(s, i)
+        u = uuid_end(s, i)
+        if u is not None:
+            return skip_text_word(s, u - 12)
         chunks.append((i, j))
         # A grouping is judged on the whole run of digit groups joined by its
         # separator: it starts at the run's first group (not after the same
@@ -262,6 +269,30 @@ def hex_word(s: str, i: int, j: int, dec: str) -> bool:
         return False
     k = digit_end(s, j + 1)
     return k - i >= HEX_WORD_MIN and not (k < n and is_word(s[k]))
+
+
+def uuid_end(s: str, i: int) -> int | None:
+    """If the numeral at `i` starts a part of a UUID, where the UUID ends; else None (SPEC 2.2).
+
+    A UUID is `UUID_LEN` characters, 8-4-4-4-12 hexadecimal digits (either case) joined by
+    ``-``, not glued to a word on either side (``550e8400-e29b-41d4-a716-446655440000``, also
+    the nil UUID of zeros). It is an identifier: no part of it is a number, though its parts
+    that are all digits would read as integers and a date-like chain. Looks back at most 24
+    characters.
+    """
+    n = len(s)
+    for off in UUID_PARTS:
+        u = i - off
+        if u < 0:
+            return None
+        if off and s[i - 1] != "-":
+            return None
+        e = u + UUID_LEN
+        if e > n or (u > 0 and is_word(s[u - 1])) or (e < n and is_word(s[e])):
+            continue
+        if all(s[u + p] == "-" if p in (8, 13, 18, 23) else s[u + p] in HEX_DIGITS for p in range(UUID_LEN)):
+            return e
+    return None
 
 
 def _out_of_range(start: int, end: int, int_len: int, frac_len: int, st: Settings) -> OutOfRange:

@@ -75,6 +75,33 @@ fn hex_word(s: &[u8], i: usize, j: usize, dec: u8) -> bool {
     k - i >= HEX_WORD_MIN && !word_at(s, k)
 }
 
+/// A UUID's text form (RFC 9562, section 4): 8-4-4-4-12 hexadecimal digits joined by hyphens.
+const UUID_LEN: usize = 36;
+/// Where each of a UUID's five parts starts, counted from its first character.
+const UUID_PARTS: [usize; 5] = [0, 9, 14, 19, 24];
+
+/// If the numeral at `i` starts a part of a UUID not glued to a word on either side, where the
+/// UUID ends (SPEC 2.2): an identifier, of which no part is a number. Mirrors `tst._grammar.uuid_end`.
+#[inline]
+fn uuid_end(s: &[u8], i: usize) -> Option<usize> {
+    for off in UUID_PARTS {
+        let u = i.checked_sub(off)?;
+        if off > 0 && s[i - 1] != b'-' {
+            return None;
+        }
+        let e = u + UUID_LEN;
+        if e > s.len() || decode_before(s, u).is_some_and(crate::chars::is_word) || word_at(s, e) {
+            continue;
+        }
+        let shaped =
+            s[u..e].iter().enumerate().all(|(p, &b)| if matches!(p, 8 | 13 | 18 | 23) { b == b'-' } else { is_hex(b) });
+        if shaped {
+            return Some(e);
+        }
+    }
+    None
+}
+
 /// Call `sink` with every number of `s`, in order.
 pub fn scan_numbers<F>(s: &[u8], st: &Settings, sink: F) -> Result<(), RangeError>
 where
@@ -379,6 +406,9 @@ where
         if hex_word(s, i, j, dec) {
             return Ok(Some(skip_text_word(s, i)));
         }
+        if let Some(e) = uuid_end(s, i) {
+            return Ok(Some(skip_text_word(s, e - 12)));
+        }
         chunks.push((i, j));
         // A grouping is judged on the whole run of digit groups joined by its separator.
         if j - i <= 3 && j < n && s[j] != dec && s[i] != b'0' {
@@ -598,6 +628,12 @@ mod tests {
         // Hexadecimal words: a hash, a UUID part, code points; a short exponent form and a fraction stay numbers.
         assert_eq!(spans("55807e6 123e4567-e89b U+1E78 u+0041 1e6 2.0221409e23", &st), ["1", "6", "2.0221409", "23"]);
         assert_eq!(spans("IU+0041 x.1234567e8", &st), ["0041"]);
+        // UUIDs are text as a whole, also all digits; glued to a word, their parts are numerals again.
+        assert_eq!(spans("550e8400-e29b-41d4-a716-446655440000 00000000-0000-0000-0000-000000000000.", &st), [""; 0]);
+        assert_eq!(
+            spans("x12345678-1234-1234-1234-123456789012 7", &st),
+            ["1234", "1234", "1234", "123456789012", "7"]
+        );
         assert_eq!(spans("12,34,567 1,23", &st), ["12", "34", "567", "1", "23"]);
         assert_eq!(spans("5kg 1\u{a0}000", &st), ["5", "1\u{a0}000"]);
         let mut indian = Settings::default_exact("vocab");

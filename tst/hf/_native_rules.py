@@ -45,7 +45,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from tst._grammar import HEX_WORD_MIN
+from tst._grammar import HEX_WORD_MIN, UUID_PARTS
 from tst._unicode_tables import NUMERIC_RANGES, WORD_RANGES
 from tst.settings import Settings
 from tst.spelling import CLOSE as C
@@ -371,7 +371,25 @@ class _Builder:
         hexa = "(?!0[xX][0-9A-Fa-f])"
         in_chain = f"(?<=[0-9]{d}){intp}\\K(?={self.after_mantissa()})"
         plain = f"(?<![0-9]{d}){intp}\\K(?={self.frac_after_int()}{self.after_mantissa()})"
-        return f"(?=[0-9]){hexa}(?!{self.code_point()})(?:{in_chain}|{plain})"
+        return f"(?=[0-9]){hexa}(?!{self.code_point()})(?!{self.uuid_part()})(?:{in_chain}|{plain})"
+
+    def uuid_part(self) -> str:
+        """A numeral that starts a part of a UUID not glued to a word: text (`tst._grammar.uuid_end`).
+
+        One alternative per part, each looking back over the parts before it (at most 24
+        characters). Led by a four-character test, which most numerals fail (dates, times).
+        """
+        h, w, nw = "[0-9A-Fa-f]", self.word, self.nonword
+        widths = (8, 4, 4, 4, 12)
+        parts = [f"{h}{{{k}}}" for k in widths]
+        alts = []
+        for n, off in enumerate(UUID_PARTS):
+            before, rest = "\\x{2d}".join(parts[:n]), "\\x{2d}".join(parts[n:])
+            if n == 0:
+                alts.append(f"(?<!{w}){rest}(?!{w})")
+            else:
+                alts.append(f"(?<=\\A{before}\\x{{2d}}|{nw}{before}\\x{{2d}}){rest}(?!{w})")
+        return f"(?={h}{{4}})(?:{alts[0]}|(?<=\\x{{2d}})(?:{'|'.join(alts[1:])}))"
 
     def code_point(self) -> str:
         """The hexadecimal digits of a code point after ``U+`` not glued to a word: text (`tst._grammar.hex_word`).
