@@ -176,7 +176,7 @@ def reader_text(draw: st.DrawFn) -> str:
         date_time_fields().map(lambda t: t[0]),
         tst_text(),
         UUIDS,
-        st.sampled_from([",", ":", "-", "/", "T", "Z", "+05:30", ".", " ", "0"]),
+        st.sampled_from([",", ":", "-", "/", "T", "Z", "+05:30", ".", " ", "0", "年", "は", "ราคา"]),
     )
     return "".join(draw(st.lists(piece, max_size=8)))
 
@@ -263,6 +263,28 @@ def test_uuids_are_text(make_codec: MakeCodec, before: str, uuid: str, after: st
             assert not any(n.start < b and n.end > a for n in numbers), (text, numbers)
     if cut >= 36 and after == " 42":
         assert any(text[n.start : n.end] == "42" for n in numbers), (text, numbers)
+    assert codec.decode(codec.encode(text)) == text
+
+
+# -- scripts written without spaces (SPEC 2.2) ------------------------------------------------------
+
+#: Letters and marks of scripts written without spaces (Han, kana, Thai; a combining mark of each).
+UNSPACED = "年月日人は約万ドルราคาบาท漢字カｱ々〆ゕ\u3099\u0e31"
+
+
+@given(
+    pieces=st.lists(
+        st.one_of(reader_text(), st.text(UNSPACED, min_size=1, max_size=3), st.sampled_from(["๓", "〇", "é", "x"]))
+    )
+)
+def test_unspaced_scripts_separate_like_a_space(make_codec: MakeCodec, pieces: list[str]) -> None:
+    """The class: a number glued to Han, kana or Thai (``約1,500人``) read as part of a text word, or
+    its tail as a number of its own (``500``). Oracle: the numbers are those of the same text with
+    every such letter or mark replaced by a character that is neither word nor cluster (``;``)."""
+    text = "".join(pieces)
+    spaced = "".join(";" if c in UNSPACED else c for c in text)
+    codec = make_codec()
+    assert codec.numbers(text) == codec.numbers(spaced), text
     assert codec.decode(codec.encode(text)) == text
 
 

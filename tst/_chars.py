@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from tst._unicode_tables import NUMERIC_RANGES, WORD_RANGES
+from tst._unicode_tables import NUMERIC_RANGES, SCRIPT_WORD_RANGES, WORD_RANGES
 
 _WORD_STARTS = [a for a, _ in WORD_RANGES]
+_SCRIPT_WORD_STARTS = [a for a, _ in SCRIPT_WORD_RANGES]
 _NUMERIC_STARTS = [a for a, _ in NUMERIC_RANGES]
 
 
@@ -17,11 +18,24 @@ def _in(cp: int, starts: list[int], ranges: tuple[tuple[int, int], ...]) -> bool
 
 
 def is_word(c: str) -> bool:
-    """True for letters, marks, numbers and connector punctuation (`_`)."""
+    """True for the characters that glue to a digit (docs/SPEC.md 2.2).
+
+    Letters, marks, numbers and connector punctuation (`_`), except the letters and marks of
+    scripts written without spaces between words (Han, kana, Thai, ...), which separate a
+    number from what is around it as a space does.
+    """
     cp = ord(c)
     if cp < 128:
         return c.isalnum() or c == "_"
     return _in(cp, _WORD_STARTS, WORD_RANGES)
+
+
+def is_script_word(c: str) -> bool:
+    """True for letters, marks, numbers and connector punctuation of every script (paper style)."""
+    cp = ord(c)
+    if cp < 128:
+        return c.isalnum() or c == "_"
+    return _in(cp, _SCRIPT_WORD_STARTS, SCRIPT_WORD_RANGES)
 
 
 def is_numeric(c: str) -> bool:
@@ -45,12 +59,20 @@ def _char_class(ranges: tuple[tuple[int, int], ...]) -> str:
 
 
 _WORD_RUN = re.compile(_char_class(WORD_RANGES) + "*")
+_SCRIPT_WORD_RUN = re.compile(_char_class(SCRIPT_WORD_RANGES) + "*")
 _DIGIT_RUN = re.compile("[0-9]*")
 
 
 def word_end(s: str, i: int) -> int:
-    """End of the run of word characters starting at `i`."""
+    """End of the run of word characters (`is_word`) starting at `i`."""
     m = _WORD_RUN.match(s, i)
+    assert m is not None
+    return m.end()
+
+
+def script_word_end(s: str, i: int) -> int:
+    """End of the run of `is_script_word` characters starting at `i` (paper style)."""
+    m = _SCRIPT_WORD_RUN.match(s, i)
     assert m is not None
     return m.end()
 

@@ -166,6 +166,8 @@ def _numeral(
     sep: str | None = None
     indian = False
     j = i
+    if lead and (u := uuid_end(s, i + 1)) is not None:
+        return skip_text_word(s, u - 12)  # a mark before a UUID (.550e8400-...)
     if not lead:
         j = digit_end(s, i)
         if hex_word(s, i, j, dec):

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from tst._chars import digit_end, is_digit, is_numeric, is_word, word_end
-from tst._grammar import HEX_DIGITS, exact_digits, skip_text_word
+from tst._chars import digit_end, is_digit, is_numeric
+from tst._chars import is_script_word as is_word
+from tst._chars import script_word_end as word_end
+from tst._grammar import HEX_DIGITS, exact_digits
 from tst.numbers import Group, Number
 from tst.spelling import frac_name, int_name
 
@@ -123,6 +125,15 @@ def _surface(int_part: str, frac_part: str, g: int, compact: bool) -> str:
     for depth, k in enumerate(range(0, len(frac_part), g), start=1):
         fracs.append(frac_part[k : k + g].ljust(g, "0") + joiner + frac_name(depth))
     return (int_str or "0") + " . " + " ".join(fracs)
+
+
+def skip_text_word(s: str, i: int) -> int:
+    """End of the text word at `i`, with every glued ``.word`` after it (words of every script)."""
+    n = len(s)
+    j = word_end(s, i)
+    while j + 1 < n and s[j] == "." and is_word(s[j + 1]):
+        j = word_end(s, j + 1)
+    return j
 
 
 def find_paper_numbers(s: str, group_size: int = 3) -> list[tuple[int, Number, int]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from tst._chars import is_word
+from tst._chars import is_script_word
 from tst.spelling import CLOSE, OPEN
 
 Variant = Literal["marker", "vocab"]
@@ -66,7 +66,7 @@ class Settings:
         for c in seps:
             if c == self.decimal:
                 raise ValueError(f"separators must not contain the decimal mark {c!r}")
-            if (is_word(c) and c != "_") or c in (OPEN, CLOSE) or c in "+-\n\r\t":
+            if (is_script_word(c) and c != "_") or c in (OPEN, CLOSE) or c in "+-\n\r\t":
                 raise ValueError(f"{c!r} cannot be a thousands separator")
         if len(set(seps)) != len(seps):
             raise ValueError(f"separators contains a character twice: {seps!r}")

@@ -401,6 +401,11 @@ where
     let mut sep: Option<u32> = None;
     let mut indian = false;
     let mut j = i;
+    if lead {
+        if let Some(e) = uuid_end(s, i + 1) {
+            return Ok(Some(skip_text_word(s, e - 12))); // a mark before a UUID (.550e8400-...)
+        }
+    }
     if !lead {
         j = digit_end(s, i);
         if hex_word(s, i, j, dec) {

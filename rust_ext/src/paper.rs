@@ -7,10 +7,11 @@
 
 use std::borrow::Cow;
 
-use crate::chars::{
-    any_numeric, decode_at, decode_before, digit_at, digit_end, is_word, prev_boundary, word_at, word_end,
-};
-use crate::grammar::{exact_digits, is_hex_prefix, skip_text_word, Numeral, Span};
+use crate::chars::is_script_word as is_word;
+use crate::chars::script_word_at as word_at;
+use crate::chars::script_word_end as word_end;
+use crate::chars::{any_numeric, decode_at, decode_before, digit_at, digit_end, prev_boundary};
+use crate::grammar::{exact_digits, is_hex_prefix, Numeral, Span};
 use crate::spelling::{push_frac_name, push_int_name};
 
 /// Currency symbols the paper style keeps in front of a number.
@@ -18,6 +19,16 @@ const CURRENCIES: [char; 5] = ['$', '€', '£', '¥', '₹'];
 
 fn is_currency(cp: u32) -> bool {
     CURRENCIES.iter().any(|&c| c as u32 == cp)
+}
+
+/// End of the text word at `i`, with every glued `.word` after it (words of every script).
+/// Mirrors `tst.paper.skip_text_word`.
+fn skip_text_word(s: &[u8], i: usize) -> usize {
+    let mut j = word_end(s, i);
+    while j < s.len() && s[j] == b'.' && word_at(s, j + 1) {
+        j = word_end(s, j + 1);
+    }
+    j
 }
 
 /// Call `sink(start, number, end)` for each number the paper style converts, in order.

@@ -1,6 +1,6 @@
 //! Codec configuration, validated like `tst/settings.py`.
 
-use crate::chars::is_word;
+use crate::chars::is_script_word;
 use crate::spelling::{CLOSE, OPEN};
 
 /// How a group's magnitude is spelled.
@@ -107,7 +107,7 @@ impl Settings {
             if c as u32 == decimal as u32 {
                 return Err(format!("separators must not contain the decimal mark {c:?}"));
             }
-            if (is_word(c as u32) && c != '_') || c == OPEN || c == CLOSE || "+-\n\r\t".contains(c) {
+            if (is_script_word(c as u32) && c != '_') || c == OPEN || c == CLOSE || "+-\n\r\t".contains(c) {
                 return Err(format!("{c:?} cannot be a thousands separator"));
             }
             if seps.contains(&c) {

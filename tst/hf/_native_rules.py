@@ -45,7 +45,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from tst._grammar import HEX_WORD_MIN, UUID_PARTS
+from tst._grammar import HEX_WORD_MIN
 from tst._unicode_tables import NUMERIC_RANGES, WORD_RANGES
 from tst.settings import Settings
 from tst.spelling import CLOSE as C
@@ -380,10 +380,10 @@ class _Builder:
         characters). Led by a four-character test, which most numerals fail (dates, times).
         """
         h, w, nw = "[0-9A-Fa-f]", self.word, self.nonword
-        widths = (8, 4, 4, 4, 12)
+        widths = (8, 4, 4, 4, 12)  # the RFC 9562 text form, as `tst._grammar.uuid_end` checks it
         parts = [f"{h}{{{k}}}" for k in widths]
         alts = []
-        for n, off in enumerate(UUID_PARTS):
+        for n in range(len(widths)):
             before, rest = "\\x{2d}".join(parts[:n]), "\\x{2d}".join(parts[n:])
             if n == 0:
                 alts.append(f"(?<!{w}){rest}(?!{w})")
@@ -426,7 +426,8 @@ class _Builder:
         if self.fmax == 0:
             return ""
         after = f"(?:{self.exp()}|(?!{self.glued_numeric()}))"
-        return f"(?<!{self.lead_blockers}){d}\\K(?=(?>[0-9]{{1,{self.fmax}}})(?![0-9])(?!{d}[0-9]){after})"
+        digits = f"(?>[0-9]{{1,{self.fmax}}})(?![0-9])(?!{d}[0-9])"
+        return f"(?<!{self.lead_blockers}){d}\\K(?!{self.uuid_part()})(?={digits}{after})"
 
     def lexer(self) -> str:
         """The pass that marks the end of every number's integer part (see the module docstring).
