@@ -214,13 +214,15 @@ def test_engines_agree_on_reader_text(kwargs: dict[str, Any], text: str) -> None
 )
 def test_hexadecimal_words_are_text(make_codec: MakeCodec, before: str, word: str, after: str, decimal: str) -> None:
     """The class: a hash or UUID part shaped as an exponent (``55807e6``) read as a mantissa and an
-    exponent, a code point (``U+1E78``) read as decimal numbers. No number starts inside such a word."""
+    exponent, or as digits then a-f (``535fced``) read as a number and a suffix, a code point
+    (``U+1E78``) read as decimal numbers. No number starts inside such a word."""
     text = before + word + after
     codec = make_codec(decimal=decimal, separators=None)
     a, b = len(before), len(before) + len(word)
     whole = not (after[:1] and is_word(after[0]))  # the word ends where `word` ends
     code_point = before.endswith(("U+", "u+")) and not (len(before) > 2 and is_word(before[-3]))
-    shaped = re.fullmatch("[0-9]+[eE][0-9]+", word) is not None  # what 2.7 reads as an exponent
+    # What 2.7 reads as an exponent, or 2.2 as a number and a suffix word (a hash's letters all last).
+    shaped = re.fullmatch("[0-9]+[eE][0-9]+|[0-9]+[a-f]+", word) is not None
     long = len(word) >= 7 and shaped and not before.endswith((".", decimal))
     numbers = codec.numbers(text)
     if whole and (code_point or long):

@@ -254,10 +254,12 @@ def hex_word(s: str, i: int, j: int, dec: str) -> bool:
     """Whether the word at `i`, whose digits end at `j`, is a hexadecimal identifier: text (SPEC 2.2).
 
     The hexadecimal digits of a code point after ``U+``/``u+`` not glued to a word before it
-    (``U+1E78``, ``U+0041``), or a word of at least `HEX_WORD_MIN` characters shaped as an
-    unsigned exponent (digits, ``e`` or ``E``, digits), not after a dot or the decimal mark:
-    a hash such as ``55807e6`` or a UUID part such as ``123e4567``, which 2.7 would read as a
-    mantissa and an exponent. Other letters already make a word text (2.2).
+    (``U+1E78``, ``U+0041``), or a word of at least `HEX_WORD_MIN` characters, not after a dot
+    or the decimal mark, shaped as an unsigned exponent (digits, ``e`` or ``E``, digits: a hash
+    such as ``55807e6`` or a UUID part such as ``123e4567``, which 2.7 would read as a mantissa
+    and an exponent) or as digits then lowercase ``a``-``f`` only (a hash such as ``535fced``,
+    which 2.2 would read as a number and a suffix word). Other hashes mix letters and digits,
+    which makes them text already (2.2).
     """
     n = len(s)
     if i >= 2 and s[i - 1] == "+" and s[i - 2] in "Uu" and (i == 2 or not is_word(s[i - 3])):
@@ -265,11 +267,18 @@ def hex_word(s: str, i: int, j: int, dec: str) -> bool:
         while h < n and s[h] in HEX_DIGITS:
             h += 1
         return not (h < n and is_word(s[h]))
-    if j + 1 >= n or s[j] not in "eE" or not is_digit(s[j + 1]):
+    if j >= n or (i > 0 and s[i - 1] in (".", dec)):
         return False
-    if i > 0 and s[i - 1] in (".", dec):
-        return False
-    k = digit_end(s, j + 1)
+    if s[j] in "eE" and j + 1 < n and is_digit(s[j + 1]):
+        k = digit_end(s, j + 1)
+    elif s[j] == "e" and j + 2 < n and s[j + 1] in "+-" and is_digit(s[j + 2]):
+        return False  # a signed exponent (2.7)
+    else:
+        k = j
+        while k < n and "a" <= s[k] <= "f":
+            k += 1
+        if k == j:
+            return False
     return k - i >= HEX_WORD_MIN and not (k < n and is_word(s[k]))
 
 

@@ -50,9 +50,9 @@ const HEX_WORD_MIN: usize = 7;
 /// Whether the word at `i`, whose digits end at `j`, is a hexadecimal identifier: text (SPEC 2.2).
 ///
 /// The code point after `U+`/`u+` (not glued to a word before it), or a word of at least
-/// `HEX_WORD_MIN` characters shaped as an unsigned exponent (digits, `e`, digits), not after a
-/// dot or the decimal mark: `55807e6` would otherwise read as a mantissa and an exponent.
-/// Mirrors `tst._grammar.hex_word`.
+/// `HEX_WORD_MIN` characters, not after a dot or the decimal mark, shaped as an unsigned
+/// exponent (digits, `e`, digits: `55807e6`) or as digits then lowercase `a`-`f` only
+/// (`535fced`). Mirrors `tst._grammar.hex_word`.
 #[inline]
 fn hex_word(s: &[u8], i: usize, j: usize, dec: u8) -> bool {
     if i >= 2 && s[i - 1] == b'+' && (s[i - 2] == b'U' || s[i - 2] == b'u') {
@@ -65,13 +65,23 @@ fn hex_word(s: &[u8], i: usize, j: usize, dec: u8) -> bool {
             return !word_at(s, h);
         }
     }
-    if j + 1 >= s.len() || (s[j] != b'e' && s[j] != b'E') || !s[j + 1].is_ascii_digit() {
+    if j >= s.len() || (i > 0 && (s[i - 1] == b'.' || s[i - 1] == dec)) {
         return false;
     }
-    if i > 0 && (s[i - 1] == b'.' || s[i - 1] == dec) {
-        return false;
-    }
-    let k = digit_end(s, j + 1);
+    let k = if (s[j] == b'e' || s[j] == b'E') && digit_at(s, j + 1) {
+        digit_end(s, j + 1)
+    } else if s[j] == b'e' && j + 1 < s.len() && (s[j + 1] == b'+' || s[j + 1] == b'-') && digit_at(s, j + 2) {
+        return false; // a signed exponent (2.7)
+    } else {
+        let mut k = j;
+        while k < s.len() && (b'a'..=b'f').contains(&s[k]) {
+            k += 1;
+        }
+        if k == j {
+            return false;
+        }
+        k
+    };
     k - i >= HEX_WORD_MIN && !word_at(s, k)
 }
 
@@ -633,6 +643,9 @@ mod tests {
         // Hexadecimal words: a hash, a UUID part, code points; a short exponent form and a fraction stay numbers.
         assert_eq!(spans("55807e6 123e4567-e89b U+1E78 u+0041 1e6 2.0221409e23", &st), ["1", "6", "2.0221409", "23"]);
         assert_eq!(spans("IU+0041 x.1234567e8", &st), ["0041"]);
+        // Digits then lowercase a-f only, 7 characters or more: a hash; shorter or uppercase: a suffix word.
+        assert_eq!(spans("535fced 61dcaaa 12345fe 535fc 82801AA 1234567g", &st), ["535", "82801", "1234567"]);
+        assert_eq!(spans("1234567e-3 1234567e+3", &st), ["1234567", "3", "1234567", "3"]);
         // UUIDs are text as a whole, also all digits; glued to a word, their parts are numerals again.
         assert_eq!(spans("550e8400-e29b-41d4-a716-446655440000 00000000-0000-0000-0000-000000000000.", &st), [""; 0]);
         assert_eq!(

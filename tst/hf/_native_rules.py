@@ -78,6 +78,10 @@ _MAX_REPEAT = 100_000
 #: to build a hint from. Same language: ``(?:[eE]|(?!))`` matches exactly what ``[eE]`` does.
 _EXP_LETTER = "(?:[eE]|(?!))"
 
+#: A hexadecimal digit, and the widths of a UUID's parts (RFC 9562; `tst._grammar.uuid_end`).
+_HEX = "[0-9A-Fa-f]"
+_UUID_WIDTHS = (8, 4, 4, 4, 12)
+
 Ranges = tuple[tuple[int, int], ...]
 
 
@@ -379,17 +383,20 @@ class _Builder:
         One alternative per part, each looking back over the parts before it (at most 24
         characters). Led by a four-character test, which most numerals fail (dates, times).
         """
-        h, w, nw = "[0-9A-Fa-f]", self.word, self.nonword
-        widths = (8, 4, 4, 4, 12)  # the RFC 9562 text form, as `tst._grammar.uuid_end` checks it
-        parts = [f"{h}{{{k}}}" for k in widths]
+        h, w, nw = _HEX, self.word, self.nonword
+        parts = [f"{h}{{{k}}}" for k in _UUID_WIDTHS]
         alts = []
-        for n in range(len(widths)):
+        for n in range(len(_UUID_WIDTHS)):
             before, rest = "\\x{2d}".join(parts[:n]), "\\x{2d}".join(parts[n:])
             if n == 0:
                 alts.append(f"(?<!{w}){rest}(?!{w})")
             else:
                 alts.append(f"(?<=\\A{before}\\x{{2d}}|{nw}{before}\\x{{2d}}){rest}(?!{w})")
         return f"(?={h}{{4}})(?:{alts[0]}|(?<=\\x{{2d}})(?:{'|'.join(alts[1:])}))"
+
+    def uuid_shape(self) -> str:
+        """A UUID's text form: 8-4-4-4-12 hexadecimal digits joined by ``-`` (no context)."""
+        return "\\x{2d}".join(f"{_HEX}{{{k}}}" for k in _UUID_WIDTHS)
 
     def code_point(self) -> str:
         """The hexadecimal digits of a code point after ``U+`` not glued to a word: text (`tst._grammar.hex_word`).
@@ -399,20 +406,27 @@ class _Builder:
         return f"(?<=\\+)(?<=\\A[Uu]\\+|{self.nonword}[Uu]\\+)[0-9A-Fa-f]++(?!{self.word})"
 
     def hex_exponent(self) -> str:
-        """After a plain digit run from a numeral's start: an unsigned exponent that makes the word a
-        hexadecimal identifier (`tst._grammar.hex_word`: `HEX_WORD_MIN` characters or more, not after
-        a dot or the decimal mark). Led by ``(?=[eE][0-9])``: no cost where no exponent follows."""
+        """After a plain digit run from a numeral's start: what makes the word a hexadecimal identifier
+        (`tst._grammar.hex_word`: `HEX_WORD_MIN` characters or more, not after a dot or the decimal
+        mark): an unsigned exponent, or lowercase ``a``-``f`` to the word's end. Led by a
+        one-character test (``(?=[eE][0-9]|[a-f])``): no cost where neither follows."""
         w, imax, n = self.word, self.imax, HEX_WORD_MIN
         before = _cls(_merge([*_DIGITS, *_chars("." + self.st.decimal)]), negate=True)
 
         def run(d: str) -> str:
             return f"(?<=\\A[0-9]{{{d}}}|{before}[0-9]{{{d}}})"
 
-        # A run of d digits needs n - 1 - d exponent digits; from n - 2 digits on, one is enough.
+        # A run of d digits needs n - 1 - d exponent digits (n - d letters); from n - 2 (n - 1)
+        # digits on, one is enough.
         alts = [f"{run(str(d))}[eE][0-9]{{{n - 1 - d},}}+(?!{w})" for d in range(1, min(n - 2, imax + 1))]
         if imax >= n - 2:
             alts.append(f"{run(f'{n - 2},{imax}')}[eE][0-9]++(?!{w})")
-        return f"(?=[eE][0-9])(?:{'|'.join(alts)})"
+        # Not a signed exponent (1234567e-3 is a number).
+        letters = "(?!e[+\\x{2d}][0-9])[a-f]"
+        alts += [f"{run(str(d))}{letters}{{{n - d},}}+(?!{w})" for d in range(1, min(n - 1, imax + 1))]
+        if imax >= n - 1:
+            alts.append(f"{run(f'{n - 1},{imax}')}{letters}++(?!{w})")
+        return f"(?=[eE][0-9]|[a-f])(?:{'|'.join(alts)})"
 
     def hex_token(self) -> str:
         """A hexadecimal identifier the lexer walks over as text, with its ``.word`` chain (`skip_text_word`)."""
@@ -465,6 +479,8 @@ class _Builder:
         ]
         tail = f"(?:{exp}|{self.word_chain()})?+"
         tokens = [
+            # A UUID is one text token with its .word chain (tst._grammar resumes after it so).
+            f"(?<!{self.word})(?={_HEX}{{8}}\\x{{2d}}){self.uuid_shape()}(?!{self.word})(?:\\.{self.word}++)*+",
             f"{self.word_nodigit}{self.word}*+(?:\\.{self.word}++)*+",
             # Before the numeral token, which would read a hash's e and digits as an exponent.
             self.hex_token(),
@@ -530,7 +546,12 @@ class _Builder:
         # (after a digit and the mark), not the digits of a leading decimal mark.
         lead_mark = f"{_cls(_merge([*WORD_RANGES, *_chars('.' + self.st.decimal)]), negate=True)}{d}|\\A{d}"
         # Nor the digits of an exponent (or of a text word ending in e: 1e-5,000 and x1e-1,234 alike).
-        before = f"(?<!{w})(?<!{w}\\.)(?<![0-9]{d})(?<!{lead_mark})(?<!{d}{ie}){self.not_exponent_digits()}"
+        # Nor the hexadecimal digits of a code point (U+661,123: the 123 is a number of its own); a
+        # U after a number's end mark was glued to its digits (123U+1,234 is no code point).
+        before = (
+            f"(?<!{w})(?<!{w}\\.)(?<![0-9]{d})(?<!{lead_mark})(?<!{d}{ie}){self.not_exponent_digits()}"
+            f"(?!(?<![0-9]{ie}[Uu]\\+){self.code_point()})"
+        )
         alts = []
         for sep in self.seps:
             x = _lit(sep)
