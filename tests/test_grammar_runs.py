@@ -268,6 +268,33 @@ def test_uuids_are_text(make_codec: MakeCodec, before: str, uuid: str, after: st
     assert codec.decode(codec.encode(text)) == text
 
 
+# -- groupings glued to a text word (SPEC 2.2) ------------------------------------------------------
+
+
+@given(
+    word=st.sampled_from(["USD", "CHF", "0m", "x", "Q", "é", "rows_", "KRW"]),
+    head=st.integers(1, 999).map(str),
+    groups=st.lists(st.integers(0, 999).map("{:03d}".format), min_size=1, max_size=5),
+    sep=st.sampled_from([",", "'", "\u00a0"]),
+    frac=st.sampled_from(["", ".5", ".50"]),
+    after=st.sampled_from(["", " ", "s", " 42", ";7", "%"]),
+)
+def test_groupings_glued_to_a_word_are_text(
+    make_codec: MakeCodec, word: str, head: str, groups: list[str], sep: str, frac: str, after: str
+) -> None:
+    """The class: a grouping whose first group ends a text word (``USD2,000,000``, ``0m12,014s``)
+    gave its tail groups as numbers of their own (0, 0; 14). Oracle: by construction, no number
+    lies inside the glued run, and a number after it (`` 42``) is still found."""
+    run = word + sep.join([head, *groups]) + frac
+    text = run + after
+    codec = make_codec()
+    numbers = codec.numbers(text)
+    assert not any(n.start < len(run) for n in numbers), (text, numbers)
+    if after in (" 42", ";7"):
+        assert [text[n.start : n.end] for n in numbers] == [after[1:]], (text, numbers)
+    assert codec.decode(codec.encode(text)) == text
+
+
 # -- scripts written without spaces (SPEC 2.2) ------------------------------------------------------
 
 #: Letters and marks of scripts written without spaces (Han, kana, Thai; a combining mark of each).

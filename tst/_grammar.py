@@ -43,9 +43,9 @@ def find_numbers(s: str, st: Settings, out_of_range: list[OutOfRange] | None = N
         c = s[i]
         if is_digit(c):
             end = _numeral(s, i, False, st, out, out_of_range)
-            i = end if end is not None else skip_text_word(s, i)
+            i = end if end is not None else skip_text_word(s, i, st)
         elif is_word(c):
-            i = skip_text_word(s, i)
+            i = skip_text_word(s, i, st)
         elif (
             c == dec
             and i + 1 < n
@@ -59,13 +59,51 @@ def find_numbers(s: str, st: Settings, out_of_range: list[OutOfRange] | None = N
     return out
 
 
-def skip_text_word(s: str, i: int) -> int:
-    """End of the text word at `i`, with every glued ``.word`` after it."""
+def skip_text_word(s: str, i: int, st: Settings) -> int:
+    """End of the text word at `i`, with every glued ``.word`` and glued grouping after it (SPEC 2.2).
+
+    A grouping whose first group ends a text word (``USD2,000,000``, ``0m12,014s``,
+    ``CHF1'000.50``) belongs to that word: its head is text, so its tail is no number of its own.
+    """
     n = len(s)
     j = word_end(s, i)
-    while j + 1 < n and s[j] == "." and is_word(s[j + 1]):
-        j = word_end(s, j + 1)
-    return j
+    while True:
+        while j + 1 < n and s[j] == "." and is_word(s[j + 1]):
+            j = word_end(s, j + 1)
+        k = _glued_grouping_end(s, j, st)
+        if k is None:
+            return j
+        j = word_end(s, k)
+
+
+def _glued_grouping_end(s: str, j: int, st: Settings) -> int | None:
+    """Where a grouping glued to the end `j` of a text word ends (with a fraction), or None.
+
+    The word must end in 1-3 digits (not starting with ``0``) after another word character, and
+    those digits and the separator-joined groups after them must be a whole grouping (2.4).
+    """
+    n = len(s)
+    h = j
+    while h > 0 and is_digit(s[h - 1]) and j - h < 4:
+        h -= 1
+    if not 1 <= j - h <= 3 or h == 0 or is_digit(s[h - 1]) or not is_word(s[h - 1]) or s[h] == "0":
+        return None
+    if j + 1 >= n or s[j] not in st.resolved_separators or not is_digit(s[j + 1]):
+        return None
+    sp = s[j]
+    k, more = _separated_run(s, j, sp, 3)
+    if more and not _continues(s, k, sp):
+        end = k
+    elif st.indian and j - h <= 2:
+        k, twos = _separated_run(s, j, sp, 2)
+        if not (twos and k < n and s[k] == sp and exact_digits(s, k + 1, 3) and not _continues(s, k + 4, sp)):
+            return None
+        end = k + 4
+    else:
+        return None
+    if end + 1 < n and s[end] == st.decimal and is_digit(s[end + 1]):
+        end = digit_end(s, end + 1)
+    return end
 
 
 def exact_digits(s: str, k: int, size: int) -> bool:
@@ -167,14 +205,14 @@ def _numeral(
     indian = False
     j = i
     if lead and (u := uuid_end(s, i + 1)) is not None:
-        return skip_text_word(s, u - 12)  # a mark before a UUID (.550e8400-...)
+        return skip_text_word(s, u - 12, st)  # a mark before a UUID (.550e8400-...)
     if not lead:
         j = digit_end(s, i)
         if hex_word(s, i, j, dec):
-            return skip_text_word(s, i)
+            return skip_text_word(s, i, st)
         u = uuid_end(s, i)
         if u is not None:
-            return skip_text_word(s, u - 12)
+            return skip_text_word(s, u - 12, st)
         chunks.append((i, j))
         # A grouping is judged on the whole run of digit groups joined by its
         # separator: it starts at the run's first group (not after the same
@@ -226,7 +264,7 @@ def _numeral(
             if any(is_numeric(c) for c in s[j:w]) or (
                 mant_end - i == 1 and s[i] == "0" and s[j] in "xX" and w - j >= 2 and s[j + 1] in HEX_DIGITS
             ):
-                return skip_text_word(s, j)
+                return skip_text_word(s, j, st)
     int_len = sum(b - a for a, b in chunks)
     frac_len = frac[1] - frac[0] if frac else 0
     if int_len > st.int_digits or frac_len > st.frac_digits:

@@ -162,7 +162,7 @@ where
             break;
         }
         if q > i && (ascii_word(s[q - 1]) || (q >= i + 2 && s[q - 1] == b'.' && ascii_word(s[q - 2]))) {
-            i = skip_text_word(s, q);
+            i = skip_text_word(s, q, st);
             continue;
         }
         i = q;
@@ -170,7 +170,7 @@ where
         if b.is_ascii_digit() {
             i = match numeral(s, i, false, st, &mut chunks, &mut sink, &mut skipped)? {
                 Some(end) => end,
-                None => skip_text_word(s, i),
+                None => skip_text_word(s, i, st),
             };
         } else if b < 0x80 {
             // the decimal mark
@@ -185,7 +185,7 @@ where
         } else {
             let (cp, len) = decode_at(s, i);
             if crate::chars::is_word(cp) {
-                i = skip_text_word(s, i);
+                i = skip_text_word(s, i, st);
             } else {
                 i += len;
             }
@@ -242,14 +242,67 @@ fn lead_allowed(s: &[u8], i: usize, dec: u8) -> bool {
     }
 }
 
-/// End of the text word at `i`, with every glued `.word` after it.
+/// End of the text word at `i`, with every glued `.word` and glued grouping after it (SPEC 2.2).
+/// Mirrors `tst._grammar.skip_text_word`.
 #[inline]
-pub fn skip_text_word(s: &[u8], i: usize) -> usize {
+pub fn skip_text_word(s: &[u8], i: usize, st: &Settings) -> usize {
     let mut j = word_end(s, i);
-    while j < s.len() && s[j] == b'.' && word_at(s, j + 1) {
-        j = word_end(s, j + 1);
+    loop {
+        while j < s.len() && s[j] == b'.' && word_at(s, j + 1) {
+            j = word_end(s, j + 1);
+        }
+        match glued_grouping_end(s, j, st) {
+            Some(k) => j = word_end(s, k),
+            None => return j,
+        }
     }
-    j
+}
+
+/// Where a grouping glued to the end `j` of a text word ends (with a fraction), if one does
+/// (`USD2,000,000`, `0m12,014s`). Mirrors `tst._grammar._glued_grouping_end`.
+fn glued_grouping_end(s: &[u8], j: usize, st: &Settings) -> Option<usize> {
+    let n = s.len();
+    let mut h = j;
+    while h > 0 && s[h - 1].is_ascii_digit() && j - h < 4 {
+        h -= 1;
+    }
+    if !(1..=3).contains(&(j - h)) || h == 0 || s[h - 1].is_ascii_digit() || s[h] == b'0' {
+        return None;
+    }
+    if j >= n || !decode_before(s, h).is_some_and(crate::chars::is_word) {
+        return None;
+    }
+    let (cp, w) = decode_at(s, j);
+    if !st.is_separator(cp) || !digit_at(s, j + w) {
+        return None;
+    }
+    let sep = &s[j..j + w];
+    let (k, groups) = separated_end(s, j, sep, 3);
+    let mut end = if groups > 0 && !continues(s, k, sep) {
+        k
+    } else if st.indian && j - h <= 2 {
+        let (k, twos) = separated_end(s, j, sep, 2);
+        if !(twos > 0 && starts_with(s, k, sep) && exact_digits(s, k + w, 3) && !continues(s, k + w + 3, sep)) {
+            return None;
+        }
+        k + w + 3
+    } else {
+        return None;
+    };
+    if end < n && s[end] == st.decimal && digit_at(s, end + 1) {
+        end = digit_end(s, end + 1);
+    }
+    Some(end)
+}
+
+/// Consume `sep` + exactly `size` digits as often as possible from `j`: where that ends, and how often.
+fn separated_end(s: &[u8], mut j: usize, sep: &[u8], size: usize) -> (usize, usize) {
+    let mut count = 0;
+    while starts_with(s, j, sep) && exact_digits(s, j + sep.len(), size) {
+        j += sep.len() + size;
+        count += 1;
+    }
+    (j, count)
 }
 
 /// `size` ASCII digits at `k`, not followed by another digit.
@@ -413,16 +466,16 @@ where
     let mut j = i;
     if lead {
         if let Some(e) = uuid_end(s, i + 1) {
-            return Ok(Some(skip_text_word(s, e - 12))); // a mark before a UUID (.550e8400-...)
+            return Ok(Some(skip_text_word(s, e - 12, st))); // a mark before a UUID (.550e8400-...)
         }
     }
     if !lead {
         j = digit_end(s, i);
         if hex_word(s, i, j, dec) {
-            return Ok(Some(skip_text_word(s, i)));
+            return Ok(Some(skip_text_word(s, i, st)));
         }
         if let Some(e) = uuid_end(s, i) {
-            return Ok(Some(skip_text_word(s, e - 12)));
+            return Ok(Some(skip_text_word(s, e - 12, st)));
         }
         chunks.push((i, j));
         // A grouping is judged on the whole run of digit groups joined by its separator.
@@ -478,7 +531,7 @@ where
             // Digits glued to a word with more digits (3f5e9b1, 1e5x) or a hexadecimal
             // literal (0x1F): all text, up to the end of that word.
             if any_numeric(s, j, w) || (mant_end - i == 1 && s[i] == b'0' && is_hex_prefix(s, j)) {
-                return Ok(Some(skip_text_word(s, j)));
+                return Ok(Some(skip_text_word(s, j, st)));
             }
         }
     }
@@ -646,6 +699,8 @@ mod tests {
         // Digits then lowercase a-f only, 7 characters or more: a hash; shorter or uppercase: a suffix word.
         assert_eq!(spans("535fced 61dcaaa 12345fe 535fc 82801AA 1234567g", &st), ["535", "82801", "1234567"]);
         assert_eq!(spans("1234567e-3 1234567e+3", &st), ["1234567", "3", "1234567", "3"]);
+        // A grouping glued to the end of a text word is text; a CSV cell after one is not a grouping.
+        assert_eq!(spans("USD2,000,000 0m12,014s CHF1'000.50 x0,500 Q4,150,3", &st), ["500", "150", "3"]);
         // UUIDs are text as a whole, also all digits; glued to a word, their parts are numerals again.
         assert_eq!(spans("550e8400-e29b-41d4-a716-446655440000 00000000-0000-0000-0000-000000000000.", &st), [""; 0]);
         assert_eq!(

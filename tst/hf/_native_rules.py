@@ -265,8 +265,32 @@ class _Builder:
         return f"{self.word_nonnum}*+{self.numeric}"
 
     def word_chain(self) -> str:
-        """A word with every ``.word`` glued after it (skip_text_word)."""
-        return f"{self.word}++(?:\\.{self.word}++)*+"
+        """A word with every ``.word`` and glued grouping after it (`tst._grammar.skip_text_word`)."""
+        return f"{self.word}++{self.text_rest()}"
+
+    def text_rest(self) -> str:
+        """What a text word takes after its first word: ``.word`` chains and glued groupings, in turn."""
+        chain = f"(?:\\.{self.word}++)*+"
+        ext = self.glued_grouping()
+        return f"{chain}(?:{ext}{self.word}*+{chain})*+" if ext else chain
+
+    def glued_grouping(self) -> str:
+        """A whole grouping whose first group ends a text word, with its fraction (`_glued_grouping_end`).
+
+        After 1-3 digits (not led by ``0``) that follow another word character. Bounded by
+        `MAX_GROUPS` as every grouping of the rules is.
+        """
+        if not self.seps:
+            return ""
+        alts = []
+        for sep in self.seps:
+            x = _lit(sep)
+            threes = f"(?>(?:{x}[0-9]{{3}}(?![0-9])){{1,{MAX_GROUPS}}})"
+            alts.append(f"(?<={self.word_nodigit}[1-9][0-9]{{0,2}}){threes}(?!{x}[0-9])")
+            if self.st.indian:
+                twos = f"(?>(?:{x}[0-9]{{2}}(?![0-9])){{1,{MAX_GROUPS}}})"
+                alts.append(f"(?<={self.word_nodigit}[1-9][0-9]?){twos}{x}[0-9]{{3}}(?![0-9])(?!{x}[0-9])")
+        return f"(?:{'|'.join(alts)})(?:{self.dec}[0-9]++)?+"
 
     def iso_before(self) -> str:
         """Lookbehind: an extended date ``YYYY-MM-DD`` whose year is not glued to a word."""
@@ -432,7 +456,7 @@ class _Builder:
         """A hexadecimal identifier the lexer walks over as text, with its ``.word`` chain (`skip_text_word`)."""
         after_dot = _cls(_chars("." + self.st.decimal))
         shaped = f"(?<!{after_dot})(?=[0-9eE]{{{HEX_WORD_MIN}}})[0-9]++[eE][0-9]++(?!{self.word})"
-        return f"(?:{self.code_point()}|{shaped})(?:\\.{self.word}++)*+"
+        return f"(?:{self.code_point()}|{shaped}){self.text_rest()}"
 
     def lead(self) -> str:
         """A number written with a leading decimal mark (``.5``): the insertion goes after the mark."""
@@ -480,8 +504,8 @@ class _Builder:
         tail = f"(?:{exp}|{self.word_chain()})?+"
         tokens = [
             # A UUID is one text token with its .word chain (tst._grammar resumes after it so).
-            f"(?<!{self.word})(?={_HEX}{{8}}\\x{{2d}}){self.uuid_shape()}(?!{self.word})(?:\\.{self.word}++)*+",
-            f"{self.word_nodigit}{self.word}*+(?:\\.{self.word}++)*+",
+            f"(?<!{self.word})(?={_HEX}{{8}}\\x{{2d}}){self.uuid_shape()}(?!{self.word}){self.text_rest()}",
+            f"{self.word_nodigit}{self.word}*+{self.text_rest()}",
             # Before the numeral token, which would read a hash's e and digits as an exponent.
             self.hex_token(),
             f"(?<!{self.lead_blockers}){d}[0-9]++(?!{d}[0-9]){tail}",
@@ -566,7 +590,7 @@ class _Builder:
                 # Tested in order of cost: one character back, the shape ahead (up to MAX_GROUPS
                 # groups: inside a long run of this separator the first test spares it), then the
                 # guarded lookbehind over the other separators.
-                alts.append(f"(?<![0-9]{x})(?={shape}){self.text_grouping_before(sep)}")
+                alts.append(f"(?<![0-9]{x})(?={shape}){self.text_grouping_before(sep)}{self.not_glued_tail()}")
             else:
                 # Old grammar: a run starts a grouping unless its previous part could (1-3 digits at a start).
                 alts.append(f"(?={shape})(?<!\\A[0-9]{{1,3}}{x}|{self.nonword}[0-9]{{1,3}}{x})")
@@ -574,6 +598,27 @@ class _Builder:
         # Oniguruma skips the characters that cannot precede one.
         prev = f"(?:\\A|{self.nonword}\\K)"
         return f"{prev}(?={self.sep_follows()}){before}(?:{'|'.join(alts)})"
+
+    def not_glued_tail(self) -> str:
+        """Not a group of a grouping glued to a text word (`glued_grouping`), which is text.
+
+        Its digits carry no mark, so the tag pass would read them with a number after another
+        separator (``USD1,234'000``) as one grouping. Each alternative is led by a lookahead of
+        the group's own shape, then looks back over the head and the groups before it.
+        """
+        w, alts = self.word_nodigit, []
+        for x in map(_lit, self.seps):
+            alts.append(
+                f"(?=[0-9]{{3}}(?![0-9])(?>(?:{x}[0-9]{{3}}(?![0-9]))*)(?!{x}[0-9]))"
+                f"(?<={w}[1-9][0-9]{{0,2}}(?:{x}[0-9]{{3}}){{0,{MAX_GROUPS}}}{x})"
+            )
+            if self.st.indian:
+                end = f"[0-9]{{3}}(?![0-9])(?!{x}[0-9])"
+                alts.append(
+                    f"(?=[0-9]{{2}}{x}(?:[0-9]{{2}}{x}){{0,{MAX_GROUPS}}}{end})(?<={w}[1-9][0-9]?(?:{x}[0-9]{{2}}){{0,{MAX_GROUPS}}}{x})"
+                )
+                alts.append(f"(?={end})(?<={w}[1-9][0-9]?(?:{x}[0-9]{{2}}){{1,{MAX_GROUPS}}}{x})")
+        return f"(?:(?<![0-9]{self.sep_cls})|(?!{'|'.join(alts)}))"
 
     def text_grouping_before(self, sep: str) -> str:
         """Not right after a Western grouping with another separator that is too long to be a number."""
