@@ -204,6 +204,18 @@ def test_bert_decodes_every_grouping_separator_whole(variant: str, sep: str, val
     assert tok.decode(tok(text)["input_ids"], skip_special_tokens=True, strict=True) == text
 
 
+@pytest.mark.parametrize(
+    ("variant", "group_size"), [("marker", 1), ("marker", 2), ("marker", 4), ("marker", 6), ("vocab", 1), ("vocab", 2)]
+)
+def test_bert_decodes_numbers_whole_at_every_group_size(variant: str, group_size: int) -> None:
+    """Class: a marker whose name ends in a style digit (``⟦e2⟧``, ``⟦e3⟧`` at group sizes 1 and 2)
+    read as a grouping tag by the WordPiece glue, so the space before it stayed and the number
+    came back as raw units (`⟦20⟧ ⟦e2⟧⟦23⟧⟦u⟧`)."""
+    tok = tst_hf.wrap(base("bert"), variant=variant, group_size=group_size)
+    text = "in 2023 paid 1,234,567.891 and 7 or 0.000123 and 12345678901"
+    assert tok.decode(tok(text)["input_ids"], skip_special_tokens=True, strict=True) == text
+
+
 def test_chat_template_is_applied_unchanged() -> None:
     b = base("bpe")
     tok = tst_hf.wrap(b, variant="vocab")

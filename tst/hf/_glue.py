@@ -33,7 +33,9 @@ def _kind(content: str) -> tuple[str, int]:
         if name == "":
             return "digits", 0
         return ("gfrac", len(name)) if set(name) == {FRACTION} else ("gint", 0)
-    if len(content) == 2 and content[1] in (TAG_WESTERN, TAG_INDIAN):
+    # A tag is a separator (never a letter or digit) and a style digit; a marker such as ``e2``
+    # (group sizes 1 and 2 name magnitudes by power) also ends in a style digit.
+    if len(content) == 2 and content[1] in (TAG_WESTERN, TAG_INDIAN) and not content[0].isalnum():
         return "tag", 0
     if content == UNITS_MARKER:
         return "mu", 0
