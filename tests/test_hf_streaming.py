@@ -392,3 +392,27 @@ def test_a_skipped_special_token_cuts_the_tst_text(family: str, variant: str, da
     if family in ("bpe", "tekken"):  # byte-level bases write each side as on its own
         sides = [tok.decode(tok(t, add_special_tokens=False)["input_ids"]) for t in (f"x {left}", right)]
         assert text == "".join(sides)
+
+
+@pytest.mark.parametrize("family", ["bpe", "tekken"])
+@pytest.mark.parametrize("variant", ["vocab", "marker"])
+@settings(max_examples=15)
+@given(value=st.integers(1_000, 10**12), then=st.sampled_from(["", " 5", "x", "12"]))
+def test_a_number_cut_short_by_a_skipped_special_token_keeps_its_units(
+    family: str, variant: str, value: int, then: str
+) -> None:
+    """Found by a new-user trial: ``⟦,3⟧⟦12m⟧`` then EOS, decoded with special tokens skipped, gave
+    ``12`` (the magnitude silently dropped) where the same ids with EOS kept give the units. The
+    class: a number cut short by skipped special tokens, at the end or before more ids. It reads as
+    when the special token's text stands there (the units, verbatim), in `decode` and the stream."""
+    tok = wrapped(family, variant)
+    number = tok(f"{value:,}", add_special_tokens=False)["input_ids"]
+    assert number[-1] in tok._tst_unit_ids
+    ids = [*number[:-1], tok.eos_token_id]
+    ids += tok(then, add_special_tokens=False)["input_ids"] if then else []
+    text = tok.decode(ids, skip_special_tokens=True)
+    assert text == tok.decode(ids).replace(tok.eos_token, "")
+    assert OPEN in text
+    assert streamed(tok, ids, True, []) == text
+    with pytest.raises(tst.TSTDecodeError):
+        tok.decode(ids, skip_special_tokens=True, strict=True)

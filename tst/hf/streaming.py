@@ -103,7 +103,9 @@ class DecodeStream:
         """
         self._bind(tokenizer)
         surface = self._base_flush()
-        out = self._pending + self._past_prompt(self._stage_text(surface, final=True))
+        # Skipped special tokens after a unit end the sequence: a cut, as `decode` reads it.
+        cut = self._run_start >= 0 and self._all_ids[self._last_kept] in tokenizer._tst_unit_ids
+        out = self._pending + self._past_prompt(self._stage_text(surface, final=True, cut=cut))
         context = self._context
         self._reset()
         self._context = context
@@ -205,8 +207,9 @@ class DecodeStream:
 
     # -- stages 2 and 3 ----------------------------------------------------------
 
-    def _stage_text(self, surface: str, final: bool = False) -> str:
-        """Stages 2 and 3 (and the cleanup) over the next `surface` of the base decode."""
+    def _stage_text(self, surface: str, final: bool = False, cut: bool = False) -> str:
+        """Stages 2 and 3 (and the cleanup) over the next `surface` of the base decode (`cut`: the
+        sequence ends in one)."""
         out = ""
         while self._cuts and self._cuts[0] <= self._fed + len(surface):
             k = max(0, self._cuts.pop(0) - self._fed)
@@ -214,7 +217,7 @@ class DecodeStream:
             self._fed += k
             surface = surface[k:]
         self._fed += len(surface)
-        return out + self._stages(surface, final=final)
+        return out + self._stages(surface, final=final, piece_end=cut)
 
     def _stages(self, surface: str, final: bool = False, piece_end: bool = False) -> str:
         """`_stage_text` between two cuts: `piece_end` ends the TST text there, `final` the sequence."""
@@ -226,7 +229,9 @@ class DecodeStream:
             surface = glue_wordpiece_units(self._glue_tail[:cut], tok.tst_codec.settings.variant == "marker")
             self._glue_tail = self._glue_tail[cut:]
         text = self._decoder.feed(surface)
-        if final or piece_end:
+        if piece_end:  # as `decode`: the special token's text follows (a space stands in for it)
+            text = (text + self._decoder.feed(" ") + self._decoder.finish())[:-1]
+        elif final:
             text += self._decoder.finish()
         if piece_end:
             self._decoder = IncrementalDecoder(tok.tst_codec.settings)

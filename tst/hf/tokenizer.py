@@ -282,13 +282,22 @@ class TSTTokenizerFast(PreTrainedTokenizerFast):
             token_ids, skip_special_tokens=skip_special_tokens, clean_up_tokenization_spaces=False, **kwargs
         )
         cuts = self._tst_cuts(token_ids, surface, kwargs) if skip_special_tokens else []
+        # The last piece ends the text unless skipped special tokens follow a unit there: a cut too.
+        ends_cut = bool(skip_special_tokens) and self._tst_ends_in_cut(token_ids)
         pieces, offset = [], 0
-        for a, b in zip([0, *cuts], [*cuts, len(surface)]):
+        bounds = list(zip([0, *cuts], [*cuts, len(surface)]))
+        for k, (a, b) in enumerate(bounds):
             piece = surface[a:b]
             if self._tst_wordpiece:
                 piece = glue_wordpiece_units(piece, self.tst_codec.settings.variant == "marker")
             try:
-                pieces.append(self.tst_codec.decode(piece, strict=strict))
+                if k < len(bounds) - 1 or ends_cut:
+                    # Read as when the special token's text follows: a number it cuts short keeps
+                    # its units (its digits so far do not say its value), as `decode` keeps them
+                    # before any other text; a plain space stands in for that text.
+                    pieces.append(self.tst_codec.decode(piece + " ", strict=strict)[:-1])
+                else:
+                    pieces.append(self.tst_codec.decode(piece, strict=strict))
             except TSTDecodeError as e:
                 raise type(e)(e.position + offset, e.reason, e.index) from None
             offset += len(piece)
@@ -330,6 +339,15 @@ class TSTTokenizerFast(PreTrainedTokenizerFast):
             if fits and 0 < cut < len(surface) and (not cuts or cut > cuts[-1]):
                 cuts.append(cut)
         return cuts
+
+    def _tst_ends_in_cut(self, token_ids: Any) -> bool:
+        """Whether `token_ids` end with skipped special tokens after a TST unit (an EOS right after `⟦12m⟧`)."""
+        ids = id_list(token_ids)
+        special = special_ids(self)
+        k = len(ids)
+        while k > 0 and ids[k - 1] in special:
+            k -= 1
+        return 0 < k < len(ids) and ids[k - 1] in self._tst_unit_ids
 
 
 def _as_batch(ids: Any) -> list[Any] | None:
