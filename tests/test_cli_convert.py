@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import json
 from pathlib import Path
 from typing import Any
@@ -389,7 +390,8 @@ def test_tsv_and_csv_errors(cli: CLI, tmp_path: Path) -> None:
     r = cli("convert", str(tsv), "--field", "a", "--variant", "vocab")
     assert r.status == 0 and r.text == "a\tb\n⟦1⟧,⟦5⟧\t2\n"
     r = cli("convert", str(tsv), "--field", "c")
-    assert r.status == 2 and f"{tsv}:1: the header has no column 'c' (columns: 'a', 'b') (--allow-missing" in r.err
+    # No --allow-missing hint: it would pass the whole file through unconverted.
+    assert r.status == 2 and r.err.rstrip().endswith(f"{tsv}:1: the header has no column 'c' (columns: 'a', 'b')")
     r = cli("convert", str(tsv), "--messages")
     assert r.status == 2 and "--messages needs JSONL, JSON or Parquet" in r.err
     short = tmp_path / "short.csv"
@@ -485,3 +487,21 @@ def test_parquet_errors(cli: CLI, tmp_path: Path) -> None:
     notparquet.write_text("hello", encoding="utf-8")
     r = cli("convert", str(notparquet), "--field", "text", "-o", str(out))
     assert r.status == 2 and "not a readable Parquet file" in r.err
+
+
+def test_hints_for_misplaced_messages_json_lines_and_compressed_input(cli: CLI, tmp_path: Path) -> None:
+    """Found by a new-user trial: each of these ended in an error that did not say why."""
+    chat = tmp_path / "chat.jsonl"
+    chat.write_text('{"messages": [{"role": "user", "content": "1 2"}]}\n', encoding="utf-8")
+    r = cli("convert", "--messages", str(chat))  # the file taken as --messages KEY
+    assert r.status == 2 and f"--messages took {str(chat)!r} as the messages field: put the input first" in r.err
+    lines = tmp_path / "lines.json"  # JSON Lines named .json
+    lines.write_text('{"text": "x 5"}\n{"text": "y 6"}\n', encoding="utf-8")
+    r = cli("convert", str(lines), "--field", "text")
+    assert r.status == 2 and "is it JSON Lines? pass --format jsonl" in r.err
+    assert cli("convert", str(lines), "--field", "text", "--format", "jsonl").status == 0
+    packed = tmp_path / "t.jsonl.gz"
+    packed.write_bytes(gzip.compress(b'{"text": "x 5"}\n'))
+    for args in (("convert", str(packed), "--field", "text", "--format", "jsonl"), ("encode", str(packed))):
+        r = cli(*args)
+        assert r.status == 2 and f"{packed} is gzip-compressed; decompress it first (zcat {packed} | tst ...)" in r.err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -266,3 +267,16 @@ def test_export_directory_serves_as_is(cli: CLI, tmp_path: Path, bpe_dir: Path) 
     ids = served(rendered, add_special_tokens=False)["input_ids"]
     assert ids == wrapped(rendered, add_special_tokens=False)["input_ids"]
     assert served.decode(ids) == rendered
+
+
+def test_stats_hints_for_misplaced_messages_stdin_and_compressed_input(cli: CLI, tmp_path: Path) -> None:
+    chat = tmp_path / "chat.jsonl"
+    chat.write_text('{"messages": [{"role": "user", "content": "1 2"}]}\n', encoding="utf-8")
+    r = cli("stats", "--messages", str(chat))
+    assert r.status == 2 and "put the input first (tst stats" in r.err
+    r = cli("stats", "-")
+    assert r.status == 2 and "stats reads a file, not stdin" in r.err
+    packed = tmp_path / "t.txt.gz"
+    packed.write_bytes(gzip.compress(b"a 1\n"))
+    r = cli("stats", str(packed))
+    assert r.status == 2 and "is gzip-compressed; decompress it first" in r.err

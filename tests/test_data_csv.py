@@ -110,7 +110,11 @@ def test_a_double_cr_ending_keeps_the_row_bytes() -> None:
 
 @pytest.mark.parametrize(
     "header, hint",
-    [("a;b", "the header holds ';': is it the delimiter (--delimiter ';')?"), ("a\tb", "(--format tsv)")],
+    [
+        ("a;b", "the header holds ';': is it the delimiter (--delimiter ';')?"),
+        ("a\tb", "(--format tsv)"),
+        ("Weight Waist Pulse", "is it the delimiter (--delimiter ' ')?"),  # scikit-learn's linnerud files
+    ],
 )
 def test_a_header_of_one_column_names_the_delimiter_it_holds(header: str, hint: str) -> None:
     with pytest.raises(MissingFieldError, match=re.escape(f"(columns: {header!r}); {hint}" if ";" in header else hint)):

@@ -13,6 +13,7 @@ from tst.cli.options import (
     add_codec_options,
     add_io_options,
     byte_size,
+    check_messages_key,
     display_name,
     jobs_and_threads,
     make_codec,
@@ -141,6 +142,7 @@ def check_output_name(path: str | None, fmt: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``convert``."""
+    check_messages_key(args, "convert")
     fmt = detect_format(args.input, args.format)
     check_output_name(args.output, fmt)
     try:

@@ -13,7 +13,8 @@ import sys
 from collections.abc import Iterator
 
 from tst.cli.cmd_convert import EXTENSIONS
-from tst.cli.options import CLIError, add_codec_options, codec_settings
+from tst.cli.files import refuse_compressed
+from tst.cli.options import CLIError, add_codec_options, check_messages_key, codec_settings
 from tst.codec import Codec
 from tst.data.blocks import ERRORS
 from tst.data.reading import iter_documents
@@ -48,7 +49,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("input", help="a text file, or a JSONL/JSON/CSV/TSV/Parquet dataset")
+    p.add_argument("input", nargs="?", help="a text file, or a JSONL/JSON/CSV/TSV/Parquet dataset")
     p.add_argument(
         "--tokenizer",
         metavar="PATH",
@@ -83,8 +84,14 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``stats``."""
+    check_messages_key(args, "stats")
+    if args.input is None:
+        raise CLIError("stats needs an input file")
+    if args.input == "-":
+        raise CLIError("stats reads a file, not stdin: save the input to a file first")
     if not os.path.isfile(args.input):
         raise CLIError(f"cannot read {args.input}: no such file")
+    refuse_compressed(args.input)
     fmt = args.format or EXTENSIONS.get(os.path.splitext(args.input)[1].lower(), "text")
     fmt = "text" if fmt is None else fmt
     selection = None

@@ -42,7 +42,30 @@ def open_input(path: str) -> Iterator[BinaryIO]:
     except OSError as exc:
         raise CLIError(f"cannot read {path}: {exc.strerror or exc}") from None
     with f:
+        _refuse_compressed(path, f)
         yield cast(BinaryIO, f)
+
+
+#: Magic numbers of compressed files (none is valid UTF-8 or Parquet), and the tool that reads each.
+_COMPRESSED = {b"\x1f\x8b": "gzip (zcat)", b"\x28\xb5\x2f\xfd": "zstd (zstdcat)", b"\xfd7zXZ": "xz (xzcat)"}
+
+
+def refuse_compressed(path: str) -> None:
+    """CLIError when the file at `path` is compressed (see `_refuse_compressed`)."""
+    with open(path, "rb") as f:
+        _refuse_compressed(path, f)
+
+
+def _refuse_compressed(path: str, f: BinaryIO) -> None:
+    """CLIError for a compressed file (read as text it fails on its bytes with a misleading hint)."""
+    if not f.seekable():
+        return
+    head = f.read(6)
+    f.seek(0)
+    for magic, kind in _COMPRESSED.items():
+        if head.startswith(magic):
+            tool = kind.split("(")[1].rstrip(")")
+            raise CLIError(f"{path} is {kind.split()[0]}-compressed; decompress it first ({tool} {path} | tst ...)")
 
 
 def input_size(path: str) -> int | None:

@@ -191,3 +191,21 @@ def byte_size(text: str) -> int:
 def display_name(path: str) -> str:
     """How a path appears in messages (``<stdin>`` for ``-``)."""
     return "<stdin>" if path == "-" else os.fspath(path)
+
+
+def check_messages_key(args: argparse.Namespace, command: str) -> None:
+    """Refuse a ``--messages`` KEY that is the input file, read as KEY because it came right after the flag.
+
+    ``tst convert --messages chat.jsonl`` gives argparse no positional input (``-``, stdin) and the
+    key ``chat.jsonl``; the errors that follow (stdin needs --format, no field 'chat.jsonl') do not
+    say why.
+
+    Raises:
+        CLIError: when the input is missing and KEY names an existing file.
+    """
+    key = getattr(args, "messages", None)
+    if key and args.input in (None, "-") and os.path.isfile(key):
+        raise CLIError(
+            f"--messages took {key!r} as the messages field: put the input first "
+            f"(tst {command} {key} --messages ...) or write --messages=KEY"
+        )

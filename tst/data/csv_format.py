@@ -119,16 +119,18 @@ def _columns(names: list[str], fields: tuple[str, ...], name: str, allow_missing
         listed = ", ".join(map(repr, names))
         raise MissingFieldError(
             f"{name}:1",
-            f"the header has no column {absent[0]!r} (columns: {listed}){_delimiter_hint(names) or MISSING_HINT}",
+            # No --allow-missing hint: with a column absent from the header, it would pass every
+            # record through unconverted (the whole file), which is not what a typo wants.
+            f"the header has no column {absent[0]!r} (columns: {listed}){_delimiter_hint(names)}",
         )
     return [k for k, h in enumerate(names) if h in fields], absent
 
 
 def _delimiter_hint(names: list[str]) -> str:
-    """A hint when the header reads as one column holding another usual delimiter (``;``, tab, ``|``)."""
+    """A hint when the header reads as one column holding another usual delimiter (``;``, tab, ``|``, space)."""
     if len(names) != 1:
         return ""
-    found = next((d for d in (";", "\t", "|") if d in names[0]), None)
+    found = next((d for d in (";", "\t", "|", " ") if d in names[0]), None)
     if found is None:
         return ""
     option = "--format tsv" if found == "\t" else f"--delimiter {found!r}"

@@ -130,7 +130,11 @@ class _Document:
                 skip_value(text, start)
                 raise JSONProblem(start, "the document must be an array of records or one record object", syntax=True)
             if skip_ws(text, end) != len(text):
-                raise JSONProblem(skip_ws(text, end), "extra data after the document", syntax=True)
+                extra = skip_ws(text, end)
+                # A record per line: JSON Lines named .json (common in datasets).
+                lines = self.single and "\n" in text[end:extra] and text[extra] == "{"
+                hint = " (one record per line: is it JSON Lines? pass --format jsonl)" if lines else ""
+                raise JSONProblem(extra, f"extra data after the document{hint}", syntax=True)
         except JSONProblem as p:
             raise DataError(self.where(p.position), p.reason) from None
 
