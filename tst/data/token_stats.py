@@ -63,6 +63,8 @@ class TokenStats:
     documents: int = 0
     characters: int = 0
     numbers: int = 0
+    #: Numerals outside the codec's range (`Codec.out_of_range`): left as text, so in no count above.
+    out_of_range: int = 0
     number_before: Distribution = field(default_factory=Distribution)
     number_after: Distribution = field(default_factory=Distribution)
     doc_before: Distribution = field(default_factory=Distribution)
@@ -84,6 +86,7 @@ class TokenStats:
             "documents": self.documents,
             "characters": self.characters,
             "numbers": self.numbers,
+            "numbers_out_of_range": self.out_of_range,
             "tokens_per_number": {"before": summary(self.number_before), "after": summary(self.number_after)},
             "tokens_per_document": {"before": summary(self.doc_before), "after": summary(self.doc_after)},
             "histogram_tokens_per_number": {
@@ -177,6 +180,7 @@ class TokenCounter:
                 st.characters += len(text)
                 numbers = [(num.start, num.end) for num in self.codec.numbers(text)]
                 st.numbers += len(numbers)
+                st.out_of_range += len(self.codec.out_of_range(text))
                 st.number_before.values.extend(tokens_per_span(numbers, before[k].offsets))
                 spans = encoded_spans(numbers, encoded[k][1])
                 st.number_after.values.extend(tokens_per_span(spans, after[k].offsets))
@@ -193,6 +197,8 @@ class NumberStats:
     documents: int = 0
     characters: int = 0
     numbers: int = 0
+    #: Numerals outside the codec's range (`Codec.out_of_range`): left as text, so in no count above.
+    out_of_range: int = 0
     digits: Distribution = field(default_factory=Distribution)
     units: Distribution = field(default_factory=Distribution)
 
@@ -206,6 +212,7 @@ class NumberStats:
             "documents": self.documents,
             "characters": self.characters,
             "numbers": self.numbers,
+            "numbers_out_of_range": self.out_of_range,
             "digits_per_number": {**summary(self.digits), "max": self.digits.maximum()},
             "units_per_number": {**summary(self.units), "max": self.units.maximum()},
             "histogram_units_per_number": self.units.histogram(),
@@ -233,6 +240,7 @@ class NumberCounter:
                 st.characters += len(text)
                 numbers = self.codec.numbers(text)
                 st.numbers += len(numbers)
+                st.out_of_range += len(self.codec.out_of_range(text))
                 pieces = self.codec.encode_with_offsets(text)[1]  # escapes never lie inside a number
                 p = 0
                 for num in numbers:
@@ -271,6 +279,14 @@ def encoded_spans(numbers: Sequence[Span], pieces: Sequence[tuple[int, int, int,
     return out
 
 
+def _totals(stats: TokenStats | NumberStats) -> str:
+    """The first line of a table: documents, characters, numbers (and those out of range)."""
+    line = f"{stats.documents:,} documents, {stats.characters:,} characters, {stats.numbers:,} numbers"
+    if stats.out_of_range:
+        line += f" ({stats.out_of_range:,} more left as text: out of range, see --int-digits/--frac-digits)"
+    return line
+
+
 def format_table(stats: TokenStats, title: str = "") -> str:
     """A plain-text table of `stats`."""
     rows = [("", "before", "after (TST)", "after/before")]
@@ -293,7 +309,7 @@ def format_table(stats: TokenStats, title: str = "") -> str:
     lines = []
     if title:
         lines.append(title)
-    lines.append(f"{stats.documents:,} documents, {stats.characters:,} characters, {stats.numbers:,} numbers")
+    lines.append(_totals(stats))
     for k, r in enumerate(rows):
         lines.append("  ".join([r[0].ljust(widths[0])] + [r[c].rjust(widths[c]) for c in (1, 2, 3)]))
         if k == 0:
@@ -317,7 +333,7 @@ def format_numbers_table(stats: NumberStats, title: str = "") -> str:
         )
     widths = [max(len(r[c]) for r in rows) for c in range(6)]
     lines = [title] if title else []
-    lines.append(f"{stats.documents:,} documents, {stats.characters:,} characters, {stats.numbers:,} numbers")
+    lines.append(_totals(stats))
     for k, r in enumerate(rows):
         lines.append("  ".join([r[0].ljust(widths[0])] + [r[c].rjust(widths[c]) for c in range(1, 6)]))
         if k == 0:
