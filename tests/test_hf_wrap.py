@@ -350,3 +350,10 @@ def test_tokens_added_after_wrapping_are_kept_whole(family: str, tmp_path: Path)
     added = ["42abc", "<tool7>"]
     assert len(plain) == len(base(family))
     assert plain.convert_tokens_to_ids(added) == base(family).convert_tokens_to_ids(added)  # unknown (None or unk)
+
+
+def test_wrap_refuses_a_vocabulary_no_embedding_table_holds() -> None:
+    """Found by a new-user trial: the vocab variant at group size 6 (5,556,667 units) ran for
+    minutes and took gigabytes before any result; it now fails at once and names the way out."""
+    with pytest.raises(tst.TSTError, match=r"adds 5,556,667 tokens .* the marker variant"):
+        tst_hf.wrap(base("bpe"), variant="vocab", group_size=6)

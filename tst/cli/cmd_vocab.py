@@ -9,6 +9,7 @@ import sys
 from tst import __version__
 from tst.cli.files import atomic_output
 from tst.cli.options import add_codec_options, make_codec
+from tst.vocabulary import vocabulary_size
 
 EPILOG = """\
 examples:
@@ -46,16 +47,18 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 def run(args: argparse.Namespace) -> int:
     """Run ``vocab``."""
     codec = make_codec(args)
+    if args.count:  # counted, not built: a wide range or group size means millions of tokens
+        with atomic_output(args.output) as sink:
+            sink.write(f"{vocabulary_size(codec.settings)}\n".encode())
+        return 0
     tokens = codec.vocabulary()
-    if args.count:
-        text = f"{len(tokens)}\n"
-    elif args.format == "json":
+    if args.format == "json":
         document = {"tst_version": __version__, "config": codec.config(), "size": len(tokens), "tokens": tokens}
         text = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
     else:
         text = "".join(t + "\n" for t in tokens)
     with atomic_output(args.output) as sink:
         sink.write(text.encode("utf-8"))
-    if args.output != "-" and not args.count:
+    if args.output != "-":
         print(f"tst vocab: {len(tokens):,} tokens written to {args.output}", file=sys.stderr)
     return 0

@@ -14,6 +14,12 @@ from tst.codec import Codec
 from tst.errors import TSTError
 from tst.hf._saved import CONFIG_FILE, PLAIN_FILE, TST_TOKENIZER_FILE, class_settings, edit_config
 from tst.hf.tokenizer import TSTTokenizerFast
+from tst.vocabulary import vocabulary_size
+
+#: The most units `wrap` adds. Above it (the vocab variant at group size 6: 5,556,667 tokens)
+#: `transformers` takes minutes and gigabytes to add them, and each is an embedding row to train;
+#: group size 5 (667,777) stays allowed for experiments.
+MAX_UNITS = 1_000_000
 
 
 def wrap(base: PreTrainedTokenizerFast, variant: str = "marker", **codec_kwargs: Any) -> TSTTokenizerFast:
@@ -28,6 +34,10 @@ def wrap(base: PreTrainedTokenizerFast, variant: str = "marker", **codec_kwargs:
         A `TSTTokenizerFast` with the TST units appended to the vocabulary as
         ids ``len(base) ..``, in `Codec.vocabulary()` order.
 
+    Raises:
+        TSTError: `base` applies TST already, or the configuration adds more than
+            `MAX_UNITS` tokens.
+
     Example:
         >>> tok = wrap(base, variant="vocab")            # doctest: +SKIP
         >>> tok.decode(tok("Pay $1,234.5")["input_ids"])  # doctest: +SKIP
@@ -38,6 +48,13 @@ def wrap(base: PreTrainedTokenizerFast, variant: str = "marker", **codec_kwargs:
     if not isinstance(base, PreTrainedTokenizerFast):
         raise TypeError(f"wrap expects a transformers PreTrainedTokenizerFast, not {type(base).__name__}")
     codec = Codec(variant=variant, **codec_kwargs)
+    size = vocabulary_size(codec.settings)
+    if size > MAX_UNITS:
+        raise TSTError(
+            f"this configuration adds {size:,} tokens (docs/vocabulary.md), more than a tokenizer and an "
+            f"embedding table can hold in practice (limit {MAX_UNITS:,}); the marker variant or a smaller "
+            "group size or range needs far fewer"
+        )
     with tempfile.TemporaryDirectory(prefix="tst-wrap-") as tmp:
         base.save_pretrained(tmp)
         os.replace(os.path.join(tmp, PLAIN_FILE), os.path.join(tmp, TST_TOKENIZER_FILE))
