@@ -224,6 +224,10 @@ def test_export_refusals(cli: CLI, tmp_path: Path, bpe_dir: Path) -> None:
     assert r.status == 2 and "cannot export" in r.err and "exact" in r.err
     r = cli("export", "--tokenizer", str(tmp_path / "missing"), "-o", str(tmp_path / "x"))
     assert r.status == 2 and "missing: no such directory" in r.err
+    (tmp_path / "one.txt").write_text("keep", encoding="utf-8")
+    r = cli("export", "--tokenizer", str(bpe_dir), "-o", str(tmp_path / "one.txt"))
+    assert r.status == 2 and "is a file: export writes a directory" in r.err
+    assert (tmp_path / "one.txt").read_text(encoding="utf-8") == "keep"
     # Only "text" is offered: a stock tokenizer can neither raise nor grow names.
     r = cli("export", "--tokenizer", str(bpe_dir), "-o", str(tmp_path / "x"), "--overflow", "extend")
     assert r.status == 2 and "invalid choice: 'extend'" in r.err and not (tmp_path / "x").exists()

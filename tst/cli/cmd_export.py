@@ -51,6 +51,8 @@ def run(args: argparse.Namespace) -> int:
         )
     from tst.cli.tokenizers import load_base
 
+    if os.path.exists(args.output) and not os.path.isdir(args.output):
+        raise CLIError(f"-o {args.output} is a file: export writes a directory (tokenizer.json and its configs)")
     base = load_base(args.tokenizer)
     settings = codec_settings(args)
     variant = settings.pop("variant", "marker")
