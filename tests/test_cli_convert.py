@@ -85,7 +85,7 @@ def test_jsonl_jobs_give_the_same_output(cli: CLI, tmp_path: Path) -> None:
     r2 = cli("convert", str(src), "--messages", "--skip-bad", "--block-size", "2k", "-o", str(two), "-j", "2")
     assert r1.status == r2.status == 0, r2.err
     assert two.read_bytes() == one.read_bytes()
-    assert r1.err == r2.err and "1 bad records skipped (line 58)" in r2.err
+    assert r1.err == r2.err and "1 bad record skipped (line 58)" in r2.err
     r = cli("convert", str(src), "--messages", "--block-size", "2k", "-j", "2")
     assert r.status == 2 and f"{src}:58:1: expected a JSON value" in r.err
     r = cli("convert", str(tmp_path / "x.csv"), "--field", "a", "-j", "2")
@@ -157,7 +157,7 @@ def test_jsonl_missing_field(cli: CLI, tmp_path: Path) -> None:
     r = cli("convert", str(src), "--field", "q", "--field", "a", "--allow-missing", "-o", str(out))
     assert r.status == 0
     assert out.read_text(encoding="utf-8") == '{"q": "⟦1⟧⟦u⟧", "a": "⟦2⟧⟦u⟧"}\n{"q": "⟦3⟧⟦u⟧"}\n'
-    assert "1 records lacked a selected field (the fields they have were converted)" in r.err
+    assert "1 record lacked a selected field (the fields they have were converted)" in r.err
 
 
 def test_jsonl_invalid_utf8_and_surrogateescape(cli: CLI, tmp_path: Path) -> None:
@@ -183,7 +183,7 @@ def test_jsonl_decode_errors_strict_lenient_skip(cli: CLI, tmp_path: Path) -> No
     # lenient decoding keeps what it cannot read in place verbatim (DECISIONS: "The HF tokenizer's decode never raises")
     assert r.status == 0 and r.text == '{"text": "1"}\n{"text": "⟦12⟧⟦k⟧ cut"}\n'
     r = cli("convert", str(src), "--field", "text", "--decode", "--skip-bad")
-    assert r.status == 0 and r.text == '{"text": "1"}\n' and "1 bad records skipped (line 2)" in r.err
+    assert r.status == 0 and r.text == '{"text": "1"}\n' and "1 bad record skipped (line 2)" in r.err
     assert cli("convert", str(src), "--field", "text", "--lenient").status == 2  # --lenient needs --decode
 
 
@@ -231,7 +231,7 @@ def test_skip_bad_drops_one_bad_record_that_other_settings_happen_to_decode(
     out = tmp_path / f"out.{suffix}"
     r = cli("convert", str(tmp_path / f"data.{suffix}"), "--field", "text", "--decode", "--skip-bad", "-o", str(out))
     where = f"row {bad_at}" if suffix == "parquet" else f"line {bad_at + (1 if suffix == 'jsonl' else 2)}"
-    assert r.status == 0 and f"1 bad records skipped ({where})" in r.err, r.err
+    assert r.status == 0 and f"1 bad record skipped ({where})" in r.err, r.err
     r = cli("convert", str(tmp_path / f"data.{suffix}"), "--field", "text", "--decode", "-o", str(out))
     assert r.status == 2 and "(--skip-bad drops such " in r.err, r.err  # records; rows for Parquet
     assert "decode with" not in r.err  # the vocab variant, which the good records refute, is not suggested
@@ -397,7 +397,7 @@ def test_tsv_and_csv_errors(cli: CLI, tmp_path: Path) -> None:
     short = tmp_path / "short.csv"
     short.write_text("a,b\n1,2\n3\n", encoding="utf-8")
     r = cli("convert", str(short), "--field", "b")
-    assert r.status == 2 and f"{short}:3: the row has 1 cells" in r.err
+    assert r.status == 2 and f"{short}:3: the row has 1 cell" in r.err
     r = cli("convert", str(short), "--field", "b", "--allow-missing")
     assert r.status == 0 and r.text == "a,b\n1,⟦2⟧⟦u⟧\n3\n"
 
@@ -482,7 +482,7 @@ def test_parquet_errors(cli: CLI, tmp_path: Path) -> None:
     r = cli("convert", str(src), "--field", "text", "--decode", "--skip-bad", "-o", str(out))
     assert r.status == 0, r.err
     assert pq.read_table(out).to_pylist() == [{"text": "1", "n": 1}, {"text": "3", "n": 3}]
-    assert "1 bad records skipped (row 1)" in r.err
+    assert "1 bad record skipped (row 1)" in r.err
     notparquet = tmp_path / "fake.parquet"
     notparquet.write_text("hello", encoding="utf-8")
     r = cli("convert", str(notparquet), "--field", "text", "-o", str(out))

@@ -113,7 +113,7 @@ def test_counts_summary_and_arithmetic() -> None:
     a = Counts(records=3, strings=5, changed=4, numbers=12, missing=1, skipped=2, skipped_where=["line 3", "line 9"])
     assert a.summary("encode") == (
         "3 records; 5 strings (4 changed); 12 numbers encoded; "
-        "1 records lacked a selected field (the fields they have were converted); "
+        "1 record lacked a selected field (the fields they have were converted); "
         "2 bad records skipped (line 3, line 9)"
     )
     b = a.copy()

@@ -106,7 +106,7 @@ def test_converter_summary_and_policies() -> None:
     conv = TextConverter(tst.Codec())
     conv.convert_batch(["1000000000000000000 and 0.0000000000000001", "ok 5"])
     assert conv.counts.summary("encode") == (
-        "0 records; 2 strings (1 changed); 1 numbers encoded; 2 numbers left as text, out of range "
+        "0 records; 2 strings (1 changed); 1 number encoded; 2 numbers left as text, out of range "
         "(1 with too many integer digits, 1 with too many fractional digits; see --int-digits, --frac-digits)"
     )
     for kwargs in ({"overflow": "extend"}, {"style": "paper"}):
@@ -128,7 +128,7 @@ def test_cli_verbose_reports_out_of_range(jobs: str) -> None:
     data = b"ids 1000000000000000000 and 999999999999999999\npi 3.14159265358979323846 e 12345678901234567890\n"
     done = _run(["encode", "-v", "--jobs", jobs, "-o", "-"], data)
     assert done.stderr.decode().strip() == (
-        "tst encode: 2 lines, 1 numbers encoded; 3 numbers left as text, out of range "
+        "tst encode: 2 lines, 1 number encoded; 3 numbers left as text, out of range "
         "(2 with too many integer digits, 1 with too many fractional digits; see --int-digits, --frac-digits)"
     )
     quiet = _run(["encode", "-v", "--int-digits", "30", "--frac-digits", "30", "-o", "-"], data)

@@ -18,7 +18,7 @@ from tst.cli.options import (
 )
 from tst.cli.progress import Progress, wants_progress
 from tst.data.blocks import BLOCK_SIZE
-from tst.data.converter import TextConverter
+from tst.data.converter import TextConverter, counted
 from tst.data.text import convert_text, convert_text_parallel
 
 ENCODE_EPILOG = """\
@@ -117,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
             progress.close()
     if args.verbose and not args.quiet:
         verb = "encoded" if args.direction == "encode" else "decoded"
-        line = f"tst {args.direction}: {counts.records:,} lines, {counts.numbers:,} numbers {verb}"
+        line = f"tst {args.direction}: {counted(counts.records, 'line')}, {counted(counts.numbers, 'number')} {verb}"
         if counts.out_of_range_summary():
             line += "; " + counts.out_of_range_summary()
         print(line, file=sys.stderr)

@@ -29,6 +29,11 @@ E = TypeVar("E", bound=Exception)
 SHOWN = 10
 
 
+def counted(n: int, noun: str) -> str:
+    """``"1 record"``, ``"2 records"``, ``"1,234 records"``: `n` and `noun`, plural unless `n` is 1."""
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
 @dataclass
 class Counts:
     """What a conversion did, summed over everything it saw."""
@@ -85,20 +90,24 @@ class Counts:
         why = [f"{ints:,} with too many integer digits"] if ints else []
         why += [f"{fracs:,} with too many fractional digits"] if fracs else []
         reasons = ", ".join(why)
-        return f"{ints + fracs:,} numbers left as text, out of range ({reasons}; see --int-digits, --frac-digits)"
+        return (
+            f"{counted(ints + fracs, 'number')} left as text, out of range ({reasons}; see --int-digits, --frac-digits)"
+        )
 
     def summary(self, direction: str) -> str:
         """One human line, e.g. ``"3 records, 5 strings (4 changed), 12 numbers encoded"``."""
         verb = "encoded" if direction == "encode" else "decoded"
-        parts = [f"{self.records:,} records", f"{self.strings:,} strings ({self.changed:,} changed)"]
-        parts.append(f"{self.numbers:,} numbers {verb}")
+        parts = [counted(self.records, "record"), f"{counted(self.strings, 'string')} ({self.changed:,} changed)"]
+        parts.append(f"{counted(self.numbers, 'number')} {verb}")
         if self.out_of_range_summary():
             parts.append(self.out_of_range_summary())
         if self.missing:
-            parts.append(f"{self.missing:,} records lacked a selected field (the fields they have were converted)")
+            parts.append(
+                f"{counted(self.missing, 'record')} lacked a selected field (the fields they have were converted)"
+            )
         if self.skipped:
             where = ", ".join(self.skipped_where) + (", ..." if self.skipped > len(self.skipped_where) else "")
-            parts.append(f"{self.skipped:,} bad records skipped ({where})")
+            parts.append(f"{counted(self.skipped, 'bad record')} skipped ({where})")
         return "; ".join(parts)
 
 

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 
 from tst.data.blocks import BLOCK_SIZE, ERRORS_HINT, Block, decode_block, encode_text, read_blocks
-from tst.data.converter import Counts, TextConverter
+from tst.data.converter import Counts, TextConverter, counted
 from tst.data.errors import DataError, MissingFieldError, RecordError
 from tst.data.json_records import codec_reason, convert_values, must_report, report_note
 from tst.data.jsonl import BOM, LONE_CR, MISSING_HINT, SKIP_HINT
@@ -144,7 +144,8 @@ def _present(
     present = [k for k in columns if k < len(cells)]
     if (len(present) < len(columns) or not all_found) and not allow_missing:
         raise MissingFieldError(
-            f"{name}:{line}", f"the row has {len(cells)} cells, too few for the selected columns{MISSING_HINT}"
+            f"{name}:{line}",
+            f"the row has {counted(len(cells), 'cell')}, too few for the selected columns{MISSING_HINT}",
         )
     return present
 

@@ -21,6 +21,7 @@ from itertools import pairwise
 from typing import Any
 
 from tst.codec import Codec
+from tst.data.converter import counted
 
 Span = tuple[int, int]
 
@@ -281,7 +282,9 @@ def encoded_spans(numbers: Sequence[Span], pieces: Sequence[tuple[int, int, int,
 
 def _totals(stats: TokenStats | NumberStats) -> str:
     """The first line of a table: documents, characters, numbers (and those out of range)."""
-    line = f"{stats.documents:,} documents, {stats.characters:,} characters, {stats.numbers:,} numbers"
+    line = ", ".join(
+        [counted(stats.documents, "document"), counted(stats.characters, "character"), counted(stats.numbers, "number")]
+    )
     if stats.out_of_range:
         line += f" ({stats.out_of_range:,} more left as text: out of range, see --int-digits/--frac-digits)"
     return line
