@@ -229,14 +229,20 @@ def test_every_spec_row_is_covered_with_route_1_ids(family: str, variant: str, e
     # BERT's normalizer turns every whitespace into a space before the rules run, so a grouping
     # with a no-break or thin space is no grouping in route 3: covers says so (route 1 cuts units first).
     spaces = ("\u00a0", "\u2009", "\u202f")
+
+    # It also lowercases them: where that changes what the grammar finds (82801AA is a number and a
+    # suffix, 82801aa a hash), route 3 reads other numbers, and covers says so.
+    def bert_differs(text: str) -> bool:
+        return any(c in text for c in spaces) or codec.numbers(text) != codec.numbers(text.lower())
+
     for text in rows:
-        if family == "bert" and any(c in text for c in spaces):
+        if family == "bert" and bert_differs(text):
             assert not tst_hf.covers(text, codec, base(family)), text
             continue
         assert tst_hf.covers(text, codec, base(family)), text
         _same_as_route_1(family, variant, stock, text)
     # the rows as one CSV-like text: numbers after commas, newlines and other rows
-    rows = [r for r in rows if family != "bert" or not any(c in r for c in spaces)]
+    rows = [r for r in rows if family != "bert" or not bert_differs(r)]
     joined = "\n".join(rows) + "\n" + ",".join(rows)
     assert tst_hf.covers(joined, codec, base(family))
     _same_as_route_1(family, variant, stock, joined)
