@@ -8,7 +8,7 @@ any other word is text, and so is every ``.word`` glued after a text word
 
 from __future__ import annotations
 
-from tst._chars import digit_end, is_digit, is_numeric, is_word, word_end
+from tst._chars import digit_end, is_digit, is_numeric, is_script_word, is_word, word_end
 from tst.errors import TSTRangeError
 from tst.numbers import Group, Number, OutOfRange
 from tst.settings import Settings
@@ -50,7 +50,8 @@ def find_numbers(s: str, st: Settings, out_of_range: list[OutOfRange] | None = N
             c == dec
             and i + 1 < n
             and is_digit(s[i + 1])
-            and (i == 0 or not (is_word(s[i - 1]) or s[i - 1] == "." or s[i - 1] == dec))
+            # Not after a letter of any script: in Thai or Han an abbreviation's dot (พ.ศ.2567) is no mark.
+            and (i == 0 or not (is_script_word(s[i - 1]) or s[i - 1] == "." or s[i - 1] == dec))
         ):
             end = _numeral(s, i, True, st, out, out_of_range)
             i = end if end is not None else i + 1
@@ -77,18 +78,24 @@ def skip_text_word(s: str, i: int, st: Settings) -> int:
 
 
 def _glued_grouping_end(s: str, j: int, st: Settings) -> int | None:
-    """Where a grouping glued to the end `j` of a text word ends (with a fraction), or None.
+    """Where a number glued to the end `j` of a text word ends, or None: that number is text too.
 
-    The word must end in 1-3 digits (not starting with ``0``) after another word character, and
-    those digits and the separator-joined groups after them must be a whole grouping (2.4).
+    A whole grouping (2.4) whose first group is the word's last 1-3 digits (not led by ``0``,
+    after a letter or a dot of the word: ``USD2,000,000``, ``Rs.12,999``), with its fraction;
+    or, with a decimal comma, the fraction after the word's digits (``EUR12,99``, ``0m0,003s``:
+    with ``.`` the word's ``.word`` chain takes it already).
     """
     n = len(s)
+    if j == 0 or j + 1 >= n or not is_digit(s[j - 1]) or not is_digit(s[j + 1]):
+        return None
+    if s[j] == st.decimal:
+        return digit_end(s, j + 1) if st.decimal != "." else None
     h = j
     while h > 0 and is_digit(s[h - 1]) and j - h < 4:
         h -= 1
-    if not 1 <= j - h <= 3 or h == 0 or is_digit(s[h - 1]) or not is_word(s[h - 1]) or s[h] == "0":
+    if j - h > 3 or h == 0 or is_digit(s[h - 1]) or not (is_word(s[h - 1]) or s[h - 1] == ".") or s[h] == "0":
         return None
-    if j + 1 >= n or s[j] not in st.resolved_separators or not is_digit(s[j + 1]):
+    if s[j] not in st.resolved_separators:
         return None
     sp = s[j]
     k, more = _separated_run(s, j, sp, 3)
@@ -222,12 +229,19 @@ def _numeral(
             sp = s[j]
             if not _joined_left(s, i, sp) and not continues_chain(s, i, j, dec):
                 k, more = _separated_run(s, j, sp, 3)
-                if more and not _continues(s, k, sp):
+                if more and not _continues(s, k, sp) and not _glued_text(s, k - 3, k, dec):
                     chunks += more
                     j, sep = k, sp
                 elif st.indian and j - i <= 2:
                     k, twos = _separated_run(s, j, sp, 2)
-                    if twos and k < n and s[k] == sp and exact_digits(s, k + 1, 3) and not _continues(s, k + 4, sp):
+                    if (
+                        twos
+                        and k < n
+                        and s[k] == sp
+                        and exact_digits(s, k + 1, 3)
+                        and not _continues(s, k + 4, sp)
+                        and not _glued_text(s, k + 1, k + 4, dec)
+                    ):
                         chunks += [*twos, (k + 1, k + 4)]
                         j, sep, indian = k + 4, sp, True
     frac: Span | None = None
@@ -288,6 +302,25 @@ def _numeral(
     return resume
 
 
+def _glued_text(s: str, a: int, b: int, dec: str) -> bool:
+    """Whether the last group ``s[a:b]`` of a grouping starts text: a hexadecimal word, a UUID, or
+    a glued word holding a number character (``1,550e8400-…``, ``3,535fced``, ``186,253e80b``).
+
+    Such a run is no grouping (a CSV id, then a hash): its first group stays a number of its own.
+    An exponent (``1,234e5``) and a plain suffix word (``1,234kg``) keep the grouping.
+    """
+    n = len(s)
+    if hex_word(s, a, b, dec) or uuid_end(s, a) is not None:
+        return True
+    if b >= n or not is_word(s[b]):
+        return False
+    if s[b] in "eE":
+        k = b + 2 if b + 1 < n and s[b + 1] in "+-" else b + 1
+        if k < n and is_digit(s[k]) and not (digit_end(s, k) < n and is_word(s[digit_end(s, k)])):
+            return False
+    return any(is_numeric(c) for c in s[b : word_end(s, b)])
+
+
 def hex_word(s: str, i: int, j: int, dec: str) -> bool:
     """Whether the word at `i`, whose digits end at `j`, is a hexadecimal identifier: text (SPEC 2.2).
 
@@ -305,7 +338,8 @@ def hex_word(s: str, i: int, j: int, dec: str) -> bool:
         while h < n and s[h] in HEX_DIGITS:
             h += 1
         return not (h < n and is_word(s[h]))
-    if j >= n or (i > 0 and s[i - 1] in (".", dec)):
+    # Not after a dot or the decimal mark (a fraction's digits), but after two dots (a git range, 61dcaaa..535fced).
+    if j >= n or (i > 0 and s[i - 1] in (".", dec) and not (i >= 2 and s[i - 1] == s[i - 2] == ".")):
         return False
     if s[j] in "eE" and j + 1 < n and is_digit(s[j + 1]):
         k = digit_end(s, j + 1)

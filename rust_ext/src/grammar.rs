@@ -47,6 +47,24 @@ pub fn is_hex(b: u8) -> bool {
 /// The shortest hexadecimal word that is text (SPEC 2.2): git abbreviates hashes to 7 characters.
 const HEX_WORD_MIN: usize = 7;
 
+/// Whether the last group `s[a..b]` of a grouping starts text (a hexadecimal word, a UUID, a glued
+/// word holding a number character): then the run is no grouping. Mirrors `tst._grammar._glued_text`.
+fn glued_text(s: &[u8], a: usize, b: usize, dec: u8) -> bool {
+    if hex_word(s, a, b, dec) || uuid_end(s, a).is_some() {
+        return true;
+    }
+    if !word_at(s, b) {
+        return false;
+    }
+    if s[b] == b'e' || s[b] == b'E' {
+        let k = if b + 1 < s.len() && (s[b + 1] == b'+' || s[b + 1] == b'-') { b + 2 } else { b + 1 };
+        if digit_at(s, k) && !word_at(s, digit_end(s, k)) {
+            return false;
+        }
+    }
+    any_numeric(s, b, word_end(s, b))
+}
+
 /// Whether the word at `i`, whose digits end at `j`, is a hexadecimal identifier: text (SPEC 2.2).
 ///
 /// The code point after `U+`/`u+` (not glued to a word before it), or a word of at least
@@ -65,7 +83,10 @@ fn hex_word(s: &[u8], i: usize, j: usize, dec: u8) -> bool {
             return !word_at(s, h);
         }
     }
-    if j >= s.len() || (i > 0 && (s[i - 1] == b'.' || s[i - 1] == dec)) {
+    // Not after a dot or the decimal mark (a fraction's digits), but after two dots (a git range).
+    let after_mark =
+        i > 0 && (s[i - 1] == b'.' || s[i - 1] == dec) && !(i >= 2 && s[i - 1] == b'.' && s[i - 2] == b'.');
+    if j >= s.len() || after_mark {
         return false;
     }
     let k = if (s[j] == b'e' || s[j] == b'E') && digit_at(s, j + 1) {
@@ -238,7 +259,8 @@ fn ascii_word(b: u8) -> bool {
 fn lead_allowed(s: &[u8], i: usize, dec: u8) -> bool {
     match decode_before(s, i) {
         None => true,
-        Some(cp) => !(crate::chars::is_word(cp) || cp == '.' as u32 || cp == dec as u32),
+        // Not after a letter of any script: in Thai or Han an abbreviation's dot (พ.ศ.2567) is no mark.
+        Some(cp) => !(crate::chars::is_script_word(cp) || cp == '.' as u32 || cp == dec as u32),
     }
 }
 
@@ -258,18 +280,25 @@ pub fn skip_text_word(s: &[u8], i: usize, st: &Settings) -> usize {
     }
 }
 
-/// Where a grouping glued to the end `j` of a text word ends (with a fraction), if one does
-/// (`USD2,000,000`, `0m12,014s`). Mirrors `tst._grammar._glued_grouping_end`.
+/// Where a number glued to the end `j` of a text word ends, if one does: a whole grouping on the
+/// word's last digits (`USD2,000,000`, `Rs.12,999`) with its fraction, or a decimal comma's
+/// fraction (`EUR12,99`). Mirrors `tst._grammar._glued_grouping_end`.
 fn glued_grouping_end(s: &[u8], j: usize, st: &Settings) -> Option<usize> {
     let n = s.len();
+    if j == 0 || j >= n || !s[j - 1].is_ascii_digit() {
+        return None;
+    }
+    if s[j] == st.decimal {
+        return if st.decimal != b'.' && digit_at(s, j + 1) { Some(digit_end(s, j + 1)) } else { None };
+    }
     let mut h = j;
     while h > 0 && s[h - 1].is_ascii_digit() && j - h < 4 {
         h -= 1;
     }
-    if !(1..=3).contains(&(j - h)) || h == 0 || s[h - 1].is_ascii_digit() || s[h] == b'0' {
+    if j - h > 3 || h == 0 || s[h - 1].is_ascii_digit() || s[h] == b'0' {
         return None;
     }
-    if j >= n || !decode_before(s, h).is_some_and(crate::chars::is_word) {
+    if !(s[h - 1] == b'.' || decode_before(s, h).is_some_and(crate::chars::is_word)) {
         return None;
     }
     let (cp, w) = decode_at(s, j);
@@ -404,6 +433,7 @@ pub fn is_hex_prefix(s: &[u8], j: usize) -> bool {
 fn grouping(
     s: &[u8],
     i: usize,
+    dec: u8,
     j0: usize,
     sp: &[u8],
     cp: u32,
@@ -418,7 +448,7 @@ fn grouping(
     let base = chunks.len();
     let k = separated_run(s, j0, sp, 3, chunks);
     let more = chunks.len() > base;
-    if more && !continues(s, k, sp) {
+    if more && !continues(s, k, sp) && !glued_text(s, k - 3, k, dec) {
         *j = k;
         *sep = Some(cp);
         return;
@@ -427,7 +457,13 @@ fn grouping(
     if allow_indian && j0 - i <= 2 {
         let k = separated_run(s, j0, sp, 2, chunks);
         let twos = chunks.len() > base;
-        if twos && k < n && starts_with(s, k, sp) && exact_digits(s, k + w, 3) && !continues(s, k + w + 3, sp) {
+        if twos
+            && k < n
+            && starts_with(s, k, sp)
+            && exact_digits(s, k + w, 3)
+            && !continues(s, k + w + 3, sp)
+            && !glued_text(s, k + w, k + w + 3, dec)
+        {
             chunks.push((k + w, k + w + 3));
             *j = k + w + 3;
             *sep = Some(cp);
@@ -486,7 +522,7 @@ where
                 if st.is_separator(cp) {
                     let sp = &s[j..j + w];
                     if !joined_left(s, i, sp) && !continues_chain(s, i, j, dec) {
-                        grouping(s, i, j, sp, cp, st.indian, chunks, &mut j, &mut sep, &mut indian);
+                        grouping(s, i, dec, j, sp, cp, st.indian, chunks, &mut j, &mut sep, &mut indian);
                     }
                 }
             }

@@ -46,7 +46,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from tst._grammar import HEX_WORD_MIN
-from tst._unicode_tables import NUMERIC_RANGES, WORD_RANGES
+from tst._unicode_tables import NUMERIC_RANGES, SCRIPT_WORD_RANGES, WORD_RANGES
 from tst.settings import Settings
 from tst.spelling import CLOSE as C
 from tst.spelling import OPEN as O
@@ -241,8 +241,9 @@ class _Builder:
         self.cluster_char = _cls(_merge([*WORD_RANGES, *_chars(cluster)]))
         # Characters of a cluster other than digits: the lexer's walk needs a digit after a run of these.
         self.cluster_nondigit = _cls(_minus(_merge([*WORD_RANGES, *_chars(cluster)]), _DIGITS))
-        # A leading decimal mark starts a number only after none of these (SPEC 2.3).
-        self.lead_blockers = _cls(_merge([*WORD_RANGES, *_chars("." + st.decimal)]))
+        # A leading decimal mark starts a number only after none of these (SPEC 2.3): letters of any
+        # script (an abbreviation's dot in Thai or Han, พ.ศ.2567, is no mark), digits, dots.
+        self.lead_blockers = _cls(_merge([*SCRIPT_WORD_RANGES, *_chars("." + st.decimal)]))
         self.sep_cls = _cls(_chars(self.seps)) if self.seps else ""
         # What the lexer writes at the end of an integer part, and its regex.
         self.int_end = C if self.vocab else C + O + UNITS_MARKER + C
@@ -272,7 +273,7 @@ class _Builder:
         """What a text word takes after its first word: ``.word`` chains and glued groupings, in turn."""
         chain = f"(?:\\.{self.word}++)*+"
         ext = self.glued_grouping()
-        return f"{chain}(?:{ext}{self.word}*+{chain})*+" if ext else chain
+        return f"{chain}(?:(?:{ext}){self.word}*+{chain})*+" if ext else chain
 
     def glued_grouping(self) -> str:
         """A whole grouping whose first group ends a text word, with its fraction (`_glued_grouping_end`).
@@ -280,17 +281,19 @@ class _Builder:
         After 1-3 digits (not led by ``0``) that follow another word character. Bounded by
         `MAX_GROUPS` as every grouping of the rules is.
         """
-        if not self.seps:
-            return ""
+        head = f"(?:{self.word_nodigit}|\\.)"  # after a letter, or a dot of the word (Rs.12,999)
         alts = []
         for sep in self.seps:
             x = _lit(sep)
             threes = f"(?>(?:{x}[0-9]{{3}}(?![0-9])){{1,{MAX_GROUPS}}})"
-            alts.append(f"(?<={self.word_nodigit}[1-9][0-9]{{0,2}}){threes}(?!{x}[0-9])")
+            alts.append(f"(?<={head}[1-9][0-9]{{0,2}}){threes}(?!{x}[0-9])")
             if self.st.indian:
                 twos = f"(?>(?:{x}[0-9]{{2}}(?![0-9])){{1,{MAX_GROUPS}}})"
-                alts.append(f"(?<={self.word_nodigit}[1-9][0-9]?){twos}{x}[0-9]{{3}}(?![0-9])(?!{x}[0-9])")
-        return f"(?:{'|'.join(alts)})(?:{self.dec}[0-9]++)?+"
+                alts.append(f"(?<={head}[1-9][0-9]?){twos}{x}[0-9]{{3}}(?![0-9])(?!{x}[0-9])")
+        grouping = f"(?:{'|'.join(alts)})(?:{self.dec}[0-9]++)?+" if alts else ""
+        # A decimal comma's fraction after the word's digits (EUR12,99); a dot's is the .word chain.
+        fraction = f"(?<=[0-9]){self.dec}[0-9]++" if self.st.decimal != "." else ""
+        return "|".join(x for x in (grouping, fraction) if x)
 
     def iso_before(self) -> str:
         """Lookbehind: an extended date ``YYYY-MM-DD`` whose year is not glued to a word."""
@@ -330,6 +333,7 @@ class _Builder:
     def _grouping(self, sep: str, width: int, tail: str, tail_digits: int, limit: int | None) -> str:
         """1..`width` digits, then groups of `width` digits after `sep`, then `tail` (`tail_digits` digits)."""
         grp = f"{_lit(sep)}[0-9]{{{width}}}(?![0-9])"
+        tail += f"(?!{self.glued_text()})"
         if limit is None:
             return f"(?>[0-9]{{1,{width}}})(?>(?:{grp}){{1,{MAX_GROUPS}}}){tail}"
         alts = []
@@ -338,6 +342,12 @@ class _Builder:
             if k >= 1:
                 alts.append(f"[0-9]{{{first}}}(?>(?:{grp}){{1,{k}}}){tail}")
         return "(?:" + "|".join(alts) + ")" if alts else ""
+
+    def glued_text(self) -> str:
+        """After a grouping's last group (3 digits): what makes that group start text, and the run no
+        grouping (`tst._grammar._glued_text`): a hexadecimal word, a UUID, a glued numeric word."""
+        uuid_rest = "\\x{2d}".join([f"{_HEX}{{5}}", *(f"{_HEX}{{{k}}}" for k in _UUID_WIDTHS[1:])])
+        return f"{self.hex_exponent()}|(?<=[0-9]{{3}}){uuid_rest}(?!{self.word})|(?!{self.exp()}){self.glued_numeric()}"
 
     def groupings(self, limit: int | None) -> list[tuple[str, str]]:
         """(any-length grouping, in-range grouping) per separator and style, in parse order.
@@ -437,8 +447,8 @@ class _Builder:
         w, imax, n = self.word, self.imax, HEX_WORD_MIN
         before = _cls(_merge([*_DIGITS, *_chars("." + self.st.decimal)]), negate=True)
 
-        def run(d: str) -> str:
-            return f"(?<=\\A[0-9]{{{d}}}|{before}[0-9]{{{d}}})"
+        def run(d: str) -> str:  # the run from a numeral's start (after two dots too: a git range)
+            return f"(?<=\\A[0-9]{{{d}}}|{before}[0-9]{{{d}}}|\\.\\.[0-9]{{{d}}})"
 
         # A run of d digits needs n - 1 - d exponent digits (n - d letters); from n - 2 (n - 1)
         # digits on, one is enough.
@@ -455,7 +465,8 @@ class _Builder:
     def hex_token(self) -> str:
         """A hexadecimal identifier the lexer walks over as text, with its ``.word`` chain (`skip_text_word`)."""
         after_dot = _cls(_chars("." + self.st.decimal))
-        shaped = f"(?<!{after_dot})(?=[0-9eE]{{{HEX_WORD_MIN}}})[0-9]++[eE][0-9]++(?!{self.word})"
+        not_fraction = f"(?:(?<!{after_dot})|(?<=\\.\\.))"  # a fraction's digits are no hash; a git range's are
+        shaped = f"{not_fraction}(?=[0-9eE]{{{HEX_WORD_MIN}}})[0-9]++[eE][0-9]++(?!{self.word})"
         return f"(?:{self.code_point()}|{shaped}){self.text_rest()}"
 
     def lead(self) -> str:
@@ -568,7 +579,7 @@ class _Builder:
         ie, d, w = self.int_end_re, self.dec, self.word
         # A numeral start: not inside a word or its .word chain, not a fraction or chain part
         # (after a digit and the mark), not the digits of a leading decimal mark.
-        lead_mark = f"{_cls(_merge([*WORD_RANGES, *_chars('.' + self.st.decimal)]), negate=True)}{d}|\\A{d}"
+        lead_mark = f"{_cls(_merge([*SCRIPT_WORD_RANGES, *_chars('.' + self.st.decimal)]), negate=True)}{d}|\\A{d}"
         # Nor the digits of an exponent (or of a text word ending in e: 1e-5,000 and x1e-1,234 alike).
         # Nor the hexadecimal digits of a code point (U+661,123: the 123 is a number of its own); a
         # U after a number's end mark was glued to its digits (123U+1,234 is no code point).
@@ -606,7 +617,7 @@ class _Builder:
         separator (``USD1,234'000``) as one grouping. Each alternative is led by a lookahead of
         the group's own shape, then looks back over the head and the groups before it.
         """
-        w, alts = self.word_nodigit, []
+        w, alts = f"(?:{self.word_nodigit}|\\.)", []
         for x in map(_lit, self.seps):
             alts.append(
                 f"(?=[0-9]{{3}}(?![0-9])(?>(?:{x}[0-9]{{3}}(?![0-9]))*)(?!{x}[0-9]))"
