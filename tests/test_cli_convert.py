@@ -502,6 +502,10 @@ def test_hints_for_misplaced_messages_json_lines_and_compressed_input(cli: CLI, 
     assert cli("convert", str(lines), "--field", "text", "--format", "jsonl").status == 0
     packed = tmp_path / "t.jsonl.gz"
     packed.write_bytes(gzip.compress(b'{"text": "x 5"}\n'))
-    for args in (("convert", str(packed), "--field", "text", "--format", "jsonl"), ("encode", str(packed))):
+    for args in (
+        ("convert", str(packed), "--field", "text", "--format", "jsonl"),
+        ("convert", str(packed), "--field", "text"),  # the .gz extension: the same message, at once
+        ("encode", str(packed)),
+    ):
         r = cli(*args)
         assert r.status == 2 and f"{packed} is gzip-compressed; decompress it first (zcat {packed} | tst ...)" in r.err

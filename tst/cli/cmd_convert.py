@@ -7,7 +7,7 @@ import os
 import sys
 
 from tst._extras import install_hint
-from tst.cli.files import atomic_output, input_size, open_input
+from tst.cli.files import atomic_output, input_size, open_input, refuse_compressed
 from tst.cli.options import (
     CLIError,
     add_codec_options,
@@ -143,6 +143,8 @@ def check_output_name(path: str | None, fmt: str) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run ``convert``."""
     check_messages_key(args, "convert")
+    if args.input != "-" and os.path.isfile(args.input):
+        refuse_compressed(args.input)  # before the extension (.gz) is reported as unknown
     fmt = detect_format(args.input, args.format)
     check_output_name(args.output, fmt)
     try:
