@@ -148,7 +148,7 @@ def test_interrupt_leaves_no_output(cli: CLI, tmp_path: Path, monkeypatch: pytes
     src.write_text("1\n", encoding="utf-8")
     r = cli("encode", str(src), "-o", str(tmp_path / "out.txt"))
     assert r.status == 130
-    assert "interrupted; no output file was written" in r.err
+    assert f"interrupted; {tmp_path / 'out.txt'} was not written" in r.err
     assert files_in(tmp_path) == ["in.txt"]
 
 

@@ -124,6 +124,12 @@ def _sigterm_unwinds() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+def _nothing_written(args: argparse.Namespace) -> str:
+    """What an interrupted command says of its output: files are written atomically, stdout as it goes."""
+    output = getattr(args, "output", "-")
+    return "" if output in (None, "-") else f"; {output} was not written"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``tst`` command line; return the exit status."""
     parser = build_parser()
@@ -143,10 +149,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         _error(prog, _flags_for_settings(str(exc)))
         return 2
     except KeyboardInterrupt:
-        _error(prog, "interrupted; no output file was written")
+        _error(prog, "interrupted" + _nothing_written(args))
         return 130
     except _Terminated:
-        _error(prog, "terminated; no output file was written")
+        _error(prog, "terminated" + _nothing_written(args))
         return 143
     except BrokenPipeError:
         # The reader went away (e.g. `| head`): stop quietly, as a killed-by-SIGPIPE tool would.
