@@ -76,7 +76,7 @@ def ranges(prefixes: tuple[str, ...], keep: Callable[[int], bool] = lambda cp: T
 
 def main() -> None:
     word = ranges(WORD_CATEGORIES, lambda cp: not unspaced(cp))
-    script_word = ranges(WORD_CATEGORIES)
+    unspaced_letters = ranges(UNSPACED_CATEGORIES, unspaced)
     numeric = ranges(NUMERIC_CATEGORIES)
     version = unicodedata.unidata_version
 
@@ -89,7 +89,7 @@ def main() -> None:
         f'UNICODE_VERSION = "{version}"\n\n'
         + py_list("WORD_RANGES", word)
         + "\n"
-        + py_list("SCRIPT_WORD_RANGES", script_word)
+        + py_list("UNSPACED_RANGES", unspaced_letters)
         + "\n"
         + py_list("NUMERIC_RANGES", numeric)
     )
@@ -105,13 +105,13 @@ def main() -> None:
         "/// Letters, marks, numbers and connector punctuation, but the letters and marks of scripts\n"
         "/// written without spaces: the characters that glue to a digit (the exact grammar's words).\n"
         + rs_list("WORD_RANGES", word)
-        + "\n/// Letters, marks, numbers and connector punctuation of every script (the paper style's words).\n"
-        + rs_list("SCRIPT_WORD_RANGES", script_word)
+        + "\n/// The letters and marks of scripts written without spaces (word characters of the paper style).\n"
+        + rs_list("UNSPACED_RANGES", unspaced_letters)
         + "\n/// Numbers (general category N*).\n"
         + rs_list("NUMERIC_RANGES", numeric)
     )
     (ROOT / "rust_ext" / "src" / "unicode_tables.rs").write_text(rs, encoding="utf-8")
-    print(f"Unicode {version}: {len(word)} word, {len(script_word)} script word, {len(numeric)} numeric ranges")
+    print(f"Unicode {version}: {len(word)} word, {len(unspaced_letters)} unspaced, {len(numeric)} numeric ranges")
 
 
 if __name__ == "__main__":

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from tst._unicode_tables import NUMERIC_RANGES, SCRIPT_WORD_RANGES, WORD_RANGES
+from tst._unicode_tables import NUMERIC_RANGES, UNSPACED_RANGES, WORD_RANGES
 
 _WORD_STARTS = [a for a, _ in WORD_RANGES]
-_SCRIPT_WORD_STARTS = [a for a, _ in SCRIPT_WORD_RANGES]
+_UNSPACED_STARTS = [a for a, _ in UNSPACED_RANGES]
 _NUMERIC_STARTS = [a for a, _ in NUMERIC_RANGES]
 
 
@@ -35,7 +35,7 @@ def is_script_word(c: str) -> bool:
     cp = ord(c)
     if cp < 128:
         return c.isalnum() or c == "_"
-    return _in(cp, _SCRIPT_WORD_STARTS, SCRIPT_WORD_RANGES)
+    return _in(cp, _WORD_STARTS, WORD_RANGES) or _in(cp, _UNSPACED_STARTS, UNSPACED_RANGES)
 
 
 def is_numeric(c: str) -> bool:
@@ -59,7 +59,7 @@ def _char_class(ranges: tuple[tuple[int, int], ...]) -> str:
 
 
 _WORD_RUN = re.compile(_char_class(WORD_RANGES) + "*")
-_SCRIPT_WORD_RUN = re.compile(_char_class(SCRIPT_WORD_RANGES) + "*")
+_SCRIPT_WORD_RUN = re.compile(_char_class(tuple(sorted(WORD_RANGES + UNSPACED_RANGES))) + "*")
 _DIGIT_RUN = re.compile("[0-9]*")
 
 

@@ -46,7 +46,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from tst._grammar import HEX_WORD_MIN
-from tst._unicode_tables import NUMERIC_RANGES, SCRIPT_WORD_RANGES, WORD_RANGES
+from tst._unicode_tables import NUMERIC_RANGES, UNSPACED_RANGES, WORD_RANGES
 from tst.settings import Settings
 from tst.spelling import CLOSE as C
 from tst.spelling import OPEN as O
@@ -243,7 +243,9 @@ class _Builder:
         self.cluster_nondigit = _cls(_minus(_merge([*WORD_RANGES, *_chars(cluster)]), _DIGITS))
         # A leading decimal mark starts a number only after none of these (SPEC 2.3): letters of any
         # script (an abbreviation's dot in Thai or Han, พ.ศ.2567, is no mark), digits, dots.
-        self.lead_blockers = _cls(_merge([*SCRIPT_WORD_RANGES, *_chars("." + st.decimal)]))
+        blockers = _merge([*WORD_RANGES, *UNSPACED_RANGES, *_chars("." + st.decimal)])
+        self.lead_blockers = _cls(blockers)
+        self.lead_after = _cls(blockers, negate=True)
         self.sep_cls = _cls(_chars(self.seps)) if self.seps else ""
         # What the lexer writes at the end of an integer part, and its regex.
         self.int_end = C if self.vocab else C + O + UNITS_MARKER + C
@@ -579,7 +581,7 @@ class _Builder:
         ie, d, w = self.int_end_re, self.dec, self.word
         # A numeral start: not inside a word or its .word chain, not a fraction or chain part
         # (after a digit and the mark), not the digits of a leading decimal mark.
-        lead_mark = f"{_cls(_merge([*SCRIPT_WORD_RANGES, *_chars('.' + self.st.decimal)]), negate=True)}{d}|\\A{d}"
+        lead_mark = f"{self.lead_after}{d}|\\A{d}"
         # Nor the digits of an exponent (or of a text word ending in e: 1e-5,000 and x1e-1,234 alike).
         # Nor the hexadecimal digits of a code point (U+661,123: the 123 is a number of its own); a
         # U after a number's end mark was glued to its digits (123U+1,234 is no code point).
