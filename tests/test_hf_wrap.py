@@ -205,7 +205,7 @@ def test_bert_decodes_every_grouping_separator_whole(variant: str, sep: str, val
 
 
 @pytest.mark.parametrize(
-    ("variant", "group_size"), [("marker", 1), ("marker", 2), ("marker", 4), ("marker", 6), ("vocab", 1), ("vocab", 2)]
+    ("variant", "group_size"), [("marker", 1), ("marker", 2), ("marker", 4), ("marker", 5), ("vocab", 1), ("vocab", 2)]
 )
 def test_bert_decodes_numbers_whole_at_every_group_size(variant: str, group_size: int) -> None:
     """Class: a marker whose name ends in a style digit (``⟦e2⟧``, ``⟦e3⟧`` at group sizes 1 and 2)
@@ -357,3 +357,5 @@ def test_wrap_refuses_a_vocabulary_no_embedding_table_holds() -> None:
     minutes and took gigabytes before any result; it now fails at once and names the way out."""
     with pytest.raises(tst.TSTError, match=r"adds 5,556,667 tokens .* the marker variant"):
         tst_hf.wrap(base("bpe"), variant="vocab", group_size=6)
+    with pytest.raises(tst.TSTError, match=r"adds 1,111,123 tokens .* a smaller group size"):
+        tst_hf.wrap(base("bpe"), variant="marker", group_size=6)

@@ -16,9 +16,9 @@ from tst.hf._saved import CONFIG_FILE, PLAIN_FILE, TST_TOKENIZER_FILE, class_set
 from tst.hf.tokenizer import TSTTokenizerFast
 from tst.vocabulary import vocabulary_size
 
-#: The most units `wrap` adds. Above it (the vocab variant at group size 6: 5,556,667 tokens)
-#: `transformers` takes minutes and gigabytes to add them, and each is an embedding row to train;
-#: group size 5 (667,777) stays allowed for experiments.
+#: The most units `wrap` adds. Above it (group size 6: 5,556,667 tokens in the vocab variant,
+#: 1,111,123 in the marker variant) `transformers` takes minutes and gigabytes to add them, and
+#: each is an embedding row to train; group size 5 (667,777 and 111,124) stays allowed.
 MAX_UNITS = 1_000_000
 
 
@@ -50,10 +50,10 @@ def wrap(base: PreTrainedTokenizerFast, variant: str = "marker", **codec_kwargs:
     codec = Codec(variant=variant, **codec_kwargs)
     size = vocabulary_size(codec.settings)
     if size > MAX_UNITS:
+        other = "the marker variant or a smaller group size or range" if variant == "vocab" else "a smaller group size"
         raise TSTError(
             f"this configuration adds {size:,} tokens (docs/vocabulary.md), more than a tokenizer and an "
-            f"embedding table can hold in practice (limit {MAX_UNITS:,}); the marker variant or a smaller "
-            "group size or range needs far fewer"
+            f"embedding table can hold in practice (limit {MAX_UNITS:,}); {other} needs far fewer"
         )
     with tempfile.TemporaryDirectory(prefix="tst-wrap-") as tmp:
         base.save_pretrained(tmp)
