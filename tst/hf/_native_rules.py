@@ -275,7 +275,8 @@ class _Builder:
         """What a text word takes after its first word: ``.word`` chains and glued groupings, in turn."""
         chain = f"(?:\\.{self.word}++)*+"
         ext = self.glued_grouping()
-        return f"{chain}(?:(?:{ext}){self.word}*+{chain})*+" if ext else chain
+        # Led by one character back: most words do not end in a digit (each alternative looks back further).
+        return f"{chain}(?:(?<=[0-9])(?:{ext}){self.word}*+{chain})*+" if ext else chain
 
     def glued_grouping(self) -> str:
         """A whole grouping whose first group ends a text word, with its fraction (`_glued_grouping_end`).
