@@ -97,17 +97,10 @@ def _glued_grouping_end(s: str, j: int, st: Settings) -> int | None:
         return None
     if s[j] not in st.resolved_separators:
         return None
-    sp = s[j]
-    k, more = _separated_run(s, j, sp, 3)
-    if more and not _continues(s, k, sp):
-        end = k
-    elif st.indian and j - h <= 2:
-        k, twos = _separated_run(s, j, sp, 2)
-        if not (twos and k < n and s[k] == sp and exact_digits(s, k + 1, 3) and not _continues(s, k + 4, sp)):
-            return None
-        end = k + 4
-    else:
+    grouping = _whole_grouping(s, j, s[j], j - h, st, text_tail=False)
+    if grouping is None:
         return None
+    end = grouping[0]
     if end + 1 < n and s[end] == st.decimal and is_digit(s[end + 1]):
         end = digit_end(s, end + 1)
     return end
@@ -228,22 +221,11 @@ def _numeral(
         if j - i <= 3 and j + 1 < n and s[j] in st.resolved_separators and s[i] != "0":
             sp = s[j]
             if not _joined_left(s, i, sp) and not continues_chain(s, i, j, dec):
-                k, more = _separated_run(s, j, sp, 3)
-                if more and not _continues(s, k, sp) and not _glued_text(s, k - 3, k, dec):
-                    chunks += more
-                    j, sep = k, sp
-                elif st.indian and j - i <= 2:
-                    k, twos = _separated_run(s, j, sp, 2)
-                    if (
-                        twos
-                        and k < n
-                        and s[k] == sp
-                        and exact_digits(s, k + 1, 3)
-                        and not _continues(s, k + 4, sp)
-                        and not _glued_text(s, k + 1, k + 4, dec)
-                    ):
-                        chunks += [*twos, (k + 1, k + 4)]
-                        j, sep, indian = k + 4, sp, True
+                grouping = _whole_grouping(s, j, sp, j - i, st)
+                if grouping is not None:
+                    j, groups, indian = grouping
+                    chunks += groups
+                    sep = sp
     frac: Span | None = None
     # Inside a chain (the 2 of 1.2.3) a numeral never takes a fraction.
     in_chain = not lead and i >= 2 and s[i - 1] == dec and is_digit(s[i - 2])
@@ -300,6 +282,35 @@ def _numeral(
                 return resume
         out.append(_number(s, exp[0], exp[1], [exp], None, None, False, st.group_size))
     return resume
+
+
+def _whole_grouping(
+    s: str, j: int, sp: str, head: int, st: Settings, text_tail: bool = True
+) -> tuple[int, list[Span], bool] | None:
+    """The groups after a head of `head` digits ending at `j` that make a whole grouping with it (2.4).
+
+    Western (groups of 3), else Indian where enabled (groups of 2, then 3; a head of 1-2 digits);
+    the run must end there (not go on with `sp` and a digit) and, with `text_tail`, its last group
+    start no text (`_glued_text`; a grouping that is text anyway, glued to a word, skips the test).
+    Returns (end, the groups' spans, whether Indian), or None.
+    """
+    n = len(s)
+    dec = st.decimal if text_tail else None
+    k, more = _separated_run(s, j, sp, 3)
+    if more and not _continues(s, k, sp) and not (dec and _glued_text(s, k - 3, k, dec)):
+        return k, more, False
+    if st.indian and head <= 2:
+        k, twos = _separated_run(s, j, sp, 2)
+        if (
+            twos
+            and k < n
+            and s[k] == sp
+            and exact_digits(s, k + 1, 3)
+            and not _continues(s, k + 4, sp)
+            and not (dec and _glued_text(s, k + 1, k + 4, dec))
+        ):
+            return k + 4, [*twos, (k + 1, k + 4)], True
+    return None
 
 
 def _glued_text(s: str, a: int, b: int, dec: str) -> bool:

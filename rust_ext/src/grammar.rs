@@ -305,33 +305,15 @@ fn glued_grouping_end(s: &[u8], j: usize, st: &Settings) -> Option<usize> {
     if !st.is_separator(cp) || !digit_at(s, j + w) {
         return None;
     }
-    let sep = &s[j..j + w];
-    let (k, groups) = separated_end(s, j, sep, 3);
-    let mut end = if groups > 0 && !continues(s, k, sep) {
-        k
-    } else if st.indian && j - h <= 2 {
-        let (k, twos) = separated_end(s, j, sep, 2);
-        if !(twos > 0 && starts_with(s, k, sep) && exact_digits(s, k + w, 3) && !continues(s, k + w + 3, sep)) {
-            return None;
-        }
-        k + w + 3
-    } else {
-        return None;
-    };
+    // The numeral's own test of a whole grouping, on a scratch list (this path is rare).
+    let (mut chunks, mut end, mut sep, mut indian) = (Vec::new(), j, None, false);
+    let sp = &s[j..j + w];
+    grouping(s, h, None, j, sp, cp, st.indian, &mut chunks, &mut end, &mut sep, &mut indian);
+    sep?;
     if end < n && s[end] == st.decimal && digit_at(s, end + 1) {
         end = digit_end(s, end + 1);
     }
     Some(end)
-}
-
-/// Consume `sep` + exactly `size` digits as often as possible from `j`: where that ends, and how often.
-fn separated_end(s: &[u8], mut j: usize, sep: &[u8], size: usize) -> (usize, usize) {
-    let mut count = 0;
-    while starts_with(s, j, sep) && exact_digits(s, j + sep.len(), size) {
-        j += sep.len() + size;
-        count += 1;
-    }
-    (j, count)
 }
 
 /// `size` ASCII digits at `k`, not followed by another digit.
@@ -429,11 +411,14 @@ pub fn is_hex_prefix(s: &[u8], j: usize) -> bool {
 ///
 /// The caller checked that the run starts there (the spec's conditions); both
 /// attempts read only the run, so a failed run is never read again.
+///
+/// With `text_tail` (the decimal mark), a run whose last group starts text (`glued_text`) is no
+/// grouping; the glued-word rule, whose grouping is text anyway, passes None.
 #[allow(clippy::too_many_arguments)]
 fn grouping(
     s: &[u8],
     i: usize,
-    dec: u8,
+    text_tail: Option<u8>,
     j0: usize,
     sp: &[u8],
     cp: u32,
@@ -448,7 +433,7 @@ fn grouping(
     let base = chunks.len();
     let k = separated_run(s, j0, sp, 3, chunks);
     let more = chunks.len() > base;
-    if more && !continues(s, k, sp) && !glued_text(s, k - 3, k, dec) {
+    if more && !continues(s, k, sp) && !text_tail.is_some_and(|dec| glued_text(s, k - 3, k, dec)) {
         *j = k;
         *sep = Some(cp);
         return;
@@ -462,7 +447,7 @@ fn grouping(
             && starts_with(s, k, sp)
             && exact_digits(s, k + w, 3)
             && !continues(s, k + w + 3, sp)
-            && !glued_text(s, k + w, k + w + 3, dec)
+            && !text_tail.is_some_and(|dec| glued_text(s, k + w, k + w + 3, dec))
         {
             chunks.push((k + w, k + w + 3));
             *j = k + w + 3;
@@ -522,7 +507,7 @@ where
                 if st.is_separator(cp) {
                     let sp = &s[j..j + w];
                     if !joined_left(s, i, sp) && !continues_chain(s, i, j, dec) {
-                        grouping(s, i, dec, j, sp, cp, st.indian, chunks, &mut j, &mut sep, &mut indian);
+                        grouping(s, i, Some(dec), j, sp, cp, st.indian, chunks, &mut j, &mut sep, &mut indian);
                     }
                 }
             }
