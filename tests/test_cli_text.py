@@ -87,6 +87,41 @@ def test_output_is_atomic_on_bad_input(cli: CLI, tmp_path: Path) -> None:
     assert files_in(tmp_path) == ["bad.txt", "out.txt"]  # no temporary file left behind
 
 
+def test_output_through_a_link_replaces_the_file_it_names(cli: CLI, tmp_path: Path) -> None:
+    real = tmp_path / "real.txt"
+    real.write_text("old", encoding="utf-8")
+    link = tmp_path / "link.txt"
+    link.symlink_to(real)
+    dangling = tmp_path / "later.txt"
+    (tmp_path / "new").symlink_to(dangling)
+    for target in (link, tmp_path / "new"):
+        r = cli("encode", "-o", str(target), stdin=b"total 1234567\n")
+        assert r.status == 0, r.err
+    assert link.is_symlink() and (tmp_path / "new").is_symlink()  # the links stay links
+    assert real.read_text(encoding="utf-8") == tst.Codec().encode("total 1234567\n")
+    assert dangling.read_text(encoding="utf-8") == tst.Codec().encode("total 1234567\n")
+
+
+def test_output_to_a_fifo_or_device_is_written_in_place(cli: CLI, tmp_path: Path) -> None:
+    """Replacing such a target would leave a regular file there (as root, for /dev/null: for every process)."""
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    r = cli("encode", "-o", str(fifo), stdin=b"n 1000\n")
+    reader.join(timeout=30)
+    assert r.status == 0, r.err
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert got == [tst.Codec().encode("n 1000\n").encode()]
+    assert files_in(tmp_path) == ["pipe"]  # no temporary file beside it
+    null_kind = stat.S_IFMT(os.stat(os.devnull).st_mode)
+    assert cli("encode", "-o", os.devnull, stdin=b"n 1000\n").status == 0
+    assert stat.S_IFMT(os.stat(os.devnull).st_mode) == null_kind == stat.S_IFCHR
+
+
 def test_new_output_not_created_on_error(cli: CLI, tmp_path: Path) -> None:
     src = tmp_path / "in.txt"
     src.write_text("fine 1\n⟦12⟧⟦k⟧ cut short\n", encoding="utf-8")

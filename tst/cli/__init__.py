@@ -19,6 +19,7 @@ from types import FrameType
 
 from tst import __version__
 from tst.cli import cmd_convert, cmd_export, cmd_stats, cmd_text, cmd_vocab
+from tst.cli.files import writes_in_place
 from tst.cli.options import CLIError
 from tst.errors import TSTError
 
@@ -127,7 +128,9 @@ def _sigterm_unwinds() -> Iterator[None]:
 def _nothing_written(args: argparse.Namespace) -> str:
     """What an interrupted command says of its output: files are written atomically, stdout as it goes."""
     output = getattr(args, "output", "-")
-    return "" if output in (None, "-") else f"; {output} was not written"
+    if output in (None, "-") or writes_in_place(output):  # written as it goes: part of it may be there
+        return ""
+    return f"; {output} was not written"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -3,7 +3,8 @@
 An output file is written to a temporary file in the same directory and
 renamed over the target only when the command succeeded, so an error, a
 Ctrl-C or a SIGTERM never leaves a partial or corrupted file behind (and
-converting a file onto itself is safe).
+converting a file onto itself is safe). Devices, FIFOs and descriptor paths
+(``/dev/null``, ``/dev/stdout``) are written in place: they are not files to replace.
 """
 
 from __future__ import annotations
@@ -85,17 +86,33 @@ def atomic_output(path: str) -> Iterator[BinaryIO]:
 
     The new file keeps the mode of the file it replaces (or gets the default
     mode for new files); on any exception the temporary file is removed and
-    the target is left as it was.
+    the target is left as it was. A symbolic link keeps pointing where it
+    did: the file it names is the one replaced. A target that is no regular
+    file (``/dev/null``, a FIFO, ``/dev/stdout``: see `writes_in_place`) is
+    opened and written as it goes, since replacing it would put a regular
+    file in its place.
+
+    Raises:
+        CLIError: `path` is a directory, or its folder cannot take a new file (exit status 1).
     """
     if path == "-":
         out = _WholeWrites(sys.stdout.buffer)
         yield cast(BinaryIO, out)
         out.flush()
         return
-    target = os.path.abspath(path)
-    directory = os.path.dirname(target)
-    if os.path.isdir(target):
+    if os.path.isdir(path):
         raise CLIError(f"cannot write {path}: it is a directory")
+    if writes_in_place(path):
+        try:
+            f = open(path, "wb")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            raise CLIError(f"cannot write {path}: {exc.strerror or exc}", status=1) from None
+        with f:
+            yield f
+        return
+    # The file a link names (a chain of links resolved; a dangling one names the file to create).
+    target = os.path.realpath(path)
+    directory = os.path.dirname(target)
     try:
         fd, temp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(target)}.", suffix=TEMP_SUFFIX)
     except OSError as exc:  # no such folder, no permission, read-only disk: an I/O failure (exit 1)
@@ -111,6 +128,30 @@ def atomic_output(path: str) -> Iterator[BinaryIO]:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
+
+
+#: Paths that name an open file descriptor (a link to whatever it is: a pipe, a terminal, the file
+#: a shell redirected it to); replacing what they resolve to would not reach the descriptor.
+_DESCRIPTOR_PATHS = ("/dev/stdout", "/dev/stderr", "/dev/fd/", "/proc/")
+
+
+def writes_in_place(path: str) -> bool:
+    """Whether `atomic_output` writes `path` as it goes instead of replacing it at the end.
+
+    True for a path that exists and is no regular file once links are followed (a character
+    device such as ``/dev/null``, a FIFO, a socket) and for paths that name a file descriptor
+    (``/dev/stdout``, ``/dev/fd/N``, ``/proc/...``); these cannot be replaced by a new file
+    without breaking them (as root, a replaced ``/dev/null`` is a regular file for every process).
+    """
+    if path == "-":
+        return False
+    target = os.path.abspath(path)
+    if target in _DESCRIPTOR_PATHS[:2] or target.startswith(_DESCRIPTOR_PATHS[2:]):
+        return True
+    try:
+        return not stat.S_ISREG(os.stat(target).st_mode)
+    except OSError:  # nothing there (or a dangling link): a new regular file
+        return False
 
 
 class _WholeWrites:
