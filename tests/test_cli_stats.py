@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import gzip
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import tst
 from tests.cli_support import CLI, cli_fixture  # noqa: F401  (the `cli` fixture)
 from tests.tokenizer_support import BERT_DIR, train_bpe
+from tst.data.token_stats import Distribution
 
 pytest.importorskip("transformers")
 tokenizers = pytest.importorskip("tokenizers")
@@ -88,7 +92,8 @@ def test_stats_agrees_with_the_wrapped_tokenizer(bpe_dir: Path) -> None:
         wrapped = hf.wrap(base, variant=variant)
         counter = TokenCounter(base.backend_tokenizer, tst.Codec(variant=variant))
         stats = counter.add([line] for line in lines)
-        assert stats.doc_after.values == [len(wrapped(line, add_special_tokens=False)["input_ids"]) for line in lines]
+        expected = [len(wrapped(line, add_special_tokens=False)["input_ids"]) for line in lines]
+        assert stats.doc_after.counts == Counter(expected) and len(set(expected)) > 5
 
 
 def test_stats_table_plot_and_datasets(cli: CLI, tmp_path: Path) -> None:
@@ -297,3 +302,20 @@ def test_stats_counts_the_numbers_left_as_text_out_of_range(cli: CLI, tmp_path: 
         r = cli("stats", str(src), "--json", *extra)
         got = json.loads(r.text)
         assert (got["numbers"], got["numbers_out_of_range"]) == (2, 2)
+
+
+@given(st.lists(st.integers(min_value=0, max_value=40), max_size=60), st.sampled_from([0.0, 0.25, 0.5, 0.95, 1.0]))
+def test_distribution_kept_as_a_histogram_gives_the_list_statistics(values: list[int], q: float) -> None:
+    """Memory per distinct count, not per number (`tst stats` on 11 M numbers held them all in a list)."""
+    import statistics
+
+    d = Distribution()
+    d.extend(values[: len(values) // 2])
+    for v in values[len(values) // 2 :]:
+        d.add(v)
+    assert len(d) == len(values) and d.total == sum(values) and d.maximum() == max(values, default=0)
+    assert d.median() == (float(statistics.median(values)) if values else 0.0)
+    assert d.mean() == (pytest.approx(statistics.fmean(values)) if values else 0.0)
+    ordered = sorted(values)
+    assert d.quantile(q) == (float(ordered[min(len(values) - 1, round(q * (len(values) - 1)))]) if values else 0.0)
+    assert len(d.counts) <= 41

@@ -13,7 +13,6 @@ after. No special tokens are added.
 
 from __future__ import annotations
 
-import statistics
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -28,33 +27,60 @@ Span = tuple[int, int]
 
 @dataclass
 class Distribution:
-    """Summary of a list of counts (tokens per number, or per document)."""
+    """Summary of counts (tokens per number, or per document), kept as a histogram.
 
-    values: list[int] = field(default_factory=list)
+    Memory is one entry per distinct count, not one per item: a corpus of ten million numbers
+    holds a few dozen entries. Median and quantiles are exact (computed from the histogram).
+    """
+
+    counts: Counter[int] = field(default_factory=Counter)
+
+    def add(self, value: int) -> None:
+        self.counts[value] += 1
+
+    def extend(self, values: Iterable[int]) -> None:
+        self.counts.update(values)
+
+    def __len__(self) -> int:
+        return self.counts.total()
 
     @property
     def total(self) -> int:
-        return sum(self.values)
+        return sum(v * n for v, n in self.counts.items())
 
     def mean(self) -> float:
-        return statistics.fmean(self.values) if self.values else 0.0
+        n = len(self)
+        return self.total / n if n else 0.0
+
+    def _rank(self, k: int) -> int:
+        """The `k`-th smallest value (from 0)."""
+        seen = 0
+        for value in sorted(self.counts):
+            seen += self.counts[value]
+            if k < seen:
+                return value
+        raise IndexError(k)
 
     def median(self) -> float:
-        return float(statistics.median(self.values)) if self.values else 0.0
+        """The median (the mean of the two middle values for an even count, as `statistics.median`)."""
+        n = len(self)
+        if not n:
+            return 0.0
+        return (self._rank((n - 1) // 2) + self._rank(n // 2)) / 2
 
     def quantile(self, q: float) -> float:
         """The `q` quantile (nearest rank)."""
-        if not self.values:
+        n = len(self)
+        if not n:
             return 0.0
-        ordered = sorted(self.values)
-        return float(ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))])
+        return float(self._rank(min(n - 1, max(0, round(q * (n - 1))))))
 
     def maximum(self) -> int:
-        return max(self.values, default=0)
+        return max(self.counts, default=0)
 
     def histogram(self) -> dict[int, int]:
         """count -> how many items had it."""
-        return dict(sorted(Counter(self.values).items()))
+        return dict(sorted(self.counts.items()))
 
 
 @dataclass
@@ -182,13 +208,13 @@ class TokenCounter:
                 numbers = [(num.start, num.end) for num in self.codec.numbers(text)]
                 st.numbers += len(numbers)
                 st.out_of_range += len(self.codec.out_of_range(text))
-                st.number_before.values.extend(tokens_per_span(numbers, before[k].offsets))
+                st.number_before.extend(tokens_per_span(numbers, before[k].offsets))
                 spans = encoded_spans(numbers, encoded[k][1])
-                st.number_after.values.extend(tokens_per_span(spans, after[k].offsets))
+                st.number_after.extend(tokens_per_span(spans, after[k].offsets))
                 k += 1
             st.documents += 1
-            st.doc_before.values.append(doc_before)
-            st.doc_after.values.append(doc_after)
+            st.doc_before.add(doc_before)
+            st.doc_after.add(doc_after)
 
 
 @dataclass
@@ -245,13 +271,13 @@ class NumberCounter:
                 pieces = self.codec.encode_with_offsets(text)[1]  # escapes never lie inside a number
                 p = 0
                 for num in numbers:
-                    st.digits.values.append(sum(len(g.digits) for g in num.groups))
+                    st.digits.add(sum(len(g.digits) for g in num.groups))
                     while p < len(pieces) and pieces[p][2] < num.start:
                         p += 1
                     q = p
                     while q < len(pieces) and pieces[q][2] >= num.start and pieces[q][3] <= num.end:
                         q += 1
-                    st.units.values.append(q - p)
+                    st.units.add(q - p)
                     p = q
             st.documents += 1
         return st
