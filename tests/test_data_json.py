@@ -43,6 +43,14 @@ def test_fields_and_messages_are_found_with_paths() -> None:
     slots: list[tuple[object, object]] = []
     record_slots(json.loads(rec), Selection(fields=("q", "tags"), messages="messages"), slots)
     assert read(slots) == [v for _, v in got]
+    # A null message holds no text and is kept, by the walker and on Python objects (as Arrow and Spark keep it).
+    nulls = '{"messages": [null, {"role": "user", "content": "n 1"}, null]}'
+    assert sites(nulls, Selection(messages="messages")) == [("messages[1].content", "n 1")]
+    slots = []
+    kept, _ = record_slots(json.loads(nulls), Selection(messages="messages"), slots)
+    assert read(slots) == ["n 1"] and kept["messages"][0] is None and kept["messages"][2] is None
+    with pytest.raises(SelectionError, match=r"messages\[1\]: must be a message object or null, not a number"):
+        record_slots({"messages": [None, 3]}, Selection(messages="messages"), [])
     with pytest.raises(SelectionError, match=r"messages\[0\]: has no 'content' \(keys: 'from', 'value'\)"):
         record_slots({"messages": [{"from": "gpt", "value": "2"}]}, Selection(messages="messages"), [])
 
@@ -53,7 +61,7 @@ def test_fields_and_messages_are_found_with_paths() -> None:
         ('{"q": 5}', "field 'q' must be a string, a list of strings or null, not a number", False),
         ('{"q": ["a", {}]}', "field 'q'[1] must be a string or null, not an object", False),
         ('{"messages": {"role": "x"}}', "field 'messages' must be a list of chat messages, not an object", False),
-        ('{"messages": ["hi"]}', "messages[0] must be a message object, not a string", False),
+        ('{"messages": ["hi"]}', "messages[0] must be a message object or null, not a string", False),
         (
             '{"messages": [{"content": 3}]}',
             "messages[0].content must be a string, a list of parts or null, not a number",

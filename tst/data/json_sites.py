@@ -245,9 +245,8 @@ class RecordWalker:
             return self._null_or(i, f"field {key!r} must be a list of chat messages")
 
         def message(k: int, j: int) -> int:
-            if s[j : j + 1] != "{":
-                skip_value(s, j)
-                raise JSONProblem(j, f"{key}[{k}] must be a message object, not {_a(kind_at(s, j))}")
+            if s[j : j + 1] != "{":  # null is no message and holds no text: kept, as a null content is
+                return self._null_or(j, f"{key}[{k}] must be a message object or null")
 
             names: list[str] = []
 

@@ -34,6 +34,8 @@ def _kind(value: object) -> str:
         return "a boolean"
     if isinstance(value, (int, float)):
         return "a number"
+    if value is None:
+        return "null"
     return f"a {type(value).__name__}"
 
 
@@ -67,8 +69,11 @@ def messages_slots(container: Any, key: Any, path: str, slots: list[Slot], paths
         raise SelectionError(path, f"must be a list of chat messages, not {_kind(value)}")
     messages = []
     for k, message in enumerate(value):
+        if message is None:  # no message and no text: kept, as a null content is (and as Arrow and Spark keep it)
+            messages.append(message)
+            continue
         if not isinstance(message, dict):
-            raise SelectionError(f"{path}[{k}]", f"must be a message object, not {_kind(message)}")
+            raise SelectionError(f"{path}[{k}]", f"must be a message object or null, not {_kind(message)}")
         message = dict(message)
         if "content" in message:
             _content_slots(message, f"{path}[{k}].content", slots, paths)
