@@ -155,3 +155,17 @@ def test_malformed_csv_and_limits() -> None:
     convert_csv(io.BytesIO(f"a\n{big}\n".encode()), out, TextConverter(CODEC), ("a",))
     assert out.getvalue().decode() == f"a\n{CODEC.encode(big)}\n"
     assert csv.field_size_limit() == 131072  # restored
+
+
+def test_a_selected_name_the_header_repeats_is_refused_and_wide_rows_are_counted() -> None:
+    """sklearn's wine_data.csv names 5 columns over rows of 14 cells; `id,text,text` selects two columns."""
+    with pytest.raises(tst.TSTError, match=r"<stdin>:1: the header names column 'text' 2 times \(columns 2, 3\)"):
+        convert_csv(io.BytesIO(b"id,text,text\n1,5,6\n"), io.BytesIO(), TextConverter(CODEC), ("text",))
+    out = io.BytesIO()
+    counts = convert_csv(io.BytesIO(b"id,text,text\n1,5,6\n"), out, TextConverter(CODEC), ("id",))
+    assert out.getvalue().decode() == "id,text,text\n⟦1⟧,5,6\n" and counts.wider == 0
+    out = io.BytesIO()
+    counts = convert_csv(io.BytesIO(b"id,text\n1,5\n2,6,7,8\n3,9,1\n"), out, TextConverter(CODEC), ("text",))
+    assert out.getvalue().decode() == "id,text\n1,⟦5⟧\n2,⟦6⟧,7,8\n3,⟦9⟧,1\n"
+    assert counts.wider == 2
+    assert "2 rows had more cells than the header (the cells past it were kept as they are)" in counts.summary("encode")

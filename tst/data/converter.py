@@ -45,6 +45,7 @@ class Counts:
     out_of_range_integer: int = 0  # numerals left as text: more integer digits than int_digits
     out_of_range_fraction: int = 0  # ... more fractional digits than frac_digits
     missing: int = 0
+    wider: int = 0  # CSV rows with more cells than the header (those past it are copied, never selected)
     skipped: int = 0
     skipped_where: list[str] = field(default_factory=list)  # the first `SHOWN` places only
 
@@ -63,6 +64,7 @@ class Counts:
         self.out_of_range_integer += other.out_of_range_integer
         self.out_of_range_fraction += other.out_of_range_fraction
         self.missing += other.missing
+        self.wider += other.wider
         self.skipped += other.skipped
         self.skipped_where.extend(other.skipped_where[: max(0, SHOWN - len(self.skipped_where))])
 
@@ -104,6 +106,10 @@ class Counts:
         if self.missing:
             parts.append(
                 f"{counted(self.missing, 'record')} lacked a selected field (the fields they have were converted)"
+            )
+        if self.wider:
+            parts.append(
+                f"{counted(self.wider, 'row')} had more cells than the header (the cells past it were kept as they are)"
             )
         if self.skipped:
             where = ", ".join(self.skipped_where) + (", ..." if self.skipped > len(self.skipped_where) else "")

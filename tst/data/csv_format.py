@@ -123,6 +123,13 @@ def _columns(names: list[str], fields: tuple[str, ...], name: str, allow_missing
             # record through unconverted (the whole file), which is not what a typo wants.
             f"the header has no column {absent[0]!r} (columns: {listed}){_delimiter_hint(names)}",
         )
+    for f in fields:
+        at = [k + 1 for k, h in enumerate(names) if h == f]
+        if len(at) > 1:
+            where = ", ".join(map(str, at))
+            raise DataError(
+                f"{name}:1", f"the header names column {f!r} {len(at)} times (columns {where}): rename them apart"
+            )
     return [k for k, h in enumerate(names) if h in fields], absent
 
 
@@ -246,6 +253,8 @@ def _convert_rows(
         present = _present(cells, columns, all_found, name, line, allow_missing)
         if len(present) < len(columns) or not all_found:
             counts.missing += 1
+        if len(cells) > len(names):
+            counts.wider += 1
         counts.records += 1
         rows.append(_Row(cells, raw, line, present))
     results = _convert_cells(rows, converter, counts, name, skip_bad, names)

@@ -67,7 +67,7 @@ def messages_slots(container: Any, key: Any, path: str, slots: list[Slot], paths
         return
     if not isinstance(value, (list, tuple)):
         raise SelectionError(path, f"must be a list of chat messages, not {_kind(value)}")
-    messages = []
+    messages: list[dict[str, Any] | None] = []
     for k, message in enumerate(value):
         if message is None:  # no message and no text: kept, as a null content is (and as Arrow and Spark keep it)
             messages.append(message)
