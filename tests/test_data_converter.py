@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tst
+from tests.conftest import RUST
 from tst.data.converter import Counts, TextConverter
 from tst.data.counting import NumberCounter
 
@@ -34,6 +35,21 @@ def test_counting_units_equals_counting_numbers(
 ) -> None:
     codec = make_codec(**config)
     assert NumberCounter(codec.settings).count(codec.encode(text)) == len(codec.numbers(text))
+
+
+@pytest.mark.skipif(not RUST, reason="Rust extension tst._tst_rs is not built (pip install -e .)")
+@settings(max_examples=200)
+@given(texts=st.lists(NUMBERISH, max_size=6), config=CONFIGS)
+def test_the_rust_batch_counter_equals_the_python_one(texts: list[str], config: dict[str, object]) -> None:
+    """`Engine.count_numbers_batch` (TextConverter's counts with the Rust engine) on encoded and on raw text."""
+    from tst.codec import rust_engine
+
+    codec = tst.Codec(**config, backend="rust")  # type: ignore[arg-type]
+    rust = rust_engine(codec)
+    assert rust is not None
+    counter = NumberCounter(codec.settings)
+    for batch in (codec.encode_batch(texts), texts):
+        assert rust.count_numbers_batch(batch) == counter.count_all(batch)
 
 
 def test_counter_refuses_the_paper_style() -> None:

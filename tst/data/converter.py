@@ -267,6 +267,9 @@ class TextConverter:
         """Numbers converted between `inputs` and their `outputs`."""
         encoded = outputs if self.direction == "encode" else inputs
         if self._counter is not None:
+            rust = rust_engine(self.codec)
+            if rust is not None:
+                return int(rust.count_numbers_batch(list(encoded)))
             return self._counter.count_all(list(encoded))
         return sum(len(self.codec.numbers(t)) for t in inputs)  # paper style: parse again
 
@@ -279,6 +282,13 @@ class TextConverter:
         inputs, writing nothing (the Rust engine spreads it over `num_threads`).
         """
         if not self._counts_range:
+            return 0, 0
+        # A numeral out of range has more digits than one of the two limits: a shorter text holds none
+        # (CSV cells, most of them; the pass costs more per text than encoding such a short one).
+        st = self.codec.settings
+        shortest = min(st.int_digits, st.frac_digits) + 1
+        inputs = [t for t in inputs if len(t) >= shortest]
+        if not inputs:
             return 0, 0
         parts = [r.part for found in self.codec.out_of_range_batch(inputs, self.num_threads) for r in found]
         ints = parts.count("integer")

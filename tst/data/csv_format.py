@@ -288,6 +288,15 @@ def _convert_cells(
 def rewrite_row(raw: str, row: list[str], changes: dict[int, str], delimiter: str) -> str:
     """`raw` (one CSV record) with the cells in `changes` replaced, all other bytes kept."""
     body, ending = _ending(raw)
+    if QUOTE not in body:  # the common row: no quoted cell, so its cells are the body split
+        cells = body.split(delimiter)
+        if cells == row:
+            return (
+                delimiter.join(
+                    [quote_cell(changes[k], delimiter, False) if k in changes else v for k, v in enumerate(cells)]
+                )
+                + ending
+            )
     spans = cell_spans(body, delimiter)
     if spans is None or len(spans) != len(row) or any(_value(body, s) != v for s, v in zip(spans, row)):
         new_row = [changes.get(k, v) for k, v in enumerate(row)]
@@ -311,7 +320,7 @@ def quote_cell(value: str, delimiter: str, was_quoted: bool) -> str:
     first) reads as itself (``say "hi"``: csv.reader accepts it, strict or not), so
     quoting it would change the file's bytes for the same value.
     """
-    if was_quoted or value[:1] == QUOTE or any(c in value for c in (delimiter, "\n", "\r")):
+    if was_quoted or value[:1] == QUOTE or delimiter in value or "\n" in value or "\r" in value:
         return QUOTE + value.replace(QUOTE, QUOTE * 2) + QUOTE
     return value
 

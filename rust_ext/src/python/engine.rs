@@ -300,6 +300,15 @@ impl PyEngine {
         arrow(py, array, n, on, |d, out| engine.decode_append(d, strict, out))
     }
 
+    /// Numbers in `texts` of encoded text (exact style), summed: `count_numbers_arrow` for a list
+    /// (`tst.data`'s counts of a batch, without a regex call per string).
+    fn count_numbers_batch(&self, py: Python<'_>, texts: Vec<Bound<'_, PyString>>) -> PyResult<usize> {
+        let counter = Counter::new(self.inner.settings());
+        let held = texts.iter().map(utf8_of).collect::<PyResult<Vec<_>>>()?;
+        let data: Vec<&[u8]> = held.iter().map(Utf8::bytes).collect();
+        Ok(py.detach(|| data.iter().map(|d| counter.count(d)).sum()))
+    }
+
     /// Numbers in the valid items of an Arrow string array of encoded text (exact style), counted
     /// from the units as `tst.data.counting.NumberCounter` counts them.
     fn count_numbers_arrow(&self, py: Python<'_>, array: &Bound<'_, PyAny>) -> PyResult<usize> {
