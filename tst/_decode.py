@@ -17,9 +17,10 @@ group out of order, an orphan marker and a grouping tag with no number.
 At the end of the text the lenient mode renders what is still open as far as
 it is known, so that decoding a prefix of a valid encoding gives a prefix of
 its decoding: an unfinished number as its digits so far (separators only
-before digits that have arrived), a grouping tag (with the first group of its
-number, when that group's marker has not come) or a lone ``⟦`` as nothing,
-``⟦⟦`` and ``⟦⟧`` as the bracket their escape gives.
+before digits that have arrived; a marker-variant first group whose marker
+has not come as its digits, after a grouping tag too), a grouping tag with no
+group yet or a lone ``⟦`` as nothing, ``⟦⟦`` and ``⟦⟧`` as the bracket their
+escape gives.
 """
 
 from __future__ import annotations
@@ -373,8 +374,8 @@ class _Decoder:
         assert item.pending is not None
         if self.num is not None:
             return len(item.pending) == self.g
-        if self.tag is not None:
-            return True
+        if self.tag is not None:  # a grouping's first group: up to a group's digits, not led by 0
+            return len(item.pending) <= self.g and item.pending[0] != "0"
         last = self.last
         if last is None or last.end != item.start:
             return True  # a number's first group, or a first fractional group
@@ -385,9 +386,8 @@ class _Decoder:
         if num is not None:
             num.digits.append(digits)  # rendered, with its separators, when the text ends
             return
-        if self.tag is not None:  # where its separators go depends on the magnitude still to come
-            self.tag = None
-            return
+        # After a tag too: the first group's digits come before any separator, whatever its magnitude.
+        self.tag = None
         self.out.append(digits)
 
     def on_tag(self, tag: _Tag) -> None:

@@ -559,14 +559,16 @@ impl<I: CopyInto<O>, O: Unit> Decoder<'_, I, O> {
 
     fn on_reject(&mut self, start: usize, end: usize, pending: Option<(usize, usize)>) -> Res<()> {
         if let Some(digits) = pending {
-            if self.pending_fits(start, digits.1 - digits.0) {
+            if self.pending_fits(start, digits.1 - digits.0, self.t[digits.0].value() == u32::from(b'0')) {
                 match &self.num {
                     // rendered with the number, separators included, when the text ends
                     Some(num) if num.tag.is_some() => self.tag_digits.extend_from_slice(&self.t[digits.0..digits.1]),
                     Some(_) => I::copy_into(&mut self.out, &self.t[digits.0..digits.1]),
-                    // after a tag, where its separators go depends on the magnitude still to come
-                    None if self.tag.is_some() => self.tag = None,
-                    None => I::copy_into(&mut self.out, &self.t[digits.0..digits.1]),
+                    // after a tag too: the first group's digits come before any separator
+                    None => {
+                        self.tag = None;
+                        I::copy_into(&mut self.out, &self.t[digits.0..digits.1]);
+                    }
                 }
                 return Ok(());
             }
@@ -576,13 +578,14 @@ impl<I: CopyInto<O>, O: Unit> Decoder<'_, I, O> {
         Ok(())
     }
 
-    /// Whether a marker-less group of `len` digits ending the text can still become the group expected there.
-    fn pending_fits(&self, start: usize, len: usize) -> bool {
+    /// Whether a marker-less group of `len` digits (`lead_zero`: led by 0) ending the text can
+    /// still become the group expected there.
+    fn pending_fits(&self, start: usize, len: usize, lead_zero: bool) -> bool {
         if self.num.is_some() {
             return len == self.g;
         }
         if self.tag.is_some() {
-            return true;
+            return len <= self.g && !lead_zero; // a grouping's first group
         }
         match &self.last {
             Some(last) if last.end == start => {
