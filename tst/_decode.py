@@ -18,9 +18,9 @@ At the end of the text the lenient mode renders what is still open as far as
 it is known, so that decoding a prefix of a valid encoding gives a prefix of
 its decoding: an unfinished number as its digits so far (separators only
 before digits that have arrived; a marker-variant first group whose marker
-has not come as its digits, after a grouping tag too), a grouping tag with no
-group yet or a lone ``⟦`` as nothing, ``⟦⟦`` and ``⟦⟧`` as the bracket their
-escape gives.
+has not come as its digits, after a grouping tag too unless the tag's
+separators may fall between them), a grouping tag with no group yet or a lone
+``⟦`` as nothing, ``⟦⟦`` and ``⟦⟧`` as the bracket their escape gives.
 """
 
 from __future__ import annotations
@@ -386,8 +386,11 @@ class _Decoder:
         if num is not None:
             num.digits.append(digits)  # rendered, with its separators, when the text ends
             return
-        # After a tag too: the first group's digits come before any separator, whatever its magnitude.
-        self.tag = None
+        tag, self.tag = self.tag, None
+        if tag is not None and len(digits) > 1 and (tag.indian or 3 % self.g):
+            # Its separators may fall between these digits, at places its magnitude (still to come) sets.
+            return
+        # Otherwise they come after the first group's digits, whatever its magnitude.
         self.out.append(digits)
 
     def on_tag(self, tag: _Tag) -> None:

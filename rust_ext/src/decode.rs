@@ -564,10 +564,14 @@ impl<I: CopyInto<O>, O: Unit> Decoder<'_, I, O> {
                     // rendered with the number, separators included, when the text ends
                     Some(num) if num.tag.is_some() => self.tag_digits.extend_from_slice(&self.t[digits.0..digits.1]),
                     Some(_) => I::copy_into(&mut self.out, &self.t[digits.0..digits.1]),
-                    // after a tag too: the first group's digits come before any separator
                     None => {
-                        self.tag = None;
-                        I::copy_into(&mut self.out, &self.t[digits.0..digits.1]);
+                        let tag = self.tag.take();
+                        // After a tag, its separators may fall between these digits, at places the
+                        // magnitude still to come sets; otherwise they come after them.
+                        let split = tag.is_some_and(|t| digits.1 - digits.0 > 1 && (t.indian || 3 % self.g != 0));
+                        if !split {
+                            I::copy_into(&mut self.out, &self.t[digits.0..digits.1]);
+                        }
                     }
                 }
                 return Ok(());
