@@ -246,6 +246,26 @@ def test_save_pretrained_then_load_gives_identical_ids(family: str, tmp_path: ob
         TokenizersBackend.from_pretrained(tmp_path)
 
 
+def test_saved_over_a_base_checkpoint_the_base_files_go(tmp_path: Path) -> None:
+    """A stale base tokenizer.json (or slow vocabulary) would be loaded without TST, silently."""
+    b = base("spm")
+    b.save_pretrained(tmp_path)
+    (tmp_path / "tokenizer.model").write_bytes(b"a SentencePiece model of the base checkpoint")
+    (tmp_path / "config.json").write_text("{}")  # the model's: not a tokenizer file
+    tok = tst_hf.wrap(b, variant="vocab")
+    with pytest.warns(UserWarning, match=r"removed tokenizer\.json, tokenizer\.model from"):
+        tok.save_pretrained(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["config.json", "tokenizer_config.json", "tst_tokenizer.json"]
+    with pytest.raises((ValueError, OSError)):
+        TokenizersBackend.from_pretrained(tmp_path)
+    # A route-3 export beside it serves TST: stock loaders may use it, so it stays.
+    export = tmp_path / "export"
+    tst_hf.export(b, export, variant="vocab")
+    tok.save_pretrained(export)
+    assert (export / "tokenizer.json").exists()
+    assert TokenizersBackend.from_pretrained(export)("Pay 1,234")["input_ids"] == tok("Pay 1,234")["input_ids"]
+
+
 def test_load_refuses_a_directory_without_a_tst_tokenizer(tmp_path: object) -> None:
     base("bpe").save_pretrained(tmp_path)
     with pytest.raises(tst.TSTError):

@@ -14,6 +14,7 @@ from typing import Any
 from transformers import PreTrainedTokenizerFast
 
 from tst.hf._pipeline import restore
+from tst.spelling import CLOSE, OPEN
 
 #: File holding the wrapped pipeline; deliberately not ``tokenizer.json``, so a
 #: stock loader without `tst` fails loudly instead of skipping the TST step.
@@ -22,6 +23,46 @@ TST_TOKENIZER_FILE = "tst_tokenizer.json"
 CONFIG_FILE = "tokenizer_config.json"
 #: The pipeline file of a plain fast tokenizer.
 PLAIN_FILE = "tokenizer.json"
+#: Vocabulary files from which a stock loader builds a tokenizer when a folder has no
+#: tokenizer.json (it converts them: SentencePiece, BPE, WordPiece, tekken files of base checkpoints).
+BASE_VOCAB_FILES = (
+    "tokenizer.model",
+    "spiece.model",
+    "sentencepiece.bpe.model",
+    "vocab.json",
+    "merges.txt",
+    "vocab.txt",
+    "tekken.json",
+)
+
+
+def clear_base_files(directory: str) -> list[str]:
+    """Remove from `directory` the files a stock loader would build the base tokenizer from, without TST.
+
+    A route-1 tokenizer saves ``tst_tokenizer.json`` so that a loader without `tst.hf` fails
+    instead of tokenizing without TST. Saved over a base checkpoint, the base's ``tokenizer.json``
+    (or, without it, its slow vocabulary files) would be loaded instead, silently: these are the
+    files `save_pretrained` of a plain tokenizer would have overwritten. A ``tokenizer.json`` that
+    holds TST units (a route-3 export, which serves TST) is kept, and so are the files beside it.
+
+    Returns:
+        The names removed (empty when none).
+    """
+    removed: list[str] = []
+    plain = os.path.join(directory, PLAIN_FILE)
+    if os.path.isfile(plain):
+        with open(plain, encoding="utf-8") as f:
+            added = json.load(f).get("added_tokens") or []
+        if any(str(t.get("content", "")).startswith(OPEN) and str(t.get("content", "")).endswith(CLOSE) for t in added):
+            return removed
+        os.remove(plain)
+        removed.append(PLAIN_FILE)
+    for name in BASE_VOCAB_FILES:
+        path = os.path.join(directory, name)
+        if os.path.isfile(path):
+            os.remove(path)
+            removed.append(name)
+    return removed
 
 
 def class_settings(tok: PreTrainedTokenizerFast) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+import warnings
 import weakref
 from collections.abc import Sequence
 from typing import Any
@@ -26,7 +27,7 @@ from tst.codec import Codec
 from tst.errors import TSTDecodeError, TSTError
 from tst.hf._glue import glue_wordpiece_units
 from tst.hf._pipeline import adapt, install, trim_leading_whitespace
-from tst.hf._saved import TST_TOKENIZER_FILE, unwrap
+from tst.hf._saved import TST_TOKENIZER_FILE, clear_base_files, unwrap
 from tst.hf._surface import encode_for_offsets, encode_protected, protect_pattern
 from tst.hf._vocab import id_list, special_ids
 from tst.spelling import CLOSE, OPEN
@@ -180,6 +181,13 @@ class TSTTokenizerFast(PreTrainedTokenizerFast):
             str(save_directory), (filename_prefix + "-" if filename_prefix else "") + TST_TOKENIZER_FILE
         )
         self.backend_tokenizer.save(path)
+        removed = clear_base_files(str(save_directory))
+        if removed:
+            warnings.warn(
+                f"save_pretrained removed {', '.join(removed)} from {save_directory}: the base tokenizer's files, "
+                "which a loader without tst.hf would have used instead of the TST tokenizer",
+                stacklevel=3,
+            )
         return (*file_names, path)
 
     def tst_base_tokenizer(self) -> PreTrainedTokenizerFast:
