@@ -172,6 +172,19 @@ def test_pad_to_multiple_of(bases: dict[str, Any], wrapped: dict[tuple[str, str]
     assert torch.allclose(padding, _rows(model)[: len(base)].mean(dim=0).expand_as(padding))
 
 
+def test_tokens_added_after_wrapping_are_no_padding(bases: dict[str, Any], wrapped: dict[tuple[str, str], Any]) -> None:
+    """A tool or chat token the user adds to the wrapped tokenizer is produced by it: not padding."""
+    import copy
+
+    base = bases["llama"]
+    tok = copy.deepcopy(wrapped[("llama", "marker")])
+    tok.add_tokens(["<tool7>", "item42"])
+    tok.add_special_tokens({"additional_special_tokens": ["<|sep9|>"]})
+    report = tst.model.resize_embeddings(ms.llama_model(len(base)), tok, pad_to_multiple_of=64)
+    assert report.other_token_rows == 3 and report.padding_rows == report.rows_after - len(tok)
+    assert ", 3 other added tokens)" in report.summary()
+
+
 @pytest.mark.parametrize("init", ["composed", "mean", "random"])
 def test_model_with_spare_rows_reuses_them(
     init: str, bases: dict[str, Any], wrapped: dict[tuple[str, str], Any]

@@ -20,8 +20,10 @@ class ResizeReport:
         rows_added: ``rows_after - rows_before``.
         reused_rows: TST ids that landed on spare rows the model already had
             (a model padded beyond its tokenizer); they are initialised like new rows.
-        padding_rows: rows added only to reach ``pad_to_multiple_of``.
-        rows_by_strategy: how many initialised rows (TST and padding) started
+        padding_rows: rows added only to reach ``pad_to_multiple_of`` (no token has them).
+        other_token_rows: rows added for tokens of the tokenizer that are not TST's (added to it
+            after wrapping, such as tool or chat tokens); initialised as padding rows are (mean).
+        rows_by_strategy: how many initialised rows (TST, other tokens and padding) started
             from each strategy; ``"composed"`` rows whose surfaces had no usable
             base piece fall back to ``"mean"``.
         tied: the output head shares the input embedding matrix.
@@ -39,6 +41,7 @@ class ResizeReport:
     rows_added: int
     reused_rows: int
     padding_rows: int
+    other_token_rows: int
     rows_by_strategy: Mapping[str, int]
     tied: bool
     has_output_head: bool
@@ -53,7 +56,9 @@ class ResizeReport:
         strategies = ", ".join(f"{k}={v}" for k, v in sorted(self.rows_by_strategy.items()))
         lines = [
             f"init={self.init}: rows {self.rows_before} -> {self.rows_after} (+{self.rows_added}; "
-            f"{self.tst_tokens} TST tokens, {self.reused_rows} reused spare rows, {self.padding_rows} padding)",
+            f"{self.tst_tokens} TST tokens, {self.reused_rows} reused spare rows, {self.padding_rows} padding"
+            + (f", {self.other_token_rows} other added tokens" if self.other_token_rows else "")
+            + ")",
             f"rows by strategy: {strategies}; output head: {head}",
             f"input norms: base {self.input_before.mean:.4g}±{self.input_before.std:.4g}, "
             f"new {self.input_new.mean:.4g}±{self.input_new.std:.4g}",

@@ -81,6 +81,8 @@ def resize_embeddings(
     tst_ids = set(ids)
     reused = [i for i in ids if i < rows_before]
     filler = [r for r in range(rows_before, target) if r not in tst_ids]
+    # Rows of tokens the tokenizer has beyond TST's (added after wrapping): initialised like padding.
+    other = sum(1 for r in filler if r < len(tokenizer))
     counts: dict[str, int] = {}
     with torch.no_grad():
         if init == "composed":
@@ -106,7 +108,8 @@ def resize_embeddings(
         rows_after=rows_after,
         rows_added=rows_after - rows_before,
         reused_rows=len(reused),
-        padding_rows=len(filler),
+        padding_rows=len(filler) - other,
+        other_token_rows=other,
         rows_by_strategy={k: v for k, v in counts.items() if v},
         tied=layout.tied,
         has_output_head=layout.output is not None,
