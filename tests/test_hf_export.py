@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -246,6 +247,51 @@ def test_every_spec_row_is_covered_with_route_1_ids(family: str, variant: str, e
     joined = "\n".join(rows) + "\n" + ",".join(rows)
     assert tst_hf.covers(joined, codec, base(family))
     _same_as_route_1(family, variant, stock, joined)
+
+
+@settings(max_examples=60)
+@given(
+    config=hs.fixed_dictionaries(
+        {"variant": hs.sampled_from(VARIANTS), "group_size": hs.integers(1, 6), "int_digits": hs.integers(1, 40)}
+    ),
+    data=hs.data(),
+)
+def test_every_unit_as_the_native_rules_write_it_is_one_unit_to_the_start_steps(
+    config: dict[str, object], data: hs.DataObject
+) -> None:
+    """The steps that write a base's prefix at real text starts skip units by `NATIVE_UNIT_PATTERN`:
+    a unit it missed (``14e2⟧`` at group size 2, ``1e21⟧`` past 18 digits) got the prefix glued into it."""
+    import re
+
+    from tst.hf._native_rules import normalized_unit
+    from tst.hf._pipeline import NATIVE_UNIT_PATTERN
+
+    vocabulary = tst.Codec(**config).vocabulary()  # type: ignore[arg-type]
+    for unit in data.draw(hs.lists(hs.sampled_from(vocabulary), min_size=1, max_size=30)):
+        assert re.fullmatch(NATIVE_UNIT_PATTERN, normalized_unit(unit)), (config, unit)
+
+
+@pytest.mark.parametrize("kwargs", [{"group_size": 2}, {"group_size": 4}, {"group_size": 1}, {"int_digits": 24}])
+def test_export_matches_route_1_at_other_group_sizes_on_a_prefix_base(kwargs: dict[str, int], tmp_path: Path) -> None:
+    """A base that writes a prefix at text starts (ByteLevel's add_prefix_space, as SentencePiece's
+    Metaspace): units named ``e2``, ``e21`` must stay whole there."""
+    from tokenizers import decoders, models, pre_tokenizers, trainers
+
+    bpe = Tokenizer(models.BPE())
+    bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=True)
+    bpe.decoder = decoders.ByteLevel()
+    alphabet = pre_tokenizers.ByteLevel.alphabet()
+    bpe.train_from_iterator(["a b x y 1407 12345"] * 20, trainers.BpeTrainer(vocab_size=300, initial_alphabet=alphabet))
+    prefixed = PreTrainedTokenizerFast(tokenizer_object=bpe)
+    tst_hf.export(prefixed, tmp_path, variant="vocab", **kwargs)
+    stock = Tokenizer.from_file(str(tmp_path / "tokenizer.json"))
+    tok = tst_hf.wrap(prefixed, variant="vocab", **kwargs)
+    texts = [f"a {n} b" for n in ("7", "1407", "12345", "1234567", "12345678901234567890123", "0.1234567", "98,765")]
+    for text in [*texts, "12345", "1407 and 12345678"]:
+        assert tst_hf.covers(text, tok.tst_codec, prefixed), (kwargs, text)
+        ids = tok(text, add_special_tokens=False)["input_ids"]
+        assert stock.encode(text, add_special_tokens=False).ids == ids, (kwargs, text)
+        assert stock.decode(ids) == tok.decode(ids), (kwargs, text)
 
 
 def test_spec_rows_with_their_settings_are_covered(tmp_path: object) -> None:

@@ -46,13 +46,15 @@ from typing import Any
 
 from tokenizers import Tokenizer
 
-from tst.spelling import CLOSE, OPEN
+from tst.spelling import CLOSE, OPEN, frac_name_pattern, int_name_pattern
 
 #: A unit as it appears on a TST surface (user brackets are escaped, so only units match).
 UNIT_PATTERN = f"{OPEN}[^{OPEN}{CLOSE}]+{CLOSE}"
 #: A unit as route 3's native rules write it (digit units lose their opening bracket: ``12k⟧``);
 #: text digits are never followed by a bare ``⟧`` there (user brackets are escaped).
-NATIVE_UNIT_PATTERN = f"{UNIT_PATTERN}|[0-9]+[a-z]*{CLOSE}"
+#: The name after the digits is any the spelling has: ``k``..``q``, ``e21``/``e2`` (other group sizes,
+#: long integers) or a depth ``p``+ (docs/SPEC.md, section 3).
+NATIVE_UNIT_PATTERN = f"{UNIT_PATTERN}|[0-9]+(?:{int_name_pattern()}|{frac_name_pattern()})?{CLOSE}"
 #: Normalizer steps that act on each character alone (a prefix can move across them).
 _CHAR_LOCAL = frozenset({"NFC", "NFD", "NFKC", "NFKD", "Lowercase", "StripAccents", "BertNormalizer", "Precompiled"})
 #: Record format version stored in tokenizer_config.json as ``tst_pipeline``.
