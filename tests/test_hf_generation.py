@@ -204,3 +204,49 @@ def test_a_strict_batch_decode_names_the_failing_sequence(call: str) -> None:
     assert tok.decode([np.int64(i) for i in good]) == texts[0]
     assert tok.decode([torch.tensor(i) for i in good]) == texts[0]
     assert tok.decode(good, strict=True) == "pay 1,234 now"
+
+
+class _Script(transformers.LogitsProcessor):
+    """Forces the model to write `ids`, one per step (a real model, its choice made for it)."""
+
+    def __init__(self, ids: list[int]) -> None:
+        self.ids = ids
+
+    def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
+        step = input_ids.shape[1] - self.start
+        forced = torch.full_like(scores, -float("inf"))
+        forced[:, self.ids[min(step, len(self.ids) - 1)]] = 0.0
+        return forced
+
+
+@pytest.mark.parametrize(("family", "variant"), PARAMS)
+def test_stop_strings_with_numbers_stop_where_the_decoded_text_holds_them(family: str, variant: str) -> None:
+    """transformers' stop_strings read each unit's text alone: "1,000" never stopped, "1000" stopped on 1,000."""
+    tok, model = setup(family, variant)
+    script = tok(" 1,000 7 1,000,000 and 42.5 done", add_special_tokens=False)["input_ids"]
+    prompt = tok("Total:", return_tensors="pt", add_special_tokens=False)
+
+    def run(stop: list[str]) -> str:
+        forcing = _Script(script)
+        forcing.start = prompt["input_ids"].shape[1]
+        criteria = transformers.StoppingCriteriaList([tst.hf.TSTStopStrings(tok, stop)])
+        out = model.generate(
+            **prompt,
+            max_new_tokens=len(script),
+            do_sample=False,
+            logits_processor=[forcing],
+            stopping_criteria=criteria,
+        )
+        return str(tok.decode(out[0][prompt["input_ids"].shape[1] :]))
+
+    # (SentencePiece drops the leading space of a decode: compared without it)
+    assert run(["1,000"]).lstrip() == "1,000"
+    assert run(["1000"]).lstrip() == "1,000 7 1,000,000 and 42.5 done"  # never in the text: runs to the end
+    assert run(["42.5"]).lstrip() == "1,000 7 1,000,000 and 42.5"
+    assert run(["7 1,000,0"]).lstrip() == "1,000 7 1,000,000"  # seen when the number is settled
+
+
+def test_stop_strings_refuse_an_empty_string() -> None:
+    tok, _ = setup("bpe", "vocab")
+    with pytest.raises(ValueError, match="non-empty"):
+        tst.hf.TSTStopStrings(tok, ["ok", ""])

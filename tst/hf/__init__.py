@@ -8,8 +8,9 @@ custom-component plug-in `install` / `save_pipeline` / `load_pipeline`
 (route 2), and `export` (a plain tokenizer.json, route 3).
 
 For generation (docs/generation.md): `DecodeStream` decodes generated ids as they
-come, and `TSTLogitsProcessor` (needs torch; imported on first use) keeps
-`generate` from emitting a malformed number.
+come, `TSTLogitsProcessor` (needs torch; imported on first use) keeps
+`generate` from emitting a malformed number, and `TSTStopStrings` (needs torch) stops it
+on strings of the decoded text, numbers included.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ __all__ = [
     "TSTDecoder",
     "TSTLogitsProcessor",
     "TSTPipelineWarning",
+    "TSTStopStrings",
     "TSTTokenizerFast",
     "covers",
     "export",
@@ -53,4 +55,8 @@ def __getattr__(name: str) -> Any:
         from tst.hf.constrained import TSTLogitsProcessor
 
         return TSTLogitsProcessor
+    if name == "TSTStopStrings":
+        from tst.hf.stopping import TSTStopStrings
+
+        return TSTStopStrings
     raise AttributeError(f"module 'tst.hf' has no attribute {name!r}")
