@@ -209,8 +209,9 @@ def test_a_strict_batch_decode_names_the_failing_sequence(call: str) -> None:
 class _Script(transformers.LogitsProcessor):
     """Forces the model to write `ids`, one per step (a real model, its choice made for it)."""
 
-    def __init__(self, ids: list[int]) -> None:
+    def __init__(self, ids: list[int], start: int) -> None:
         self.ids = ids
+        self.start = start  # the prompt's length
 
     def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
         step = input_ids.shape[1] - self.start
