@@ -228,8 +228,7 @@ def test_stop_strings_with_numbers_stop_where_the_decoded_text_holds_them(family
     prompt = tok("Total:", return_tensors="pt", add_special_tokens=False)
 
     def run(stop: list[str]) -> str:
-        forcing = _Script(script)
-        forcing.start = prompt["input_ids"].shape[1]
+        forcing = _Script(script, prompt["input_ids"].shape[1])
         criteria = transformers.StoppingCriteriaList([tst.hf.TSTStopStrings(tok, stop)])
         out = model.generate(
             **prompt,
