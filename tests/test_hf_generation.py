@@ -246,6 +246,31 @@ def test_stop_strings_with_numbers_stop_where_the_decoded_text_holds_them(family
     assert run(["7 1,000,0"]).lstrip() == "1,000 7 1,000,000"  # seen when the number is settled
 
 
+def test_stop_strings_early_in_the_text_across_calls_and_beams() -> None:
+    """A stop string done before its own length of text was written (a tail sliced from the end lost it);
+    one criterion serving two `generate` calls, the second prompt extending the first output; beams."""
+    tok, model = setup("bpe", "vocab")
+    script = tok(" 5 apples and 1,000 more", add_special_tokens=False)["input_ids"]
+    stop = tst.hf.TSTStopStrings(tok, ["apples", "no such text at all"])
+
+    def run(prompt_text: str, **kwargs: Any) -> str:
+        prompt = tok(prompt_text, return_tensors="pt", add_special_tokens=False)
+        n = prompt["input_ids"].shape[1]
+        out = model.generate(
+            **prompt,
+            max_new_tokens=len(script),
+            logits_processor=[_Script(script, n)],
+            stopping_criteria=transformers.StoppingCriteriaList([stop]),
+            **kwargs,
+        )
+        return str(tok.decode(out[0][n:]))
+
+    first = run("Count:", do_sample=False)
+    assert first == " 5 apples"
+    assert run("Count:" + first + " and then", do_sample=False) == " 5 apples"  # afresh, not stopped at once
+    assert run("Count:", num_beams=2, do_sample=False) == " 5 apples"
+
+
 def test_stop_strings_refuse_an_empty_string() -> None:
     tok, _ = setup("bpe", "vocab")
     with pytest.raises(ValueError, match="non-empty"):

@@ -32,9 +32,12 @@ class TSTStopStrings(StoppingCriteria):
     ``1,000,000``) is looked at when it is: ``"1,000"`` stops the sequence on the id after the
     group ``⟦000⟧``, or on that group's own id where the magnitude closes the number.
 
-    Each call costs a bounded amount of work per sequence (one `DecodeStream.step` and a search of
-    the new text plus the longest stop string's length before it). The state follows one
-    `generate` call; a call whose ids are not the last ones extended (a new prompt) starts afresh.
+    `generate` calls it once per new id; a call whose sequences are not one id longer than at the
+    last call starts a new generation (so one criterion may serve several `generate` calls), and a
+    sequence that does not extend the one before it in its row (beam search reorders beams) is
+    decoded again from the prompt. Otherwise a call costs one `DecodeStream.step` per sequence, a
+    search of the new text (and of the longest stop string's length before it), and a comparison
+    of the sequence with the last one. Assisted generation (several ids per call) is not supported.
 
     Raises:
         ValueError: `stop_strings` is empty or holds an empty string.
@@ -54,45 +57,48 @@ class TSTStopStrings(StoppingCriteria):
         self.skip_special_tokens = skip_special_tokens
         self._keep = max(map(len, strings)) - 1  # characters of text a match may start in
         self._rows: list[_Row] = []
+        self._length = -1  # the length of the sequences at the last call
+        self._prompt = 0  # the prompt's length in the current generation
 
     def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor, **kwargs: Any) -> torch.BoolTensor:
         """One bool per sequence of `input_ids` (shape ``(batch, length)``): True once it has stopped."""
         ids = input_ids.tolist()
-        if len(self._rows) != len(ids) or any(not row.extends(seq) for row, seq in zip(self._rows, ids)):
-            # A new generation: everything but the last id is its prompt.
-            self._rows = [_Row(DecodeStream(self.skip_special_tokens, ids=seq[:-1]), seq[:-1]) for seq in ids]
-        done = [self._advance(row, seq) for row, seq in zip(self._rows, ids)]
+        length = len(ids[0]) if ids else 0
+        if len(self._rows) != len(ids) or length != self._length + 1:
+            # A new generation (`generate` adds one id per call): everything but the last id is its prompt.
+            self._prompt = length - 1
+            self._rows = [_Row(self._stream(seq), seq[: self._prompt]) for seq in ids]
+        self._length = length
+        done = []
+        for k, seq in enumerate(ids):
+            row = self._rows[k]
+            if seq[:-1] != row.ids:  # beam search reorders its beams: this one's own text, from the prompt
+                row = self._rows[k] = _Row(self._stream(seq), seq[: self._prompt])
+            done.append(self._advance(row, seq))
         return torch.tensor(done, dtype=torch.bool, device=input_ids.device)  # type: ignore[return-value]
 
+    def _stream(self, seq: list[int]) -> DecodeStream:
+        return DecodeStream(self.skip_special_tokens, ids=seq[: self._prompt])
+
     def _advance(self, row: _Row, seq: list[int]) -> bool:
-        new, row.seen = seq[row.seen :], len(seq)
+        new, row.ids = seq[len(row.ids) :], seq
         if row.done or not new:
             return row.done
         chunk = row.stream.step(self.tokenizer, new)
         if chunk:
             window = row.tail + chunk
             row.done = any(s in window for s in self.stop_strings)
-            row.tail = window[len(window) - self._keep :] if self._keep else ""
+            row.tail = window[max(0, len(window) - self._keep) :] if self._keep else ""
         return row.done
 
 
 class _Row:
     """One sequence's decoding state."""
 
-    __slots__ = ("done", "head", "seen", "stream", "tail")
+    __slots__ = ("done", "ids", "stream", "tail")
 
-    def __init__(self, stream: DecodeStream, prompt: list[int]) -> None:
+    def __init__(self, stream: DecodeStream, ids: list[int]) -> None:
         self.stream = stream
-        self.seen = len(prompt)  # ids of the sequence fed to the stream (the prompt's included)
-        self.head = prompt[:_HEAD]  # to tell the next call of this generation from a new one
+        self.ids = ids  # the sequence fed to the stream so far (the prompt's ids included)
         self.tail = ""  # the last characters of the generated text, where a match may start
         self.done = False
-
-    def extends(self, seq: list[int]) -> bool:
-        """Whether `seq` is the sequence this row follows, grown by one id or more (checked on its
-        first ids: bounded work per call)."""
-        return len(seq) > self.seen and seq[: len(self.head)] == self.head
-
-
-#: Ids compared to tell a generation's next call from a new generation.
-_HEAD = 16
