@@ -319,3 +319,12 @@ def test_distribution_kept_as_a_histogram_gives_the_list_statistics(values: list
     ordered = sorted(values)
     assert d.quantile(q) == (float(ordered[min(len(values) - 1, round(q * (len(values) - 1)))]) if values else 0.0)
     assert len(d.counts) <= 41
+
+
+def test_a_median_between_two_counts_is_shown_with_its_half(cli: CLI, tmp_path: Path) -> None:
+    src = tmp_path / "m.txt"
+    src.write_text("a 1 b 22\n", encoding="utf-8")
+    r = cli("stats", str(src), "--variant", "vocab")
+    assert r.status == 0, r.err
+    digits = next(line for line in r.text.splitlines() if line.startswith("digits"))
+    assert digits.split()[1:4] == ["1.50", "1.5", "2"]  # mean, median (was rounded to 2), p95

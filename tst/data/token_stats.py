@@ -316,22 +316,33 @@ def _totals(stats: TokenStats | NumberStats) -> str:
     return line
 
 
+class _Median:
+    """A median's format: whole counts as such, the mean of two middle counts with its ``.5``."""
+
+    @staticmethod
+    def format(value: float) -> str:
+        return f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
+
+
+_MEDIAN = _Median()
+
+
 def format_table(stats: TokenStats, title: str = "") -> str:
     """A plain-text table of `stats`."""
     rows = [("", "before", "after (TST)", "after/before")]
 
-    def add(label: str, b: float, a: float, fmt: str = "{:,.2f}") -> None:
+    def add(label: str, b: float, a: float, fmt: str | _Median = "{:,.2f}") -> None:
         ratio = f"{a / b:.2f}x" if b else "-"
         rows.append((label, fmt.format(b), fmt.format(a), ratio))
 
     nb, na, db, da = stats.number_before, stats.number_after, stats.doc_before, stats.doc_after
     add("tokens per number: mean", nb.mean(), na.mean())
-    add("tokens per number: median", nb.median(), na.median(), "{:,.0f}")
+    add("tokens per number: median", nb.median(), na.median(), _MEDIAN)
     add("tokens per number: p95", nb.quantile(0.95), na.quantile(0.95), "{:,.0f}")
     add("tokens per number: max", nb.maximum(), na.maximum(), "{:,.0f}")
     add("number tokens: total", nb.total, na.total, "{:,.0f}")
     add("tokens per document: mean", db.mean(), da.mean())
-    add("tokens per document: median", db.median(), da.median(), "{:,.0f}")
+    add("tokens per document: median", db.median(), da.median(), _MEDIAN)
     add("tokens per document: p95", db.quantile(0.95), da.quantile(0.95), "{:,.0f}")
     add("tokens: total", db.total, da.total, "{:,.0f}")
     widths = [max(len(r[c]) for r in rows) for c in range(4)]
@@ -354,7 +365,7 @@ def format_numbers_table(stats: NumberStats, title: str = "") -> str:
             (
                 label,
                 f"{d.mean():,.2f}",
-                f"{d.median():,.0f}",
+                _MEDIAN.format(d.median()),
                 f"{d.quantile(0.95):,.0f}",
                 f"{d.maximum():,}",
                 f"{d.total:,}",
