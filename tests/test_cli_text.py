@@ -98,8 +98,25 @@ def test_output_through_a_link_replaces_the_file_it_names(cli: CLI, tmp_path: Pa
         r = cli("encode", "-o", str(target), stdin=b"total 1234567\n")
         assert r.status == 0, r.err
     assert link.is_symlink() and (tmp_path / "new").is_symlink()  # the links stay links
+    (tmp_path / "loop_a").symlink_to(tmp_path / "loop_b")
+    (tmp_path / "loop_b").symlink_to(tmp_path / "loop_a")
+    r = cli("encode", "-o", str(tmp_path / "loop_a"), stdin=b"1\n")
+    assert r.status == 1 and "cannot write" in r.err and (tmp_path / "loop_a").is_symlink()
     assert real.read_text(encoding="utf-8") == tst.Codec().encode("total 1234567\n")
     assert dangling.read_text(encoding="utf-8") == tst.Codec().encode("total 1234567\n")
+
+
+def test_a_replaced_output_keeps_its_owner_and_mode(cli: CLI, tmp_path: Path) -> None:
+    out = tmp_path / "out.txt"
+    out.write_text("old", encoding="utf-8")
+    os.chmod(out, 0o640)
+    if os.geteuid() == 0:  # as root, the owner of another user's file is kept too
+        os.chown(out, 1234, 1234)
+    before = out.stat()
+    assert cli("encode", "-o", str(out), stdin=b"n 1000\n").status == 0
+    after = out.stat()
+    assert (after.st_uid, after.st_gid, stat.S_IMODE(after.st_mode)) == (before.st_uid, before.st_gid, 0o640)
+    assert after.st_ino != before.st_ino  # replaced, not rewritten
 
 
 def test_output_to_a_fifo_or_device_is_written_in_place(cli: CLI, tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ converting a file onto itself is safe). Devices, FIFOs and descriptor paths
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 import sys
@@ -84,9 +85,10 @@ def input_size(path: str) -> int | None:
 def atomic_output(path: str) -> Iterator[BinaryIO]:
     """A binary stream that becomes `path` only if the block completes (``-`` is stdout).
 
-    The new file keeps the mode of the file it replaces (or gets the default
-    mode for new files); on any exception the temporary file is removed and
-    the target is left as it was. A symbolic link keeps pointing where it
+    The new file keeps the mode, owner and group of the file it replaces where
+    allowed (or gets the default mode for new files); on any exception the
+    temporary file is removed and the target is left as it was; a loop of
+    links is an error. A symbolic link keeps pointing where it
     did: the file it names is the one replaced. A target that is no regular
     file (``/dev/null``, a FIFO, ``/dev/stdout``: see `writes_in_place`) is
     opened and written as it goes, since replacing it would put a regular
@@ -102,6 +104,12 @@ def atomic_output(path: str) -> Iterator[BinaryIO]:
         return
     if os.path.isdir(path):
         raise CLIError(f"cannot write {path}: it is a directory")
+    if os.path.islink(path):
+        try:
+            os.stat(path)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:  # a loop of links names no file (a dangling link names one to create)
+                raise CLIError(f"cannot write {path}: {exc.strerror}", status=1) from None
     if writes_in_place(path):
         try:
             f = open(path, "wb")  # noqa: SIM115 - closed below
@@ -123,6 +131,7 @@ def atomic_output(path: str) -> Iterator[BinaryIO]:
             f.flush()
             os.fsync(f.fileno())
         os.chmod(temp, _mode_for(target))
+        _keep_owner(temp, target)
         os.replace(temp, target)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -171,6 +180,17 @@ class _WholeWrites:
 
     def flush(self) -> None:
         self._stream.flush()
+
+
+def _keep_owner(temp: str, target: str) -> None:
+    """Give `temp` the owner and group of the file it replaces, where allowed (as root: a file of
+    another user keeps its owner; otherwise only a group the user belongs to can be kept)."""
+    try:
+        st = os.stat(target)
+    except OSError:
+        return  # a new file
+    with contextlib.suppress(OSError):
+        os.chown(temp, st.st_uid, st.st_gid)
 
 
 def _mode_for(target: str) -> int:
