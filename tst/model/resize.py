@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import torch
@@ -80,6 +81,14 @@ def resize_embeddings(
     ids = [i for _, i in ordered]
     tst_ids = set(ids)
     reused = [i for i in ids if i < rows_before]
+    if ids and len(reused) == len(ids):
+        warnings.warn(
+            f"every TST id already has a row in this model ({rows_before} rows): resize_embeddings "
+            f"initialises those rows again ({init!r}); if they were trained (a second call after "
+            "fine-tuning), that is lost. For tokens added since, model.resize_token_embeddings(len(tokenizer)) "
+            "keeps the rows there are",
+            stacklevel=2,
+        )
     filler = [r for r in range(rows_before, target) if r not in tst_ids]
     # Rows of tokens the tokenizer has beyond TST's (added after wrapping): initialised like padding.
     other = sum(1 for r in filler if r < len(tokenizer))
