@@ -440,6 +440,8 @@ def _texts(values: Iterable[str], what: str) -> list[str]:
     if isinstance(values, str):
         raise TypeError(f"{what} expects an iterable of str, not a single str")
     out = list(values)
+    if set(map(type, out)) <= {str}:  # the common case, without a Python loop per item
+        return out
     for k, v in enumerate(out):
         if not isinstance(v, str):
             raise TSTItemTypeError(what, type(v).__name__, k)

@@ -14,6 +14,7 @@ in the result instead, so callers never convert a text twice.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, TypeVar, cast, overload
@@ -216,7 +217,7 @@ class TextConverter:
         """Count `inputs` converted into `outputs` in `counts`: strings, changed, numbers and out-of-range numerals."""
         c = self.counts
         c.strings += len(inputs)
-        c.changed += sum(1 for a, b in zip(inputs, outputs) if a != b)
+        c.changed += sum(map(operator.ne, inputs, outputs))
         self.note_witness(inputs, outputs)
         if self.count_numbers_enabled:
             c.numbers += self.count_numbers(inputs, outputs)
