@@ -614,6 +614,10 @@ class _Builder:
         alts = []
         for sep in self.seps:
             x = _lit(sep)
+            # Dispatched on the separator after the first run before the common lookbehinds: a
+            # CSV cell after a comma-joined one then fails one character back, where those
+            # lookbehinds first cost about 200 ns a cell (docs/DECISIONS.md 67).
+            first_run = f"(?=(?>[0-9]{{1,3}}){x}[0-9])"
             if style == TAG_WESTERN:
                 shape = f"[0-9]{{1,3}}(?:{x}[0-9]{{3}}){{1,{MAX_GROUPS}}}{ie}"
             else:
@@ -622,17 +626,20 @@ class _Builder:
                 # A grouping never starts after its own separator and a digit (inside a run). After a
                 # digit and another separator it may (1\u00a02,345), unless these digits end a whole
                 # grouping with that separator which is out of range (text, so no mark tells).
-                # Tested in order of cost: one character back, the shape ahead (up to MAX_GROUPS
-                # groups: inside a long run of this separator the first test spares it), then the
-                # guarded lookbehind over the other separators.
-                alts.append(f"(?<![0-9]{x})(?={shape}){self.text_grouping_before(sep)}{self.not_glued_tail()}")
+                # Tested in order of cost: the separator, one character back, the numeral's start,
+                # the shape ahead (up to MAX_GROUPS groups: inside a long run of this separator the
+                # test one character back spares it), then the guarded lookbehind over the other
+                # separators.
+                alts.append(
+                    f"{first_run}(?<![0-9]{x}){before}(?={shape}){self.text_grouping_before(sep)}{self.not_glued_tail()}"
+                )
             else:
                 # Old grammar: a run starts a grouping unless its previous part could (1-3 digits at a start).
-                alts.append(f"(?={shape})(?<!\\A[0-9]{{1,3}}{x}|{self.nonword}[0-9]{{1,3}}{x})")
+                alts.append(f"{first_run}{before}(?={shape})(?<!\\A[0-9]{{1,3}}{x}|{self.nonword}[0-9]{{1,3}}{x})")
         # Consume the character before the number (or start at the very beginning), so that
         # Oniguruma skips the characters that cannot precede one.
         prev = f"(?:\\A|{self.nonword}\\K)"
-        return f"{prev}(?={self.sep_follows()}){before}(?:{'|'.join(alts)})"
+        return f"{prev}(?={self.sep_follows()})(?:{'|'.join(alts)})"
 
     def not_glued_tail(self) -> str:
         """Not a group of a grouping glued to a text word (`glued_grouping`), which is text.
