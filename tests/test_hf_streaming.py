@@ -416,3 +416,16 @@ def test_a_number_cut_short_by_a_skipped_special_token_keeps_its_units(
     assert streamed(tok, ids, True, []) == text
     with pytest.raises(tst.TSTDecodeError):
         tok.decode(ids, skip_special_tokens=True, strict=True)
+
+
+def test_a_batch_of_ids_is_refused_with_the_row_to_pass() -> None:
+    """`step` takes one id or one sequence; a ``[batch, length]`` tensor (what `generate` returns)
+    named a list in an `int()` error."""
+    import numpy as np
+    import torch
+
+    tok = hf_support.wrapped("bpe", "vocab")
+    for batch in (torch.tensor([[5]]), np.array([[5, 6]]), [[5]]):
+        with pytest.raises(TypeError, match=r"sequence of sequences.*ids\[0\]"):
+            DecodeStream().step(tok, batch)
+    assert DecodeStream().step(tok, torch.tensor([5, 6])) == DecodeStream().step(tok, [5, 6])

@@ -227,6 +227,21 @@ def test_plain_tokenizer_is_refused(bases: dict[str, Any]) -> None:
         tst.model.train_only_new_tokens(ms.gpt2_model(len(base)), base)
 
 
+def test_an_exported_tokenizer_is_refused_with_the_way_to_resize(bases: dict[str, Any], tmp_path: Any) -> None:
+    """A route-3 directory loaded with stock code holds the units but no base to compose from:
+    the error says to resize with the route-1 tokenizer of the same base (same ids)."""
+    from transformers import AutoTokenizer
+
+    base = bases["gpt2"]
+    tst.hf.export(base, tmp_path, variant="vocab")
+    stock = AutoTokenizer.from_pretrained(str(tmp_path))
+    with pytest.raises(tst.model.NotATSTTokenizerError, match=r"exported.*tst\.hf\.wrap\(base"):
+        tst.model.resize_embeddings(ms.gpt2_model(len(base)), stock)
+    wrapped = tst.hf.wrap(base, variant="vocab")
+    units = ["⟦,3⟧", "⟦12k⟧"]
+    assert [stock.convert_tokens_to_ids(t) for t in units] == wrapped.convert_tokens_to_ids(units)
+
+
 def test_model_smaller_than_the_base_vocabulary_is_refused(
     bases: dict[str, Any], wrapped: dict[tuple[str, str], Any]
 ) -> None:

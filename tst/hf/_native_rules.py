@@ -291,8 +291,11 @@ class _Builder:
         """What a text word takes after its first word: ``.word`` chains and glued groupings, in turn."""
         chain = f"(?:\\.{self.word}++)*+"
         ext = self.glued_grouping()
-        # Led by one character back: most words do not end in a digit (each alternative looks back further).
-        return f"{chain}(?:(?<=[0-9])(?:{ext}){self.word}*+{chain})*+" if ext else chain
+        # Led by one character back and one ahead: most words do not end in a digit, and most that
+        # do (x86, u32, utf-8) have no separator or decimal mark and a digit next, which every
+        # alternative needs (each then looks back further: 1.7 us a word such as x12 without it).
+        follow = _cls(_chars(self.seps + self.st.decimal))
+        return f"{chain}(?:(?<=[0-9])(?={follow}[0-9])(?:{ext}){self.word}*+{chain})*+" if ext else chain
 
     def glued_grouping(self) -> str:
         """A whole grouping whose first group ends a text word, with its fraction (`_glued_grouping_end`).

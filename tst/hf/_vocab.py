@@ -144,10 +144,25 @@ def _build(tokenizer: Any) -> VocabPieces:
 
 def id_list(ids: Any) -> list[int]:
     """`ids` (one id, or one sequence of them) as a list of ints: ints, numpy and torch scalars,
-    lists, arrays and tensors alike."""
+    lists, arrays and tensors alike.
+
+    Raises:
+        TypeError: `ids` holds sequences (a batch, such as `generate`'s ``[batch, length]``
+            output): these take the ids of one sequence.
+    """
     if hasattr(ids, "tolist"):
         ids = ids.tolist()
-    return [ids] if isinstance(ids, int) else [int(i) for i in ids]
+    if isinstance(ids, int):
+        return [ids]
+    out = []
+    for i in ids:
+        if isinstance(i, (list, tuple)):
+            raise TypeError(
+                "expected one id or the ids of one sequence, got a sequence of sequences (a batch?): "
+                "pass one row, such as ids[0]"
+            )
+        out.append(int(i))
+    return out
 
 
 def special_ids(tokenizer: Any) -> set[int]:

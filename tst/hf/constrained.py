@@ -550,7 +550,11 @@ class TSTLogitsProcessor(LogitsProcessor):
     between calls (beam search): each row's state is found by matching its ids with the
     previous call's rows, and recomputed from its ids when no row matches (a new
     `generate` call). A prompt is read leniently: a malformed prompt starts the state
-    afresh. Assisted (speculative) generation is not supported.
+    afresh. Assisted (speculative) generation (``assistant_model=``,
+    ``prompt_lookup_num_tokens=``) is supported: it calls the processor on candidate ids and
+    then goes back to the accepted ones (shorter rows that agree with the last call's up to
+    their last id), which are read again from the prompt, so the draft model may share the
+    processor and ``max_new_tokens`` still counts from the first prompt.
 
     Example:
         >>> proc = TSTLogitsProcessor(tok, max_new_tokens=32)  # doctest: +SKIP
@@ -592,6 +596,8 @@ class TSTLogitsProcessor(LogitsProcessor):
         self._prev_ids: torch.Tensor | None = None
         self._prev_states: torch.Tensor | None = None
         self._prompt_len = 0
+        self._prompt_states: torch.Tensor | None = None  # each row's state after the prompt
+        self._prompt_ids: torch.Tensor | None = None  # the prompt's rows
 
     def _tables(self, device: torch.device) -> tuple[torch.Tensor, ...]:
         found = self._device_tables.get(device)
@@ -623,15 +629,46 @@ class TSTLogitsProcessor(LogitsProcessor):
                 cls = class_of_id[input_ids[:, -1].clamp(0, class_of_id.numel() - 1)]
                 states = trans[prev_states.to(input_ids.device)[parent], cls]
                 states = torch.where(states >= 0, states, torch.full_like(states, self._start))
+        if states is None and self._goes_back(input_ids):
+            # Assisted generation: the same generation, back at the accepted ids after the
+            # candidates were checked. The generated ids are read again after the prompt.
+            assert self._prompt_states is not None
+            states = self._prompt_states.to(input_ids.device)
+            cls_rows = class_of_id[input_ids[:, self._prompt_len :].clamp(0, class_of_id.numel() - 1)]
+            for t in range(cls_rows.shape[1]):
+                states = trans[states, cls_rows[:, t]]
+                states = torch.where(states >= 0, states, torch.full_like(states, self._start))
         if states is None:  # a new generation: read the rows from the start
             self._prompt_len = length
             states = torch.full((input_ids.shape[0],), self._start, dtype=torch.long, device=input_ids.device)
             cls_rows = class_of_id[input_ids.clamp(0, class_of_id.numel() - 1)]
             for t in range(length):
                 states = trans_prompt[states, cls_rows[:, t]]
+            self._prompt_states = states
+            self._prompt_ids = input_ids.detach().clone()
         self._prev_ids = input_ids.detach().clone()
         self._prev_states = states
         return states
+
+    def _goes_back(self, input_ids: torch.Tensor) -> bool:
+        """Whether `input_ids` are rows of the current generation cut back (assisted generation).
+
+        Assisted generation calls the processor on the candidate ids one length after the
+        other, then on the accepted ids plus one: rows no longer than the last call's, equal
+        to them up to their last id, past the prompt and starting with it, row for row (beam
+        search, which reorders rows, does not go back). A new `generate` call whose prompt
+        extends an earlier output is longer than the last call's rows, so it is never read so.
+        """
+        prev, prompt, length = self._prev_ids, self._prompt_ids, input_ids.shape[1]
+        return (
+            prev is not None
+            and prompt is not None
+            and prev.shape[0] == input_ids.shape[0] == prompt.shape[0]
+            and prev.device == input_ids.device == prompt.device
+            and self._prompt_len < length <= prev.shape[1]
+            and torch.equal(input_ids[:, : length - 1], prev[:, : length - 1])
+            and torch.equal(input_ids[:, : self._prompt_len], prompt)
+        )
 
     def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
         class_of_id, trans, _, next_dist = self._tables(scores.device)

@@ -188,7 +188,10 @@ def _compute_view(backend: Tokenizer, codec: Codec) -> _BaseView:
         )
     for t in backend.get_added_tokens_decoder().values():
         if OPEN in t.content or CLOSE in t.content:
-            refusal = f"export cannot build on a base with an added token {t.content!r} holding a TST bracket"
+            refusal = (
+                f"export cannot build on a base with an added token {t.content!r} holding a TST bracket "
+                "(is it exported or wrapped already? export the base tokenizer it was built from)"
+            )
     with warnings.catch_warnings():
         # Routes 1 and 2 fall back to the base pipeline (and warn) where they cannot keep how the
         # base tokenizes the text after a number; a plain tokenizer.json must not change silently.
@@ -224,6 +227,12 @@ def covers(text: str, codec: Codec, base: PreTrainedTokenizerFast | None = None)
     unit would match that unit), for text that is not valid UTF-8 (lone surrogates,
     which `tokenizers` cannot take), and for texts where `base`'s normalizer changes what
     TST sees (NFKC turning ``²`` into ``2``); for every text when `export` refuses `base`.
+
+    Without `base`, only the TST rules are compared (as over a base with no normalizer):
+    exact for bases with no normalizer (byte-level BPE, tekken), but it may say True where
+    the base's normalizer alters the text before the rules read it (BERT's turns
+    ``1\u00a0234`` into ``1 234``, no longer one grouping). Pass the base the export is
+    built from.
 
     Raises:
         TypeError: `text` is not a str, or `base` is not a fast transformers tokenizer.

@@ -88,6 +88,10 @@ class DecodeStream:
         """Add one id (or several); return the new final text, or None if there is none yet.
 
         `token_id`: an int, a numpy or torch integer scalar, or a sequence, array or tensor of ids.
+
+        Raises:
+            TypeError: `token_id` holds sequences (a ``[batch, length]`` tensor): one stream
+                decodes one sequence, so pass a row (``ids[0]``).
         """
         self._bind(tokenizer)
         ids = id_list(token_id)

@@ -13,6 +13,7 @@ import torch
 from torch import nn
 
 from tst.model.errors import NotATSTTokenizerError, UnsupportedModelError, VocabularyMismatchError
+from tst.spelling import CLOSE, OPEN
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,14 @@ def check_tokenizer(tokenizer: Any) -> None:
     from tst import hf
 
     if not hf.is_tst_tokenizer(tokenizer):
+        added = getattr(tokenizer, "added_tokens_decoder", None)
+        if isinstance(added, dict) and any(OPEN in str(t) or CLOSE in str(t) for t in added.values()):
+            # A route-3 directory (tst.hf.export) loaded with stock code: same ids as route 1.
+            raise NotATSTTokenizerError(
+                f"expected a TST tokenizer (from tst.hf.wrap or tst.hf.load), got {type(tokenizer).__name__} "
+                "holding TST units: an exported tokenizer.json (tst.hf.export) gives route 1's ids, so resize "
+                "with the route-1 tokenizer of the base it was exported from: tst.hf.wrap(base, variant=...)"
+            )
         raise NotATSTTokenizerError(
             f"expected a TST tokenizer (from tst.hf.wrap or tst.hf.load), got {type(tokenizer).__name__}; "
             "wrap the base tokenizer first: tok = tst.hf.wrap(base)"
