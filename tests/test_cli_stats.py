@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -236,6 +237,33 @@ def test_export_refusals(cli: CLI, tmp_path: Path, bpe_dir: Path) -> None:
     # Only "text" is offered: a stock tokenizer can neither raise nor grow names.
     r = cli("export", "--tokenizer", str(bpe_dir), "-o", str(tmp_path / "x"), "--overflow", "extend")
     assert r.status == 2 and "invalid choice: 'extend'" in r.err and not (tmp_path / "x").exists()
+
+
+def test_export_of_an_export_of_its_own_base_and_of_a_saved_wrap(cli: CLI, tmp_path: Path, bpe_dir: Path) -> None:
+    """An export given as the base, or as its own output, is refused with what to do; a saved
+    route-1 tokenizer is exported from its base with its own codec."""
+    hf = pytest.importorskip("tst.hf")
+    out = tmp_path / "exported"
+    assert cli("export", "--tokenizer", str(bpe_dir), "-o", str(out), "--variant", "vocab").status == 0
+    r = cli("export", "--tokenizer", str(out), "-o", str(tmp_path / "again"))
+    assert r.status == 2 and "is a TST export already" in r.err and "base tokenizer it was built from" in r.err
+    copy = tmp_path / "base"
+    shutil.copytree(bpe_dir, copy)
+    before = (copy / "tokenizer.json").read_bytes()
+    r = cli("export", "--tokenizer", str(copy), "-o", str(copy) + "/")
+    assert r.status == 2 and "is the --tokenizer directory" in r.err
+    assert (copy / "tokenizer.json").read_bytes() == before
+    from transformers import AutoTokenizer
+
+    wrapped = hf.wrap(AutoTokenizer.from_pretrained(str(bpe_dir)), variant="vocab")
+    wrapped.save_pretrained(str(tmp_path / "wrapped"))
+    r = cli("export", "--tokenizer", str(tmp_path / "wrapped"), "-o", str(tmp_path / "from-wrap"))
+    assert r.status == 0, r.err
+    stock = tokenizers.Tokenizer.from_file(str(tmp_path / "from-wrap" / "tokenizer.json"))
+    text = "Pay $1234.5 now, 17 units"
+    assert stock.encode(text, add_special_tokens=False).ids == wrapped(text, add_special_tokens=False)["input_ids"]
+    r = cli("export", "--tokenizer", str(tmp_path / "wrapped"), "-o", str(tmp_path / "y"), "--variant", "marker")
+    assert r.status == 2 and "drop the codec flags" in r.err
 
 
 def test_export_names_the_missing_piece(

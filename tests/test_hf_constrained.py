@@ -548,3 +548,20 @@ def test_sizes_outside_the_vocabulary_are_refused() -> None:
     with pytest.raises(ValueError, match="eos_token_id 1000000 is not an id"):
         TSTLogitsProcessor(tok, eos_token_id=10**6)
     assert TSTLogitsProcessor(tok, vocab_size=len(tok) + 64, eos_token_id=len(tok) + 3) is not None
+
+
+def test_a_call_past_the_budget_starts_a_new_generation() -> None:
+    """A `generate` call whose prompt is the last output (cut by the length limit) was read as the
+    same generation going on, with no budget left: only numbers that end at once were allowed."""
+    tok = wrapped("bpe", "vocab")
+    prompt = tok("Total:", add_special_tokens=False)["input_ids"]
+    space = tok("Total: x", add_special_tokens=False)["input_ids"][len(prompt)]
+    unit = tok.tst_token_ids["⟦12k⟧"]  # needs a second group: two ids of budget
+
+    def allowed(proc: TSTLogitsProcessor, ids: list[int]) -> bool:
+        return bool(torch.isfinite(proc(torch.tensor([ids]), torch.zeros(1, len(tok)))[0, unit]))
+
+    proc = TSTLogitsProcessor(tok, max_new_tokens=2)
+    assert allowed(proc, prompt) and not allowed(proc, [*prompt, space])  # one id left: no two-group number
+    fresh = TSTLogitsProcessor(tok, max_new_tokens=2)
+    assert allowed(proc, [*prompt, space, space]) == allowed(fresh, [*prompt, space, space]) is True

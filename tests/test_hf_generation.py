@@ -308,6 +308,18 @@ def test_stop_strings_early_in_the_text_across_calls_and_beams() -> None:
     assert run("Count:", num_beams=2, do_sample=False) == " 5 apples"
 
 
+def test_stop_strings_start_afresh_after_every_sequence_stopped() -> None:
+    """`generate` ends once every sequence has stopped, so the next call, even one id longer (its
+    prompt is exactly the last output), is a new generation whose prompt text is not searched."""
+    tok, _ = setup("bpe", "vocab")
+    ids = tok("Total: 1,000 and more text here", add_special_tokens=False)["input_ids"]
+    stop = tst.hf.TSTStopStrings(tok, ["1,000"])
+    k = next(k for k in range(3, len(ids)) if stop(torch.tensor([ids[:k]]), None)[0])
+    assert tok.decode(ids[:k]).endswith("1,000") or "1,000" in tok.decode(ids[:k])
+    assert not stop(torch.tensor([ids[: k + 1]]), None)[0]
+    assert not tst.hf.TSTStopStrings(tok, ["1,000"])(torch.tensor([ids[: k + 1]]), None)[0]
+
+
 def test_stop_strings_refuse_an_empty_string() -> None:
     tok, _ = setup("bpe", "vocab")
     with pytest.raises(ValueError, match="non-empty"):

@@ -419,8 +419,8 @@ def test_a_number_cut_short_by_a_skipped_special_token_keeps_its_units(
 
 
 def test_a_batch_of_ids_is_refused_with_the_row_to_pass() -> None:
-    """`step` takes one id or one sequence; a ``[batch, length]`` tensor (what `generate` returns)
-    named a list in an `int()` error."""
+    """`step` takes one id or one sequence of integer ids; a ``[batch, length]`` tensor (what
+    `generate` returns) named a list in an `int()` error, a string was read as ids."""
     import numpy as np
     import torch
 
@@ -429,3 +429,8 @@ def test_a_batch_of_ids_is_refused_with_the_row_to_pass() -> None:
         with pytest.raises(TypeError, match=r"sequence of sequences.*ids\[0\]"):
             DecodeStream().step(tok, batch)
     assert DecodeStream().step(tok, torch.tensor([5, 6])) == DecodeStream().step(tok, [5, 6])
+    assert DecodeStream().step(tok, [np.int64(5), torch.tensor(6)]) == DecodeStream().step(tok, [5, 6])
+    # A string was read as the ids of its characters ("12" -> ids 1 and 2); floats named no id.
+    for wrong in ("12", b"12", 5.0, torch.tensor(5.0), [5.0]):
+        with pytest.raises(TypeError, match="integer id"):
+            DecodeStream().step(tok, wrong)

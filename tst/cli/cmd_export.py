@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 
@@ -53,8 +54,30 @@ def run(args: argparse.Namespace) -> int:
 
     if os.path.exists(args.output) and not os.path.isdir(args.output):
         raise CLIError(f"-o {args.output} is a file: export writes a directory (tokenizer.json and its configs)")
-    base = load_base(args.tokenizer)
+    if os.path.isdir(args.tokenizer) and os.path.realpath(args.output) == os.path.realpath(args.tokenizer):
+        raise CLIError(
+            f"-o {args.output} is the --tokenizer directory: the export would overwrite its base; write elsewhere"
+        )
+    if _is_export(args.tokenizer):
+        raise CLIError(
+            f"{args.tokenizer} is a TST export already (its tokenizer_config.json holds tst_export): "
+            "export the base tokenizer it was built from"
+        )
     settings = codec_settings(args)
+    if os.path.isfile(os.path.join(args.tokenizer, "tst_tokenizer.json")):
+        # A saved route-1 tokenizer (save_pretrained of tst.hf.wrap): export its base with its codec.
+        if settings:
+            raise CLIError(
+                f"{args.tokenizer} is a saved TST tokenizer with its own codec settings; drop the codec flags"
+            )
+        try:
+            wrapped = hf.load(args.tokenizer)
+        except Exception as exc:  # a broken directory raises whatever its loader raises
+            raise CLIError(f"cannot load the TST tokenizer in {args.tokenizer}: {exc}") from None
+        base = wrapped.tst_base_tokenizer()
+        settings = wrapped.tst_codec.config()
+    else:
+        base = load_base(args.tokenizer)
     variant = settings.pop("variant", "marker")
     try:
         written = export(base, args.output, variant=variant, **settings)
@@ -62,3 +85,13 @@ def run(args: argparse.Namespace) -> int:
         raise CLIError(f"cannot export: {exc}") from None
     print(f"tst export: wrote {written or os.path.join(args.output, 'tokenizer.json')}", file=sys.stderr)
     return 0
+
+
+def _is_export(path: str) -> bool:
+    """Whether `path` is a directory that `tst export` wrote (its tokenizer_config.json says so)."""
+    try:
+        with open(os.path.join(path, "tokenizer_config.json"), encoding="utf-8") as f:
+            config = json.load(f)
+    except (OSError, ValueError):
+        return False
+    return isinstance(config, dict) and "tst_export" in config

@@ -18,9 +18,11 @@ Sources: the `tokenizers` decoders ByteLevel, ByteFallback, Metaspace, WordPiece
 from __future__ import annotations
 
 import json
+import operator
 import re
 import threading
 import weakref
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -148,12 +150,15 @@ def id_list(ids: Any) -> list[int]:
 
     Raises:
         TypeError: `ids` holds sequences (a batch, such as `generate`'s ``[batch, length]``
-            output): these take the ids of one sequence.
+            output): these take the ids of one sequence; or `ids` is no integer nor sequence
+            of integers (a string, a float).
     """
     if hasattr(ids, "tolist"):
         ids = ids.tolist()
     if isinstance(ids, int):
         return [ids]
+    if isinstance(ids, (str, bytes, float)) or not isinstance(ids, Iterable):
+        raise TypeError(f"expected an integer id or a sequence of them, not {type(ids).__name__}")
     out = []
     for i in ids:
         if isinstance(i, (list, tuple)):
@@ -161,7 +166,10 @@ def id_list(ids: Any) -> list[int]:
                 "expected one id or the ids of one sequence, got a sequence of sequences (a batch?): "
                 "pass one row, such as ids[0]"
             )
-        out.append(int(i))
+        try:
+            out.append(operator.index(i))  # ints, numpy and torch integers; not floats or strings
+        except TypeError:
+            raise TypeError(f"expected integer ids, got {type(i).__name__} {i!r}") from None
     return out
 
 

@@ -534,8 +534,10 @@ class TSTLogitsProcessor(LogitsProcessor):
     Args:
         tokenizer: a `TSTTokenizerFast` (`tst.hf.wrap`) with a byte-level BPE,
             SentencePiece or other concatenating decoder (not WordPiece).
-        max_new_tokens: the limit given to `generate`; None if generation stops only at
-            EOS (a number could then be cut short by the length limit).
+        max_new_tokens: the limit given to `generate` (the same value at every call that
+            shares the processor: a smaller limit at `generate` can cut a number short); None
+            if generation stops only at EOS (a number could then be cut short by the length
+            limit).
         eos_token_id: id or ids that end generation (default: the tokenizer's EOS; give
             `generation_config.eos_token_id` when it lists more).
         vocab_size: columns of the scores (the model's output size) when it is larger
@@ -553,8 +555,8 @@ class TSTLogitsProcessor(LogitsProcessor):
     afresh. Assisted (speculative) generation (``assistant_model=``,
     ``prompt_lookup_num_tokens=``) is supported: it calls the processor on candidate ids and
     then goes back to the accepted ones (shorter rows that agree with the last call's up to
-    their last id), which are read again from the prompt, so the draft model may share the
-    processor and ``max_new_tokens`` still counts from the first prompt.
+    their last id), which are read again while ``max_new_tokens`` still counts from the first
+    prompt, so the draft model may share the processor.
 
     Example:
         >>> proc = TSTLogitsProcessor(tok, max_new_tokens=32)  # doctest: +SKIP
@@ -571,7 +573,9 @@ class TSTLogitsProcessor(LogitsProcessor):
         from tst.hf.tokenizer import TSTTokenizerFast
 
         if not isinstance(tokenizer, TSTTokenizerFast):
-            raise TypeError(f"TSTLogitsProcessor needs a TST tokenizer (tst.hf.wrap), not {type(tokenizer).__name__}")
+            from tst.hf.wrapping import not_tst_message
+
+            raise TypeError(not_tst_message(tokenizer, "TSTLogitsProcessor"))
         if max_new_tokens is not None and max_new_tokens < 0:
             raise ValueError(f"max_new_tokens must be >= 0, not {max_new_tokens}")
         if eos_token_id is None:
@@ -596,7 +600,6 @@ class TSTLogitsProcessor(LogitsProcessor):
         self._prev_ids: torch.Tensor | None = None
         self._prev_states: torch.Tensor | None = None
         self._prompt_len = 0
-        self._prompt_states: torch.Tensor | None = None  # each row's state after the prompt
         self._prompt_ids: torch.Tensor | None = None  # the prompt's rows
 
     def _tables(self, device: torch.device) -> tuple[torch.Tensor, ...]:
@@ -612,11 +615,15 @@ class TSTLogitsProcessor(LogitsProcessor):
         prev, prev_states = self._prev_ids, self._prev_states
         length = input_ids.shape[1]
         states: torch.Tensor | None = None
+        # Past the budget no call belongs to the generation before: the prompt is its output
+        # (a `generate` call that continues where the length limit stopped it).
+        spent = self.max_new_tokens is not None and length - self._prompt_len >= self.max_new_tokens
         if (
             prev is not None
             and prev_states is not None
             and prev.shape[1] == length - 1
             and prev.device == input_ids.device
+            and not spent
         ):
             parent: torch.Tensor | None = None
             if prev.shape[0] == input_ids.shape[0] and torch.equal(input_ids[:, : length - 1], prev):
@@ -629,23 +636,18 @@ class TSTLogitsProcessor(LogitsProcessor):
                 cls = class_of_id[input_ids[:, -1].clamp(0, class_of_id.numel() - 1)]
                 states = trans[prev_states.to(input_ids.device)[parent], cls]
                 states = torch.where(states >= 0, states, torch.full_like(states, self._start))
-        if states is None and self._goes_back(input_ids):
-            # Assisted generation: the same generation, back at the accepted ids after the
-            # candidates were checked. The generated ids are read again after the prompt.
-            assert self._prompt_states is not None
-            states = self._prompt_states.to(input_ids.device)
-            cls_rows = class_of_id[input_ids[:, self._prompt_len :].clamp(0, class_of_id.numel() - 1)]
-            for t in range(cls_rows.shape[1]):
-                states = trans[states, cls_rows[:, t]]
-                states = torch.where(states >= 0, states, torch.full_like(states, self._start))
-        if states is None:  # a new generation: read the rows from the start
-            self._prompt_len = length
+        if states is None:  # read the rows from the start, leniently as a prompt
+            # Assisted generation goes back to the accepted ids after checking candidates: the same
+            # generation, whose budget still counts from its first prompt. Its generated ids were
+            # allowed by this processor, and allowed ids read the same as a prompt as they do
+            # generated (the lenient reading differs only where strict decoding would fail).
+            if spent or not self._goes_back(input_ids):  # a new generation
+                self._prompt_len = length
+                self._prompt_ids = input_ids.detach().clone()
             states = torch.full((input_ids.shape[0],), self._start, dtype=torch.long, device=input_ids.device)
             cls_rows = class_of_id[input_ids.clamp(0, class_of_id.numel() - 1)]
             for t in range(length):
                 states = trans_prompt[states, cls_rows[:, t]]
-            self._prompt_states = states
-            self._prompt_ids = input_ids.detach().clone()
         self._prev_ids = input_ids.detach().clone()
         self._prev_states = states
         return states
@@ -657,7 +659,9 @@ class TSTLogitsProcessor(LogitsProcessor):
         other, then on the accepted ids plus one: rows no longer than the last call's, equal
         to them up to their last id, past the prompt and starting with it, row for row (beam
         search, which reorders rows, does not go back). A new `generate` call whose prompt
-        extends an earlier output is longer than the last call's rows, so it is never read so.
+        extends an earlier output is longer than the last call's rows, so it is never read so;
+        one whose prompt cuts the last rows back is, and only its budget differs (counted from
+        the earlier prompt: fewer ids for a number near the end, never an invalid output).
         """
         prev, prompt, length = self._prev_ids, self._prompt_ids, input_ids.shape[1]
         return (

@@ -33,7 +33,9 @@ class TSTStopStrings(StoppingCriteria):
     group ``⟦000⟧``, or on that group's own id where the magnitude closes the number.
 
     `generate` calls it once per new id; a call whose sequences are not one id longer than at the
-    last call starts a new generation (so one criterion may serve several `generate` calls), and a
+    last call, or that follows a call where every sequence had stopped, starts a new generation (so
+    one criterion may serve several `generate` calls; a call whose prompt is exactly the last
+    output of a generation cut by its length limit reads as that generation going on), and a
     sequence that does not extend the one before it in its row (beam search reorders beams) is
     decoded again from the prompt. Otherwise a call costs one `DecodeStream.step` per sequence, a
     search of the new text (and of the longest stop string's length before it), and a comparison
@@ -64,8 +66,9 @@ class TSTStopStrings(StoppingCriteria):
         """One bool per sequence of `input_ids` (shape ``(batch, length)``): True once it has stopped."""
         ids = input_ids.tolist()
         length = len(ids[0]) if ids else 0
-        if len(self._rows) != len(ids) or length != self._length + 1:
-            # A new generation (`generate` adds one id per call): everything but the last id is its prompt.
+        if len(self._rows) != len(ids) or length != self._length + 1 or all(r.done for r in self._rows):
+            # A new generation (`generate` adds one id per call, and ends once every sequence has
+            # stopped): everything but the last id is its prompt.
             self._prompt = length - 1
             self._rows = [_Row(self._stream(seq), seq[: self._prompt]) for seq in ids]
         self._length = length

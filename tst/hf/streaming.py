@@ -121,7 +121,9 @@ class DecodeStream:
         from tst.hf.tokenizer import TSTTokenizerFast
 
         if not isinstance(tokenizer, TSTTokenizerFast):
-            raise TypeError(f"DecodeStream needs a TST tokenizer (tst.hf.wrap), not {type(tokenizer).__name__}")
+            from tst.hf.wrapping import not_tst_message
+
+            raise TypeError(not_tst_message(tokenizer, "DecodeStream"))
         if self._tokenizer is tokenizer:
             return
         if self._tokenizer is not None:

@@ -14,6 +14,7 @@ from tst.codec import Codec
 from tst.errors import TSTError
 from tst.hf._saved import CONFIG_FILE, PLAIN_FILE, TST_TOKENIZER_FILE, class_settings, edit_config
 from tst.hf.tokenizer import TSTTokenizerFast
+from tst.spelling import CLOSE, OPEN
 from tst.vocabulary import vocabulary_size
 
 #: The most units `wrap` adds. Above it (group size 6: 5,556,667 tokens in the vocab variant,
@@ -82,3 +83,20 @@ def load(directory: str | os.PathLike[str], **kwargs: Any) -> TSTTokenizerFast:
 def is_tst_tokenizer(obj: object) -> bool:
     """Whether `obj` is a tokenizer that applies TST (route 1)."""
     return isinstance(obj, TSTTokenizerFast)
+
+
+def not_tst_message(obj: object, what: str) -> str:
+    """The error for `what` given `obj`, which is no route-1 tokenizer, with the way out.
+
+    A tokenizer holding TST units without being one is an export (route 3) loaded with stock
+    code: its ids are route 1's, so the route-1 tokenizer of the same base serves.
+    """
+    added = getattr(obj, "added_tokens_decoder", None)
+    if isinstance(added, dict) and any(OPEN in str(t) or CLOSE in str(t) for t in added.values()):
+        return (
+            f"{what} needs a TST tokenizer (tst.hf.wrap), not {type(obj).__name__} holding TST units: an exported "
+            "tokenizer.json (tst.hf.export) gives route 1's ids, so use the route-1 tokenizer of the base it was "
+            "exported from, tst.hf.wrap(base, variant=...), with the settings in its tokenizer_config.json "
+            "(tst_export.codec)"
+        )
+    return f"{what} needs a TST tokenizer (tst.hf.wrap), not {type(obj).__name__}"

@@ -76,7 +76,8 @@ def check_tokenizer(tokenizer: Any) -> None:
             raise NotATSTTokenizerError(
                 f"expected a TST tokenizer (from tst.hf.wrap or tst.hf.load), got {type(tokenizer).__name__} "
                 "holding TST units: an exported tokenizer.json (tst.hf.export) gives route 1's ids, so resize "
-                "with the route-1 tokenizer of the base it was exported from: tst.hf.wrap(base, variant=...)"
+                "with the route-1 tokenizer of the base it was exported from: tst.hf.wrap(base, variant=...), "
+                "with the settings in its tokenizer_config.json (tst_export.codec)"
             )
         raise NotATSTTokenizerError(
             f"expected a TST tokenizer (from tst.hf.wrap or tst.hf.load), got {type(tokenizer).__name__}; "
