@@ -85,14 +85,19 @@ def is_tst_tokenizer(obj: object) -> bool:
     return isinstance(obj, TSTTokenizerFast)
 
 
+def holds_tst_units(obj: object) -> bool:
+    """Whether `obj` (no route-1 tokenizer) has added tokens with TST brackets: an export loaded with stock code."""
+    added = getattr(obj, "added_tokens_decoder", None)
+    return isinstance(added, dict) and any(OPEN in str(t) or CLOSE in str(t) for t in added.values())
+
+
 def not_tst_message(obj: object, what: str) -> str:
     """The error for `what` given `obj`, which is no route-1 tokenizer, with the way out.
 
     A tokenizer holding TST units without being one is an export (route 3) loaded with stock
     code: its ids are route 1's, so the route-1 tokenizer of the same base serves.
     """
-    added = getattr(obj, "added_tokens_decoder", None)
-    if isinstance(added, dict) and any(OPEN in str(t) or CLOSE in str(t) for t in added.values()):
+    if holds_tst_units(obj):
         return (
             f"{what} needs a TST tokenizer (tst.hf.wrap), not {type(obj).__name__} holding TST units: an exported "
             "tokenizer.json (tst.hf.export) gives route 1's ids, so use the route-1 tokenizer of the base it was "

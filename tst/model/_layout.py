@@ -13,7 +13,6 @@ import torch
 from torch import nn
 
 from tst.model.errors import NotATSTTokenizerError, UnsupportedModelError, VocabularyMismatchError
-from tst.spelling import CLOSE, OPEN
 
 
 @dataclass(frozen=True)
@@ -68,10 +67,10 @@ def weight_of(module: nn.Module) -> torch.Tensor:
 def check_tokenizer(tokenizer: Any) -> None:
     """Raise `NotATSTTokenizerError` unless `tokenizer` came from `tst.hf.wrap` / `tst.hf.load`."""
     from tst import hf
+    from tst.hf.wrapping import holds_tst_units
 
     if not hf.is_tst_tokenizer(tokenizer):
-        added = getattr(tokenizer, "added_tokens_decoder", None)
-        if isinstance(added, dict) and any(OPEN in str(t) or CLOSE in str(t) for t in added.values()):
+        if holds_tst_units(tokenizer):
             # A route-3 directory (tst.hf.export) loaded with stock code: same ids as route 1.
             raise NotATSTTokenizerError(
                 f"expected a TST tokenizer (from tst.hf.wrap or tst.hf.load), got {type(tokenizer).__name__} "
