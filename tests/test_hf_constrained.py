@@ -540,6 +540,33 @@ def test_a_prompt_bracket_written_with_bytes_is_read_as_that_bracket() -> None:
     assert bool(whole[tok.convert_tokens_to_ids("\u27e60q\u27e7")]) and not bool(whole.all())
 
 
+@pytest.mark.parametrize("text", ["0e000\u27e6", "12 \u27e7 3", "a\u27e6\u27e7b", "1.5\u27e6"])
+def test_a_prompt_cut_inside_a_bracket_spelled_by_bytes_allows_only_viable_ids(text: str) -> None:
+    """Every cut of a literal bracket's escape spelled by byte-fallback ids, mid-character too.
+
+    Found by hypothesis (``0e`` + 37 zeros + ``⟦``, cut between the bytes of the escape's ``⟧``):
+    the prompt reading forgot the open escape where generation would not write those bytes, and
+    allowed a byte completing another character (``⟨``), which no strict decoding accepts.
+    """
+    tok = wrapped("spm", "vocab")
+    oracle = oracle_for("spm", "vocab")
+    ids = tok(text, add_special_tokens=False)["input_ids"]
+    pieces = vocab_pieces(tok)
+    probes = [i for i, p in enumerate(pieces.pieces) if isinstance(p, bytes)] + sorted(pieces.units)[:50]
+    for cut in range(1, len(ids)):
+        # A new processor for each prompt: one id more than the last call reads as a generated id.
+        allowed = allowed_after(TSTLogitsProcessor(tok), ids[:cut], len(tok))
+        if bool(allowed.all()):  # a dead end: no id is valid, none is masked (see the test above)
+            continue
+        for i in probes:
+            if bool(allowed[i]):
+                assert all(viable_ids(oracle, tok, [*ids[:cut], i], skip) for skip in (False, True)), (
+                    cut,
+                    tok.convert_ids_to_tokens(ids[:cut]),
+                    tok.convert_ids_to_tokens([i]),
+                )
+
+
 def test_sizes_outside_the_vocabulary_are_refused() -> None:
     """Found by a new-user trial: a vocab_size below the tokenizer's and an EOS id past it were taken."""
     tok = wrapped("bpe", "vocab")

@@ -471,11 +471,15 @@ class _Automaton:
                     changed = True
         # Ids that lead where no continuation decodes strictly (a byte-fallback ⟦ in the
         # making, say) are masked like those that fail at once.
+        raw = trans
         trans = [[t if t >= 0 and dist[t] < big else -1 for t in row] for row in trans]
         self.trans = trans
         self.dist = dist
         # In a prompt, what strict decoding would reject is read as a fresh start instead. EOS in a
         # prompt (between turns, or as left padding) ends nothing: it reads as a special token.
+        # What strict decoding reads but generation masks (a dead end: the bytes of a literal
+        # bracket's escape) is read as it is: the row then has no valid id and nothing is masked,
+        # where a fresh start would forget the open escape and allow ids that cannot decode.
         start = states[START]
         eos = self.classes.index(("eos",)) if ("eos",) in self.classes else -1
         after_eos = [
@@ -488,7 +492,7 @@ class _Automaton:
                 else start
                 if self.classes[c] == ("never",)
                 else (t if t >= 0 else self._prompt_step(order[k], c, states, trans[start][c]))
-                for c, t in enumerate(trans[k])
+                for c, t in enumerate(raw[k])
             ]
             for k in range(n)
         ]
