@@ -208,6 +208,37 @@ def test_rules_cover_grammar_texts(text: str) -> None:
         assert tst_hf.covers(text, tst.Codec(**kwargs)), (kwargs, text)
 
 
+#: What may stand before a mantissa: starts of a numeral, marks that are no leading mark, chains
+#: of numbers, text words and their .word chains (text: their digits are no mantissa), an
+#: exponent (a number of its own, after which a dot or the decimal mark starts afresh).
+MANTISSA_CONTEXTS = [
+    *["", " ", "(", "x ", "-", "+", "..", ".", ",", ".,", ",,", "x,", "x.", "a.1.", "a.1,", "a,1."],
+    *["1.", "1,", "1,5.", "1.2.", "1.1.", ",1.", "1,2,", "x1", "x.1e", "a.1e+", "7.,", "1e6.", "1e6,", "3E44."],
+]
+
+
+@settings(max_examples=80)
+@given(
+    before=hs.sampled_from(MANTISSA_CONTEXTS),
+    mantissa=hs.sampled_from(["5", "12", "0", "1.5", "12,5", ".5", ",5", "2.75", "3,25"]),
+    exponent=hs.sampled_from(["e", "E", "e-", "E+", "e+"]),
+    power=hs.from_regex(r"[0-9]{1,3}", fullmatch=True),
+    after=hs.sampled_from([".25", ",25", ".2.3", ",2,3", ".25x", ",5 km", " .5", ""]),
+)
+def test_an_exponent_before_a_mark_and_digits_is_covered(
+    before: str, mantissa: str, exponent: str, power: str, after: str
+) -> None:
+    """The digits after an exponent and a mark are a number of their own, whatever the mantissa.
+
+    Found by hypothesis (``e-.0e00,000`` with a decimal comma): where the rules did not see the
+    exponent (a leading-mark mantissa ``.5e3``, one after a dot that is punctuation, one after a
+    chain of numbers), they read those digits as the exponent's fraction (``.5e3.25``).
+    """
+    text = before + mantissa + exponent + power + after
+    for kwargs in ({"variant": "vocab"}, {"variant": "vocab", "decimal": ","}, {"variant": "marker", "decimal": ","}):
+        assert tst_hf.covers(text, tst.Codec(**kwargs)), (kwargs, text)
+
+
 @settings(max_examples=30)
 @given(text=grammar_text(), group_size=hs.integers(1, 6), variant=hs.sampled_from(["vocab", "marker"]))
 def test_rules_cover_grammar_texts_at_every_group_size(text: str, group_size: int, variant: str) -> None:

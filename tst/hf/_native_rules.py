@@ -528,7 +528,28 @@ class _Builder:
         # digit run alone and fails at once before most runs, where the second tries every
         # mantissa length (the lexer spent two thirds of its time there without the guard).
         guard = _after_run("[eE+\\x{2d}]", imax)
-        after_exp = f"{guard}(?<={mant_start}{mantissa}[eE][+\\x{{2d}}]?[0-9]{{1,{imax}}})(?!{self.word})"
+        # Every mantissa the grammar reads before an exponent (docs/DECISIONS.md 71): a numeral
+        # after a character that starts one, after a dot or the decimal mark that follows such a
+        # character (..5e3; with a decimal comma the dot is punctuation: .3e5 reads 3e5), with a
+        # decimal comma after a word and the mark (x,89e3: no digit ends the word, so no glued
+        # fraction), or after a chain of up to three numbers that starts so (1.2e5, 0.3e5 with a
+        # decimal comma); a leading decimal mark's fraction (.5e3); and one level deep, a numeral
+        # after another exponent, a dot or the decimal mark and such a chain (1e6.4e5 reads 1, 6,
+        # 4 and 5). Not after a text word's .word chain (x.1e-5, a.1.5e+12: its digits are text).
+        # The lookbehind runs only where a match of this pass ended, after digits the lexer took
+        # for a number. Where it missed the exponent, the digits after the exponent's own decimal
+        # mark were read as its fraction (.5e3.25: the 25 is a number of its own).
+        after_mark = f"(?:\\A|{self.nonword})[.{d}]"
+        firsts = [mant_start, after_mark] + ([f"{self.word_nodigit}{d}"] if self.st.decimal != "." else [])
+        chain = f"(?:[0-9]{{1,{imax}}}[.{d}]){{1,3}}"
+        starts = [*firsts, f"(?:{'|'.join(firsts)}){chain}"]
+        exp_tail = f"[eE][+\\x{{2d}}]?[0-9]{{1,{imax}}}"
+        mantissas = [f"(?:{'|'.join(starts)}){mantissa}"]
+        if self.fmax:
+            mantissas.append(f"(?:\\A|{self.lead_after}){d}[0-9]{{1,{self.fmax}}}")
+        mantissas.append(f"(?:{'|'.join(mantissas)}){exp_tail}[.{d}](?:[0-9]{{1,{imax}}}[.{d}]){{0,3}}{mantissa}")
+        exponent = f"(?:{'|'.join(mantissas)}){exp_tail}"
+        after_exp = f"{guard}(?<={exponent})(?!{self.word})"
         frac = f"(?:(?={d}[0-9]){_after_run(f'[0-9]{d}', imax, negate=True)}{d}[0-9]++(?!{d}[0-9]))?+"
         iso = f"|(?=[Tt][0-9]{{2}}(?![0-9])){self.iso_before()}[Tt]" if self.gr.iso_datetime else ""
         after_int = f"(?<=[0-9]){frac}(?:{exp}{iso})?+"
@@ -639,10 +660,12 @@ class _Builder:
             else:
                 # Old grammar: a run starts a grouping unless its previous part could (1-3 digits at a start).
                 alts.append(f"{first_run}{before}(?={shape})(?<!\\A[0-9]{{1,3}}{x}|{self.nonword}[0-9]{{1,3}}{x})")
-        # Consume the character before the number (or start at the very beginning), so that
-        # Oniguruma skips the characters that cannot precede one.
-        prev = f"(?:\\A|{self.nonword}\\K)"
-        return f"{prev}(?={self.sep_follows()})(?:{'|'.join(alts)})"
+        # Led by a lookahead whose first character is a digit, which Oniguruma's search then looks
+        # for alone: only digits are tried. Consuming the non-word character before the number
+        # (``(?:\A|[^word]\K)``, as before) left it no character to look for once ``\A`` was an
+        # alternative, so every position was tried: on CSV rows, whose cells are all numbers after
+        # a comma, twice the time of this form (docs/DECISIONS.md 69).
+        return f"(?<!{self.word})(?={self.sep_follows()})(?:{'|'.join(alts)})"
 
     def not_glued_tail(self) -> str:
         """Not a group of a grouping glued to a text word (`glued_grouping`), which is text.
