@@ -96,7 +96,24 @@ def check_decode(name: str, text: str, decoded: str) -> None:
     elif base_round_trips(name, text):
         assert decoded == text, (name, text)
     elif not FAMILIES[name].lossless:
-        assert decoded == base.decode(ids_of(base, text)), (name, text)
+        expected = base.decode(ids_of(base, text))
+        assert decoded == expected or same_but_separators(decoded, expected), (name, text, decoded, expected)
+
+
+#: Every separator route 1 may keep in a grouping tag (the default set and the other ones settings accept).
+_SEPARATORS = re.escape(",'_ \u00a0\u2009\u202f\u2019")
+
+
+def same_but_separators(decoded: str, expected: str) -> bool:
+    """`decoded` is `expected` but for separators between digits, which route 1 keeps as written.
+
+    A grouped number's separator is in its tag, a unit the base's normalizer never sees: where
+    the base writes it otherwise (XLM-R: a no-break space as a space, ``’`` as ``<unk>``) route 1
+    gives it back as written. Anything else must be the base's.
+    """
+    parts = re.split(f"(?<=[0-9])([{_SEPARATORS}])(?=[0-9])", decoded)
+    rx = "".join(re.escape(p) if i % 2 == 0 else f"(?:{re.escape(p)}|\\s|<unk>|)" for i, p in enumerate(parts))
+    return re.fullmatch(rx, expected) is not None
 
 
 # -- issue 12's reproductions ----------------------------------------------------------------
