@@ -266,6 +266,19 @@ def test_export_of_an_export_of_its_own_base_and_of_a_saved_wrap(cli: CLI, tmp_p
     assert r.status == 2 and "drop the codec flags" in r.err
 
 
+def test_stats_refuse_an_export(cli: CLI, tmp_path: Path, bpe_dir: Path) -> None:
+    """Found by a new-user trial: an export given to stats was counted as a base (TST applied twice)."""
+    pytest.importorskip("tst.hf")
+    out = tmp_path / "exported"
+    assert cli("export", "--tokenizer", str(bpe_dir), "-o", str(out), "--variant", "vocab").status == 0
+    text = tmp_path / "t.txt"
+    text.write_text("Pay $1,234.5 now, 17 units\n", encoding="utf-8")
+    for path in (out, out / "tokenizer.json"):
+        r = cli("stats", str(text), "--tokenizer", str(path))
+        assert r.status == 2 and "holds TST units already" in r.err and "tst_export.codec" in r.err, r.err
+    assert cli("stats", str(text), "--tokenizer", str(bpe_dir)).status == 0
+
+
 def test_export_names_the_missing_piece(
     cli: CLI, tmp_path: Path, bpe_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -422,3 +422,25 @@ def test_no_prefix_of_the_ids_decodes_to_a_bracket(family: str, variant: str, te
     for k in range(1, len(ids) + 1):
         shown = stock.decode(ids[:k], skip_special_tokens=False)
         assert "\u27e6" not in shown and "\u27e7" not in shown, (text, k, shown)
+
+
+@pytest.mark.parametrize(("family", "variant"), CASES)
+def test_a_unit_after_text_ending_in_a_digit_and_e_decodes_as_route_1(family: str, variant: str, exports: dict) -> None:  # type: ignore[type-arg]
+    """Model output ``v7e`` then the number 21: the decoder read ``e21⟧`` as a magnitude name and dropped it.
+
+    A vocab unit's token string has no opening bracket (``21⟧``), so the decoder's names are the
+    settings' own (``k`` to ``q``, ``p`` to ``ppppp``), not every ``e<power>`` (a new-user trial).
+    """
+    stock, _ = exports[(family, variant)]
+    tok = wrapped(family, variant)
+    for plain, number in (("v7e", "21"), ("x1e", "5"), ("2E", "10"), ("x1e", "5.25")):
+        ids = (
+            base(family)(plain, add_special_tokens=False)["input_ids"]
+            + tok(number, add_special_tokens=False)["input_ids"]
+        )
+        assert stock.decode(ids, skip_special_tokens=False) == tok.decode(ids, strict=False), (
+            family,
+            variant,
+            plain,
+            number,
+        )

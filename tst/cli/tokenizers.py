@@ -12,6 +12,7 @@ from typing import Any
 from tst._extras import install_hint
 from tst.cli.options import CLIError
 from tst.codec import Codec
+from tst.spelling import CLOSE, OPEN
 
 #: Files `AutoTokenizer.from_pretrained` builds a tokenizer from (fast file, config, slow vocabularies),
 #: and the file a TST-wrapped tokenizer saves.
@@ -76,7 +77,7 @@ def load_for_stats(path: str, codec_settings: dict[str, Any]) -> tuple[Any, Code
     `tokenizers` alone: much lighter, as transformers imports torch when installed).
     """
     if os.path.isfile(path):
-        return load_file(path), _codec(codec_settings)
+        return _not_tst(load_file(path), path), _codec(codec_settings)
     check_directory(path)
     if os.path.isfile(os.path.join(path, "tst_tokenizer.json")):
         if codec_settings:
@@ -89,7 +90,23 @@ def load_for_stats(path: str, codec_settings: dict[str, Any]) -> tuple[Any, Code
             raise CLIError(f"cannot load the TST tokenizer in {path}: {exc}") from None
         return wrapped.tst_base_tokenizer().backend_tokenizer, wrapped.tst_codec
     base = load_base(path)
-    return base.backend_tokenizer, _codec(codec_settings)
+    return _not_tst(base.backend_tokenizer, path), _codec(codec_settings)
+
+
+def _not_tst(tokenizer: Any, path: str) -> Any:
+    """`tokenizer` if it holds no TST unit; a tst export (or a copy of a wrapped pipeline) is refused.
+
+    Stats compare a base before and after TST: counted again, an export's units would be split
+    by the codec's own (the trial that found it read 1.00x and 1.15x where the base gives 0.88x).
+    """
+    added = tokenizer.get_added_tokens_decoder().values()
+    if any(OPEN in t.content or CLOSE in t.content for t in added):
+        raise CLIError(
+            f"{path} holds TST units already (a tst export?): stats compare a base tokenizer before and after "
+            "TST; give the base tokenizer it was exported from, with the codec settings of its "
+            "tokenizer_config.json (tst_export.codec)"
+        )
+    return tokenizer
 
 
 def _codec(codec_settings: dict[str, Any]) -> Codec:

@@ -917,10 +917,29 @@ def build_rules(settings: Settings, grammar: Grammar | None = None) -> NativeRul
     return NativeRules(tuple(rules), tuple(decode_rules(st)))
 
 
+#: Beyond this many magnitude names the decoder matches them by their pattern, not one by one.
+_LISTED_NAMES = 256
+
+
+def unit_names(st: Settings) -> str:
+    """Regex of the magnitude and depth names that units have under `st` (overflow ``"text"``).
+
+    Listed one by one where they are few (always with groups of three up to ``q``): a vocab
+    unit's token string has no opening bracket (``5⟧``), so after text ending in a digit and
+    ``e`` (``x1e``) the generic ``e<power>`` pattern read ``e5⟧`` as a name and dropped it.
+    """
+    g = st.group_size
+    names = [int_name(p, g) for p in range(g, st.int_digits, g)]
+    names += [frac_name(d) for d in range(1, -(-st.frac_digits // g) + 1)]
+    if len(names) > _LISTED_NAMES:
+        return f"(?:{int_name_pattern()}|{frac_name_pattern()})"
+    return "(?:" + "|".join(_lit(n) for n in sorted(names, key=len, reverse=True)) + ")"
+
+
 def decode_rules(st: Settings) -> list[Rule]:
     """Rules that turn a route-1 or route-3 surface back into text (strict input assumed valid)."""
     o, c = _lit(O), _lit(C)
-    names = f"(?:{int_name_pattern()}|{frac_name_pattern()})"
+    names = unit_names(st)
     seps = st.resolved_separators
     s = _cls(_chars(seps)) if seps else ""
     tag = f"{o}{s}{tag_mark_pattern()}{c}" if seps else ""
