@@ -163,6 +163,32 @@ def test_bert_route_3_reproductions_decode_like_route_1(tmp_path: Path, matrix: 
         assert auto.decode(ids) == tok.decode(ids)
 
 
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_wordpiece_with_brackets_in_its_vocabulary_decodes_escapes(variant: str, tmp_path: Path) -> None:
+    """A WordPiece base whose vocabulary holds ⟦ and ⟧ spells a literal bracket's escape ⟦⟦⟧ as three
+    punctuation tokens, which its decoder spaces out (``⟦ ⟦ ⟧``): both routes join them again
+    (found by a new-user trial; the real BERT maps ⟦ to [UNK])."""
+    from tokenizers import decoders, models, normalizers, pre_tokenizers, trainers
+
+    wp = Tokenizer(models.WordPiece(unk_token="[UNK]"))
+    wp.normalizer = normalizers.BertNormalizer(lowercase=True)
+    wp.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    wp.decoder = decoders.WordPiece()
+    trainer = trainers.WordPieceTrainer(vocab_size=200, special_tokens=["[PAD]", "[UNK]"], show_progress=False)
+    wp.train_from_iterator(["math brackets \u27e6x\u27e7 and [y] cost 1,234.5 dollars"] * 20, trainer)
+    base = PreTrainedTokenizerFast(tokenizer_object=wp, unk_token="[UNK]", pad_token="[PAD]")
+    tok = tst_hf.wrap(base, variant=variant)
+    tst_hf.export(base, tmp_path, variant=variant)
+    stock = Tokenizer.from_file(str(tmp_path / "tokenizer.json"))
+    for text in ["brackets \u27e6x\u27e7 cost 5", "\u27e6\u27e6 a \u27e7\u27e6 5", "x\u27e75"]:
+        ids = ids_of(tok, text)
+        want = base.decode(ids_of(base, text))
+        assert tok.decode(ids) == want == tok.decode(ids, strict=True), (variant, text)
+        if tst_hf.covers(text, tok.tst_codec, base):
+            assert stock.encode(text, add_special_tokens=False).ids == ids
+            assert stock.decode(ids) == tok.decode(ids, clean_up_tokenization_spaces=False), (variant, text)
+
+
 # -- route 1 on every family -------------------------------------------------------------------
 
 CASES = [(n, v) for n in NAMES for v in VARIANTS]

@@ -1,4 +1,4 @@
-"""Undo the spaces a WordPiece decoder puts between the units of one number.
+"""Undo the spaces a WordPiece decoder puts between the units of one number and inside escapes.
 
 WordPiece (BERT) keeps no whitespace: its decoder joins tokens with spaces, so
 ``⟦1⟧⟦k⟧⟦234⟧⟦u⟧.⟦5⟧⟦p⟧`` comes back as ``⟦1⟧ ⟦k⟧ ⟦234⟧ ⟦u⟧. ⟦5⟧ ⟦p⟧``. The units
@@ -18,6 +18,7 @@ from tst.spelling import CLOSE, FRACTION, OPEN, TAG_INDIAN, TAG_WESTERN, UNITS_M
 _UNIT = f"{OPEN}(?:[^{OPEN}{CLOSE}\\s]+|\\s[{TAG_WESTERN}{TAG_INDIAN}]){CLOSE}"
 _PIECE = re.compile(f"({_UNIT})|([^{OPEN}\\s]+|{OPEN})|(\\s+)")
 _GROUP = re.compile(r"^([0-9]+)([a-z][a-z0-9]*)?$")
+_SPACED_ESCAPE = re.compile(f"{OPEN} ([{OPEN}{CLOSE}]) {CLOSE}")
 
 
 def _kind(content: str) -> tuple[str, int]:
@@ -52,6 +53,8 @@ def glue_wordpiece_units(surface: str, marker_variant: bool = False) -> str:
     """
     if OPEN not in surface:
         return surface
+    # A literal bracket's escape (⟦⟦⟧, ⟦⟧⟧) is three punctuation tokens to WordPiece: ⟦ ⟦ ⟧.
+    surface = _SPACED_ESCAPE.sub(f"{OPEN}\\1{CLOSE}", surface)
     items: list[tuple[str, str]] = []  # ("unit" | "text" | "ws", text)
     for m in _PIECE.finditer(surface):
         kind = "unit" if m.group(1) else "text" if m.group(2) else "ws"

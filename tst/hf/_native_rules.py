@@ -921,8 +921,8 @@ def build_rules(settings: Settings, grammar: Grammar | None = None) -> NativeRul
 _LISTED_NAMES = 256
 
 
-def unit_names(st: Settings) -> str:
-    """Regex of the magnitude and depth names that units have under `st` (overflow ``"text"``).
+def unit_names(st: Settings, depths: bool = True) -> str:
+    """Regex of the magnitude (and with `depths`, depth) names that units have under `st` (overflow ``"text"``).
 
     Listed one by one where they are few (always with groups of three up to ``q``): a vocab
     unit's token string has no opening bracket (``5⟧``), so after text ending in a digit and
@@ -930,9 +930,12 @@ def unit_names(st: Settings) -> str:
     """
     g = st.group_size
     names = [int_name(p, g) for p in range(g, st.int_digits, g)]
-    names += [frac_name(d) for d in range(1, -(-st.frac_digits // g) + 1)]
+    if depths:
+        names += [frac_name(d) for d in range(1, -(-st.frac_digits // g) + 1)]
     if len(names) > _LISTED_NAMES:
-        return f"(?:{int_name_pattern()}|{frac_name_pattern()})"
+        return f"(?:{int_name_pattern()}|{frac_name_pattern()})" if depths else int_name_pattern()
+    if not names:
+        return "(?!)"
     return "(?:" + "|".join(_lit(n) for n in sorted(names, key=len, reverse=True)) + ")"
 
 
@@ -987,7 +990,7 @@ def wordpiece_glue_rules(st: Settings) -> list[Rule]:
     """
     o, c, d = _lit(O), _lit(C), _lit(st.decimal)
     seps = st.resolved_separators
-    names = int_name_pattern()
+    names = unit_names(st, depths=False)
     digit_unit = f"{o}?[0-9]+"
     alts = []
     if seps:
@@ -1008,4 +1011,7 @@ def wordpiece_glue_rules(st: Settings) -> list[Rule]:
         alts.append(f"(?<={d}) (?={first})")
         for depth in range(1, depths):
             alts.append(f"(?<={o}{'p' * depth}{c}) (?={digit_unit}{c} ?{o}{'p' * (depth + 1)}{c})")
-    return [Rule("WordPiece: spaces inside numbers", "|".join(alts), "")]
+    # A literal bracket's escape (⟦⟦⟧, ⟦⟧⟧): WordPiece splits it into three punctuation tokens. The
+    # matches are found on the spaced text, so the second space is told by the first one.
+    alts.append(f"(?<={o}) (?=[{o}{c}] {c})|(?<={o} [{o}{c}]) (?={c})")
+    return [Rule("WordPiece: spaces inside numbers and escapes", "|".join(alts), "")]
