@@ -276,7 +276,14 @@ def test_stats_refuse_an_export(cli: CLI, tmp_path: Path, bpe_dir: Path) -> None
     for path in (out, out / "tokenizer.json"):
         r = cli("stats", str(text), "--tokenizer", str(path))
         assert r.status == 2 and "holds TST units already" in r.err and "tst_export.codec" in r.err, r.err
-    assert cli("stats", str(text), "--tokenizer", str(bpe_dir)).status == 0
+    r = cli("stats", str(text), "--tokenizer", str(bpe_dir), "--decimal", ",")
+    assert r.status == 0 and "decimal=','" in r.text, r.err  # the header names settings off their default
+    hf = pytest.importorskip("tst.hf")
+    from transformers import AutoTokenizer
+
+    hf.wrap(AutoTokenizer.from_pretrained(str(bpe_dir)), variant="vocab").save_pretrained(str(tmp_path / "wrapped"))
+    r = cli("stats", str(text), "--tokenizer", str(tmp_path / "wrapped" / "tst_tokenizer.json"))
+    assert r.status == 2 and "pass the folder it was saved in" in r.err, r.err
 
 
 def test_export_names_the_missing_piece(

@@ -444,3 +444,26 @@ def test_a_unit_after_text_ending_in_a_digit_and_e_decodes_as_route_1(family: st
             plain,
             number,
         )
+
+
+@pytest.mark.parametrize(("family", "variant"), CASES)
+def test_a_bracketed_text_that_is_no_unit_is_escaped_as_route_1_does(family: str, variant: str, exports: dict) -> None:  # type: ignore[type-arg]
+    """A text (or a segment between special tokens) that is exactly ``⟦...⟧`` but no unit spelling.
+
+    The escape rules left every such string alone, as they must leave a unit (an added token's
+    content); ``⟦1,234⟧`` decoded as ``⟦1,234`` or ``1,234`` (a new-user trial). Only unit
+    spellings are left now, and `covers` says False only for texts holding one.
+    """
+    stock, _ = exports[(family, variant)]
+    codec = wrapped(family, variant).tst_codec
+    for text in [
+        "\u27e61,234\u27e7",
+        "\u27e61.5\u27e7",
+        "\u27e63 apples\u27e7",
+        "\u27e6x\u27e7",
+        "\u27e6" + "a" * 70 + "\u27e7",
+    ]:
+        assert tst_hf.covers(text, codec, base(family)), (family, text)
+        _same_as_route_1(family, variant, stock, text)
+    for text in ["\u27e61k\u27e7", "\u27e6,3\u27e7", "a \u27e62\u27e7", "\u27e6u\u27e7"]:
+        assert not tst_hf.covers(text, codec, base(family)), (family, text)

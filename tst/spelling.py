@@ -82,6 +82,21 @@ def frac_name_pattern() -> str:
     return f"{FRACTION}+"
 
 
+def unit_content_pattern() -> str:
+    """Regex matching the content of any unit under any settings, at most 64 characters.
+
+    A group (1-6 digits) with or without a magnitude or depth name, a marker (``u``, a
+    magnitude name, a depth), a grouping tag (a separator, which is no ASCII letter or digit,
+    then a style digit). Literal characters only: the same text is a Python `re` and an
+    Oniguruma pattern (route 3's escape rules leave a string that is exactly one unit alone).
+    """
+    names = f"[{LETTERS}]|{EXPONENT}[1-9][0-9]{{0,5}}"
+    group = f"[0-9]{{1,6}}(?:{names}|{FRACTION}{{1,56}})?"
+    marker = f"{UNITS_MARKER}|{names}|{FRACTION}{{1,62}}"
+    tag = f"[^{OPEN}{CLOSE}0-9A-Za-z]{tag_mark_pattern()}"
+    return f"(?:{group}|{marker}|{tag})"
+
+
 def tag_mark_pattern() -> str:
     """Regex matching the last character of a grouping tag (Western or Indian)."""
     return f"[{TAG_WESTERN}{TAG_INDIAN}]"

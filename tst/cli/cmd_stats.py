@@ -121,9 +121,7 @@ def run(args: argparse.Namespace) -> int:
         # A tokenizer takes valid text only: undecodable bytes count as U+FFFD, as `replace` decodes them.
         docs = ([_replaced(s) for s in doc] for doc in docs)
     stats = TokenCounter(base, codec).add(docs)
-    title = (
-        f"{args.input} with {args.tokenizer} ({codec.settings.variant} variant, group size {codec.settings.group_size})"
-    )
+    title = f"{args.input} with {args.tokenizer} ({_described(codec)})"
     if args.json:
         print(
             json.dumps({"input": args.input, "tokenizer": args.tokenizer, "config": codec.config(), **stats.as_dict()})
@@ -137,6 +135,16 @@ def run(args: argparse.Namespace) -> int:
         }
         _plot(args, series, "Tokens per number", "tokens per number")
     return 0
+
+
+def _described(codec: Codec) -> str:
+    """The variant, the group size and every other setting that is not its default (``decimal=','``)."""
+    st = codec.settings
+    config, default = codec.config(), Codec(variant=st.variant, decimal=st.decimal).config()
+    others = [f"{k}={v!r}" for k, v in config.items() if k not in ("variant", "group_size") and v != default.get(k)]
+    if st.decimal != ".":
+        others.insert(0, f"decimal={st.decimal!r}")
+    return ", ".join([f"{st.variant} variant", f"group size {st.group_size}", *others])
 
 
 def _replaced(text: str) -> str:
@@ -157,12 +165,7 @@ def _numbers_only(args: argparse.Namespace, docs: Iterator[list[str]]) -> int:
     if args.json:
         print(json.dumps({"input": args.input, "tokenizer": None, "config": codec.config(), **stats.as_dict()}))
     else:
-        st = codec.settings
-        sys.stdout.write(
-            format_numbers_table(
-                stats, f"{args.input} ({st.variant} variant, group size {st.group_size}; no tokenizer)"
-            )
-        )
+        sys.stdout.write(format_numbers_table(stats, f"{args.input} ({_described(codec)}; no tokenizer)"))
     if args.plot:
         _plot(args, {"TST units": stats.units.histogram()}, "TST units per number", "TST units (token ids) per number")
     return 0

@@ -101,6 +101,11 @@ def _not_tst(tokenizer: Any, path: str) -> Any:
     """
     added = tokenizer.get_added_tokens_decoder().values()
     if any(OPEN in t.content or CLOSE in t.content for t in added):
+        if os.path.basename(path) == "tst_tokenizer.json":
+            raise CLIError(
+                f"{path} is the pipeline file of a saved TST tokenizer: pass the folder it was saved in, "
+                "which brings its base and codec settings"
+            )
         raise CLIError(
             f"{path} holds TST units already (a tst export?): stats compare a base tokenizer before and after "
             "TST; give the base tokenizer it was exported from, with the codec settings of its "

@@ -59,6 +59,7 @@ from tst.spelling import (
     int_name,
     int_name_pattern,
     tag_mark_pattern,
+    unit_content_pattern,
 )
 
 #: Tokens the lexer walks inside one cluster (no space or other hard character) before giving up.
@@ -864,12 +865,18 @@ def _factored(alternatives: list[str], prefixes: tuple[str, ...]) -> str:
 
 
 def escape_rules() -> list[Rule]:
-    """Escape literal brackets, except in a string that is exactly one unit (an added token's content)."""
+    """Escape literal brackets, except in a string that is exactly one unit (an added token's content).
+
+    `tokenizers` normalizes each added token's content with the normalizer, so a unit must come
+    out of it unchanged; any other bracketed string is escaped as route 1 escapes it (a segment
+    that is exactly ``⟦1,234⟧`` or ``⟦3 apples⟧`` was left as it was: a new-user trial).
+    """
     o, c = _lit(O), _lit(C)
+    content = unit_content_pattern()
     return [
-        Rule("escape ⟦", f"{o}(?!(?<=\\A{o})[^{o}{c}]++{c}\\z)", O + O + C),
+        Rule("escape ⟦", f"{o}(?!(?<=\\A{o}){content}{c}\\z)", O + O + C),
         # A "⟧" not just written by the rule above, and not closing a one-unit string.
-        Rule("escape ⟧", f"{c}(?<!{o}{c})(?!\\z(?<=\\A{o}[^{o}{c}]{{1,64}}{c}))", O + C + C),
+        Rule("escape ⟧", f"{c}(?<!{o}{c})(?!\\z(?<=\\A{o}{content}{c}))", O + C + C),
     ]
 
 

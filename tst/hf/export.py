@@ -36,11 +36,11 @@ from tst.hf._pipeline import (
 from tst.hf._saved import class_settings
 from tst.hf.wrapping import is_tst_tokenizer
 from tst.settings import Settings
-from tst.spelling import CLOSE, OPEN
+from tst.spelling import CLOSE, OPEN, unit_content_pattern
 
 #: Files `export` writes besides what the base's `save_pretrained` writes.
 EXPORT_FILES = ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json")
-_LITERAL_UNIT = re.compile(f"{OPEN}[^{OPEN}{CLOSE}]+{CLOSE}")
+_LITERAL_UNIT = re.compile(f"{OPEN}{unit_content_pattern()}{CLOSE}")
 _UNIT_OR_TEXT = re.compile(f"{OPEN}[^{OPEN}{CLOSE}]+{CLOSE}|[^{OPEN}]+|{OPEN}")
 
 
