@@ -98,6 +98,8 @@ def _not_tst(tokenizer: Any, path: str) -> Any:
 
     Stats compare a base before and after TST: counted again, an export's units would be split
     by the codec's own (the trial that found it read 1.00x and 1.15x where the base gives 0.88x).
+    The check of `tst.hf.wrapping.holds_tst_units`, on a `tokenizers.Tokenizer`: importing
+    `tst.hf` would import transformers, which a tokenizer.json alone does not need here.
     """
     added = tokenizer.get_added_tokens_decoder().values()
     if any(OPEN in t.content or CLOSE in t.content for t in added):
