@@ -225,6 +225,25 @@ def speed(family: str, lines: list[str], repeats: int) -> dict[str, float]:
     return best
 
 
+def serving_file(family: str, repeats: int) -> tuple[int, int, float, float]:
+    """The exported tokenizer.json against the bare base's: (bare bytes, export bytes, bare load s,
+    export load s), a load being `Tokenizer.from_file` (parse, build the added-token matcher,
+    compile the rules), best of `repeats`, interleaved."""
+    b = family_tokenizer(family)
+    with tempfile.TemporaryDirectory() as d:
+        bare_path = Path(d) / "bare.json"
+        b.backend_tokenizer.save(str(bare_path))
+        path = tst.hf.export(b, Path(d) / "export", variant="vocab")
+        sizes = bare_path.stat().st_size, Path(path).stat().st_size
+        loads = [float("inf"), float("inf")]
+        for _ in range(repeats):
+            for k, f in enumerate((bare_path, Path(path))):
+                t0 = time.perf_counter()
+                Tokenizer.from_file(str(f))
+                loads[k] = min(loads[k], time.perf_counter() - t0)
+    return sizes[0], sizes[1], loads[0], loads[1]
+
+
 # -- adversarial ---------------------------------------------------------------------------------
 
 ADVERSARIAL: dict[str, Callable[[int], str]] = {
@@ -323,6 +342,17 @@ def main() -> None:
                 f"| {b / t['units']:.2f} | {b / t['passes']:.2f} | {t['N']:.0f} |"
             )
             print(out[-1], flush=True)
+    out.append("")
+
+    out += ["## The served file: tokenizer.json size and load time (vocab variant)", ""]
+    out += [
+        "| family | bare MB | export MB | bare load s | export load s |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for family in args.families.split(","):
+        bb, eb, bl, el = serving_file(family, args.repeats)
+        out.append(f"| {family} | {bb / 1e6:.1f} | {eb / 1e6:.1f} | {bl:.2f} | {el:.2f} |")
+        print(out[-1], flush=True)
     out.append("")
 
     if not args.no_adversarial:

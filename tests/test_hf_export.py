@@ -369,6 +369,31 @@ def test_grouped_alternatives_match_what_the_plain_alternation_matches(alts: lis
     assert grouped.normalize_str(text) == plain.normalize_str(text)
 
 
+def test_every_class_of_the_rules_matches_exactly_its_code_points() -> None:
+    """The classes write most characters as themselves (`_class_char`), a few escaped: compiled by
+    Oniguruma, each class of the lexer matches exactly the code points of its ranges, over every
+    code point but the surrogates, and its negation exactly the others."""
+    from tst._unicode_tables import WORD_RANGES
+    from tst.hf._native_rules import Grammar as RulesGrammar
+    from tst.hf._native_rules import _Builder, _chars, _cls, _merge, _minus
+
+    b = _Builder(tst.Codec(variant="vocab").settings, RulesGrammar())
+    every = "".join(chr(cp) for cp in range(0x10FFFF + 1) if not 0xD800 <= cp <= 0xDFFF)
+    classes = {
+        "word": (b.word, WORD_RANGES),
+        "word but digits": (b.word_nodigit, _minus(WORD_RANGES, ((0x30, 0x39),))),
+        # With the separators: the no-break and thin spaces are written escaped.
+        "cluster": (b.cluster_char, _merge([*WORD_RANGES, *_chars(".,'\u00a0\u2009\u202f\u2019_+-\u27e6")])),
+    }
+    for name, (spelled, ranges) in classes.items():
+        inside = "".join(chr(cp) for a, z in ranges for cp in range(a, z + 1))
+        assert normalizers.Replace(Regex(spelled), "").normalize_str(every) == every.translate(
+            dict.fromkeys(map(ord, inside))
+        ), name
+        negated = _cls(ranges, negate=True)
+        assert normalizers.Replace(Regex(negated), "").normalize_str(every) == inside, name
+
+
 def test_the_normalizer_stays_within_oniguruma_retry_limit_on_long_texts() -> None:
     """Class: long texts with no number for many clusters (word digits, digit-free prose). A rule
     whose one match attempt runs over such a stretch passes Oniguruma's retry limit (10 million),

@@ -35,7 +35,8 @@ panics), so no attempt may scan an unbounded stretch.
 **Invariants.** A string that is exactly one unit comes out as that unit with
 its leading ``⟦`` dropped (digit units) or unchanged (tags, markers). No rule
 uses ``\\d`` or ``\\w`` (Oniguruma's are Unicode-aware): word characters are the
-frozen Unicode 14.0 tables of `tst._unicode_tables`, spelled out as classes.
+frozen Unicode 14.0 tables of `tst._unicode_tables`, spelled out as classes (their characters
+written as themselves, `_class_char`: each class about six times shorter than escaped).
 Every quantifier that could meet an unbounded run is possessive or bounded,
 which keeps each pass linear in the text.
 """
@@ -169,8 +170,43 @@ def _lit(text: str) -> str:
     return "".join(c if c.isascii() and c.isalnum() else _hex(ord(c)) for c in text)
 
 
+#: Code points a class writes escaped though they are not ASCII: C1 controls and the no-break
+#: space, the soft hyphen, spaces, zero-width and bidirectional formats, line and paragraph
+#: separators, the byte order mark, surrogates, private use and the specials block.
+_ESCAPED_IN_CLASS: Ranges = (
+    (0x80, 0xA0),
+    (0xAD, 0xAD),
+    (0x1680, 0x1680),
+    (0x180E, 0x180E),
+    (0x2000, 0x200F),
+    (0x2028, 0x202F),
+    (0x205F, 0x206F),
+    (0x3000, 0x3000),
+    (0xD800, 0xF8FF),
+    (0xFE00, 0xFE0F),
+    (0xFEFF, 0xFEFF),
+    (0xFFF0, 0xFFFF),
+    (0xE0000, 0x10FFFF),
+)
+
+
+def _class_char(cp: int) -> str:
+    """One end of a class range: a visible non-ASCII character as itself, anything else escaped.
+
+    The word classes hold about 700 ranges and the lexer about 400 classes: written as
+    themselves, their characters take 2-4 bytes where ``\\x{...}`` takes 7-9, which keeps the
+    pattern (and a saved tokenizer.json) several times smaller and quicker to load. Inside a
+    class only ASCII characters are special to Oniguruma; controls, spaces, formats and the
+    like (`_ESCAPED_IN_CLASS`, a fixed list, so the pattern is the same on every Python) stay
+    escaped so the pattern reads and copies safely.
+    """
+    if cp < 0x80 or any(a <= cp <= b for a, b in _ESCAPED_IN_CLASS):
+        return _hex(cp)
+    return chr(cp)
+
+
 def _ranges_body(ranges: Ranges) -> str:
-    return "".join(_hex(a) if a == b else f"{_hex(a)}-{_hex(b)}" for a, b in ranges)
+    return "".join(_class_char(a) if a == b else f"{_class_char(a)}-{_class_char(b)}" for a, b in ranges)
 
 
 def _merge(ranges: list[tuple[int, int]]) -> Ranges:
@@ -363,8 +399,10 @@ class _Builder:
         for first in range(1, width + 1):
             k = min((limit - first - tail_digits) // width, MAX_GROUPS)
             if k >= 1:
-                alts.append(f"[0-9]{{{first}}}(?>(?:{grp}){{1,{k}}}){tail}")
-        return "(?:" + "|".join(alts) + ")" if alts else ""
+                alts.append(f"[0-9]{{{first}}}(?>(?:{grp}){{1,{k}}})")
+        # The tail once, after the alternatives ((?:a|b)c tries what ac|bc tries): it holds the
+        # word classes of `glued_text`, and the lexer holds each grouping several times.
+        return f"(?:{'|'.join(alts)}){tail}" if alts else ""
 
     def glued_text(self) -> str:
         """After a grouping's last group (3 digits): what makes that group start text, and the run no
@@ -480,15 +518,17 @@ class _Builder:
 
         # A run of d digits needs n - 1 - d exponent digits (n - d letters); from n - 2 (n - 1)
         # digits on, one is enough.
-        alts = [f"{run(str(d))}[eE][0-9]{{{n - 1 - d},}}+(?!{w})" for d in range(1, min(n - 2, imax + 1))]
+        alts = [f"{run(str(d))}[eE][0-9]{{{n - 1 - d},}}+" for d in range(1, min(n - 2, imax + 1))]
         if imax >= n - 2:
-            alts.append(f"{run(f'{n - 2},{imax}')}[eE][0-9]++(?!{w})")
+            alts.append(f"{run(f'{n - 2},{imax}')}[eE][0-9]++")
         # Not a signed exponent (1234567e-3 is a number).
         letters = "(?!e[+\\x{2d}][0-9])[a-f]"
-        alts += [f"{run(str(d))}{letters}{{{n - d},}}+(?!{w})" for d in range(1, min(n - 1, imax + 1))]
+        alts += [f"{run(str(d))}{letters}{{{n - d},}}+" for d in range(1, min(n - 1, imax + 1))]
         if imax >= n - 1:
-            alts.append(f"{run(f'{n - 1},{imax}')}{letters}++(?!{w})")
-        return f"(?=[eE][0-9]|[a-f])(?:{'|'.join(alts)})"
+            alts.append(f"{run(f'{n - 1},{imax}')}{letters}++")
+        # The word test is written once after the alternatives, not in each: (?:a|b)c tries what
+        # ac|bc tries, and the class is 12 kB (the lexer holds this test about a hundred times).
+        return f"(?=[eE][0-9]|[a-f])(?:{'|'.join(alts)})(?!{w})"
 
     def hex_token(self) -> str:
         """A hexadecimal identifier the lexer walks over as text, with its ``.word`` chain (`skip_text_word`)."""
