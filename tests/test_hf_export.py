@@ -246,6 +246,36 @@ def test_rules_cover_grammar_texts_at_every_group_size(text: str, group_size: in
     assert tst_hf.covers(text, tst.Codec(variant=variant, group_size=group_size)), (group_size, variant, text)
 
 
+#: Text around a number that looks like the inside of a mark not yet named (the join, names).
+AROUND_MARKS = ["", " ", "\x1f", "k", "p", "\x1fk", "q\x1f", "\x1fppppp", "\x1fq\x1ft\x1fb\x1fm\x1fk", "pp", "x\x1f"]
+
+
+@settings(max_examples=80)
+@given(
+    integer=hs.integers(0, 10**18 - 1),
+    grouped=hs.booleans(),
+    fraction=hs.from_regex(r"[0-9]{0,15}", fullmatch=True),
+    before=hs.sampled_from(AROUND_MARKS),
+    after=hs.sampled_from(AROUND_MARKS),
+    group_size=hs.integers(1, 6),
+    variant=hs.sampled_from(["vocab", "marker"]),
+)
+def test_every_magnitude_and_depth_is_named_by_one_pass(
+    integer: int, grouped: bool, fraction: str, before: str, after: str, group_size: int, variant: str
+) -> None:
+    """Every group of every length, named in one pass from marks that hold every name (DECISIONS 75).
+
+    The boundaries and fraction passes write one mark for all magnitudes or all depths; the names
+    pass cuts each down by counting groups. Text next to the number that holds the join character
+    or names stays as it is.
+    """
+    number = (f"{integer:,}" if grouped else str(integer)) + (f".{fraction}" if fraction else "")
+    text = before + number + after
+    assert tst_hf.covers(text, tst.Codec(variant=variant, group_size=group_size)), (group_size, variant, text)
+    if group_size == 3:
+        assert tst_hf.covers(f"{text}; {text}", tst.Codec(variant=variant, int_digits=30, frac_digits=30)), text
+
+
 def test_eleven_digit_integers_at_group_size_one_are_covered() -> None:
     # Before the boundary pass, the e1 pass read the "0" of an e10 name as a digit: 8e1e1⟧0⟧...
     for variant in ("vocab", "marker"):

@@ -13,8 +13,10 @@ for route 1's ``⟦,3⟧⟦12m⟧⟦345k⟧⟦678⟧``). `tokenizers` normalizes
 every ``normalized=True`` added token with the same normalizer before matching
 it, and the last rule drops that ``⟦`` from a string that is one unit, so the
 units match exactly there and the ids are route 1's. Each group is then closed
-by one insertion (its name and ``⟧``) and never opened, so a number costs one
-regex match per group.
+by one insertion and never opened: a mark holding every name its group could
+have, which the last pass cuts down to the group's own name (one or two
+deletions), so a number costs two or three regex matches per group whatever
+the digit limits.
 
 **How the passes find numbers.** One pass, the *lexer*, mirrors the scan of
 `tst._grammar.find_numbers`: it walks the text token by token (text words with
@@ -50,8 +52,8 @@ from tst._grammar import HEX_WORD_MIN
 from tst._unicode_tables import NUMERIC_RANGES, UNSPACED_RANGES, WORD_RANGES
 from tst.settings import Settings
 from tst.spelling import CLOSE as C
-from tst.spelling import OPEN as O
 from tst.spelling import (
+    FRACTION,
     TAG_INDIAN,
     TAG_WESTERN,
     UNITS_MARKER,
@@ -62,6 +64,7 @@ from tst.spelling import (
     tag_mark_pattern,
     unit_content_pattern,
 )
+from tst.spelling import OPEN as O
 
 #: Tokens the lexer walks inside one cluster (no space or other hard character) before giving up.
 LEXER_MAX_TOKENS = 200
@@ -79,6 +82,14 @@ _MAX_REPEAT = 100_000
 #: same matches; an alternative that can never match, ``(?!)``, leaves the optimizer no class
 #: to build a hint from. Same language: ``(?:[eE]|(?!))`` matches exactly what ``[eE]`` does.
 _EXP_LETTER = "(?:[eE]|(?!))"
+
+#: What separates the names in a mark not yet named (`_Builder.int_mark`, `_Builder.frac_mark`),
+#: written ␟ in docstrings; the names pass deletes every one. The unit separator (U+001F): one
+#: byte, which measured cheaper than a three-byte noncharacter (each mark is copied by every later
+#: pass), and rare in text, which Oniguruma's search for it alone skips. Text that holds it is
+#: safe: the names pass deletes only inside a mark's exact shape, after a digit and before ``⟧``,
+#: which an escaped bracket never gives.
+_NAME_JOIN = "\x1f"
 
 #: A hexadecimal digit, and the widths of a UUID's parts (RFC 9562; `tst._grammar.uuid_end`).
 _HEX = "[0-9A-Fa-f]"
@@ -281,6 +292,7 @@ class _Builder:
         self.seps = st.resolved_separators
         self.imax = st.int_digits
         self.fmax = st.frac_digits
+        self.depths = -(-st.frac_digits // st.group_size)
         self.dec = _lit(st.decimal)
         self.word = _cls(WORD_RANGES)
         self.nonword = _cls(WORD_RANGES, negate=True)
@@ -807,7 +819,7 @@ class _Builder:
         return f"\\G{resume}{walk}[0-9]\\K{s}(?=[0-9])(?!{on_boundary})"
 
     def boundaries(self) -> str:
-        """Every integer group boundary of every marked number at once, where `first_end` goes.
+        """Every integer group boundary of every marked number at once, where `int_mark` goes.
 
         A boundary is a position inside an integer part with a positive multiple of g digits
         between it and the integer-end mark. In a plain run every digit is tested (a
@@ -828,46 +840,98 @@ class _Builder:
         later = f"\\G(?<!\\A)[0-9]{{{g}}}\\K(?:{s}(?=[0-9]))?{rest}"
         return f"{plain}|{first}|{later}"
 
-    def first_end(self) -> str:
-        """What the boundaries pass writes at every integer group boundary: the end of the lowest group.
+    def int_names(self) -> list[str]:
+        """The names of the integer groups above the units, lowest first (``k m b t q``)."""
+        return [int_name(p, self.g) for p in range(self.g, self.imax, self.g)]
 
-        The group of 10**g (``k⟧``, or ``⟧⟦k⟧`` in the marker variant) is then named already,
-        and one pass per higher magnitude renames its own boundary (`magnitude`): one pass
-        fewer than a neutral mark named pass by pass (each pass costs about 1% of the base's
-        `encode_batch` on prose lines, docs/DECISIONS.md 49). No earlier pass writes this string
-        before a digit, and an escaped bracket never reads as it (escapes are ``⟦⟦⟧``, ``⟦⟧⟧``).
+    def int_mark(self) -> str:
+        """What the boundaries pass writes at every integer group boundary.
+
+        With one magnitude above the units, that group's end (``k⟧``, or ``⟧⟦k⟧`` in the
+        marker variant). With more, the group end with every name, highest first, each after
+        `_NAME_JOIN` (``␟q␟t␟b␟m␟k⟧``), which the names pass (`name_trim`)
+        cuts down to the boundary's own name: one pass for all magnitudes instead of one per
+        magnitude (each pass costs about 1% of the base's `encode_batch` on prose lines,
+        docs/DECISIONS.md 49 and 75). No earlier pass writes this string before a digit
+        (escapes are ``⟦⟦⟧``, ``⟦⟧⟧``; a literal ``k⟧`` is escaped first).
         """
-        return self.group_end(int_name(self.g, self.g))
+        names = self.int_names()
+        return self.group_end(names[0] if len(names) == 1 else "".join(_NAME_JOIN + n for n in reversed(names)))
 
-    def magnitude(self, power: int) -> str:
-        """The boundary of the integer group of 10**`power`, still named as the lowest (after `boundaries`).
+    def frac_mark(self) -> str:
+        """What the fraction pass writes at the end of every fractional group.
 
-        The passes run from the highest magnitude down, so the boundaries to the right are
-        all still `first_end` when this one is counted. Starts with that string, which
-        Oniguruma looks for alone (a pass that tried every digit cost as much as the lexer on
-        number-dense text, and there is one pass per magnitude).
+        With one depth, its end (``p⟧``, ``⟧⟦p⟧``). With more, `_NAME_JOIN` and the deepest
+        depth's letters (``␟ppppp⟧``): the names pass deletes the join and all letters
+        beyond the group's own depth, so every depth is named in the same two passes.
         """
-        b, g = _lit(self.first_end()), self.g
-        return f"{b}(?<=[0-9]{b})(?=[0-9]{{{g}}}(?:{b}[0-9]{{{g}}}){{{power // g - 1}}}{self.int_end_re})"
+        name = frac_name(self.depths)
+        return self.group_end(name if self.depths == 1 else _NAME_JOIN + name)
 
-    def frac_group(self, depth: int) -> str:
-        """The end of the fractional group at `depth` (1 = first after the mark)."""
+    def name_trim(self) -> str:
+        """The names pass: what to delete from every `int_mark` and `frac_mark`, so that its own name is left.
+
+        One pass sees the text as the earlier passes left it, every mark unnamed. The
+        boundary of 10**(g*i) has i-1 marks and then the integer-end mark to its right, and
+        keeps its name by two deletions: from the first join to the join before its name,
+        and from the join after it to the end (none for the highest). The end of fractional
+        depth d has d-1 whole groups, each with its mark, between it and the decimal mark,
+        and keeps the last d letters by one deletion from the join. Every span starts with
+        `_NAME_JOIN`, which text never holds where the lookbehinds check, so Oniguruma
+        searches for that character alone and the pass costs prose no match attempt. The
+        commonest marks are tried first. Empty when no mark needs a name.
+        """
+        ints, g, ie, j = self.int_names(), self.g, self.int_end_re, _NAME_JOIN
+        head = "" if self.vocab else C + O
+        fracs = []
+        if self.depths > 1:
+            mark = _lit(self.frac_mark())
+            for depth in range(1, self.depths + 1):
+                span = j + FRACTION * (self.depths - depth)
+                lead = f"{self.dec}(?:[0-9]{{{g}}}{mark}){{{depth - 1}}}"
+                behind = "|".join(f"{lead}[0-9]{{{t}}}{_lit(head + span)}" for t in range(1, g + 1))
+                fracs.append(f"{_lit(span[1:])}(?<={behind})(?={_lit(FRACTION * depth + C)})")
+        integers = []
+        if len(ints) > 1:
+            mark = _lit(self.int_mark())
+            # Highest first in the mark, so the lowest, the commonest, keeps its name with one deletion.
+            order = list(reversed(ints))
+            for r, name in enumerate(order):
+                prefix = "".join(j + n for n in order[:r]) + j
+                suffix = "".join(j + n for n in order[r + 1 :])
+                right = f"[0-9]{{{g}}}(?:{mark}[0-9]{{{g}}}){{{len(ints) - 1 - r}}}{ie}"
+                ahead = f"(?={_lit(name + suffix + C)}{right})"
+                integers.append(f"{_lit(prefix[1:])}(?<=[0-9]{_lit(head + prefix)}){ahead}")
+                if suffix:
+                    behind = _lit(head + prefix + name + suffix)
+                    integers.append(f"{_lit(suffix[1:])}(?<=[0-9]{behind})(?={_lit(C)}{right})")
+        alts = fracs[:2] + integers[::-1] + fracs[2:]
+        return f"{_lit(j)}(?:{'|'.join(alts)})" if alts else ""
+
+    def frac_group(self) -> str:
+        """Every fractional group's end (all depths in one pass; `frac_mark` at each).
+
+        What follows the mark is this number's fraction unless it is a chain part or text:
+        digits ended by a mark of the lexer (a number), by the mark and a digit (a chain), by
+        a word holding a number character (1.2.3x4), or more digits than a fraction holds.
+        The first group's end is found from the mark; each later one from where the previous
+        match ended (``\\G``), while the digits since the mark are whole groups. Every group
+        ends with its mark before the tag pass, which reads those marks as it read each
+        depth's own mark when each depth had its own pass.
+        """
         d, ie, g = self.dec, self.int_end_re, self.g
-        if depth == 1:
-            # What follows the mark is this number's fraction unless it is a chain part or text:
-            # digits ended by a mark of the lexer (a number), by the mark and a digit (a chain),
-            # by a word holding a number character (1.2.3x4), or more digits than a fraction holds.
-            glued = f"(?!{self.exp()}){self.glued_numeric()}"
-            not_fraction = f"[0-9]++(?:{_lit(C)}|{d}[0-9]|{glued})|[0-9]{{{self.fmax + 1}}}"
-            # Both alternatives start with the mark, so Oniguruma looks for it alone (``.`` first
-            # in the second cost a match attempt at every full stop of prose: docs/DECISIONS.md 49).
-            anchor = f"{ie}(?:(?<=[0-9]{ie}){d}|(?<={d}{ie}))(?!{not_fraction})"
-        elif self.vocab:
-            prev = "p" * (depth - 1) + C
-            anchor = f"{_lit(prev)}(?<=[0-9]{_lit(prev)})"
-        else:
-            anchor = _lit(O + "p" * (depth - 1) + C)
-        return f"{anchor}(?>[0-9]{{1,{g}}})\\K"
+        glued = f"(?!{self.exp()}){self.glued_numeric()}"
+        not_fraction = f"[0-9]++(?:{_lit(C)}|{d}[0-9]|{glued})|[0-9]{{{self.fmax + 1}}}"
+        # Both alternatives start with the mark, so Oniguruma looks for it alone (``.`` first
+        # in the second cost a match attempt at every full stop of prose: docs/DECISIONS.md 49).
+        anchor = f"{ie}(?:(?<=[0-9]{ie}){d}|(?<={d}{ie}))(?!{not_fraction})"
+        first = f"{anchor}(?>[0-9]{{1,{g}}})\\K"
+        if self.depths < 2:
+            return first
+        # The chain costs Oniguruma's search little here (measured on real CSV lines: the pass
+        # takes 1.4 times the first depth's alone, against five passes before, DECISIONS 75).
+        behind = "|".join(f"[0-9]{ie}{d}[0-9]{{{g * k}}}|{d}{ie}[0-9]{{{g * k}}}" for k in range(1, self.depths))
+        return f"{first}|\\G(?<={behind})(?>[0-9]{{1,{g}}})\\K"
 
     def cleanup(self) -> list[str]:
         """Deletes the leading-mark placeholder and the ``⟦`` of a string that is one digit unit (two alternatives)."""
@@ -940,13 +1004,10 @@ def build_rules(settings: Settings, grammar: Grammar | None = None) -> NativeRul
     b = _Builder(st, gr)
     rules = escape_rules()
     rules.append(Rule("lexer: integer ends", b.lexer(), b.int_end))
-    g = st.group_size
     # Fractions before integer groups: a chain part is then told from a fraction by the mark
-    # that ends it (digits then ⟧), before any magnitude name sits in between.
-    depths = -(-st.frac_digits // g)
-    for depth in range(1, depths + 1):
-        name = frac_name(depth)
-        rules.append(Rule(f"fraction group {name}", b.frac_group(depth), b.group_end(name)))
+    # that ends each group (digits then ⟧), before any magnitude name sits in between.
+    if b.depths:
+        rules.append(Rule("fraction groups", b.frac_group(), b.frac_mark()))
     cleanup = b.cleanup()
     if st.resolved_separators:
         starts = [b.grouped_start(TAG_WESTERN)] + ([b.grouped_start(TAG_INDIAN)] if st.indian else [])
@@ -956,12 +1017,10 @@ def build_rules(settings: Settings, grammar: Grammar | None = None) -> NativeRul
         # 12 ms per 100k characters).
         cleanup = cleanup + b.tag_trim()
     rules.append(Rule("tag trim, cleanup", _factored(cleanup, (_lit(O), "\\G")), ""))
-    powers = range(g, st.int_digits, g)
-    if powers:
-        rules.append(Rule("integer group boundaries", b.boundaries(), b.first_end()))
-    for power in reversed(powers[1:]):
-        name = int_name(power, g)
-        rules.append(Rule(f"integer group {name}", b.magnitude(power), b.group_end(name)))
+    if b.int_names():
+        rules.append(Rule("integer group boundaries", b.boundaries(), b.int_mark()))
+    if b.name_trim():
+        rules.append(Rule("group names", b.name_trim(), ""))
     return NativeRules(tuple(rules), tuple(decode_rules(st)))
 
 
