@@ -253,6 +253,8 @@ ADVERSARIAL: dict[str, Callable[[int], str]] = {
     "grouping 1,234,234": lambda n: "1" + ",234" * (n // 4),
     "dot chain 1.2.3": lambda n: ("1." * (n // 2 + 1))[:n],
     "fraction digits": lambda n: "0." + "5" * (n - 2),
+    "fractions of 15 digits": lambda n: ("0.123456789012345 " * (n // 18 + 1))[:n],
+    "grouped with fractions": lambda n: ("123,456,789,012.123456 " * (n // 23 + 1))[:n],
     "dates 2024-01-15T10:": lambda n: ("2024-01-15T10:" * (n // 14 + 1))[:n],
     "exponents 1e1e1": lambda n: ("1e1" * (n // 3 + 1))[:n],
     "word digits a1a1": lambda n: ("a1" * (n // 2 + 1))[:n],
