@@ -53,6 +53,7 @@ from tst._unicode_tables import NUMERIC_RANGES, UNSPACED_RANGES, WORD_RANGES
 from tst.settings import Settings
 from tst.spelling import CLOSE as C
 from tst.spelling import (
+    EXPONENT,
     FRACTION,
     TAG_INDIAN,
     TAG_WESTERN,
@@ -831,7 +832,7 @@ class _Builder:
         """
         s, ie, g = self.sep_cls, self.int_end_re, self.g
         groups = -(-self.imax // g)
-        plain = f"[0-9]\\K(?=(?>(?:[0-9]{{{g}}}){{1,{groups}}}){ie})"
+        plain = f"[0-9]\\K{self.not_in_unit_name()}(?=(?>(?:[0-9]{{{g}}}){{1,{groups}}}){ie})"
         if not self.seps:
             return plain
         rest = f"(?=[0-9]{{{g}}}(?:{s}?[0-9]{{{g}}}){{0,{groups}}}{ie})"
@@ -839,6 +840,19 @@ class _Builder:
         first = f"(?<={tag})[0-9]{{1,{g}}}\\K(?:{s}(?=[0-9]))?{rest}"
         later = f"\\G(?<!\\A)[0-9]{{{g}}}\\K(?:{s}(?=[0-9]))?{rest}"
         return f"{plain}|{first}|{later}"
+
+    def not_in_unit_name(self) -> str:
+        """Not inside the digits of the magnitude name of a string that is exactly one vocab unit.
+
+        `tokenizers` normalizes every added token's content alone; the digits of a name such
+        as ``e10`` (group size 1) then end before the unit's ``⟧`` as an integer's digits end
+        before its mark, and a boundary written there kept ``⟦1e10⟧`` from matching its own
+        unit (a new-user trial, docs/DECISIONS.md 75). Such a string is the whole text.
+        """
+        if not self.vocab or not any(ch.isdigit() for ch in "".join(self.int_names())):
+            return ""
+        digits = max(len(str(p)) for p in range(self.g, self.imax, self.g))
+        return f"(?!(?<=\\A[0-9]{{1,{self.g}}}{EXPONENT}[0-9]{{1,{digits}}})(?=[0-9]*{_lit(C)}\\z))"
 
     def int_names(self) -> list[str]:
         """The names of the integer groups above the units, lowest first (``k m b t q``)."""
@@ -1103,8 +1117,12 @@ def wordpiece_glue_rules(st: Settings) -> list[Rule]:
     if seps:
         alts.append(f"(?<={o}{_cls(_chars(seps))}{tag_mark_pattern()}{c}) (?={o}?[0-9])")
     depths = -(-st.frac_digits // st.group_size)
+    # With no magnitude above the units (int_digits <= group size) `names` is a pattern that never
+    # matches, which Oniguruma refuses inside a lookbehind: those alternatives are left out.
+    has_names = st.int_digits > st.group_size
     if st.variant == "vocab":
-        alts.append(f"(?<=[0-9]{names}{c}) (?={o}?[0-9])")
+        if has_names:
+            alts.append(f"(?<=[0-9]{names}{c}) (?={o}?[0-9])")
         first = f"{digit_unit}p{c}"
         alts.append(f"(?<=[0-9]{c}) (?={d} ?{first})")
         alts.append(f"(?<={d}) (?={first})")  # a first fractional group follows its mark directly
@@ -1112,7 +1130,8 @@ def wordpiece_glue_rules(st: Settings) -> list[Rule]:
             alts.append(f"(?<=[0-9]{'p' * depth}{c}) (?={digit_unit}{'p' * (depth + 1)}{c})")
     else:
         alts.append(f"(?<=[0-9]{c}) (?={o}(?:{UNITS_MARKER}|{names}|{frac_name_pattern()}){c})")
-        alts.append(f"(?<={o}{names}{c}) (?={o}?[0-9])")
+        if has_names:
+            alts.append(f"(?<={o}{names}{c}) (?={o}?[0-9])")
         first = f"{digit_unit}{c} ?{o}p{c}"
         alts.append(f"(?<={o}{UNITS_MARKER}{c}) (?={d} ?{first})")
         alts.append(f"(?<={d}) (?={first})")
