@@ -847,7 +847,7 @@ class _Builder:
         `tokenizers` normalizes every added token's content alone; the digits of a name such
         as ``e10`` (group size 1) then end before the unit's ``⟧`` as an integer's digits end
         before its mark, and a boundary written there kept ``⟦1e10⟧`` from matching its own
-        unit (a new-user trial, docs/DECISIONS.md 75). Such a string is the whole text.
+        unit (a new-user trial, docs/DECISIONS.md 76). Such a string is the whole text.
         """
         if not self.vocab or not any(ch.isdigit() for ch in "".join(self.int_names())):
             return ""
