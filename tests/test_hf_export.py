@@ -542,11 +542,11 @@ def test_every_unit_comes_out_of_the_rules_as_its_added_token(kwargs: dict[str, 
     while `covers` said True. Also builds the WordPiece glue rules, which Oniguruma once refused
     for settings with no magnitude name.
     """
-    from tst.hf._native_rules import build_rules, normalized_unit, wordpiece_glue_rules
+    from tst.hf._native_rules import normalized_unit, wordpiece_glue_rules
+    from tst.hf.export import tst_normalizer
 
     codec = tst.Codec(**kwargs)  # type: ignore[arg-type]
-    rules = build_rules(codec.settings)
-    norm = normalizers.Sequence([normalizers.Replace(Regex(r.pattern), r.content) for r in rules.normalizer])
+    norm = tst_normalizer(codec)
     wrong = [u for u in codec.vocabulary() if norm.normalize_str(u) != normalized_unit(u)]
     assert not wrong, (kwargs, wrong[:5], [norm.normalize_str(u) for u in wrong[:5]])
     for rule in wordpiece_glue_rules(codec.settings):
