@@ -15,9 +15,10 @@ Coverage is measured per line with `tst.hf.covers` (exact: the exported normaliz
 route 1's surface, and the exported decoder gives route 1's decode). A number counts as covered when
 its line is covered, so the number share is a lower bound. Uncovered lines are put in classes, with
 the reason. Speed: `tokenizers.Tokenizer.encode_batch` of the exported tokenizer.json against the bare
-base, on the same texts, interleaved, best of N, one run, with two floors measured beside it
-(`benchmarks/pipeline_floor.py`: the units' split alone, and the bare base with as many no-op
-passes as the export runs), so a ratio can be read against what stock components allow.
+base, on the same texts, interleaved, best of N, one run, with three floors measured beside it
+(`benchmarks/pipeline_floor.py`: the units' split alone, the split with one `Replace` match per
+unit, and the bare base with as many no-op passes as the export runs), so a ratio can be read
+against what stock components allow.
 Adversarial: 1 MB single texts (long digit runs, long separator chains) through the exported
 normalizer at 0.25 and 1 MB; a linear rule set takes about 4x as long for 4x the input.
 """
@@ -43,7 +44,7 @@ from transformers import PreTrainedTokenizerFast
 
 import tst
 import tst.hf
-from benchmarks.pipeline_floor import passes_floor, tst_pass_count, units_floor
+from benchmarks.pipeline_floor import passes_floor, ready_text, tst_pass_count, units_floor
 from tests.hf_support import base
 from tst.hf.export import tst_normalizer
 from tst.spelling import CLOSE, OPEN
@@ -184,8 +185,9 @@ def family_tokenizer(family: str) -> PreTrainedTokenizerFast:
 def speed(family: str, lines: list[str], repeats: int) -> dict[str, float]:
     """Seconds of `encode_batch` over `lines` (best of `repeats`, interleaved): the bare base, the export,
     and the export's floors (`benchmarks/pipeline_floor.py`): its units alone on ready-made TST
-    text (``units``), and the bare base with as many no-op `Replace` passes as the export runs
-    (``passes``, their count under ``"N"``). The units floor's ids are checked against the export's."""
+    text (``units``), the same with one `Replace` match per unit (``matches``), and the bare base
+    with as many no-op `Replace` passes as the export runs (``passes``, their count under ``"N"``).
+    The unit floors' ids are checked against the export's."""
     b = family_tokenizer(family)
     bare = Tokenizer.from_str(b.backend_tokenizer.to_str())
     with tempfile.TemporaryDirectory() as d:
@@ -197,17 +199,18 @@ def speed(family: str, lines: list[str], repeats: int) -> dict[str, float]:
     units = tst.Codec(variant="vocab").vocabulary()
     passes = tst_pass_count(exported, bare)
     units_only = units_floor(exported, units)
+    unit_matches = units_floor(exported, units, one_match_per_unit=True)
     batches = _batches(lines)
-    norm = exported.normalizer
-    assert norm is not None
-    ready = _batches([norm.normalize_str(x) for x in lines])
-    want = [e.ids for e in exported.encode_batch(batches[0], add_special_tokens=False)]
-    if [e.ids for e in units_only.encode_batch(ready[0], add_special_tokens=False)] != want:
-        raise AssertionError(f"{family}: the units floor does not give the export's ids")
+    ready = _batches([ready_text(exported, x) for x in lines])
+    want = [[e.ids for e in exported.encode_batch(b, add_special_tokens=False)] for b in batches]
+    for floor in (units_only, unit_matches):
+        if [[e.ids for e in floor.encode_batch(r, add_special_tokens=False)] for r in ready] != want:
+            raise AssertionError(f"{family}: a units floor does not give the export's ids")
     cases = [
         ("bare", bare, batches),
         ("export", exported, batches),
         ("units", units_only, ready),
+        ("matches", unit_matches, ready),
         ("passes", passes_floor(bare, passes), batches),
     ]
     best = {name: float("inf") for name, _, _ in cases}
@@ -326,14 +329,16 @@ def main() -> None:
     out += ["## Speed: `encode_batch`, exported tokenizer.json vs the bare base (vocab variant)", ""]
     out += [
         "Floors (`benchmarks/pipeline_floor.py`), as ratios bare / floor: the export's units on ready-made",
-        "TST text with no normalizer (no rules reach more), and the bare base with N `Replace` passes",
-        "that match nothing, N the export's pass count (no rules with N passes reach more).",
+        "TST text with no normalizer; the same with one `Replace` match per unit (every unit's closing",
+        "bracket is written by a match: no rule set reaches more), and the bare base with N `Replace`",
+        "passes that match nothing, N the export's pass count (no rules with N passes reach more).",
         "",
         "The CPU ratio is the same run's bare / export CPU time (all threads): steadier than wall time",
         "on a shared machine, where wall-clock ratios move by up to 0.2 between runs.",
         "",
-        "| family | kind | bare s | export s | ratio | CPU ratio | floor: units only | floor: N no-op passes | N |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| family | kind | bare s | export s | ratio | CPU ratio | floor: units only "
+        "| floor: units + a match each | floor: N no-op passes | N |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for family in args.families.split(","):
         for kind, (lines, _) in corpora.items():
@@ -341,7 +346,7 @@ def main() -> None:
             b = t["bare"]
             out.append(
                 f"| {family} | {kind} | {b:.3f} | {t['export']:.3f} | {b / t['export']:.2f} | {t['cpu ratio']:.2f} "
-                f"| {b / t['units']:.2f} | {b / t['passes']:.2f} | {t['N']:.0f} |"
+                f"| {b / t['units']:.2f} | {b / t['matches']:.2f} | {b / t['passes']:.2f} | {t['N']:.0f} |"
             )
             print(out[-1], flush=True)
     out.append("")

@@ -33,7 +33,7 @@ from transformers import AutoTokenizer, PreTrainedTokenizerFast
 import tst
 import tst.hf
 from benchmarks.bench_export import _take, csv_files, family_tokenizer, prose_files
-from benchmarks.pipeline_floor import passes_floor, tst_pass_count, units_floor
+from benchmarks.pipeline_floor import passes_floor, ready_text, tst_pass_count, units_floor
 from benchmarks.words import COMMON
 from tests.hf_support import base
 
@@ -298,24 +298,28 @@ def route2_table(repeat: int, batch: int, mb: float) -> list[str]:
     # pass's fixed cost per text weighs less there (docs/hf.md, "Route 2").
     corpora["prose, 2 kB texts"] = documents(corpora["prose"])
     corpora["real prose, 2 kB texts"] = documents(corpora["real prose"])
-    # The floors (benchmarks/pipeline_floor.py): route 2's units alone on ready-made TST text, and
-    # the bare base with as many never-matching Replace passes as route 2 runs; each bounds the ratio.
+    # The floors (benchmarks/pipeline_floor.py): route 2's units alone on ready-made TST text, the
+    # same with one Replace match per unit, and the bare base with as many never-matching Replace
+    # passes as route 2 runs; each bounds the ratio.
     passes = tst_pass_count(plug, bare)
-    floor0 = units_floor(plug, tst.Codec(variant="vocab").vocabulary())
+    units = tst.Codec(variant="vocab").vocabulary()
+    floor0 = units_floor(plug, units)
+    floor_m = units_floor(plug, units, one_match_per_unit=True)
     floor_n = passes_floor(bare, passes)
-    norm = plug.normalizer
-    assert norm is not None
     rows += [
         "",
         f"| corpus | route 2 / bare, encode_batch | the same in CPU time | median of rounds [range] "
-        f"| MB/s route 2 | MB/s bare | floor: units only | floor: {passes} no-op passes |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        f"| MB/s route 2 | MB/s bare | floor: units only | floor: units + a match each "
+        f"| floor: {passes} no-op passes |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, texts in corpora.items():
         chunks = [texts[k : k + batch] for k in range(0, len(texts), batch)]
-        ready = [[norm.normalize_str(x) for x in c] for c in chunks]
+        ready = [[ready_text(plug, x) for x in c] for c in chunks]
+        if [plug.encode_batch(c)[0].ids for c in chunks] != [floor_m.encode_batch(r)[0].ids for r in ready]:
+            raise AssertionError(f"{name}: the units floor does not give route 2's ids")
         size_mb = sum(len(x.encode()) for x in texts) / 2**20
-        t2 = tb = t0 = tn = cb = c2 = float("inf")
+        t2 = tb = t0 = tm = tn = cb = c2 = float("inf")
         rounds = []  # each round's own bare / route 2 ratio: drift between rounds cancels in it
         for _ in range(repeat):
             rb = best(lambda chunks=chunks: [bare.encode_batch(c) for c in chunks], 1)  # type: ignore[misc]
@@ -326,12 +330,13 @@ def route2_table(repeat: int, batch: int, mb: float) -> list[str]:
             cb = min(cb, cpu_time(lambda chunks=chunks: [bare.encode_batch(c) for c in chunks]))  # type: ignore[misc]
             c2 = min(c2, cpu_time(lambda chunks=chunks: [plug.encode_batch(c) for c in chunks]))  # type: ignore[misc]
             t0 = min(t0, best(lambda ready=ready: [floor0.encode_batch(c) for c in ready], 1))  # type: ignore[misc]
+            tm = min(tm, best(lambda ready=ready: [floor_m.encode_batch(c) for c in ready], 1))  # type: ignore[misc]
             tn = min(tn, best(lambda chunks=chunks: [floor_n.encode_batch(c) for c in chunks], 1))  # type: ignore[misc]
         rows.append(
             f"| {name} | {tb / t2:.2f}x | {cb / c2:.2f}x "
             f"| {statistics.median(rounds):.2f}x [{min(rounds):.2f}-{max(rounds):.2f}] "
             f"| {size_mb / t2:.2f} | {size_mb / tb:.2f} "
-            f"| {tb / t0:.2f}x | {tb / tn:.2f}x |"
+            f"| {tb / t0:.2f}x | {tb / tm:.2f}x | {tb / tn:.2f}x |"
         )
     # How many passes a prose ratio allows, whatever they do: the bare base plus k no-op passes.
     chunks = [corpora["prose"][k : k + batch] for k in range(0, len(corpora["prose"]), batch)]

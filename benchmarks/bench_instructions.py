@@ -1,6 +1,8 @@
 """Route 2 against the bare base counted in CPU instructions (valgrind's callgrind), one thread.
 
-Run: ``python benchmarks/bench_instructions.py [--kb 200]``. Needs ``valgrind`` on the PATH.
+Run: ``python benchmarks/bench_instructions.py [--kb 200] [--export FAMILY]``. Needs ``valgrind`` on
+the PATH. With ``--export`` it counts route 3 (`tst.hf.export` of a family of `bench_export.py`, e.g.
+``spm``) against that family's bare base instead of route 2 on tekken.
 
 Why instructions: on a shared 2-core VM the wall and CPU clocks of one run move route 2's ratio by
 up to 0.2 (docs/hf.md, "Route 2"); an instruction count moves far less, so a change of a few
@@ -26,11 +28,14 @@ of `bench_hf.py`, each cut to the first lines that make `--kb` thousand characte
 prose again as texts of about 2 kB (`bench_hf.documents`), where a pass's fixed cost per text
 weighs less.
 
-The last column, "route 2 / bare", is route 2's speed as a share of the base's, the convention of
+The column "route 2 / bare" is route 2's speed as a share of the base's, the convention of
 the wall-clock ratios of `bench_hf.py`: the base's count divided by route 2's (0.8x: route 2 does
-1.25 times the base's work). At the default `--kb 200` a run takes about three minutes on a 2-core
-machine (ten callgrind runs, each a fresh interpreter); much of that is fixed cost, so `--kb 40`
-still takes over two minutes. Rows print as they are counted, the whole table again at the end.
+1.25 times the base's work). The last column counts the floor of `benchmarks/pipeline_floor.py`
+that no rule set passes, the units' split with one `Replace` match per unit, on the same texts
+made ready beforehand (`ready_text`), as the same share of the base's. At the default `--kb 200`
+a run takes four to five minutes on a 2-core machine (fifteen callgrind runs, each a fresh
+interpreter); much of that is fixed cost, so `--kb 40` still takes over three minutes. Rows print
+as they are counted, the whole table again at the end.
 """
 
 from __future__ import annotations
@@ -46,6 +51,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from tokenizers import Tokenizer
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -111,44 +118,62 @@ def first_chars(texts: list[str], size: int) -> list[str]:
     return texts
 
 
+def export_pair(family: str) -> tuple[Tokenizer, Tokenizer]:
+    """The bare base of `family` (`bench_export.family_tokenizer`) and its route-3 export (vocab)."""
+    import tst.hf
+    from benchmarks.bench_export import family_tokenizer
+
+    b = family_tokenizer(family)
+    with tempfile.TemporaryDirectory() as d:
+        exported = Tokenizer.from_file(str(tst.hf.export(b, d, variant="vocab")))
+    return Tokenizer.from_str(b.backend_tokenizer.to_str()), exported
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--kb", type=int, default=200, help="characters of each corpus, in thousands")
+    ap.add_argument("--export", metavar="FAMILY", help="count route 3 on this family instead of route 2 on tekken")
     args = ap.parse_args(argv)
     if shutil.which("valgrind") is None:
         print("valgrind is not installed: nothing to count", file=sys.stderr)
         return 2
+    import tst
     from benchmarks.bench_hf import route2_pair
+    from benchmarks.pipeline_floor import ready_text, units_floor
 
     started = time.monotonic()
-    bare, plug = route2_pair()
+    bare, plug = route2_pair() if args.export is None else export_pair(args.export)
+    floor = units_floor(plug, tst.Codec(variant="vocab").vocabulary(), one_match_per_unit=True)
+    route = "route 2" if args.export is None else f"route 3 ({args.export})"
     rows = [
-        "| corpus | characters | bare base (M instr.) | route 2 (M instr.) "
-        "| route 2 / bare (throughput: bare ÷ route 2 instructions) |",
-        "|---|---:|---:|---:|---:|",
+        f"| corpus | characters | bare base (M instr.) | {route} (M instr.) "
+        f"| {route} / bare (throughput: bare ÷ {route} instructions) | floor: units + a match each / bare |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
     print("\n".join(rows), flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(tmp)
         child = d / "child.py"
         child.write_text(_CHILD)
-        paths = {"bare": d / "bare.json", "route 2": d / "route2.json"}
+        paths = {"bare": d / "bare.json", "route 2": d / "route2.json", "floor": d / "floor.json"}
         bare.save(str(paths["bare"]))
         plug.save(str(paths["route 2"]))
+        floor.save(str(paths["floor"]))
         for name, texts in corpora(args.kb * 1000).items():
             if not texts:  # the real corpora need scikit-learn, matplotlib and their files
                 print(f"| {name} | 0 | no text found: skipped |", flush=True)
                 continue
-            data = d / "texts.pkl"
+            data, ready = d / "texts.pkl", d / "ready.pkl"
             data.write_bytes(pickle.dumps(texts))
-            work = {k: instructions(p, data, child) for k, p in paths.items()}
+            ready.write_bytes(pickle.dumps([ready_text(plug, t) for t in texts]))
+            work = {k: instructions(p, ready if k == "floor" else data, child) for k, p in paths.items()}
             chars = sum(map(len, texts))
             rows.append(
                 f"| {name} | {chars:,} | {work['bare'] / 1e6:,.0f} | {work['route 2'] / 1e6:,.0f} "
-                f"| {work['bare'] / work['route 2']:.3f}x |"
+                f"| {work['bare'] / work['route 2']:.3f}x | {work['bare'] / work['floor']:.3f}x |"
             )
             print(rows[-1], flush=True)
-    out = ROOT / "benchmarks" / "out" / "instructions.md"
+    out = ROOT / "benchmarks" / "out" / f"instructions{'' if args.export is None else '-' + args.export}.md"
     out.parent.mkdir(exist_ok=True)
     out.write_text("\n".join(rows) + "\n")
     print("\n".join(rows))

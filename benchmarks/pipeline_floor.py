@@ -1,25 +1,29 @@
 """The least a TST pipeline of stock `tokenizers` components costs, whatever its rules.
 
-Two costs come with the design and no rule set avoids them (tokenizers 0.23):
+Three costs come with the design and no rule set avoids them (tokenizers 0.23):
 
 * **the units' split**: every TST unit is an added token, so it cuts the text into pieces that
   the pre-tokenizer and the model then take one by one (against a SentencePiece base with
   ``Metaspace(split=False)`` the bare base takes a whole line as one piece);
+* **one match per unit**: every unit in the normalizer's output ends with a ``⟧`` that a
+  `normalizers.Replace` match wrote (vocab variant: the lexer ends a number's last integer group,
+  the boundaries pass every other integer group, the fraction pass every fractional group, the tag
+  pass each tag, an escape pass each escaped bracket), and each match costs `tokenizers` a
+  search restart and an edit of the string and its alignments;
 * **one copy per pass**: a `normalizers.Replace` step rebuilds the string and its alignments
   (16 bytes per byte) even where its pattern matches nothing (``NormalizedString::replace``).
 
-Two tokenizers measure them apart, each against the bare base on the same texts:
+Tokenizers that measure them, each against the bare base on the same texts:
 
-* `units_floor`: a copy of a TST tokenizer fed the TST normalizer's output computed beforehand,
-  with no normalizer and its units as plain added tokens (``normalized=False``, content = the
-  unit as the normalizer writes it, same ids). It does the units' split and nothing else: no
-  rules can make the TST pipeline faster than it. (It overstates the split's cost where the raw
-  text is ASCII: `encode_batch` maps byte offsets to characters over its input, and the
-  ready-made text holds the non-ASCII marks, so `tokenizers` builds a byte-to-character map
-  there that the real pipeline skips; on the CSV lines of `bench_export.py` against the
-  SentencePiece base that map is about a third of the floor's extra instructions (callgrind,
-  2026-12-01). For a base whose normalizer does real work, BERT's, it understates the whole,
-  which a floor may.)
+* `units_floor`: a copy of a TST tokenizer fed `ready_text` (the TST normalizer's output computed
+  beforehand) with its units as plain added tokens of the same ids, and either no normalizer
+  (the units' split alone) or, with ``one_match_per_unit``, one `Replace` that rewrites every
+  ``⟧`` as itself (the split plus one match per unit: no route-3 or route-2 rule set in the vocab
+  variant can run faster than it). Its ids are the TST tokenizer's. The ready-made text spells the
+  two brackets as ASCII control characters, so that `encode_batch` maps offsets as it does for the
+  (ASCII) raw text; with the brackets themselves it builds a byte-to-character map the real
+  pipeline skips, about a third of the split's extra instructions on the CSV lines of
+  `bench_export.py` (callgrind, 2026-12-01).
 * `passes_floor`: the bare base with `passes` `Replace` steps after its normalizer, each matching
   nothing, fed the raw text. TST only inserts, so each of its passes copies at least the raw
   text: no rules with that many passes can make the pipeline faster than it.
@@ -31,8 +35,14 @@ import json
 
 from tokenizers import Regex, Tokenizer, normalizers
 
+from tst.spelling import CLOSE, OPEN
+
 #: A pattern no text matches (two noncharacters in a row).
 NEVER = "\\x{10FFFF}\\x{10FFFE}"
+
+#: The brackets in `ready_text`: two ASCII control characters no benchmark text holds.
+_ASCII_BRACKETS = {OPEN: "\x02", CLOSE: "\x03"}
+_TO_ASCII = str.maketrans(_ASCII_BRACKETS)
 
 
 def tst_pass_count(tst_tokenizer: Tokenizer, base: Tokenizer) -> int:
@@ -47,16 +57,33 @@ def _step_count(tok: Tokenizer) -> int:
     return len(norm["normalizers"]) if norm.get("type") == "Sequence" else 1
 
 
-def units_floor(tst_tokenizer: Tokenizer, units: list[str]) -> Tokenizer:
-    """The units' split of `tst_tokenizer` alone (see the module doc).
+def ready_text(tst_tokenizer: Tokenizer, text: str) -> str:
+    """`text` as `units_floor` takes it: `tst_tokenizer`'s normalizer output, brackets in ASCII.
+
+    Raises:
+        ValueError: `text` holds a TST bracket (its escape stays text, which the ASCII spelling would
+            change) or one of the ASCII stand-ins (U+0002, U+0003).
+    """
+    if any(c in text for c in (OPEN, CLOSE, *_ASCII_BRACKETS.values())):
+        raise ValueError("the floors take texts without U+27E6, U+27E7, U+0002 or U+0003")
+    norm = tst_tokenizer.normalizer
+    assert norm is not None
+    normalized: str = norm.normalize_str(text)
+    return normalized.translate(_TO_ASCII)
+
+
+def units_floor(tst_tokenizer: Tokenizer, units: list[str], one_match_per_unit: bool = False) -> Tokenizer:
+    """The units' split of `tst_tokenizer`, with or without one `Replace` match per unit (module doc).
 
     Args:
-        tst_tokenizer: a TST pipeline (route 2 or route 3) whose added tokens include `units`.
+        tst_tokenizer: a TST pipeline (route 2 or route 3, vocab variant) whose added tokens include
+            `units`.
         units: the TST units' contents (`Codec.vocabulary()`).
+        one_match_per_unit: add a normalizer that rewrites each unit's closing bracket as itself.
 
     Returns:
-        A `Tokenizer` to be fed ``tst_tokenizer.normalizer.normalize_str(text)`` instead of `text`;
-        it gives the same ids as `tst_tokenizer` on `text`.
+        A `Tokenizer` to be fed ``ready_text(tst_tokenizer, text)`` instead of `text`; it gives the
+        same ids as `tst_tokenizer` on `text`.
     """
     norm = tst_tokenizer.normalizer
     assert norm is not None
@@ -65,10 +92,15 @@ def units_floor(tst_tokenizer: Tokenizer, units: list[str]) -> Tokenizer:
     added = []
     for entry in spec["added_tokens"]:
         if entry["content"] in ours:
-            entry = {**entry, "content": norm.normalize_str(entry["content"]), "normalized": False}
+            # Normalized with the match pass: the units are then matched after it, which sees them.
+            content = norm.normalize_str(entry["content"]).translate(_TO_ASCII)
+            entry = {**entry, "content": content, "normalized": one_match_per_unit}
         added.append(entry)
     spec["added_tokens"] = added
-    spec["normalizer"] = None
+    close = _ASCII_BRACKETS[CLOSE]
+    spec["normalizer"] = (
+        {"type": "Replace", "pattern": {"String": close}, "content": close} if one_match_per_unit else None
+    )
     floor = Tokenizer.from_str(json.dumps(spec))
     floor.no_padding()
     floor.no_truncation()
