@@ -44,7 +44,7 @@ from transformers import PreTrainedTokenizerFast
 
 import tst
 import tst.hf
-from benchmarks.pipeline_floor import passes_floor, ready_text, tst_pass_count, units_floor
+from benchmarks.pipeline_floor import passes_floor, ready_texts, tst_pass_count, units_floor
 from tests.hf_support import base
 from tst.hf.export import tst_normalizer
 from tst.spelling import CLOSE, OPEN
@@ -201,7 +201,7 @@ def speed(family: str, lines: list[str], repeats: int) -> dict[str, float]:
     units_only = units_floor(exported, units)
     unit_matches = units_floor(exported, units, one_match_per_unit=True)
     batches = _batches(lines)
-    ready = _batches([ready_text(exported, x) for x in lines])
+    ready = _batches(ready_texts(exported, lines))
     want = [[e.ids for e in exported.encode_batch(b, add_special_tokens=False)] for b in batches]
     for floor in (units_only, unit_matches):
         if [[e.ids for e in floor.encode_batch(r, add_special_tokens=False)] for r in ready] != want:

@@ -33,7 +33,7 @@ from transformers import AutoTokenizer, PreTrainedTokenizerFast
 import tst
 import tst.hf
 from benchmarks.bench_export import _take, csv_files, family_tokenizer, prose_files
-from benchmarks.pipeline_floor import passes_floor, ready_text, tst_pass_count, units_floor
+from benchmarks.pipeline_floor import passes_floor, ready_texts, tst_pass_count, units_floor
 from benchmarks.words import COMMON
 from tests.hf_support import base
 
@@ -315,9 +315,11 @@ def route2_table(repeat: int, batch: int, mb: float) -> list[str]:
     ]
     for name, texts in corpora.items():
         chunks = [texts[k : k + batch] for k in range(0, len(texts), batch)]
-        ready = [[ready_text(plug, x) for x in c] for c in chunks]
-        if [plug.encode_batch(c)[0].ids for c in chunks] != [floor_m.encode_batch(r)[0].ids for r in ready]:
-            raise AssertionError(f"{name}: the units floor does not give route 2's ids")
+        ready = [ready_texts(plug, c) for c in chunks]
+        want = [[e.ids for e in plug.encode_batch(c)] for c in chunks]
+        for floor in (floor0, floor_m):
+            if [[e.ids for e in floor.encode_batch(r)] for r in ready] != want:
+                raise AssertionError(f"{name}: a units floor does not give route 2's ids")
         size_mb = sum(len(x.encode()) for x in texts) / 2**20
         t2 = tb = t0 = tm = tn = cb = c2 = float("inf")
         rounds = []  # each round's own bare / route 2 ratio: drift between rounds cancels in it

@@ -32,7 +32,7 @@ The column "route 2 / bare" is route 2's speed as a share of the base's, the con
 the wall-clock ratios of `bench_hf.py`: the base's count divided by route 2's (0.8x: route 2 does
 1.25 times the base's work). The last column counts the floor of `benchmarks/pipeline_floor.py`
 that no rule set passes, the units' split with one `Replace` match per unit, on the same texts
-made ready beforehand (`ready_text`), as the same share of the base's. At the default `--kb 200`
+made ready beforehand (`ready_texts`), as the same share of the base's. At the default `--kb 200`
 a run takes four to five minutes on a 2-core machine (fifteen callgrind runs, each a fresh
 interpreter); much of that is fixed cost, so `--kb 40` still takes over three minutes. Rows print
 as they are counted, the whole table again at the end.
@@ -126,7 +126,11 @@ def export_pair(family: str) -> tuple[Tokenizer, Tokenizer]:
     b = family_tokenizer(family)
     with tempfile.TemporaryDirectory() as d:
         exported = Tokenizer.from_file(str(tst.hf.export(b, d, variant="vocab")))
-    return Tokenizer.from_str(b.backend_tokenizer.to_str()), exported
+    bare = Tokenizer.from_str(b.backend_tokenizer.to_str())
+    for tok in (bare, exported):  # as bench_export.speed: a base's padding (BERT's) would be counted too
+        tok.no_padding()
+        tok.no_truncation()
+    return bare, exported
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -139,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     import tst
     from benchmarks.bench_hf import route2_pair
-    from benchmarks.pipeline_floor import ready_text, units_floor
+    from benchmarks.pipeline_floor import ready_texts, units_floor
 
     started = time.monotonic()
     bare, plug = route2_pair() if args.export is None else export_pair(args.export)
@@ -165,7 +169,10 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             data, ready = d / "texts.pkl", d / "ready.pkl"
             data.write_bytes(pickle.dumps(texts))
-            ready.write_bytes(pickle.dumps([ready_text(plug, t) for t in texts]))
+            made = ready_texts(plug, texts)
+            if [e.ids for e in floor.encode_batch(made)] != [e.ids for e in plug.encode_batch(texts)]:
+                raise AssertionError(f"{name}: the floor does not give {route}'s ids")
+            ready.write_bytes(pickle.dumps(made))
             work = {k: instructions(p, ready if k == "floor" else data, child) for k, p in paths.items()}
             chars = sum(map(len, texts))
             rows.append(

@@ -557,24 +557,26 @@ def test_every_unit_comes_out_of_the_rules_as_its_added_token(kwargs: dict[str, 
 def test_the_benchmark_floors_give_the_exports_ids(family: str, exports: dict) -> None:  # type: ignore[type-arg]
     """benchmarks/pipeline_floor.py's unit floors are lower bounds only if they do the export's work:
     the same ids on the same texts, with one normalizer match per unit where asked."""
-    from benchmarks.pipeline_floor import ready_text, units_floor
+    from benchmarks.pipeline_floor import ready_texts, units_floor
 
     stock, _ = exports[(family, "vocab")]
     units = tst.Codec(variant="vocab").vocabulary()
-    texts = [*COVERED, "1,234,567.891011 and 12,3", "x 12345678901234567890 e 3e-7"]
+    # every grouping separator: BERT's normalizer writes three of them as one space
+    groupings = [f"1{sep}234{sep}567" for sep in (",", "'", "_", "\u2019", "\xa0", "\u2009", "\u202f")]
+    texts = [*COVERED, *groupings, "1,234,567.891011 and 12,3", "x 12345678901234567890 e 3e-7"]
     want = [e.ids for e in stock.encode_batch(texts, add_special_tokens=False)]
-    ready = [ready_text(stock, t) for t in texts]
+    ready = ready_texts(stock, texts)
     for floor in (units_floor(stock, units), units_floor(stock, units, one_match_per_unit=True)):
         assert [e.ids for e in floor.encode_batch(ready, add_special_tokens=False)] == want
-    # one match per unit: every unit of the ready-made text ends with the one bracket the pass rewrites
-    # one match per unit: the units are matched after the one pass (normalized), which rewrites
-    # every closing bracket, and each unit the export emits holds exactly one
+    # One match per unit: the units are matched after the one pass (normalized), which rewrites
+    # every closing bracket, and each unit the export emits holds exactly one.
     spec = json.loads(units_floor(stock, units, one_match_per_unit=True).to_str())
     assert spec["normalizer"]["pattern"] == {"String": "\x03"}
     assert all(e["normalized"] for e in spec["added_tokens"] if "\x03" in e["content"])
     unit_ids = {stock.token_to_id(u) for u in units}
     counts = [(text.count("\x03"), sum(i in unit_ids for i in ids)) for text, ids in zip(ready, want)]
     assert all(marks == found for marks, found in counts) and sum(found for _, found in counts) > 20
-    for bad in ("a\x02b", "\u27e6 is text"):
-        with pytest.raises(ValueError, match="U\\+27E6"):
-            ready_text(stock, bad)
+    special = next(e["content"] for e in json.loads(stock.to_str())["added_tokens"] if not e["normalized"])
+    for bad in ("a\x02b", "\u27e6 is text", f"{special} 12"):
+        with pytest.raises(ValueError, match="the floors take no text holding"):
+            ready_texts(stock, ["12", bad])
