@@ -489,6 +489,62 @@ def test_parquet_errors(cli: CLI, tmp_path: Path) -> None:
     assert r.status == 2 and "not a readable Parquet file" in r.err
 
 
+@pytest.mark.parametrize("use", ["dropped", "unused", "overflow"])
+def test_a_dictionary_entry_the_codec_rejects_never_reaches_the_writer(cli: CLI, tmp_path: Path, use: str) -> None:
+    """Class: a Parquet dictionary column with an entry the codec rejects. Rows using it are dropped
+    (--skip-bad) or name the error; an entry no row uses is kept as it was (the writer takes no null
+    entry: a new-user trial met ArrowNotImplementedError)."""
+    entries = pa.array(["a 1", "b 12345678901234567890123"] if use == "overflow" else ["⟦1⟧⟦u⟧", "⟦12⟧⟦k⟧ cut"])
+    indices = pa.array([0, 0] if use == "unused" else [0, 1, 0], pa.int32())
+    src, out = tmp_path / "d.parquet", tmp_path / "out.parquet"
+    pq.write_table(pa.table({"c": pa.DictionaryArray.from_arrays(indices, entries)}), src)
+    args = ["--overflow", "error"] if use == "overflow" else ["--decode"]
+    r = cli("convert", str(src), "--field", "c", *args, *([] if use == "unused" else ["--skip-bad"]), "-o", str(out))
+    assert r.status == 0, r.err
+    want = {"dropped": ["1", "1"], "unused": ["1", "1"], "overflow": [tst.Codec().encode("a 1")] * 2}[use]
+    assert pq.read_table(out).column("c").to_pylist() == want
+    if use != "unused":
+        assert "1 bad record skipped (row 1)" in r.err
+
+
+def test_a_csv_header_after_a_byte_order_mark_is_read_like_any_header(cli: CLI, tmp_path: Path) -> None:
+    """A BOM then a quoted first cell (Excel, R): the quote is the cell's, not part of its name."""
+    src = tmp_path / "b.csv"
+    data = '\ufeff"id, n",text,other\n"1, 2",hello 5,world 6\n'
+    src.write_bytes(data.encode())
+    r = cli("convert", str(src), "--field", "text", "--variant", "vocab")
+    assert r.status == 0 and r.text == '\ufeff"id, n",text,other\n"1, 2",hello ⟦5⟧,world 6\n', r.err
+    back = tmp_path / "e.csv"
+    back.write_text(r.text, encoding="utf-8")
+    assert cli("convert", str(back), "--field", "text", "--variant", "vocab", "--decode").text == data
+    src.write_bytes('\ufeff"text",b\n"a 1",2\n'.encode())
+    assert cli("convert", str(src), "--field", "text", "--variant", "vocab").text == '\ufeff"text",b\n"a ⟦1⟧",2\n'
+    joined = tmp_path / "joined.jsonl"  # two files joined with cat: the second one's BOM starts line 2
+    joined.write_text('{"t": "a 1"}\n\ufeff{"t": "b 2"}\n', encoding="utf-8")
+    r = cli("convert", str(joined), "--field", "t")
+    assert r.status == 2 and f"{joined}:2:1: a byte order mark (U+FEFF) where a JSON value should start" in r.err
+
+
+def test_allow_missing_names_a_column_the_header_lacks(cli: CLI, tmp_path: Path) -> None:
+    src = tmp_path / "m.csv"
+    src.write_text("a,b\n1,x 5\n", encoding="utf-8")
+    r = cli("convert", str(src), "--field", "nope", "--allow-missing")
+    assert r.status == 0 and r.text == "a,b\n1,x 5\n"
+    assert "no column 'nope' in the header or schema" in r.err
+    table = tmp_path / "m.parquet"
+    pq.write_table(pa.table({"a": ["x 1"]}), table)
+    out = str(tmp_path / "o.parquet")
+    r = cli("convert", str(table), "--field", "nope", "--field", "a", "--allow-missing", "-o", out)
+    assert r.status == 0 and "no column 'nope' in the header or schema" in r.err
+
+
+def test_lenient_decoding_counts_only_the_numbers_it_decoded(cli: CLI, tmp_path: Path) -> None:
+    src = tmp_path / "l.jsonl"
+    src.write_text('{"t":"⟦1⟧⟦u⟧"}\n{"t":"⟦12⟧⟦k⟧ cut"}\n{"t":"⟦7⟧⟦u⟧ and ⟦3⟧⟦k⟧ x"}\n', encoding="utf-8")
+    r = cli("convert", str(src), "--field", "t", "--decode", "--lenient", "-o", str(tmp_path / "o.jsonl"))
+    assert r.status == 0 and "2 numbers decoded" in r.err, r.err
+
+
 def test_hints_for_misplaced_messages_json_lines_and_compressed_input(cli: CLI, tmp_path: Path) -> None:
     """Found by a new-user trial: each of these ended in an error that did not say why."""
     chat = tmp_path / "chat.jsonl"

@@ -139,3 +139,18 @@ def test_a_settings_hint_the_data_refutes_is_dropped() -> None:
         with pytest.raises(RecordError, match="is not followed by its marker") as info:
             conv({"text": bad})
         assert "variant=" not in str(info.value)
+
+
+def test_a_map_without_batched_is_refused_not_read_as_characters() -> None:
+    """`map(converter)` without ``batched=True`` hands one example: its string would be read as a
+    column of characters, each digit a number (a new-user trial; silent corruption)."""
+    ds = datasets.Dataset.from_dict({"q": ["a 12", "b 2,345"], "m": ROWS["messages"][:2]})
+    for conv in (DatasetConverter(fields=["q"]), DatasetConverter(messages="m")):
+        with pytest.raises(TypeError, match=r"batched map function, use Dataset.map\(converter, batched=True\)"):
+            ds.map(conv)
+    assert ds.map(DatasetConverter(fields=["q"], variant="vocab"), batched=True)["q"] == [
+        CODEC.encode("a 12"),
+        CODEC.encode("b 2,345"),
+    ]
+    with pytest.raises(TypeError, match=r"fields takes a list of column names, not a string: fields=\['q'\]"):
+        DatasetConverter(fields="q")

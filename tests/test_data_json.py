@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import json
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tst.data.converter import TextConverter
+from tst.data.json_array import convert_json
 from tst.data.json_sites import JSONProblem, RecordWalker, ensure_ascii_style, splice
+from tst.data.jsonl import convert_jsonl
 from tst.data.records import SelectionError, fill, read, record_slots
 from tst.data.selection import Selection
 
@@ -99,6 +104,41 @@ def test_ascii_style_detection() -> None:
     assert ensure_ascii_style('{"t": "café"}') is False
     assert ensure_ascii_style('{"t": "tab\\u0009"}') is False
     assert ensure_ascii_style('{"t": "x"}', default=True) is True
+    # DEL: only ensure_ascii escapes it (\u007f); a raw DEL is a line written without it.
+    assert ensure_ascii_style('{"t": "del\\u007f"}') is True
+    assert ensure_ascii_style('{"t": "tilde\\u007e"}') is False
+    assert ensure_ascii_style('{"t": "del\x7f"}', default=True) is False
+
+
+@settings(max_examples=150)
+@given(
+    texts=st.lists(
+        st.lists(st.sampled_from([*'12 .,-xé😀"/\n\x00\x1f\x7f\u2028', "1,000", "\x7f"]), max_size=8).map("".join),
+        max_size=3,
+    ),
+    ensure_ascii=st.booleans(),
+    indent=st.sampled_from([None, 2]),
+)
+def test_json_dumps_lines_come_back_byte_for_byte(
+    texts: list[str], ensure_ascii: bool, indent: int | None, make_codec: Any
+) -> None:
+    """Class: a record written by `json.dumps` in either style; encoding then decoding its strings
+    gives its bytes back (a DEL in an otherwise ASCII line read as written without ensure_ascii
+    came back raw, in both engines: a new-user trial)."""
+    codec = make_codec(variant="vocab")
+    records = [{"t": t} for t in texts]
+    data = "".join(json.dumps(r, ensure_ascii=ensure_ascii) + "\n" for r in records).encode()
+    encoded = io.BytesIO()
+    convert_jsonl(io.BytesIO(data), encoded, TextConverter(codec, "encode"), Selection(fields=("t",)))
+    back = io.BytesIO()
+    convert_jsonl(io.BytesIO(encoded.getvalue()), back, TextConverter(codec, "decode"), Selection(fields=("t",)))
+    assert back.getvalue() == data
+    if indent is not None:  # a JSON array file, as json.dumps(..., indent=2) writes it
+        doc = json.dumps(records, ensure_ascii=ensure_ascii, indent=indent).encode()
+        mid, out = io.BytesIO(), io.BytesIO()
+        convert_json(io.BytesIO(doc), mid, TextConverter(codec, "encode"), Selection(fields=("t",)))
+        convert_json(io.BytesIO(mid.getvalue()), out, TextConverter(codec, "decode"), Selection(fields=("t",)))
+        assert out.getvalue() == doc
 
 
 JSON_STRINGS = st.text(max_size=20)

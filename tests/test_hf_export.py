@@ -580,3 +580,42 @@ def test_the_benchmark_floors_give_the_exports_ids(family: str, exports: dict) -
     for bad in ("a\x02b", "\u27e6 is text", f"{special} 12"):
         with pytest.raises(ValueError, match="the floors take no text holding"):
             ready_texts(stock, ["12", bad])
+
+
+@pytest.fixture(scope="module")
+def base_with_digit_tokens(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[PreTrainedTokenizerFast, Tokenizer, PreTrainedTokenizerFast]:
+    """A byte-level base with its own added tokens holding digits, matched after normalization
+    (``normalized=True``, transformers' `add_tokens` default), its export and its wrap (vocab)."""
+    b = PreTrainedTokenizerFast(tokenizer_object=Tokenizer.from_str(base("bpe").backend_tokenizer.to_str()))
+    b.add_tokens(["H2O", "2024", "1,000", "v2"])
+    stock = Tokenizer.from_file(str(tst_hf.export(b, tmp_path_factory.mktemp("digit-tokens"), variant="vocab")))
+    stock.no_padding()
+    stock.no_truncation()
+    return b, stock, tst_hf.wrap(b, variant="vocab")
+
+
+@settings(max_examples=150, deadline=None)
+@given(parts=hs.lists(hs.sampled_from(["H2O", "2024", "1,000", "v2", "2", "45", ",", ".", " ", "x", "-"]), max_size=10))
+def test_covers_is_exact_around_the_bases_own_digit_tokens(
+    parts: list[str], base_with_digit_tokens: tuple[PreTrainedTokenizerFast, Tokenizer, PreTrainedTokenizerFast]
+) -> None:
+    # Class: a base added token holding a digit, normalized=True. Route 1 encodes the text on either
+    # side of it alone; route 3 across it (a new-user trial: `add 2 H2O2` had covers True, other ids).
+    b, stock, wrapped_tok = base_with_digit_tokens
+    text = "".join(parts)
+    want = wrapped_tok(text, add_special_tokens=False)["input_ids"]
+    if tst_hf.covers(text, wrapped_tok.tst_codec, b):
+        assert stock.encode(text, add_special_tokens=False).ids == want
+
+
+def test_covers_pins_the_digit_token_rows(
+    base_with_digit_tokens: tuple[PreTrainedTokenizerFast, Tokenizer, PreTrainedTokenizerFast],
+) -> None:
+    b, stock, wrapped_tok = base_with_digit_tokens
+    codec = tst.Codec(variant="vocab")
+    assert not tst_hf.covers("add 2 H2O2 now", codec, b)
+    assert not tst_hf.covers("in 20245", codec, b)
+    assert tst_hf.covers("year 2024 ok, x 1,000 y", codec, b)
+    assert stock.encode("year 2024 ok").ids == wrapped_tok("year 2024 ok")["input_ids"]

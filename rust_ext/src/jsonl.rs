@@ -549,15 +549,13 @@ fn string(s: &[u8], i: usize) -> Option<(Cow<'_, [u8]>, usize)> {
 
 /// Whether rewritten strings of `line` use `\u` escapes (`tst.data.json_sites.ensure_ascii_style`).
 fn ensure_ascii_style(line: &[u8], default: bool) -> bool {
-    if !line.is_ascii() {
+    // A raw DEL is what `json.dumps` writes without ensure_ascii (with it, `\u007f`).
+    if !line.is_ascii() || memchr(0x7f, line).is_some() {
         return false;
     }
-    // `\\u(?!00[0-7])[0-9a-fA-F]{4}` anywhere in the line.
-    let found = memchr_iter(b'\\', line).any(|k| {
-        line.get(k + 1) == Some(&b'u')
-            && hex4(line, k + 2).is_some()
-            && !(line[k + 2] == b'0' && line[k + 3] == b'0' && (b'0'..=b'7').contains(&line[k + 4]))
-    });
+    // `\u` then four hexadecimal digits above 007e (what only ensure_ascii escapes) anywhere in the line.
+    let found = memchr_iter(b'\\', line)
+        .any(|k| line.get(k + 1) == Some(&b'u') && hex4(line, k + 2).is_some_and(|cp| cp > 0x7e));
     found || default
 }
 
@@ -722,6 +720,9 @@ mod tests {
         assert_eq!(String::from_utf8(out).unwrap(), "\"\\u007f\\u00e9\\ud83d\\ude00\"");
         assert!(ensure_ascii_style(b"{\"a\": \"\\u00e9\"}", false));
         assert!(!ensure_ascii_style(b"{\"a\": \"\\u001f\"}", false));
+        assert!(ensure_ascii_style(b"{\"a\": \"\\u007f\"}", false));
+        assert!(!ensure_ascii_style(b"{\"a\": \"\\u007e\"}", false));
+        assert!(!ensure_ascii_style(b"{\"a\": \"\x7f\"}", true));
         assert!(ensure_ascii_style(b"{}", true));
         assert!(!ensure_ascii_style("{\"a\": \"é\\u00e9\"}".as_bytes(), true));
     }

@@ -86,7 +86,10 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "--lenient", action="store_true", help="with --decode: keep what cannot be decoded instead of failing"
     )
     p.add_argument(
-        "--skip-bad", action="store_true", help="drop malformed records (counted and named) instead of failing"
+        "--skip-bad",
+        action="store_true",
+        help="drop records that cannot be converted (malformed JSON, a field of the wrong type, a string the codec "
+        "rejects; counted and named) instead of failing; CSV that does not parse still fails",
     )
     p.add_argument(
         "--allow-missing",

@@ -249,9 +249,13 @@ class ArrowConverter:
         if pa.types.is_null(t):
             return arr
         if pa.types.is_dictionary(t):
-            return pa.DictionaryArray.from_arrays(
-                arr.indices, self._array(arr.dictionary, messages, path.down("dict", arr.indices))
-            )
+            entries = self._array(arr.dictionary, messages, path.down("dict", arr.indices))
+            if entries.null_count > arr.dictionary.null_count:
+                # An entry the codec rejected is null in the output: a row that uses it raises or is
+                # dropped (skip_bad), so the entry keeps its old value (Parquet writes no null entry).
+                failed = pc.and_(entries.is_null(), arr.dictionary.is_valid())
+                entries = pc.if_else(failed, arr.dictionary.cast(entries.type), entries)
+            return pa.DictionaryArray.from_arrays(arr.indices, entries)
         if _is_string(t):
             return self._strings(arr, path)
         if _is_list(t):

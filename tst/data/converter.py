@@ -49,6 +49,8 @@ class Counts:
     wider: int = 0  # CSV rows with more cells than the header (those past it are copied, never selected)
     skipped: int = 0
     skipped_where: list[str] = field(default_factory=list)  # the first `SHOWN` places only
+    #: Selected columns a CSV header or Parquet schema lacks (passed with `allow_missing`).
+    absent_columns: list[str] = field(default_factory=list)
 
     def skip(self, where: str) -> None:
         """Count one skipped record at `where`."""
@@ -68,10 +70,11 @@ class Counts:
         self.wider += other.wider
         self.skipped += other.skipped
         self.skipped_where.extend(other.skipped_where[: max(0, SHOWN - len(self.skipped_where))])
+        self.absent_columns.extend(c for c in other.absent_columns if c not in self.absent_columns)
 
     def copy(self) -> Counts:
         """An independent copy."""
-        return replace(self, skipped_where=list(self.skipped_where))
+        return replace(self, skipped_where=list(self.skipped_where), absent_columns=list(self.absent_columns))
 
     def take_strings(self, now: Counts, before: Counts) -> None:
         """Set strings, changed and the number counts to what a converter counted between `before` and `now`."""
@@ -108,6 +111,9 @@ class Counts:
             parts.append(
                 f"{counted(self.missing, 'record')} lacked a selected field (the fields they have were converted)"
             )
+        if self.absent_columns:
+            # Named: a misspelled column passes a whole file through unconverted under --allow-missing.
+            parts.append(f"no column {', '.join(map(repr, self.absent_columns))} in the header or schema")
         if self.wider:
             parts.append(
                 f"{counted(self.wider, 'row')} had more cells than the header (the cells past it were kept as they are)"
@@ -266,13 +272,21 @@ class TextConverter:
 
     def count_numbers(self, inputs: Sequence[str], outputs: Sequence[str]) -> int:
         """Numbers converted between `inputs` and their `outputs`."""
-        encoded = outputs if self.direction == "encode" else inputs
-        if self._counter is not None:
-            rust = rust_engine(self.codec)
+        if self._counter is None:
+            return sum(len(self.codec.numbers(t)) for t in inputs)  # paper style: parse again
+        counter, rust = self._counter, rust_engine(self.codec)
+
+        def numbers(encoded: Sequence[str]) -> int:
             if rust is not None:
                 return int(rust.count_numbers_batch(list(encoded)))
-            return self._counter.count_all(list(encoded))
-        return sum(len(self.codec.numbers(t)) for t in inputs)  # paper style: parse again
+            return counter.count_all(list(encoded))
+
+        if self.direction == "encode":
+            return numbers(outputs)
+        if self.strict:
+            return numbers(inputs)
+        # Lenient decoding keeps what it cannot read verbatim: those numbers are still units in the output.
+        return max(0, numbers(inputs) - numbers(outputs))
 
     def count_out_of_range(self, inputs: Sequence[str]) -> tuple[int, int]:
         """Numerals of `inputs` that encoding leaves as text because they are out of range.
@@ -342,11 +356,20 @@ class TextConverter:
         if pa.types.is_string_view(inputs.type):
             inputs = inputs.cast(pa.large_string())
         rust = rust_engine(self.codec)
+        counter = self._counter
+
+        def numbers(encoded: Any) -> int:
+            if rust is not None:
+                return int(rust.count_numbers_arrow(encoded))
+            return counter.count_all([t for t in encoded.to_pylist() if t is not None])
+
+        c.numbers += numbers(encoded)
+        if self.direction == "decode" and not self.strict:  # what lenient decoding kept verbatim (count_numbers)
+            kept = outputs.cast(pa.large_string()) if pa.types.is_string_view(outputs.type) else outputs
+            c.numbers -= min(numbers(kept), numbers(encoded))
         if rust is not None:
-            c.numbers += rust.count_numbers_arrow(encoded)
             ints, fracs = rust.count_out_of_range_arrow(inputs) if self._counts_range else (0, 0)
         else:
-            c.numbers += self._counter.count_all([t for t in encoded.to_pylist() if t is not None])
             ints, fracs = self.count_out_of_range([t for t in inputs.to_pylist() if t is not None])
         c.out_of_range_integer += ints
         c.out_of_range_fraction += fracs

@@ -61,6 +61,7 @@ def convert_csv(
         return counts
     names = _header_names(header[0])
     columns, absent = _columns(names, fields, name, allow_missing)  # before any output: stdout stays empty
+    counts.absent_columns = list(absent)
     sink.write(encode_text(header[1], errors))
     batch: list[tuple[list[str], str, int]] = []
     while True:
@@ -108,8 +109,8 @@ def read_csv(
 
 
 def _header_names(header: list[str]) -> list[str]:
-    """The column names of a header row (a byte order mark before the first one dropped)."""
-    return [h.removeprefix(BOM) if k == 0 else h for k, h in enumerate(header)]
+    """The column names of a header row (`_RawLines` hides a byte order mark from the parser)."""
+    return list(header)
 
 
 def _columns(names: list[str], fields: tuple[str, ...], name: str, allow_missing: bool) -> tuple[list[int], list[str]]:
@@ -163,6 +164,7 @@ class _RawLines:
     def __init__(self, blocks: Iterator[Block], name: str, errors: str, hint: str = ERRORS_HINT) -> None:
         self._lines = self._generate(blocks, name, errors, hint)
         self.raw: list[str] = []
+        self._first = True
 
     @staticmethod
     def _generate(blocks: Iterator[Block], name: str, errors: str, hint: str) -> Iterator[str]:
@@ -182,6 +184,11 @@ class _RawLines:
     def __next__(self) -> str:
         line = next(self._lines)
         self.raw.append(line)
+        if self._first:
+            self._first = False
+            # A byte order mark is kept in the raw text (written back as it was) but hidden from the
+            # parser: before a quoted first header cell it would make the quote part of the name.
+            return line.removeprefix(BOM)
         return line
 
     def take(self) -> str:

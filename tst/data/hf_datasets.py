@@ -53,6 +53,8 @@ class DatasetConverter:
     ) -> None:
         if codec is not None and codec_settings:
             raise TypeError("pass either a codec or codec settings, not both")
+        if isinstance(fields, str):
+            raise TypeError(f"fields takes a list of column names, not a string: fields=[{fields!r}]")
         self.codec = codec if codec is not None else Codec(**codec_settings)
         self.selection = Selection(fields=tuple(fields), messages=messages)
         self.decode = decode
@@ -77,6 +79,7 @@ class DatasetConverter:
                 if self.allow_missing:
                     continue
                 raise MissingFieldError("", f"the dataset has no column {key!r} (columns: {', '.join(batch)})")
+            _check_batched(batch[key], key, key == sel.messages)
             column = list(batch[key])
             for r in range(len(column)):
                 before = len(slots)
@@ -133,3 +136,17 @@ def _row(r: int, indices: Sequence[int] | None) -> str:
 def _row_index(r: int, indices: Sequence[int] | None) -> int:
     """Row `r` of a batch as `DataError.index`: its dataset row when `indices` are known."""
     return r if indices is None else int(indices[r])
+
+
+def _check_batched(column: Any, key: str, messages: bool) -> None:
+    """Raise TypeError when `column` is one example's value, not a batch's column (``map`` without ``batched``).
+
+    A batch column is a list with one value per row; without ``batched=True`` `datasets` passes the
+    example's own value, which would be read as a column of its characters (or messages).
+    """
+    one_value = not isinstance(column, (list, tuple)) or (messages and any(isinstance(v, Mapping) for v in column))
+    if one_value:
+        raise TypeError(
+            f"column {key!r} holds one example's value, not a batch's column: DatasetConverter is a batched map "
+            "function, use Dataset.map(converter, batched=True), or Dataset.map(converter.record) without batched"
+        )

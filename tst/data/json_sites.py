@@ -22,8 +22,8 @@ _scan_once = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 _scanstring = json.decoder.scanstring  # type: ignore[attr-defined]
 _dump_ascii = json.encoder.encode_basestring_ascii
 _dump_utf8 = json.encoder.encode_basestring
-# A \u escape of a non-ASCII code point: the text was written with ensure_ascii.
-_ASCII_ESCAPE = re.compile(r"\\u(?!00[0-7])[0-9a-fA-F]{4}")
+# A \u escape of a code point that only ensure_ascii escapes (DEL or non-ASCII): the text was written so.
+_ASCII_ESCAPE = re.compile(r"\\u(?!00[0-6][0-9a-fA-F]|007[0-9a-eA-E])[0-9a-fA-F]{4}")
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,8 @@ def skip_value(text: str, i: int) -> int:
     try:
         return int(_scan_once(text, i)[1])
     except StopIteration:
+        if text.startswith("\ufeff", i):  # one at a line start inside a file: files joined with `cat`
+            raise JSONProblem(i, "a byte order mark (U+FEFF) where a JSON value should start", syntax=True) from None
         raise JSONProblem(i, "expected a JSON value", syntax=True) from None
     except json.JSONDecodeError as exc:
         raise JSONProblem(exc.pos, json_reason(exc), syntax=True) from None
@@ -102,7 +104,7 @@ def kind_at(text: str, i: int) -> str:
 
 def ensure_ascii_style(text: str, default: bool = False) -> bool:
     """Whether rewritten strings of `text` should be written with ``\\u`` escapes, as its writer did."""
-    if not text.isascii():
+    if not text.isascii() or "\x7f" in text:  # a raw DEL: written without ensure_ascii (with it, \u007f)
         return False
     if _ASCII_ESCAPE.search(text):
         return True

@@ -44,7 +44,7 @@ def convert_parquet(
     schema = pf.schema_arrow
     missing = arrow.check_schema(schema)
     before = converter.counts.copy()
-    counts = Counts()
+    counts = Counts(absent_columns=list(missing))
     meta = pf.metadata
     with pq.ParquetWriter(sink, schema, compression=_compression(meta), version=meta.format_version) as writer:
         first_row = 0

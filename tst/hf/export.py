@@ -34,6 +34,7 @@ from tst.hf._pipeline import (
     split_normalizer,
 )
 from tst.hf._saved import class_settings
+from tst.hf._surface import protect_pattern
 from tst.hf.wrapping import is_tst_tokenizer
 from tst.settings import Settings
 from tst.spelling import CLOSE, OPEN, unit_content_pattern
@@ -154,6 +155,10 @@ class _BaseView:
     refusal: str | None  # why export refuses the base, or None
     before: Any  # the base normalizer steps the TST rules run after (a live Normalizer, or None)
     raw_units: frozenset[str]  # units route 1 matches before normalization (cut out first)
+    #: The base's own added tokens holding a digit that `tokenizers` matches after normalization
+    #: (``normalized=True``, transformers' `add_tokens` default): route 1 cuts the text around them
+    #: before encoding, route 3 encodes across them. None when there are none.
+    normalized_digit_tokens: re.Pattern[str] | None = None
 
 
 _VIEWS: dict[tuple[Any, ...], _BaseView] = {}
@@ -203,7 +208,8 @@ def _compute_view(backend: Tokenizer, codec: Codec) -> _BaseView:
             detail = str(w).split(": the text after each number")[0]
             return _BaseView(f"export cannot build on this base: {detail}{_LAYOUT_ADVICE}", None, frozenset(units))
     before, _ = split_normalizer(native, backend.normalizer)
-    return _BaseView(refusal, before, route1.raw_units)
+    matched_late = [t.content for t in backend.get_added_tokens_decoder().values() if t.normalized]
+    return _BaseView(refusal, before, route1.raw_units, protect_pattern(matched_late) if refusal is None else None)
 
 
 _LAYOUT_ADVICE = (
@@ -232,7 +238,10 @@ def covers(text: str, codec: Codec, base: PreTrainedTokenizerFast | None = None)
     exact for bases with no normalizer (byte-level BPE, tekken), but it may say True where
     the base's normalizer alters the text before the rules read it (BERT's turns
     ``1\u00a0234`` into ``1 234``, no longer one grouping). Pass the base the export is
-    built from.
+    built from. With `base`, also False where one of its own added tokens that holds a digit and
+    is matched after normalization (``normalized=True``, what transformers' ``add_tokens``
+    gives) changes the numbers around it: route 1 encodes the text on either side of it alone
+    (``H2O`` then ``2``: a number), route 3 across it (``H2O2``: a word).
 
     Raises:
         TypeError: `text` is not a str, or `base` is not a fast transformers tokenizer.
@@ -254,6 +263,13 @@ def covers(text: str, codec: Codec, base: PreTrainedTokenizerFast | None = None)
     rules = _rules(codec.settings)
     norm = None if view is None else view.before
     surface = codec.encode(text)
+    late = None if view is None else view.normalized_digit_tokens
+    # Route 1 encodes the text on either side of such a token alone and keeps the token; route 3
+    # encodes across it, and `tokenizers` matches the token's own normalized form (its content
+    # through the same rules) in the result: the same ids where encoding the pieces apart
+    # writes what encoding the whole does (``year 2024``, not ``20245`` or ``H2O2``).
+    if late is not None and late.search(text) and "".join(codec.encode_batch(_cut_at(late, text))) != surface:
+        return False
     if norm is not None:
         # Route 1 cuts its surface at the units it matches before normalization (those the base
         # normalizer would alter) and normalizes the rest whole, its other units included (they
@@ -277,6 +293,15 @@ def covers(text: str, codec: Codec, base: PreTrainedTokenizerFast | None = None)
     want = codec.decode(surface)
     dec = _decoder(rules)
     return bool(dec.decode([written]) == want and dec.decode([surface]) == want)
+
+
+def _cut_at(pattern: re.Pattern[str], text: str) -> list[str]:
+    """`text` cut before and after every match of `pattern` (the matches kept as pieces)."""
+    pieces, last = [], 0
+    for m in pattern.finditer(text):
+        pieces += [text[last : m.start()], m.group()]
+        last = m.end()
+    return [*pieces, text[last:]]
 
 
 def export(

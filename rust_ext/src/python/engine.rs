@@ -382,8 +382,14 @@ impl PyEngine {
                 if !decode {
                     return engine.encode_append(v, out).map(|t| if count { t } else { Tally::default() });
                 }
+                let at = out.len();
                 engine.decode_append(v, strict, out)?;
-                Ok(Tally { numbers: if count { counter.count(v) } else { 0 }, ..Tally::default() })
+                let mut numbers = if count { counter.count(v) } else { 0 };
+                if count && !strict {
+                    // Lenient decoding keeps what it cannot read verbatim: those numbers are still units.
+                    numbers = numbers.saturating_sub(counter.count(&out[at..]));
+                }
+                Ok(Tally { numbers, ..Tally::default() })
             })
         });
         Ok(block.map(|b| {
