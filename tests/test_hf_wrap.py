@@ -379,3 +379,47 @@ def test_wrap_refuses_a_vocabulary_no_embedding_table_holds() -> None:
         tst_hf.wrap(base("bpe"), variant="vocab", group_size=6)
     with pytest.raises(tst.TSTError, match=r"adds 1,111,123 tokens .* a smaller group size"):
         tst_hf.wrap(base("bpe"), variant="marker", group_size=6)
+
+
+def _whitespace_bpe(extra: list[tuple[str, float]] | None = None) -> TokenizersBackend:
+    """A BPE on a `Whitespace` pre-tokenizer with no decoder (``tokenizers`` then joins tokens with spaces)."""
+    from tokenizers import Tokenizer, models, pre_tokenizers, trainers
+
+    t = Tokenizer(models.BPE(unk_token="<unk>"))
+    t.pre_tokenizer = pre_tokenizers.Whitespace()
+    text = ["the cat sat on 12 mats, 3.5 kg, 1,234 x ."] * 20
+    t.train_from_iterator(text, trainers.BpeTrainer(vocab_size=300, special_tokens=["<unk>"], show_progress=False))
+    return TokenizersBackend(tokenizer_object=t, unk_token="<unk>")
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+@settings(max_examples=40, deadline=None)
+@given(parts=hs.lists(hs.sampled_from(["1", "234", ",", ".", " ", "x", "cat", "5e3", "5."]), max_size=10))
+def test_a_base_with_no_decoder_decodes_numbers_whole(variant: str, parts: list[str]) -> None:
+    """Class: a base with no decoder, whose decode joins every token with a space (a new-user trial:
+    ``x 1,234.5`` decoded as ``x ⟦,3⟧ ⟦1k⟧ 234 . ⟦5p⟧``). The units of one number are glued back as
+    for WordPiece: the decode holds every character of the text, the spaces between tokens are the base's."""
+    tok = _NO_DECODER[variant]
+    text = "".join(parts)
+    ids = tok(text)["input_ids"]
+    out = tok.decode(ids, skip_special_tokens=True)
+    # Every character of the text comes back (the vocabulary holds them all): only spaces differ.
+    assert out.replace(" ", "") == text.replace(" ", "")
+    stream = tst_hf.DecodeStream(skip_special_tokens=True)
+    chunks = [c for i in ids if (c := stream.step(tok, i)) is not None]
+    assert "".join(chunks) + (stream.flush(tok) or "") == out
+
+
+_NO_DECODER = {v: tst_hf.wrap(_whitespace_bpe(), variant=v) for v in VARIANTS}
+
+
+def test_a_base_vocabulary_holding_unit_spellings_is_named() -> None:
+    """A vocabulary trained on TST text as plain text holds units as ordinary pieces: the error names them."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers
+
+    vocab = [("<unk>", 0.0), ("\u2581", -1.0), ("a", -2.0), ("\u27e65\u27e7", -3.0)]
+    t = Tokenizer(models.Unigram(vocab + [(c, -5.0) for c in "0123456789kp.,"], unk_id=0))
+    t.pre_tokenizer = pre_tokenizers.Metaspace()
+    t.decoder = decoders.Metaspace()
+    with pytest.raises(tst.TSTError, match=r"already holds 1 TST unit spelling\(s\) \('⟦5⟧'\).*train_from_iterator"):
+        tst_hf.wrap(TokenizersBackend(tokenizer_object=t, unk_token="<unk>"), variant="vocab")

@@ -188,8 +188,9 @@ def _compute_view(backend: Tokenizer, codec: Codec) -> _BaseView:
     refusal = None
     if backend.decoder is None:
         refusal = (
-            "export needs a base tokenizer with a decoder (it must give the TST surface back); "
-            "route 1 (tst.hf.wrap) takes this base"
+            "export needs a base tokenizer with a decoder: without one `tokenizers` joins every token with a "
+            "space, which splits each number's units apart; give the base a decoder (route 1, tst.hf.wrap, "
+            "puts the numbers back together in Python)"
         )
     for t in backend.get_added_tokens_decoder().values():
         if OPEN in t.content or CLOSE in t.content:

@@ -83,9 +83,15 @@ class TSTTokenizerFast(PreTrainedTokenizerFast):
         backend = self._tokenizer
         assert backend is not None  # set by the base __init__
         if tst_base_vocab_size is None:
-            clash = [u for u in units[:1] + units[-1:] if backend.token_to_id(u) is not None]
+            if any(backend.token_to_id(u) is not None for u in units[:1] + units[-1:]):
+                raise TSTError(f"the base tokenizer already has the TST token {units[0]!r}; is it wrapped already?")
+            clash = [u for u in units if backend.token_to_id(u) is not None]
             if clash:
-                raise TSTError(f"the base tokenizer already has the TST token {clash[0]!r}; is it wrapped already?")
+                shown = ", ".join(map(repr, clash[:5])) + (", ..." if len(clash) > 5 else "")
+                raise TSTError(
+                    f"the base vocabulary already holds {len(clash)} TST unit spelling(s) ({shown}): was it trained "
+                    "on TST text as plain text? Train it with tst.hf.train_from_iterator, which keeps units whole"
+                )
             tst_base_vocab_size = backend.get_vocab_size(with_added_tokens=True)
             # Keep the base's tokenization of the text around numbers (tst/hf/_pipeline.py).
             adaptation = adapt(backend, units)
@@ -118,7 +124,9 @@ class TSTTokenizerFast(PreTrainedTokenizerFast):
         self._tst_protect: re.Pattern[str] | None = None
         self._tst_base_added_ids: frozenset[int] = frozenset()
         self._tst_find_added()
-        self._tst_wordpiece = type(backend.model).__name__ == "WordPiece"
+        # Decoding joins tokens with spaces: a WordPiece model, or a base with no decoder at all
+        # (`tokenizers` then joins every token with a space); `_glue` puts each number back together.
+        self._tst_wordpiece = type(backend.model).__name__ == "WordPiece" or backend.decoder is None
         self._tst_trim_offsets = bool((tst_pipeline or {}).get("trim_offsets"))
         self.init_kwargs["tst_config"] = codec.config()
         self.init_kwargs["tst_base_vocab_size"] = tst_base_vocab_size
