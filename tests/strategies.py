@@ -30,6 +30,8 @@ FRAGMENTS = [
     "$",
     "€",
     "%",
+    "=%",  # a percent-encoded byte's start in a query string (SPEC 2.2)
+    "12:30 ",  # a time, before a UTC offset (SPEC 2.4)
     ".",
     ",",
     "..",
@@ -184,7 +186,14 @@ def date_time_fields(draw: st.DrawFn) -> tuple[str, list[str]]:
         f = [d(0, 23, 2), d(0, 59, 2), d(0, 59, 2)]
         if draw(st.booleans()):
             f[-1] += "." + draw(st.text("0123456789", min_size=1, max_size=6))
-        return ":".join(f), f
+        text = ":".join(f)
+        # A UTC offset after the time (RFC 5322, git): hours and minutes not delimited, no number (SPEC 2.4).
+        zone = draw(st.sampled_from(["", " +hhmm", "+hhmm", " -hhmm", " yyyy -hhmm"]))
+        if zone:
+            year = d(1900, 2099, 4)
+            text += zone.replace("yyyy", year).replace("hhmm", d(0, 14, 2) + d(0, 59, 2))
+            f += [year] if "yyyy" in zone else []
+        return text, f
     if kind == "version":
         f = [str(draw(st.integers(0, 99))) for _ in range(draw(st.integers(3, 5)))]
         return ".".join(f), f
@@ -204,7 +213,7 @@ def date_time_fields(draw: st.DrawFn) -> tuple[str, list[str]]:
     elif zone:
         hh, mm = d(0, 14, 2), d(0, 59, 2)
         text += zone[0] + (f"{hh}:{mm}" if ":" in zone else hh + mm)
-        f += [hh, mm] if ":" in zone else [hh + mm]
+        f += [hh, mm] if ":" in zone else []  # +hhmm: a UTC offset, no number (SPEC 2.4)
     return text, f
 
 

@@ -210,6 +210,10 @@ def _numeral(
         j = digit_end(s, i)
         if hex_word(s, i, j, dec):
             return skip_text_word(s, i, st)
+        if utc_offset(s, i, j):
+            return j
+        if percent_escape(s, i):
+            return skip_text_word(s, i, st)
         u = uuid_end(s, i)
         if u is not None:
             return skip_text_word(s, u - 12, st)
@@ -363,6 +367,78 @@ def hex_word(s: str, i: int, j: int, dec: str) -> bool:
         if k == j:
             return False
     return k - i >= HEX_WORD_MIN and not (k < n and is_word(s[k]))
+
+
+#: Characters a percent-encoded byte is glued to in a URL or query string (RFC 3986, section 2:
+#: unreserved and reserved characters, less brackets, parentheses and quotes, which also open text).
+URL_GLUE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._~:/?#@!$&*+,;=%-")
+
+
+def percent_escape(s: str, i: int) -> bool:
+    """Whether the digit at `i` starts the two hexadecimal digits of a percent-encoded byte: text (SPEC 2.2).
+
+    ``%`` then two hexadecimal digits (RFC 3986, section 2.1), the ``%`` glued on its left to a
+    character of `URL_GLUE` (``a%20b``, ``id:%224817768%22``, ``%E2%9C%93``): the word from
+    there is text, as a hash is. A ``%`` after a space, a bracket or at the start is a percent
+    sign, which some languages write before the number (Turkish ``%15``).
+    """
+    return i >= 2 and s[i - 1] == "%" and s[i - 2] in URL_GLUE and i + 1 < len(s) and s[i + 1] in HEX_DIGITS
+
+
+def utc_offset(s: str, i: int, j: int) -> bool:
+    """Whether the digit run ``s[i:j]`` is a UTC offset after a time: text (SPEC 2.4).
+
+    Four digits, hours 00-14 and minutes 00-59, after ``+`` or ``-`` and not glued to a word
+    after, where the sign follows a time (``hh:mm``, with ``:ss`` and a fraction of 1-9 digits
+    after ``.`` or ``,`` read as its last field) directly or after a space, or after the time, a
+    space, a four-digit year and a space: RFC 5322 and git dates (``13:26:17 +0200``,
+    ``Mon Apr 7 13:26:17 2014 -0700``), ISO 8601 times with a basic offset (``10:30:00+0530``).
+    Like the basic ISO format, the offset does not delimit its hours and minutes: the four
+    digits are no one number. Looks back at most 22 characters.
+    """
+    n = len(s)
+    if j - i != 4 or i < 6 or s[i - 1] not in "+-" or (j < n and is_word(s[j])):
+        return False
+    if s[i : i + 2] > "14" or s[i + 2] > "5":
+        return False
+    t = i - 1  # where the text before the sign ends
+    if _time_ends_at(s, t):
+        return True
+    if s[t - 1] != " ":
+        return False
+    if _time_ends_at(s, t - 1):
+        return True
+    y = t - 6  # a year between the time and the offset (git, asctime): `17 2014 -0700`
+    return y >= 5 and s[y] == " " and all(is_digit(s[p]) for p in range(y + 1, t - 1)) and _time_ends_at(s, y)
+
+
+def _time_ends_at(s: str, e: int) -> bool:
+    """Whether a time's last field ends at `e`: ``dd:dd``, ``dd:dd`` then ``.``/``,`` and 1-9 digits,
+    or the hour alone of an ISO 8601 date-time (``-15T10``)."""
+    if _clock(s, e) or (
+        e >= 6 and s[e - 3] in "Tt" and s[e - 6] == "-" and _digits(s, e - 5, e - 3) and _digits(s, e - 2, e)
+    ):
+        return True
+    k = e
+    while k > 0 and is_digit(s[k - 1]) and e - k < 10:
+        k -= 1
+    return 1 <= e - k <= 9 and k >= 1 and s[k - 1] in ".," and _clock(s, k - 1)
+
+
+def _digits(s: str, a: int, b: int) -> bool:
+    return all(is_digit(s[p]) for p in range(a, b))
+
+
+def _clock(s: str, e: int) -> bool:
+    """``dd:dd`` ends at `e` (hours and minutes, or minutes and seconds)."""
+    return (
+        e >= 5
+        and is_digit(s[e - 1])
+        and is_digit(s[e - 2])
+        and s[e - 3] == ":"
+        and is_digit(s[e - 4])
+        and is_digit(s[e - 5])
+    )
 
 
 def uuid_end(s: str, i: int) -> int | None:

@@ -106,6 +106,75 @@ fn hex_word(s: &[u8], i: usize, j: usize, dec: u8) -> bool {
     k - i >= HEX_WORD_MIN && !word_at(s, k)
 }
 
+/// Whether the digit at `i` starts the two hexadecimal digits of a percent-encoded byte glued on
+/// its left to a URL character (`a%20b`): text (SPEC 2.2). Mirrors `tst._grammar.percent_escape`.
+#[inline]
+fn percent_escape(s: &[u8], i: usize) -> bool {
+    i >= 2 && s[i - 1] == b'%' && is_url_glue(s[i - 2]) && i + 1 < s.len() && is_hex(s[i + 1])
+}
+
+/// `tst._grammar.URL_GLUE`: ASCII letters, digits and `._~:/?#@!$&*+,;=%-`.
+#[inline]
+fn is_url_glue(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"._~:/?#@!$&*+,;=%-".contains(&b)
+}
+
+/// Whether the digit run `s[i..j]` is a UTC offset after a time: text (SPEC 2.4). Four digits
+/// (hours 00-14, minutes 00-59) after `+` or `-`, not glued to a word, the sign after a time
+/// directly or after a space, or after a time, a space, a four-digit year and a space
+/// (`13:26:17 +0200`, `13:26:17 2014 -0700`, `10:30:00+0530`). Mirrors `tst._grammar.utc_offset`.
+#[inline]
+fn utc_offset(s: &[u8], i: usize, j: usize) -> bool {
+    if j - i != 4 || i < 6 || !(s[i - 1] == b'+' || s[i - 1] == b'-') || word_at(s, j) {
+        return false;
+    }
+    if &s[i..i + 2] > b"14".as_slice() || s[i + 2] > b'5' {
+        return false;
+    }
+    let t = i - 1; // where the text before the sign ends
+    if time_ends_at(s, t) {
+        return true;
+    }
+    if s[t - 1] != b' ' {
+        return false;
+    }
+    if time_ends_at(s, t - 1) {
+        return true;
+    }
+    // A year between the time and the offset (git, asctime): `17 2014 -0700`.
+    t >= 11 && s[t - 6] == b' ' && s[t - 5..t - 1].iter().all(u8::is_ascii_digit) && time_ends_at(s, t - 6)
+}
+
+/// Whether a time's last field ends at `e`: `dd:dd`, `dd:dd` then `.`/`,` and 1-9 digits, or the
+/// hour alone of an ISO 8601 date-time (`-15T10`).
+#[inline]
+fn time_ends_at(s: &[u8], e: usize) -> bool {
+    let iso_hour = e >= 6
+        && (s[e - 3] == b'T' || s[e - 3] == b't')
+        && s[e - 6] == b'-'
+        && s[e - 5..e - 3].iter().all(u8::is_ascii_digit)
+        && s[e - 2..e].iter().all(u8::is_ascii_digit);
+    if clock(s, e) || iso_hour {
+        return true;
+    }
+    let mut k = e;
+    while k > 0 && s[k - 1].is_ascii_digit() && e - k < 10 {
+        k -= 1;
+    }
+    (1..=9).contains(&(e - k)) && k >= 1 && (s[k - 1] == b'.' || s[k - 1] == b',') && clock(s, k - 1)
+}
+
+/// `dd:dd` ends at `e` (hours and minutes, or minutes and seconds).
+#[inline]
+fn clock(s: &[u8], e: usize) -> bool {
+    e >= 5
+        && s[e - 1].is_ascii_digit()
+        && s[e - 2].is_ascii_digit()
+        && s[e - 3] == b':'
+        && s[e - 4].is_ascii_digit()
+        && s[e - 5].is_ascii_digit()
+}
+
 /// A UUID's text form (RFC 9562, section 4): 8-4-4-4-12 hexadecimal digits joined by hyphens.
 const UUID_LEN: usize = 36;
 /// Where each of a UUID's five parts starts, counted from its first character.
@@ -493,6 +562,12 @@ where
     if !lead {
         j = digit_end(s, i);
         if hex_word(s, i, j, dec) {
+            return Ok(Some(skip_text_word(s, i, st)));
+        }
+        if utc_offset(s, i, j) {
+            return Ok(Some(j));
+        }
+        if percent_escape(s, i) {
             return Ok(Some(skip_text_word(s, i, st)));
         }
         if let Some(e) = uuid_end(s, i) {

@@ -489,7 +489,29 @@ class _Builder:
         hexa = "(?!0[xX][0-9A-Fa-f])"
         in_chain = f"(?<=[0-9]{d}){intp}\\K(?={self.after_mantissa()})"
         plain = f"(?<![0-9]{d}){intp}\\K(?={self.frac_after_int()}{self.after_mantissa()})"
-        return f"(?=[0-9]){hexa}(?!{self.code_point()})(?!{self.uuid_part()})(?:{in_chain}|{plain})"
+        return (
+            f"(?=[0-9]){hexa}(?!{self.code_point()})(?!{self.utc_offset()})(?!{self.percent_escape()})"
+            f"(?!{self.uuid_part()})(?:{in_chain}|{plain})"
+        )
+
+    def percent_escape(self) -> str:
+        """Digits of a percent-encoded byte after a URL character: text (`tst._grammar.percent_escape`)."""
+        glue = "A-Za-z0-9._~:/?#@!$&*+,;=%\\x{2d}"
+        return f"(?<=%)(?<=[{glue}]%)[0-9][0-9A-Fa-f]"
+
+    def utc_offset(self) -> str:
+        """Four digits of a UTC offset after a time: text (`tst._grammar.utc_offset`).
+
+        Led by a one-character test (a sign before), so almost every numeral pays one step. The
+        time before the sign is one of eleven fixed shapes (``dd:dd``, with a fraction of 1-9
+        digits, or an ISO hour ``-15T10``), right before it, before a space, or before a space, a
+        year and a space: 33 fixed-length lookbehinds, which Oniguruma takes as one alternation.
+        """
+        clock = "[0-9]{2}:[0-9]{2}"
+        iso_hour = "\\x{2d}[0-9]{2}[Tt][0-9]{2}"  # the hour alone of an ISO 8601 date-time
+        times = [clock, iso_hour] + [f"{clock}[.,][0-9]{{{k}}}" for k in range(1, 10)]
+        before = [f"{t}{gap}[+\\x{{2d}}]" for gap in ("", " ", " [0-9]{4} ") for t in times]
+        return f"(?<=[+\\x{{2d}}])(?<={'|'.join(before)})(?:0[0-9]|1[0-4])[0-5][0-9](?![0-9])(?!{self.word})"
 
     def uuid_part(self) -> str:
         """A numeral that starts a part of a UUID not glued to a word: text (`tst._grammar.uuid_end`).
@@ -620,6 +642,8 @@ class _Builder:
             # A UUID is one text token with its .word chain (tst._grammar resumes after it so).
             f"(?<!{self.word})(?={_HEX}{{8}}\\x{{2d}}){self.uuid_shape()}(?!{self.word}){self.text_rest()}",
             f"{self.word_nodigit}{self.word}*+{self.text_rest()}",
+            # A percent-encoded byte's word: text as far as a text word goes (its digits take no grouping).
+            f"(?={self.percent_escape()}){self.word_chain()}",
             # Before the numeral token, which would read a hash's e and digits as an exponent.
             self.hex_token(),
             f"(?<!{self.lead_blockers}){d}[0-9]++(?!{d}[0-9]){tail}",
@@ -685,10 +709,11 @@ class _Builder:
         lead_mark = f"{self.lead_after}{d}|\\A{d}"
         # Nor the digits of an exponent (or of a text word ending in e: 1e-5,000 and x1e-1,234 alike).
         # Nor the hexadecimal digits of a code point (U+661,123: the 123 is a number of its own); a
-        # U after a number's end mark was glued to its digits (123U+1,234 is no code point).
+        # U after a number's end mark was glued to its digits (123U+1,234 is no code point). Nor a
+        # percent-encoded byte's digits (=%20,000: the 000 is a number of its own).
         before = (
             f"(?<!{w})(?<!{w}\\.)(?<![0-9]{d})(?<!{lead_mark})(?<!{d}{ie}){self.not_exponent_digits()}"
-            f"(?!(?<![0-9]{ie}[Uu]\\+){self.code_point()})"
+            f"(?!(?<![0-9]{ie}[Uu]\\+){self.code_point()})(?!{self.percent_escape()})"
         )
         alts = []
         for sep in self.seps:
