@@ -459,3 +459,35 @@ def test_percent_encoded_bytes_are_text(make_codec: MakeCodec, before: str, code
     if before in ("", " ", "(", "yüzde ") and code[0].isdigit() and (len(code) == 1 or code[1].isdigit()):
         assert len(before) + 1 in starts, (text, starts)  # a percent sign before a number (Turkish %15)
     assert codec.decode(codec.encode(text)) == text
+
+
+# -- MAC addresses (SPEC 2.2) ---------------------------------------------------------------------
+
+_MAC = re.compile(
+    r"(?<![0-9A-Fa-f][:-])\b([0-9A-Fa-f]{2})([:-])[0-9A-Fa-f]{2}(?:\2[0-9A-Fa-f]{2}){4}(?![:-][0-9A-Fa-f])"
+)
+
+
+@given(
+    before=st.sampled_from(["", " ", "mac=", "x", "é", "1:", "ab-", "(", "'"]),
+    pairs=st.lists(
+        st.sampled_from(["00", "1A", "2b", "85", "08", "45", "c4", "99", "FF", "7"]), min_size=5, max_size=8
+    ),
+    sep=st.sampled_from([":", "-"]),
+    after=st.sampled_from(["", " ", "'", ", 7", ".5", "x", ":1a", "-", " 42"]),
+)
+def test_mac_addresses_are_text(make_codec: MakeCodec, before: str, pairs: list[str], sep: str, after: str) -> None:
+    """The class: a MAC address's pairs read as numbers (``c4:85:08:45:06:41`` gave 85, 8, 45, 6, 41;
+    a new-user trial on psutil's METADATA). Oracle: a regular expression for six pairs with one
+    separator, not glued to a word nor continued by the separator and a hexadecimal digit: no
+    number inside; a number after it (`, 7`) is still one."""
+    text = before + sep.join(pairs) + after
+    codec = make_codec(variant="vocab")
+    numbers = codec.numbers(text)
+    for m in _MAC.finditer(text):
+        a, b = m.span()
+        if (a == 0 or not is_word(text[a - 1])) and (b == len(text) or not is_word(text[b])):
+            assert not any(n.start < b and n.end > a for n in numbers), (text, numbers)
+            if after == ", 7":
+                assert text[numbers[-1].start :] == "7", (text, numbers)
+    assert codec.decode(codec.encode(text)) == text

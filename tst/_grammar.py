@@ -217,6 +217,9 @@ def _numeral(
         u = uuid_end(s, i)
         if u is not None:
             return skip_text_word(s, u - 12, st)
+        m = mac_end(s, i)
+        if m is not None:
+            return skip_text_word(s, m - 2, st)
         chunks.append((i, j))
         # A grouping is judged on the whole run of digit groups joined by its
         # separator: it starts at the run's first group (not after the same
@@ -439,6 +442,39 @@ def _clock(s: str, e: int) -> bool:
         and is_digit(s[e - 4])
         and is_digit(s[e - 5])
     )
+
+
+#: A MAC address as written (IEEE 802 EUI-48): six pairs of hexadecimal digits joined by ``:`` or ``-``.
+MAC_LEN = 17
+
+
+def mac_end(s: str, i: int) -> int | None:
+    """If the numeral at `i` starts a pair of a MAC address, where the address ends; else None (SPEC 2.2).
+
+    Six pairs of hexadecimal digits (either case) joined by one separator, ``:`` or ``-``
+    throughout (``c4:85:08:45:06:41``, ``00-1A-2B-3C-4D-5E``), not glued to a word on either
+    side and not continued by the separator and a hexadecimal digit (a longer run, such as an
+    IPv6 address or EUI-64, keeps its reading). An identifier, like a UUID: no pair is a number.
+    Looks back at most 17 characters.
+    """
+    n = len(s)
+    for off in range(0, MAC_LEN, 3):
+        u = i - off
+        if u < 0:
+            return None
+        e = u + MAC_LEN
+        if e > n or s[u + 2] not in ":-":
+            continue
+        sep = s[u + 2]
+        if (u > 0 and is_word(s[u - 1])) or (e < n and is_word(s[e])):
+            continue
+        if (u >= 2 and s[u - 1] == sep and s[u - 2] in HEX_DIGITS) or (
+            e + 1 < n and s[e] == sep and s[e + 1] in HEX_DIGITS
+        ):
+            continue
+        if all(s[u + p] == sep if p % 3 == 2 else s[u + p] in HEX_DIGITS for p in range(MAC_LEN)):
+            return e
+    return None
 
 
 def uuid_end(s: str, i: int) -> int | None:

@@ -106,6 +106,35 @@ fn hex_word(s: &[u8], i: usize, j: usize, dec: u8) -> bool {
     k - i >= HEX_WORD_MIN && !word_at(s, k)
 }
 
+/// A MAC address as written (IEEE 802 EUI-48): six pairs of hexadecimal digits joined by `:` or `-`.
+const MAC_LEN: usize = 17;
+
+/// If the numeral at `i` starts a pair of a MAC address (one separator throughout, not glued to a
+/// word, not continued by the separator and a hexadecimal digit), where it ends (SPEC 2.2).
+/// Mirrors `tst._grammar.mac_end`.
+#[inline]
+fn mac_end(s: &[u8], i: usize) -> Option<usize> {
+    let n = s.len();
+    for off in (0..MAC_LEN).step_by(3) {
+        let u = i.checked_sub(off)?;
+        let e = u + MAC_LEN;
+        if e > n || !(s[u + 2] == b':' || s[u + 2] == b'-') {
+            continue;
+        }
+        let sep = s[u + 2];
+        if decode_before(s, u).is_some_and(crate::chars::is_word) || word_at(s, e) {
+            continue;
+        }
+        if (u >= 2 && s[u - 1] == sep && is_hex(s[u - 2])) || (e + 1 < n && s[e] == sep && is_hex(s[e + 1])) {
+            continue;
+        }
+        if (0..MAC_LEN).all(|p| if p % 3 == 2 { s[u + p] == sep } else { is_hex(s[u + p]) }) {
+            return Some(e);
+        }
+    }
+    None
+}
+
 /// Whether the digit at `i` starts the two hexadecimal digits of a percent-encoded byte glued on
 /// its left to a URL character (`a%20b`): text (SPEC 2.2). Mirrors `tst._grammar.percent_escape`.
 #[inline]
@@ -572,6 +601,9 @@ where
         }
         if let Some(e) = uuid_end(s, i) {
             return Ok(Some(skip_text_word(s, e - 12, st)));
+        }
+        if let Some(e) = mac_end(s, i) {
+            return Ok(Some(skip_text_word(s, e - 2, st)));
         }
         chunks.push((i, j));
         // A grouping is judged on the whole run of digit groups joined by its separator.

@@ -491,7 +491,7 @@ class _Builder:
         plain = f"(?<![0-9]{d}){intp}\\K(?={self.frac_after_int()}{self.after_mantissa()})"
         return (
             f"(?=[0-9]){hexa}(?!{self.code_point()})(?!{self.utc_offset()})(?!{self.percent_escape()})"
-            f"(?!{self.uuid_part()})(?:{in_chain}|{plain})"
+            f"(?!{self.uuid_part()})(?!{self.mac_part()})(?:{in_chain}|{plain})"
         )
 
     def percent_escape(self) -> str:
@@ -529,6 +529,24 @@ class _Builder:
             else:
                 alts.append(f"(?<=\\A{before}\\x{{2d}}|{nw}{before}\\x{{2d}}){rest}(?!{w})")
         return f"(?={h}{{4}})(?:{alts[0]}|(?<=\\x{{2d}})(?:{'|'.join(alts[1:])}))"
+
+    def mac_part(self) -> str:
+        """A numeral that starts a pair of a MAC address: text (`tst._grammar.mac_end`).
+
+        Per separator (``:``, ``-``) one alternative per pair, each looking back over the pairs
+        before it (at most 15 characters). Led by a three-character test (two hexadecimal digits
+        and a separator, or a separator before), which most numerals fail.
+        """
+        h, w, nw = _HEX, self.word, self.nonword
+        alts = []
+        for x in (":", "\\x{2d}"):
+            pair = f"{h}{{2}}"
+            for k in range(6):
+                before = f"{pair}{x}" * k
+                rest = x.join([pair] * (6 - k))
+                left = f"(?<!{h}{x}{before})" + (f"(?<!{w})" if k == 0 else f"(?<=\\A{before}|{nw}{before})")
+                alts.append(f"{left}{rest}(?!{w})(?!{x}{h})")
+        return f"(?:(?=[0-9]{h}[:\\x{{2d}}])|(?<=[:\\x{{2d}}]))(?:{'|'.join(alts)})"
 
     def uuid_shape(self) -> str:
         """A UUID's text form: 8-4-4-4-12 hexadecimal digits joined by ``-`` (no context)."""
