@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as hs
-from tokenizers import Regex, Tokenizer, normalizers
+from tokenizers import AddedToken, Regex, Tokenizer, normalizers
 from transformers import AutoTokenizer, PreTrainedTokenizerFast
 
 import tst
@@ -589,7 +589,7 @@ def base_with_digit_tokens(
     """A byte-level base with its own added tokens holding digits, matched after normalization
     (``normalized=True``, transformers' `add_tokens` default), its export and its wrap (vocab)."""
     b = PreTrainedTokenizerFast(tokenizer_object=Tokenizer.from_str(base("bpe").backend_tokenizer.to_str()))
-    b.add_tokens(["H2O", "2024", "1,000", "v2"])
+    b.add_tokens(["H2O", "2024", "1,000", "v2", AddedToken("7", normalized=False), AddedToken("3rd", normalized=False)])
     stock = Tokenizer.from_file(str(tst_hf.export(b, tmp_path_factory.mktemp("digit-tokens"), variant="vocab")))
     stock.no_padding()
     stock.no_truncation()
@@ -597,17 +597,23 @@ def base_with_digit_tokens(
 
 
 @settings(max_examples=150, deadline=None)
-@given(parts=hs.lists(hs.sampled_from(["H2O", "2024", "1,000", "v2", "2", "45", ",", ".", " ", "x", "-"]), max_size=10))
+@given(
+    parts=hs.lists(
+        hs.sampled_from(["H2O", "2024", "1,000", "v2", "7", "3rd", "2", "45", ",", ".", " ", "x", "-"]), max_size=10
+    )
+)
 def test_covers_is_exact_around_the_bases_own_digit_tokens(
     parts: list[str], base_with_digit_tokens: tuple[PreTrainedTokenizerFast, Tokenizer, PreTrainedTokenizerFast]
 ) -> None:
-    # Class: a base added token holding a digit, normalized=True. Route 1 encodes the text on either
-    # side of it alone; route 3 across it (a new-user trial: `add 2 H2O2` had covers True, other ids).
+    # Class: a base added token holding a digit. Route 1 encodes the text on either side of it alone;
+    # route 3 encodes across a normalized one and decodes across any (new-user trials: `add 2 H2O2`
+    # had covers True and other ids, `pay 1,2347` decoded as 12,347).
     b, stock, wrapped_tok = base_with_digit_tokens
     text = "".join(parts)
     want = wrapped_tok(text, add_special_tokens=False)["input_ids"]
     if tst_hf.covers(text, wrapped_tok.tst_codec, b):
         assert stock.encode(text, add_special_tokens=False).ids == want
+        assert stock.decode(want) == wrapped_tok.decode(want)
 
 
 def test_covers_pins_the_digit_token_rows(
@@ -619,3 +625,18 @@ def test_covers_pins_the_digit_token_rows(
     assert not tst_hf.covers("in 20245", codec, b)
     assert tst_hf.covers("year 2024 ok, x 1,000 y", codec, b)
     assert stock.encode("year 2024 ok").ids == wrapped_tok("year 2024 ok")["input_ids"]
+    assert not tst_hf.covers("pay 1,2347 now", codec, b)
+
+
+@pytest.mark.parametrize("token", ["7", "12", "0"])
+def test_a_normalized_base_token_that_is_one_unit_is_refused(token: str, tmp_path: Path) -> None:
+    """A normalized=True base token the rules write as one unit (``7`` -> ``7⟧``, the unit ``⟦7⟧``):
+    `tokenizers` would match either at random from one process to the next (a new-user trial)."""
+    b = PreTrainedTokenizerFast(tokenizer_object=Tokenizer.from_str(base("bpe").backend_tokenizer.to_str()))
+    b.add_tokens([token])
+    with pytest.raises(tst.TSTError, match=rf"added token\(s\) '{token}' \(normalized=True\) normalize to a TST unit"):
+        tst_hf.export(b, tmp_path, variant="vocab")
+    with pytest.raises(tst.TSTError, match="normalize to a TST unit"):
+        tst_hf.install(Tokenizer.from_str(b.backend_tokenizer.to_str()), tst.Codec(variant="vocab"))
+    assert not tst_hf.covers(f"x {token}", tst.Codec(variant="vocab"), b)
+    tst_hf.export(b, tmp_path / "marker", variant="marker")  # two units (⟦7⟧⟦u⟧): the longer token wins

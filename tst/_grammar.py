@@ -373,8 +373,9 @@ def hex_word(s: str, i: int, j: int, dec: str) -> bool:
 
 
 #: Characters a percent-encoded byte is glued to in a URL or query string (RFC 3986, section 2:
-#: unreserved and reserved characters, less brackets, parentheses and quotes, which also open text).
-URL_GLUE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._~:/?#@!$&*+,;=%-")
+#: unreserved and reserved characters), less those that also open text (brackets, parentheses,
+#: quotes) or join percentages in prose (``%10-%15``, ``%10/%15``, ``%10,%20``, ``+%18``).
+URL_GLUE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789%:=?&#._~@!$*;")
 
 
 def percent_escape(s: str, i: int) -> bool:
@@ -446,12 +447,14 @@ def _clock(s: str, e: int) -> bool:
 
 #: A MAC address as written (IEEE 802 EUI-48): six pairs of hexadecimal digits joined by ``:`` or ``-``.
 MAC_LEN = 17
+_HEX_LETTERS = frozenset("abcdefABCDEF")
 
 
 def mac_end(s: str, i: int) -> int | None:
     """If the numeral at `i` starts a pair of a MAC address, where the address ends; else None (SPEC 2.2).
 
-    Six pairs of hexadecimal digits (either case) joined by one separator, ``:`` or ``-``
+    Six pairs of hexadecimal digits (either case, at least one a letter: six pairs of decimal
+    digits are a list, ``04-12-23-31-38-45``) joined by one separator, ``:`` or ``-``
     throughout (``c4:85:08:45:06:41``, ``00-1A-2B-3C-4D-5E``), not glued to a word on either
     side and not continued by the separator and a hexadecimal digit (a longer run, such as an
     IPv6 address or EUI-64, keeps its reading). An identifier, like a UUID: no pair is a number.
@@ -472,7 +475,9 @@ def mac_end(s: str, i: int) -> int | None:
             e + 1 < n and s[e] == sep and s[e + 1] in HEX_DIGITS
         ):
             continue
-        if all(s[u + p] == sep if p % 3 == 2 else s[u + p] in HEX_DIGITS for p in range(MAC_LEN)):
+        if all(s[u + p] == sep if p % 3 == 2 else s[u + p] in HEX_DIGITS for p in range(MAC_LEN)) and any(
+            c in _HEX_LETTERS for c in s[u:e]
+        ):
             return e
     return None
 

@@ -109,8 +109,9 @@ fn hex_word(s: &[u8], i: usize, j: usize, dec: u8) -> bool {
 /// A MAC address as written (IEEE 802 EUI-48): six pairs of hexadecimal digits joined by `:` or `-`.
 const MAC_LEN: usize = 17;
 
-/// If the numeral at `i` starts a pair of a MAC address (one separator throughout, not glued to a
-/// word, not continued by the separator and a hexadecimal digit), where it ends (SPEC 2.2).
+/// If the numeral at `i` starts a pair of a MAC address (a hexadecimal letter among the pairs, one
+/// separator throughout, not glued to a word, not continued by the separator and a hexadecimal
+/// digit), where it ends (SPEC 2.2).
 /// Mirrors `tst._grammar.mac_end`.
 #[inline]
 fn mac_end(s: &[u8], i: usize) -> Option<usize> {
@@ -128,7 +129,8 @@ fn mac_end(s: &[u8], i: usize) -> Option<usize> {
         if (u >= 2 && s[u - 1] == sep && is_hex(s[u - 2])) || (e + 1 < n && s[e] == sep && is_hex(s[e + 1])) {
             continue;
         }
-        if (0..MAC_LEN).all(|p| if p % 3 == 2 { s[u + p] == sep } else { is_hex(s[u + p]) }) {
+        let shape = (0..MAC_LEN).all(|p| if p % 3 == 2 { s[u + p] == sep } else { is_hex(s[u + p]) });
+        if shape && s[u..e].iter().any(|b| b.is_ascii_hexdigit() && !b.is_ascii_digit()) {
             return Some(e);
         }
     }
@@ -142,10 +144,10 @@ fn percent_escape(s: &[u8], i: usize) -> bool {
     i >= 2 && s[i - 1] == b'%' && is_url_glue(s[i - 2]) && i + 1 < s.len() && is_hex(s[i + 1])
 }
 
-/// `tst._grammar.URL_GLUE`: ASCII letters, digits and `._~:/?#@!$&*+,;=%-`.
+/// `tst._grammar.URL_GLUE`: ASCII letters, digits and `%:=?&#._~@!$*;`.
 #[inline]
 fn is_url_glue(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"._~:/?#@!$&*+,;=%-".contains(&b)
+    b.is_ascii_alphanumeric() || b"%:=?&#._~@!$*;".contains(&b)
 }
 
 /// Whether the digit run `s[i..j]` is a UTC offset after a time: text (SPEC 2.4). Four digits

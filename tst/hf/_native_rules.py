@@ -494,15 +494,21 @@ class _Builder:
             f"(?!{self.uuid_part()})(?!{self.mac_part()})(?:{in_chain}|{plain})"
         )
 
-    def percent_escape(self) -> str:
-        """Digits of a percent-encoded byte after a URL character: text (`tst._grammar.percent_escape`)."""
-        glue = "A-Za-z0-9._~:/?#@!$&*+,;=%\\x{2d}"
-        return f"(?<=%)(?<=[{glue}]%)[0-9][0-9A-Fa-f]"
+    def percent_escape(self, marked: bool = False) -> str:
+        """Digits of a percent-encoded byte after a URL character: text (`tst._grammar.percent_escape`).
+
+        `marked`: in a pass after the lexer, where a number right before the ``%`` ends in a unit's
+        closing bracket (``5⟧%20``), not in its digit; a literal bracket's escape (``⟦⟧⟧``) does not.
+        """
+        glue = "A-Za-z0-9%:=?&#._~@!$*;"
+        unit_end = f"|[^{_lit(O)}{_lit(C)}]{_lit(C)}%" if marked else ""
+        return f"(?<=%)(?<=[{glue}]%{unit_end})[0-9][0-9A-Fa-f]"
 
     def utc_offset(self) -> str:
         """Four digits of a UTC offset after a time: text (`tst._grammar.utc_offset`).
 
-        Led by a one-character test (a sign before), so almost every numeral pays one step. The
+        Led by a one-character test (a sign before) and the four digits' shape, so almost every
+        numeral pays one or two steps and the lookbehinds run only before four digits. The
         time before the sign is one of eleven fixed shapes (``dd:dd``, with a fraction of 1-9
         digits, or an ISO hour ``-15T10``), right before it, before a space, or before a space, a
         year and a space: 33 fixed-length lookbehinds, which Oniguruma takes as one alternation.
@@ -511,7 +517,8 @@ class _Builder:
         iso_hour = "\\x{2d}[0-9]{2}[Tt][0-9]{2}"  # the hour alone of an ISO 8601 date-time
         times = [clock, iso_hour] + [f"{clock}[.,][0-9]{{{k}}}" for k in range(1, 10)]
         before = [f"{t}{gap}[+\\x{{2d}}]" for gap in ("", " ", " [0-9]{4} ") for t in times]
-        return f"(?<=[+\\x{{2d}}])(?<={'|'.join(before)})(?:0[0-9]|1[0-4])[0-5][0-9](?![0-9])(?!{self.word})"
+        digits = f"(?:0[0-9]|1[0-4])[0-5][0-9](?![0-9])(?!{self.word})"
+        return f"(?<=[+\\x{{2d}}])(?={digits})(?<={'|'.join(before)})"
 
     def uuid_part(self) -> str:
         """A numeral that starts a part of a UUID not glued to a word: text (`tst._grammar.uuid_end`).
@@ -534,8 +541,8 @@ class _Builder:
         """A numeral that starts a pair of a MAC address: text (`tst._grammar.mac_end`).
 
         Per separator (``:``, ``-``) one alternative per pair, each looking back over the pairs
-        before it (at most 15 characters). Led by a three-character test (two hexadecimal digits
-        and a separator, or a separator before), which most numerals fail.
+        before it (at most 15 characters), then for a hexadecimal letter among the pairs. Led by a
+        test of the characters around the pair (a separator after, or one before).
         """
         h, w, nw = _HEX, self.word, self.nonword
         alts = []
@@ -545,7 +552,17 @@ class _Builder:
                 before = f"{pair}{x}" * k
                 rest = x.join([pair] * (6 - k))
                 left = f"(?<!{h}{x}{before})" + (f"(?<!{w})" if k == 0 else f"(?<=\\A{before}|{nw}{before})")
-                alts.append(f"{left}{rest}(?!{w})(?!{x}{h})")
+                # A hexadecimal letter among the six pairs (six pairs of decimal digits are a list, a
+                # lottery draw): at one of the 2k places before this pair (each a fixed-length
+                # lookbehind), or from here to the address's end (a lookahead within its length).
+                behind = []
+                for q in range(2 * k):
+                    places = ["[A-Fa-f]" if p == q else h for p in range(2 * k)]
+                    behind.append("".join(c + (x if p % 2 else "") for p, c in enumerate(places)))
+                letter = f"(?=[0-9A-Fa-f:\\x{{2d}}]{{0,{3 * (6 - k) - 2}}}[A-Fa-f])"
+                if behind:
+                    letter = f"(?:{letter}|(?<={'|'.join(behind)}))"
+                alts.append(f"{left}(?={rest}(?!{w})(?!{x}{h})){letter}")
         return f"(?:(?=[0-9]{h}[:\\x{{2d}}])|(?<=[:\\x{{2d}}]))(?:{'|'.join(alts)})"
 
     def uuid_shape(self) -> str:
@@ -728,10 +745,12 @@ class _Builder:
         # Nor the digits of an exponent (or of a text word ending in e: 1e-5,000 and x1e-1,234 alike).
         # Nor the hexadecimal digits of a code point (U+661,123: the 123 is a number of its own); a
         # U after a number's end mark was glued to its digits (123U+1,234 is no code point). Nor a
-        # percent-encoded byte's digits (=%20,000: the 000 is a number of its own).
+        # percent-encoded byte's digits, a UTC offset or a MAC address's pair (=%20,000, +0200,512,
+        # c4:85:08:45:06:41,512: the last group is a number of its own).
         before = (
             f"(?<!{w})(?<!{w}\\.)(?<![0-9]{d})(?<!{lead_mark})(?<!{d}{ie}){self.not_exponent_digits()}"
-            f"(?!(?<![0-9]{ie}[Uu]\\+){self.code_point()})(?!{self.percent_escape()})"
+            f"(?!(?<![0-9]{ie}[Uu]\\+){self.code_point()})(?!{self.percent_escape(marked=True)})"
+            f"(?!{self.utc_offset()})(?!{self.mac_part()})"
         )
         alts = []
         for sep in self.seps:

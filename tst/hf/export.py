@@ -155,10 +155,10 @@ class _BaseView:
     refusal: str | None  # why export refuses the base, or None
     before: Any  # the base normalizer steps the TST rules run after (a live Normalizer, or None)
     raw_units: frozenset[str]  # units route 1 matches before normalization (cut out first)
-    #: The base's own added tokens holding a digit that `tokenizers` matches after normalization
-    #: (``normalized=True``, transformers' `add_tokens` default): route 1 cuts the text around them
-    #: before encoding, route 3 encodes across them. None when there are none.
-    normalized_digit_tokens: re.Pattern[str] | None = None
+    #: The base's own added tokens holding a digit: route 1 cuts the text around each before
+    #: encoding; route 3 encodes across one matched after normalization (``normalized=True``,
+    #: transformers' `add_tokens` default) and decodes across any. None when there are none.
+    digit_tokens: re.Pattern[str] | None = None
 
 
 _VIEWS: dict[tuple[Any, ...], _BaseView] = {}
@@ -209,8 +209,40 @@ def _compute_view(backend: Tokenizer, codec: Codec) -> _BaseView:
             detail = str(w).split(": the text after each number")[0]
             return _BaseView(f"export cannot build on this base: {detail}{_LAYOUT_ADVICE}", None, frozenset(units))
     before, _ = split_normalizer(native, backend.normalizer)
-    matched_late = [t.content for t in backend.get_added_tokens_decoder().values() if t.normalized]
-    return _BaseView(refusal, before, route1.raw_units, protect_pattern(matched_late) if refusal is None else None)
+    shadowed = shadowed_tokens(backend, codec)
+    if refusal is None and shadowed:
+        refusal = shadow_refusal(shadowed)
+    digit_tokens = [t.content for t in backend.get_added_tokens_decoder().values()]
+    return _BaseView(refusal, before, route1.raw_units, protect_pattern(digit_tokens) if refusal is None else None)
+
+
+def shadowed_tokens(backend: Tokenizer, codec: Codec) -> list[str]:
+    """The base's added tokens matched after normalization that the TST rules write as one unit.
+
+    ``tokenizers`` normalizes an added token's content with the normalizer, TST rules included:
+    a ``normalized=True`` token ``7`` (transformers' `add_tokens` default) becomes ``7⟧``, the
+    content of the unit ``⟦7⟧`` (vocab variant), and of two added tokens with one normalized
+    content `tokenizers` matches either, in an order that changes from one process to the next.
+    """
+    out = []
+    for t in backend.get_added_tokens_decoder().values():
+        if t.normalized and _TOUCHED_DIGIT.search(t.content) and _ONE_UNIT.fullmatch(codec.encode(t.content)):
+            out.append(t.content)
+    return out
+
+
+def shadow_refusal(shadowed: list[str]) -> str:
+    """Why routes 2 and 3 refuse a base with `shadowed` tokens (see `shadowed_tokens`)."""
+    shown = ", ".join(map(repr, shadowed[:5])) + (", ..." if len(shadowed) > 5 else "")
+    return (
+        f"the base's added token(s) {shown} (normalized=True) normalize to a TST unit's own content, so the "
+        "native pipeline would match the token or the unit at random from one process to the next; add them "
+        "with normalized=False (tokenizers.AddedToken(content, normalized=False)), which the native rules leave whole"
+    )
+
+
+_TOUCHED_DIGIT = re.compile("[0-9]")
+_ONE_UNIT = re.compile(f"{OPEN}[^{OPEN}{CLOSE}]+{CLOSE}")
 
 
 _LAYOUT_ADVICE = (
@@ -239,10 +271,9 @@ def covers(text: str, codec: Codec, base: PreTrainedTokenizerFast | None = None)
     exact for bases with no normalizer (byte-level BPE, tekken), but it may say True where
     the base's normalizer alters the text before the rules read it (BERT's turns
     ``1\u00a0234`` into ``1 234``, no longer one grouping). Pass the base the export is
-    built from. With `base`, also False where one of its own added tokens that holds a digit and
-    is matched after normalization (``normalized=True``, what transformers' ``add_tokens``
-    gives) changes the numbers around it: route 1 encodes the text on either side of it alone
-    (``H2O`` then ``2``: a number), route 3 across it (``H2O2``: a word).
+    built from. With `base`, also False where one of its own added tokens that holds a digit
+    changes the numbers around it: route 1 encodes the text on either side of it alone (``H2O``
+    then ``2``: a number), route 3 across it (``H2O2``: a word) or decodes across it.
 
     Raises:
         TypeError: `text` is not a str, or `base` is not a fast transformers tokenizer.
@@ -264,12 +295,14 @@ def covers(text: str, codec: Codec, base: PreTrainedTokenizerFast | None = None)
     rules = _rules(codec.settings)
     norm = None if view is None else view.before
     surface = codec.encode(text)
-    late = None if view is None else view.normalized_digit_tokens
-    # Route 1 encodes the text on either side of such a token alone and keeps the token; route 3
-    # encodes across it, and `tokenizers` matches the token's own normalized form (its content
-    # through the same rules) in the result: the same ids where encoding the pieces apart
-    # writes what encoding the whole does (``year 2024``, not ``20245`` or ``H2O2``).
-    if late is not None and late.search(text) and "".join(codec.encode_batch(_cut_at(late, text))) != surface:
+    tokens = None if view is None else view.digit_tokens
+    # Route 1 encodes the text on either side of such a token alone and keeps the token. Route 3
+    # encodes across one matched after normalization, then `tokenizers` matches the token's own
+    # normalized form (its content through the same rules) in the result; and its decoder reads
+    # the units and the token's text as one string (``⟦,3⟧1k⟧234⟧`` then ``7``: 12,347). Both
+    # agree where encoding the pieces apart writes what encoding the whole does (``year 2024``,
+    # not ``20245``, ``H2O2`` or ``1,2347``).
+    if tokens is not None and tokens.search(text) and "".join(codec.encode_batch(_cut_at(tokens, text))) != surface:
         return False
     if norm is not None:
         # Route 1 cuts its surface at the units it matches before normalization (those the base

@@ -37,7 +37,7 @@ from tst.errors import TSTError
 from tst.hf._glue import glue_wordpiece_units
 from tst.hf._native_rules import normalized_unit
 from tst.hf._pipeline import NATIVE_UNIT_PATTERN, UNIT_PATTERN, adapt
-from tst.hf.export import splice, tst_normalizer
+from tst.hf.export import shadow_refusal, shadowed_tokens, splice, tst_normalizer
 from tst.spelling import CLOSE, OPEN
 
 _FORMAT = "tst_pipeline"
@@ -141,6 +141,9 @@ def install(tokenizer: Tokenizer, codec: Codec, strict: bool = False) -> Tokeniz
     if getattr(tokenizer, "_tst_plugin", None) is not None or any(tokenizer.token_to_id(u) is not None for u in units):
         raise TSTError("this tokenizer has the TST plug-in (or TST units) already")
     tst_normalizer(codec)  # TSTError for settings the stock components cannot express (cached)
+    shadowed = shadowed_tokens(tokenizer, codec)
+    if shadowed:
+        raise TSTError(shadow_refusal(shadowed))
     base_dec = tokenizer.decoder
     # The same adaptation as route 1, so the text around numbers gets the base's ids: the base
     # normalizer (less a moved Prepend) runs first, then the TST rules, then the start steps.
