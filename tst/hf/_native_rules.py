@@ -542,7 +542,7 @@ class _Builder:
 
         Per separator (``:``, ``-``) one alternative per pair, each looking back over the pairs
         before it (at most 15 characters), then for a hexadecimal letter among the pairs. Led by a
-        test of the characters around the pair (a separator after, or one before).
+        test that three pairs follow or precede this one, which dates and times fail.
         """
         h, w, nw = _HEX, self.word, self.nonword
         alts = []
@@ -563,7 +563,11 @@ class _Builder:
                 if behind:
                     letter = f"(?:{letter}|(?<={'|'.join(behind)}))"
                 alts.append(f"{left}(?={rest}(?!{w})(?!{x}{h})){letter}")
-        return f"(?:(?=[0-9]{h}[:\\x{{2d}}])|(?<=[:\\x{{2d}}]))(?:{'|'.join(alts)})"
+        # Every pair of six has three pairs after it or three before it: dates and times (three
+        # parts) fail this at once.
+        sep = "[:\\x{2d}]"
+        guard = f"(?:(?=[0-9]{h}(?:{sep}{h}{{2}}){{3}})|(?<=(?:{h}{{2}}{sep}){{3}}))"
+        return f"{guard}(?:{'|'.join(alts)})"
 
     def uuid_shape(self) -> str:
         """A UUID's text form: 8-4-4-4-12 hexadecimal digits joined by ``-`` (no context)."""
