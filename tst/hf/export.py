@@ -27,6 +27,7 @@ from tst.errors import TSTError
 from tst.hf._native_rules import NativeRules, build_rules, normalized_surface, wordpiece_glue_rules
 from tst.hf._pipeline import (
     NATIVE_UNIT_PATTERN,
+    UNIT_PATTERN,
     Adaptation,
     TSTPipelineWarning,
     _component,
@@ -226,7 +227,7 @@ def shadowed_tokens(backend: Tokenizer, codec: Codec) -> list[str]:
     """
     out = []
     for t in backend.get_added_tokens_decoder().values():
-        if t.normalized and _TOUCHED_DIGIT.search(t.content) and _ONE_UNIT.fullmatch(codec.encode(t.content)):
+        if t.normalized and _ONE_UNIT.fullmatch(codec.encode(t.content)):
             out.append(t.content)
     return out
 
@@ -241,8 +242,7 @@ def shadow_refusal(shadowed: list[str]) -> str:
     )
 
 
-_TOUCHED_DIGIT = re.compile("[0-9]")
-_ONE_UNIT = re.compile(f"{OPEN}[^{OPEN}{CLOSE}]+{CLOSE}")
+_ONE_UNIT = re.compile(UNIT_PATTERN)
 
 
 _LAYOUT_ADVICE = (
