@@ -44,7 +44,7 @@ from transformers import PreTrainedTokenizerFast
 
 import tst
 import tst.hf
-from benchmarks.pipeline_floor import passes_floor, ready_texts, tst_pass_count, units_floor
+from benchmarks.pipeline_floor import floor_takes, passes_floor, ready_texts, tst_pass_count, units_floor
 from tests.hf_support import base
 from tst.hf.export import tst_normalizer
 from tst.spelling import CLOSE, OPEN
@@ -196,6 +196,7 @@ def speed(family: str, lines: list[str], repeats: int) -> dict[str, float]:
     for t in (bare, exported):
         t.no_padding()
         t.no_truncation()
+    lines = floor_takes(exported, lines, family)
     units = tst.Codec(variant="vocab").vocabulary()
     passes = tst_pass_count(exported, bare)
     units_only = units_floor(exported, units)

@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     import tst
     from benchmarks.bench_hf import route2_pair
-    from benchmarks.pipeline_floor import ready_texts, units_floor
+    from benchmarks.pipeline_floor import floor_takes, ready_texts, units_floor
 
     started = time.monotonic()
     bare, plug = route2_pair() if args.export is None else export_pair(args.export)
@@ -167,6 +167,7 @@ def main(argv: list[str] | None = None) -> int:
             if not texts:  # the real corpora need scikit-learn, matplotlib and their files
                 print(f"| {name} | 0 | no text found: skipped |", flush=True)
                 continue
+            texts = floor_takes(plug, texts, name)
             data, ready = d / "texts.pkl", d / "ready.pkl"
             data.write_bytes(pickle.dumps(texts))
             made = ready_texts(plug, texts)

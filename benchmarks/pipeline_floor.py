@@ -62,6 +62,25 @@ def _step_count(tok: Tokenizer) -> int:
     return len(norm["normalizers"]) if norm.get("type") == "Sequence" else 1
 
 
+def _refused(tst_tokenizer: Tokenizer) -> re.Pattern[str]:
+    """What `ready_texts` refuses in a text: a TST bracket, an ASCII stand-in, a raw added token."""
+    raw = [e["content"] for e in json.loads(tst_tokenizer.to_str())["added_tokens"] if not e["normalized"]]
+    return re.compile("|".join(re.escape(c) for c in [OPEN, CLOSE, *_ASCII_BRACKETS.values(), *raw]))
+
+
+def floor_takes(tst_tokenizer: Tokenizer, texts: list[str], name: str) -> list[str]:
+    """`texts` less those `ready_texts` refuses (real lines such as a METADATA file's ``<s>``).
+
+    The benchmarks time every pipeline of a row on the texts this returns, so that each ratio
+    compares the same work; how many were left out is printed under `name`.
+    """
+    refused = _refused(tst_tokenizer)
+    kept = [t for t in texts if not refused.search(t)]
+    if len(kept) < len(texts):
+        print(f"{name}: {len(texts) - len(kept)} of {len(texts)} texts left out (a special token or TST bracket)")
+    return kept
+
+
 def ready_texts(tst_tokenizer: Tokenizer, texts: list[str]) -> list[str]:
     """`texts` as `units_floor` takes them: `tst_tokenizer`'s normalizer output, brackets in ASCII.
 
@@ -73,8 +92,7 @@ def ready_texts(tst_tokenizer: Tokenizer, texts: list[str]) -> list[str]:
     """
     norm = tst_tokenizer.normalizer
     assert norm is not None
-    raw = [e["content"] for e in json.loads(tst_tokenizer.to_str())["added_tokens"] if not e["normalized"]]
-    reserved = re.compile("|".join(re.escape(c) for c in [OPEN, CLOSE, *_ASCII_BRACKETS.values(), *raw]))
+    reserved = _refused(tst_tokenizer)
     out = []
     for text in texts:
         found = reserved.search(text)
