@@ -565,3 +565,51 @@ def test_hints_for_misplaced_messages_json_lines_and_compressed_input(cli: CLI, 
     ):
         r = cli(*args)
         assert r.status == 2 and f"{packed} is gzip-compressed; decompress it first (zcat {packed} | tst ...)" in r.err
+
+
+@pytest.mark.parametrize(
+    ("flag", "data", "fmt"),
+    [
+        (["--ensure-ascii"], "a,b\n1,2\n", "csv"),
+        (["--delimiter", ";"], '{"a": "1"}\n', "jsonl"),
+        (["--block-size", "1M"], '[{"a": "1"}]', "json"),
+    ],
+)
+def test_an_option_for_other_formats_is_refused(cli: CLI, tmp_path: Path, flag: list[str], data: str, fmt: str) -> None:
+    """Found by a new-user trial: `--ensure-ascii` on a CSV file was ignored without a word."""
+    src = tmp_path / f"d.{fmt}"
+    src.write_text(data, encoding="utf-8")
+    r = cli("convert", str(src), "--field", "a", *flag)
+    assert r.status == 2 and f"{flag[0]} applies to " in r.err and f"data, not {fmt}" in r.err, r.err
+    assert r.text == ""
+
+
+def test_a_csv_file_with_no_header_row(cli: CLI, tmp_path: Path) -> None:
+    empty = tmp_path / "e.csv"
+    empty.write_bytes(b"")
+    r = cli("convert", str(empty), "--field", "a")
+    assert r.status == 2 and f"{empty}: no header row (the file is empty or blank): no column 'a'" in r.err
+    r = cli("convert", str(empty), "--field", "a", "--allow-missing")
+    assert r.status == 0 and r.text == "" and "no column 'a' in the header or schema" in r.err
+
+
+def test_blank_lines_before_the_header_are_kept(cli: CLI, tmp_path: Path) -> None:
+    src = tmp_path / "b.csv"
+    src.write_bytes(b'\n\r\ntext,b\n"12,345",2\n\n7,8\n')
+    out = tmp_path / "o.csv"
+    r = cli("convert", str(src), "--field", "text", "--variant", "vocab", "-o", str(out))
+    assert r.status == 0, r.err
+    assert out.read_bytes().decode() == f'\n\r\ntext,b\n"{VOCAB.encode("12,345")}",2\n\n{VOCAB.encode("7")},8\n'
+    back = tmp_path / "back.csv"
+    assert cli("convert", str(out), "--field", "text", "--variant", "vocab", "--decode", "-o", str(back)).status == 0
+    assert back.read_bytes() == src.read_bytes()
+    r = cli("convert", str(src), "--field", "zz")
+    assert r.status == 2 and f"{src}:3: the header has no column 'zz'" in r.err
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (a device whose writes fail: Linux)")
+def test_a_write_failure_names_the_output(cli: CLI, tmp_path: Path) -> None:
+    src = tmp_path / "w.csv"
+    src.write_text("a\n1\n", encoding="utf-8")
+    r = cli("convert", str(src), "--field", "a", "-o", "/dev/full")
+    assert r.status == 1 and "/dev/full: No space left on device" in r.err, r.err

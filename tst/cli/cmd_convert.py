@@ -106,13 +106,28 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     p.add_argument(
         "--block-size",
         type=byte_size,
-        default=BLOCK_SIZE,
         metavar="SIZE",
-        help="JSONL/CSV: bytes read at a time, e.g. 2M (default)",
+        help=f"JSONL/CSV: bytes read at a time, e.g. 2M (default: {BLOCK_SIZE // 2**20}M)",
     )
     add_io_options(p, output_help="output file, written atomically (default: stdout; required for Parquet)")
     add_codec_options(p)
     p.set_defaults(run=run)
+
+
+#: Options that act on some formats only, with those formats: given for another, they are refused
+#: rather than ignored (a user who asked for escapes or a delimiter would otherwise not get them).
+_FORMAT_OPTIONS = {
+    "delimiter": ("--delimiter", ("csv", "tsv")),
+    "ensure_ascii": ("--ensure-ascii", ("jsonl", "json")),
+    "block_size": ("--block-size", ("jsonl", "csv", "tsv")),
+}
+
+
+def check_format_options(args: argparse.Namespace, fmt: str) -> None:
+    """Refuse an option given for a format it does not act on (CLIError, exit status 2)."""
+    for attr, (flag, formats) in _FORMAT_OPTIONS.items():
+        if getattr(args, attr) not in (None, False) and fmt not in formats:
+            raise CLIError(f"{flag} applies to {'/'.join(formats).upper()} data, not {fmt}")
 
 
 def detect_format(path: str, given: str | None) -> str:
@@ -150,6 +165,7 @@ def run(args: argparse.Namespace) -> int:
         refuse_compressed(args.input)  # before the extension (.gz) is reported as unknown
     fmt = detect_format(args.input, args.format)
     check_output_name(args.output, fmt)
+    check_format_options(args, fmt)
     try:
         selection = Selection(fields=tuple(args.fields), messages=args.messages)
     except ValueError as exc:
@@ -194,7 +210,7 @@ def _text_format(
                     ensure_ascii=args.ensure_ascii,
                     on_read=progress.update,
                     jobs=jobs,
-                    block_size=args.block_size,
+                    block_size=args.block_size or BLOCK_SIZE,
                     **common,
                 )
             if fmt == "json":
@@ -211,7 +227,7 @@ def _text_format(
                 selection.fields,
                 delimiter=delimiter,
                 on_read=progress.update,
-                block_size=args.block_size,
+                block_size=args.block_size or BLOCK_SIZE,
                 **common,
             )
         finally:

@@ -81,6 +81,22 @@ def input_size(path: str) -> int | None:
     return st.st_size if stat.S_ISREG(st.st_mode) else None
 
 
+#: Failures only a write gives (a full disk, a quota, a size limit): raised inside an output's block
+#: with no file named, they are the output's.
+_WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
+@contextlib.contextmanager
+def _named_write_errors(path: str) -> Iterator[None]:
+    """Name `path` in a write failure that names no file (``/dev/full``: "No space left on device")."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is None and exc.errno in _WRITE_ERRNOS:
+            exc.filename = path
+        raise
+
+
 @contextlib.contextmanager
 def atomic_output(path: str) -> Iterator[BinaryIO]:
     """A binary stream that becomes `path` only if the block completes (``-`` is stdout).
@@ -99,8 +115,9 @@ def atomic_output(path: str) -> Iterator[BinaryIO]:
     """
     if path == "-":
         out = _WholeWrites(sys.stdout.buffer)
-        yield cast(BinaryIO, out)
-        out.flush()
+        with _named_write_errors("<stdout>"):
+            yield cast(BinaryIO, out)
+            out.flush()
         return
     if os.path.isdir(path):
         raise CLIError(f"cannot write {path}: it is a directory")
@@ -115,7 +132,7 @@ def atomic_output(path: str) -> Iterator[BinaryIO]:
             f = open(path, "wb")  # noqa: SIM115 - closed below
         except OSError as exc:
             raise CLIError(f"cannot write {path}: {exc.strerror or exc}", status=1) from None
-        with f:
+        with _named_write_errors(path), f:
             yield f
         return
     # The file a link names (a chain of links resolved; a dangling one names the file to create).
@@ -126,7 +143,7 @@ def atomic_output(path: str) -> Iterator[BinaryIO]:
     except OSError as exc:  # no such folder, no permission, read-only disk: an I/O failure (exit 1)
         raise CLIError(f"cannot write {path}: {exc.strerror or exc}", status=1) from None
     try:
-        with os.fdopen(fd, "wb") as f:
+        with _named_write_errors(path), os.fdopen(fd, "wb") as f:
             yield f
             f.flush()
             os.fsync(f.fileno())

@@ -56,11 +56,12 @@ def convert_csv(
     counts = Counts()
     lines = _RawLines(read_blocks(source, block_size, on_read), name, errors)
     reader = csv.reader(lines, delimiter=delimiter, quotechar=QUOTE, strict=True)
-    header = _next_row(reader, lines, name)
+    header = _header_row(reader, lines, name)
     if header is None:
+        counts.absent_columns = list(_no_header(fields, name, allow_missing))
         return counts
     names = _header_names(header[0])
-    columns, absent = _columns(names, fields, name, allow_missing)  # before any output: stdout stays empty
+    columns, absent = _columns(names, fields, header[2], allow_missing)  # before any output: stdout stays empty
     counts.absent_columns = list(absent)
     sink.write(encode_text(header[1], errors))
     batch: list[tuple[list[str], str, int]] = []
@@ -95,10 +96,11 @@ def read_csv(
     `errors` as for `convert_csv`)."""
     lines = _RawLines(read_blocks(source, block_size), name, errors)
     reader = csv.reader(lines, delimiter=delimiter, quotechar=QUOTE, strict=True)
-    header = _next_row(reader, lines, name)
+    header = _header_row(reader, lines, name)
     if header is None:
+        _no_header(fields, name, allow_missing)
         return
-    columns, absent = _columns(_header_names(header[0]), fields, name, allow_missing)
+    columns, absent = _columns(_header_names(header[0]), fields, header[2], allow_missing)
     while True:
         line = reader.line_num + 1
         got = _next_row(reader, lines, name)
@@ -108,18 +110,45 @@ def read_csv(
             yield [got[0][k] for k in _present(got[0], columns, not absent, name, line, allow_missing)]
 
 
+def _header_row(reader: Any, lines: _RawLines, name: str) -> tuple[list[str], str, str] | None:
+    """The first row that is not blank, its raw text with the blank lines before it (kept as they
+    are; pandas' ``skip_blank_lines`` reads such a file the same way), and ``file:line`` of its
+    start; None when there is none."""
+    blank = ""
+    while True:
+        start = reader.line_num + 1
+        got = _next_row(reader, lines, name)
+        if got is None:
+            return None
+        if got[0]:
+            return got[0], blank + got[1], f"{name}:{start}"
+        blank += got[1]
+
+
+def _no_header(fields: tuple[str, ...], name: str, allow_missing: bool) -> tuple[str, ...]:
+    """The selected columns, all absent from a file with no header row (empty, or blank lines only).
+
+    Raises:
+        MissingFieldError: unless `allow_missing` (an empty file converts to an empty file then).
+    """
+    if not allow_missing:
+        raise MissingFieldError(name, f"no header row (the file is empty or blank): no column {fields[0]!r}")
+    return fields
+
+
 def _header_names(header: list[str]) -> list[str]:
     """The column names of a header row (`_RawLines` hides a byte order mark from the parser)."""
     return list(header)
 
 
-def _columns(names: list[str], fields: tuple[str, ...], name: str, allow_missing: bool) -> tuple[list[int], list[str]]:
-    """Indices of the selected columns among the header's `names`, and the selected names it lacks."""
+def _columns(names: list[str], fields: tuple[str, ...], where: str, allow_missing: bool) -> tuple[list[int], list[str]]:
+    """Indices of the selected columns among the header's `names`, and the selected names it lacks
+    (`where`: the header's file and line, for errors)."""
     absent = [f for f in fields if f not in names]
     if absent and not allow_missing:
         listed = ", ".join(map(repr, names))
         raise MissingFieldError(
-            f"{name}:1",
+            where,
             # No --allow-missing hint: with a column absent from the header, it would pass every
             # record through unconverted (the whole file), which is not what a typo wants.
             f"the header has no column {absent[0]!r} (columns: {listed}){_delimiter_hint(names)}",
@@ -127,9 +156,9 @@ def _columns(names: list[str], fields: tuple[str, ...], name: str, allow_missing
     for f in fields:
         at = [k + 1 for k, h in enumerate(names) if h == f]
         if len(at) > 1:
-            where = ", ".join(map(str, at))
             raise DataError(
-                f"{name}:1", f"the header names column {f!r} {len(at)} times (columns {where}): rename them apart"
+                where,
+                f"the header names column {f!r} {len(at)} times (columns {', '.join(map(str, at))}): rename them apart",
             )
     return [k for k, h in enumerate(names) if h in fields], absent
 
