@@ -32,6 +32,7 @@ FRAGMENTS = [
     "%",
     "=%",  # a percent-encoded byte's start in a query string (SPEC 2.2)
     "12:30 ",  # a time, before a UTC offset (SPEC 2.4)
+    "GMT+",  # a zone's offset (SPEC 2.4)
     ".",
     ",",
     "..",
@@ -188,7 +189,7 @@ def date_time_fields(draw: st.DrawFn) -> tuple[str, list[str]]:
             f[-1] += "." + draw(st.text("0123456789", min_size=1, max_size=6))
         text = ":".join(f)
         # A UTC offset after the time (RFC 5322, git): hours and minutes not delimited, no number (SPEC 2.4).
-        zone = draw(st.sampled_from(["", " +hhmm", "+hhmm", " -hhmm", " yyyy -hhmm"]))
+        zone = draw(st.sampled_from(["", " +hhmm", "+hhmm", " -hhmm", " yyyy -hhmm", " GMT+hhmm", " UTC-hhmm"]))
         if zone:
             year = d(1900, 2099, 4)
             text += zone.replace("yyyy", year).replace("hhmm", d(0, 14, 2) + d(0, 59, 2))

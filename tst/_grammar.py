@@ -396,16 +396,22 @@ def utc_offset(s: str, i: int, j: int) -> bool:
     after, where the sign follows a time (``hh:mm``, with ``:ss`` and a fraction of 1-9 digits
     after ``.`` or ``,`` read as its last field) directly or after a space, or after the time, a
     space, a four-digit year and a space: RFC 5322 and git dates (``13:26:17 +0200``,
-    ``Mon Apr 7 13:26:17 2014 -0700``), ISO 8601 times with a basic offset (``10:30:00+0530``).
+    ``Mon Apr 7 13:26:17 2014 -0700``), ISO 8601 times with a basic offset (``10:30:00+0530``);
+    or, with or without a time, where the sign follows ``GMT`` or ``UTC`` (``GMT+0200``, as
+    JavaScript writes a date).
     Like the basic ISO format, the offset does not delimit its hours and minutes: the four
     digits are no one number. Looks back at most 22 characters.
     """
     n = len(s)
-    if j - i != 4 or i < 6 or s[i - 1] not in "+-" or (j < n and is_word(s[j])):
+    if j - i != 4 or i < 4 or s[i - 1] not in "+-" or (j < n and is_word(s[j])):
         return False
     if s[i : i + 2] > "14" or s[i + 2] > "5":
         return False
     t = i - 1  # where the text before the sign ends
+    if s[t - 3 : t] in ("GMT", "UTC"):  # a zone's offset, time or not (JavaScript's `GMT+0200`)
+        return True
+    if i < 6:
+        return False
     if _time_ends_at(s, t):
         return True
     if s[t - 1] != " ":

@@ -153,16 +153,23 @@ fn is_url_glue(b: u8) -> bool {
 /// Whether the digit run `s[i..j]` is a UTC offset after a time: text (SPEC 2.4). Four digits
 /// (hours 00-14, minutes 00-59) after `+` or `-`, not glued to a word, the sign after a time
 /// directly or after a space, or after a time, a space, a four-digit year and a space
-/// (`13:26:17 +0200`, `13:26:17 2014 -0700`, `10:30:00+0530`). Mirrors `tst._grammar.utc_offset`.
+/// (`13:26:17 +0200`, `13:26:17 2014 -0700`, `10:30:00+0530`), or the sign after `GMT` or `UTC`,
+/// time or not (`GMT+0200`). Mirrors `tst._grammar.utc_offset`.
 #[inline]
 fn utc_offset(s: &[u8], i: usize, j: usize) -> bool {
-    if j - i != 4 || i < 6 || !(s[i - 1] == b'+' || s[i - 1] == b'-') || word_at(s, j) {
+    if j - i != 4 || i < 4 || !(s[i - 1] == b'+' || s[i - 1] == b'-') || word_at(s, j) {
         return false;
     }
     if &s[i..i + 2] > b"14".as_slice() || s[i + 2] > b'5' {
         return false;
     }
     let t = i - 1; // where the text before the sign ends
+    if &s[t - 3..t] == b"GMT" || &s[t - 3..t] == b"UTC" {
+        return true; // a zone's offset, time or not (JavaScript's `GMT+0200`)
+    }
+    if i < 6 {
+        return false;
+    }
     if time_ends_at(s, t) {
         return true;
     }

@@ -511,12 +511,14 @@ class _Builder:
         numeral pays one or two steps and the lookbehinds run only before four digits. The
         time before the sign is one of eleven fixed shapes (``dd:dd``, with a fraction of 1-9
         digits, or an ISO hour ``-15T10``), right before it, before a space, or before a space, a
-        year and a space: 33 fixed-length lookbehinds, which Oniguruma takes as one alternation.
+        year and a space, or ``GMT``/``UTC`` right before the sign: 35 fixed-length lookbehinds,
+        which Oniguruma takes as one alternation.
         """
         clock = "[0-9]{2}:[0-9]{2}"
         iso_hour = "\\x{2d}[0-9]{2}[Tt][0-9]{2}"  # the hour alone of an ISO 8601 date-time
         times = [clock, iso_hour] + [f"{clock}[.,][0-9]{{{k}}}" for k in range(1, 10)]
         before = [f"{t}{gap}[+\\x{{2d}}]" for gap in ("", " ", " [0-9]{4} ") for t in times]
+        before += ["GMT[+\\x{2d}]", "UTC[+\\x{2d}]"]  # a zone's offset, time or not
         digits = f"(?:0[0-9]|1[0-4])[0-5][0-9](?![0-9])(?!{self.word})"
         return f"(?<=[+\\x{{2d}}])(?={digits})(?<={'|'.join(before)})"
 
