@@ -222,7 +222,11 @@ where
             continue;
         }
         part.out.extend_from_slice(&line[last..site.start]);
+        let from = part.out.len();
         dump_string(&mut part.out, new(j), ascii);
+        if escapes_solidus(&line[site.start..site.end]) {
+            escape_solidus(&mut part.out, from);
+        }
         last = site.end;
     }
     part.out.extend_from_slice(&line[last..]);
@@ -559,6 +563,36 @@ fn ensure_ascii_style(line: &[u8], default: bool) -> bool {
     found || default
 }
 
+/// Whether a JSON string literal escapes a `/` as `\/` (`tst.data.json_sites.escapes_solidus`):
+/// escapes are pairs read left to right, so `\\/` is an escaped backslash and a plain `/`.
+fn escapes_solidus(literal: &[u8]) -> bool {
+    let mut k = 0;
+    while let Some(at) = memchr(b'\\', &literal[k..]) {
+        if literal.get(k + at + 1) == Some(&b'/') {
+            return true;
+        }
+        k += at + 2;
+        if k >= literal.len() {
+            break;
+        }
+    }
+    false
+}
+
+/// Write each `/` of `out[from..]` (a literal `dump_string` wrote, where every `/` is one) as `\/`.
+fn escape_solidus(out: &mut Vec<u8>, from: usize) {
+    if memchr(b'/', &out[from..]).is_none() {
+        return;
+    }
+    let tail = out.split_off(from);
+    for b in tail {
+        if b == b'/' {
+            out.push(b'\\');
+        }
+        out.push(b);
+    }
+}
+
 /// Append `value` (UTF-8) as a JSON string literal, as `json.dumps` writes it.
 ///
 /// Runs of bytes that need no escape are copied at once: `"`, `\` and control characters are
@@ -725,6 +759,18 @@ mod tests {
         assert!(!ensure_ascii_style(b"{\"a\": \"\x7f\"}", true));
         assert!(ensure_ascii_style(b"{}", true));
         assert!(!ensure_ascii_style("{\"a\": \"é\\u00e9\"}".as_bytes(), true));
+    }
+
+    #[test]
+    fn escaped_solidus_is_found_as_an_escape_pair() {
+        assert!(escapes_solidus(br#""a\/b""#));
+        assert!(!escapes_solidus(br#""a\\/b""#)); // an escaped backslash, then a plain slash
+        assert!(escapes_solidus(br#""a\\\/b""#));
+        assert!(!escapes_solidus(br#""a/b\n""#));
+        let mut out = b"x".to_vec();
+        dump_string(&mut out, b"1/2 \\/", false);
+        escape_solidus(&mut out, 1);
+        assert_eq!(out, br#"x"1\/2 \\\/""#.to_vec());
     }
 
     #[test]

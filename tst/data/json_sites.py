@@ -111,20 +111,33 @@ def ensure_ascii_style(text: str, default: bool = False) -> bool:
     return default
 
 
-def dump_string(value: str, ensure_ascii: bool) -> str:
-    """A JSON string literal for `value` (what ``json.dumps`` writes, without its overhead)."""
-    return str(_dump_ascii(value) if ensure_ascii else _dump_utf8(value))
+_ESCAPE_PAIR = re.compile(r"\\.")
+
+
+def escapes_solidus(text: str) -> bool:
+    """Whether `text` (JSON) escapes a ``/`` as ``\\/``, as pandas' ``to_json`` and PHP's
+    ``json_encode`` write every one (``json.dumps`` never escapes it)."""
+    return "\\/" in text and any(m.group() == "\\/" for m in _ESCAPE_PAIR.finditer(text))
+
+
+def dump_string(value: str, ensure_ascii: bool, escape_solidus: bool = False) -> str:
+    """A JSON string literal for `value` (what ``json.dumps`` writes, without its overhead); with
+    `escape_solidus`, each ``/`` as ``\\/`` (in the literal ``json`` writes, every ``/`` is one)."""
+    literal = str(_dump_ascii(value) if ensure_ascii else _dump_utf8(value))
+    return literal.replace("/", "\\/") if escape_solidus else literal
 
 
 def splice(text: str, sites: list[Site], values: list[str], ensure_ascii: bool) -> str:
-    """`text` with each changed site's literal replaced by its new value."""
+    """`text` with each changed site's literal replaced by its new value, in `ensure_ascii`'s style
+    and in its old literal's: a literal that escaped ``/`` (`escapes_solidus`) escapes every one
+    (encoding and decoding keep each ``/`` of a value, so the literal comes back byte for byte)."""
     parts: list[str] = []
     last = 0
     for site, new in zip(sites, values):
         if new == site.value:
             continue
         parts.append(text[last : site.start])
-        parts.append(dump_string(new, ensure_ascii))
+        parts.append(dump_string(new, ensure_ascii, escapes_solidus(text[site.start : site.end])))
         last = site.end
     if not parts:
         return text
