@@ -114,6 +114,9 @@ def test_a_double_cr_ending_keeps_the_row_bytes() -> None:
         ("a;b", "the header holds ';': is it the delimiter (--delimiter ';')?"),
         ("a\tb", "(--format tsv)"),
         ("Weight Waist Pulse", "is it the delimiter (--delimiter ' ')?"),  # scikit-learn's linnerud files
+        # matplotlib's Stocks.csv: a comment first, whose spaces were named as the delimiter
+        ("# Data source: https://finance.yahoo.com", "the first line is a comment: remove the lines before the header"),
+        ("# a, b", "the first line is a comment"),
     ],
 )
 def test_a_header_of_one_column_names_the_delimiter_it_holds(header: str, hint: str) -> None:

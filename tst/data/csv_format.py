@@ -164,7 +164,10 @@ def _columns(names: list[str], fields: tuple[str, ...], where: str, allow_missin
 
 
 def _delimiter_hint(names: list[str]) -> str:
-    """A hint when the header reads as one column holding another usual delimiter (``;``, tab, ``|``, space)."""
+    """A hint when the header is a comment line, or reads as one column holding another usual
+    delimiter (``;``, tab, ``|``, space)."""
+    if names and names[0].startswith("#"):  # a comment line (matplotlib's Stocks.csv: "# Data source: ...")
+        return "; the first line is a comment: remove the lines before the header (e.g. `grep -v '^#'`)"
     if len(names) != 1:
         return ""
     found = next((d for d in (";", "\t", "|", " ") if d in names[0]), None)
