@@ -616,6 +616,43 @@ def test_covers_is_exact_around_the_bases_own_digit_tokens(
         assert stock.decode(want) == wrapped_tok.decode(want)
 
 
+@pytest.fixture(scope="module")
+def spm_base_with_digit_tokens(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[PreTrainedTokenizerFast, Tokenizer, Tokenizer, PreTrainedTokenizerFast]:
+    """transformers' generic SentencePiece layout (a word prefix at each piece's start) with added
+    tokens holding digits: its export, its route 2 and its wrap (vocab)."""
+    from tests.hf_families import FAMILIES
+
+    b = FAMILIES["mistral_v3"].build()
+    b.add_tokens(["42abc", "H2O", "<tool7>"])
+    stock = Tokenizer.from_file(str(tst_hf.export(b, tmp_path_factory.mktemp("spm-digit-tokens"), variant="vocab")))
+    plug = Tokenizer.from_str(b.backend_tokenizer.to_str())
+    tst_hf.install(plug, tst.Codec(variant="vocab"))
+    for t in (stock, plug):
+        t.no_padding()
+        t.no_truncation()
+    return b, stock, plug, tst_hf.wrap(b, variant="vocab")
+
+
+@settings(max_examples=100, deadline=None)
+@given(parts=hs.lists(hs.sampled_from(["42abc", "H2O", "<tool7>", "7", "1,000", "(", ")", " ", "y", "x"]), max_size=8))
+def test_covers_is_exact_after_the_bases_digit_tokens_on_a_prefixing_layout(
+    parts: list[str],
+    spm_base_with_digit_tokens: tuple[PreTrainedTokenizerFast, Tokenizer, Tokenizer, PreTrainedTokenizerFast],
+) -> None:
+    # Class: the word prefix after a base token holding digits. Routes 2 and 3 saw ``42abc`` as the
+    # rules write it (``42⟧abc``), so the start steps put no prefix after it where route 1 does:
+    # ``x (42abc)`` had covers True and other ids (a new-user trial).
+    b, stock, plug, wrapped_tok = spm_base_with_digit_tokens
+    text = "".join(parts)
+    want = wrapped_tok(text, add_special_tokens=False)["input_ids"]
+    if tst_hf.covers(text, wrapped_tok.tst_codec, b):
+        assert stock.encode(text, add_special_tokens=False).ids == want, text
+        assert plug.encode(text, add_special_tokens=False).ids == want, text
+        assert stock.decode(want) == wrapped_tok.decode(want)
+
+
 def test_covers_pins_the_digit_token_rows(
     base_with_digit_tokens: tuple[PreTrainedTokenizerFast, Tokenizer, PreTrainedTokenizerFast],
 ) -> None:

@@ -324,3 +324,10 @@ def test_stop_strings_refuse_an_empty_string() -> None:
     tok, _ = setup("bpe", "vocab")
     with pytest.raises(ValueError, match="non-empty"):
         tst.hf.TSTStopStrings(tok, ["ok", ""])
+
+
+def test_stop_strings_refuse_a_plain_tokenizer_when_built() -> None:
+    """Found by a new-user trial: a plain tokenizer was taken, and `generate` failed at its first step."""
+    tok, _ = setup("bpe", "vocab")
+    with pytest.raises(TypeError, match="TSTStopStrings needs a TST tokenizer"):
+        tst.hf.TSTStopStrings(tok.tst_base_tokenizer(), ["1,000"])

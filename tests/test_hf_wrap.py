@@ -372,6 +372,28 @@ def test_tokens_added_after_wrapping_are_kept_whole(family: str, tmp_path: Path)
     assert plain.convert_tokens_to_ids(added) == base(family).convert_tokens_to_ids(added)  # unknown (None or unk)
 
 
+@pytest.mark.parametrize("family", ["mistral_v3", "mistral_v1", "llama2", "gemma", "t5", "tekken"])
+def test_tokens_added_after_wrapping_are_matched_where_the_base_matches_them(family: str, tmp_path: Path) -> None:
+    """Class: a token added to the wrapped tokenizer (normalized=True, the default) that the start
+    steps would give a word prefix: ``call<tool7>`` split into ``<``, ``tool``, ``7``, ``>`` on the
+    SentencePiece layouts of transformers' generic conversion, where the base keeps it whole (a
+    new-user trial). Oracle: the base with the same tokens added, on texts without numbers."""
+    from tests.hf_families import FAMILIES
+
+    plain = FAMILIES[family].build()  # built afresh: tokens are added to it
+    tok = tst_hf.wrap(FAMILIES[family].build(), variant="vocab")
+    added = ["<tool7>", "42abc", "Foo"]
+    assert tok.add_tokens(added) == 3 and plain.add_tokens(added) == 3
+    texts = ["call<tool7>", "x (42abc)", "a <tool7> b", "<tool7> first", "x 42abcy", "aFoo Foo  Foo", "\n<tool7>\n"]
+    saved = tmp_path / "t"
+    tok.save_pretrained(saved)
+    for t in (tok, tst_hf.load(saved)):
+        for text in texts:
+            assert t.tokenize(text) == plain.tokenize(text), (family, text)
+    last = tok.convert_ids_to_tokens(tok("pay 1,000 to <tool7>", add_special_tokens=False)["input_ids"])[-1]
+    assert last == plain.tokenize("pay to <tool7>")[-1]
+
+
 def test_wrap_refuses_a_vocabulary_no_embedding_table_holds() -> None:
     """Found by a new-user trial: the vocab variant at group size 6 (5,556,667 units) ran for
     minutes and took gigabytes before any result; it now fails at once and names the way out."""

@@ -150,11 +150,19 @@ def _start_steps(
     return steps
 
 
-def adapt(backend: Tokenizer, units: list[str], stacklevel: int = 4, unit_pattern: str = UNIT_PATTERN) -> Adaptation:
+def adapt(
+    backend: Tokenizer,
+    units: list[str],
+    stacklevel: int = 4,
+    unit_pattern: str = UNIT_PATTERN,
+    rules: Any = None,
+) -> Adaptation:
     """Work out the wrapped copy of `backend`'s pipeline (see the module docstring).
 
     `stacklevel` points `TSTPipelineWarning` at the caller of the public function;
-    `unit_pattern` is how a unit reads where the start steps run.
+    `unit_pattern` is how a unit reads where the start steps run; `rules` (routes 2 and 3: the
+    TST normalizer, a live `tokenizers` normalizer) runs before the start steps, which then see
+    a base token holding digits as the rules write it (``42abc`` as ``42⟧abc``).
     """
     normalizer = _state(backend.normalizer)
     pre_tokenizer = _state(backend.pre_tokenizer)
@@ -223,12 +231,13 @@ def adapt(backend: Tokenizer, units: list[str], stacklevel: int = 4, unit_patter
         (old_norm.normalize_str(t.content) if old_norm is not None else t.content, bool(t.rstrip))
         for t in normalized_tokens
     ]
+    seen = token_forms if rules is None else [(rules.normalize_str(f), r) for f, r in token_forms]
     if prefix:
-        rules = _start_steps(mode, prefix, skip, [f for f in token_forms if f[0]], unit_pattern)
-        new_norm = {"type": "Sequence", "normalizers": [*kept, *rules]}
+        steps = _start_steps(mode, prefix, skip, [f for f in seen if f[0]], unit_pattern)
+        new_norm = {"type": "Sequence", "normalizers": [*kept, *steps]}
         kind = "none" if normalizer is None else ("sequence" if normalizer.get("type") == "Sequence" else "single")
         adaptation.normalizer = new_norm
-        adaptation.record["normalizer"] = {"kind": kind, "appended": len(rules), "removed": removed}
+        adaptation.record["normalizer"] = {"kind": kind, "appended": len(steps), "removed": removed}
         adaptation.changes.append(f"normalizer: + Replace inserting {prefix!r} at real starts ({mode})")
         if removed:
             adaptation.changes.append("normalizer: Prepend moved into that rule")
@@ -242,9 +251,18 @@ def adapt(backend: Tokenizer, units: list[str], stacklevel: int = 4, unit_patter
         adaptation.changes.append("pre-tokenizer: its prefix switched off (now inserted by the normalizer)")
     adaptation.trim_offsets = mode == "word"
     new_backend_norm = _component(adaptation.normalizer, "normalizer") if adaptation.normalizer else old_norm
+    # The whole normalizer a token meets (routes 2 and 3: the TST rules between the base's steps and
+    # the start steps) must leave it as the base's normalizer and the rules write it.
+    whole = new_backend_norm
+    if rules is not None and adaptation.normalizer is not None:
+        steps = adaptation.normalizer["normalizers"]
+        cut = len(steps) - int(adaptation.record["normalizer"]["appended"])
+        whole = _component(
+            {"type": "Sequence", "normalizers": [*steps[:cut], _state(rules), *steps[cut:]]}, "normalizer"
+        )
     if any(
-        (new_backend_norm.normalize_str(t.content) if new_backend_norm is not None else t.content) != form
-        for t, (form, _) in zip(normalized_tokens, token_forms)
+        (whole.normalize_str(t.content) if whole is not None else t.content) != form
+        for t, (form, _) in zip(normalized_tokens, seen if prefix else token_forms)
     ):
         warnings.warn(
             "TST cannot keep how this tokenizer treats the text right after a number (the new normalizer step "
@@ -340,6 +358,14 @@ def restore(data: dict[str, Any], record: dict[str, Any] | None) -> None:
             data["normalizer"] = steps[0]
         else:
             data["normalizer"] = {"type": "Sequence", "normalizers": steps}
+
+
+def base_normalizer(backend: Tokenizer, record: dict[str, Any] | None) -> Any:
+    """The base's live normalizer (or None), rebuilt from `backend`'s adapted one and the
+    adaptation `record` (``tst_pipeline``) as `restore` rebuilds a saved file."""
+    data: dict[str, Any] = {"normalizer": _state(backend.normalizer)}
+    restore(data, record)
+    return _component(data["normalizer"], "normalizer") if data["normalizer"] is not None else None
 
 
 _RUST_WHITESPACE = re.compile(r"[^\S\x1c-\x1f]")

@@ -62,6 +62,7 @@ from tst.spelling import CLOSE, OPEN, UNITS_MARKER, parse_name
 #       first digit is 0); ctx is ("fresh",), ("dec",), ("digitdec",), ("tag", indian),
 #       ("int", power) or ("af", depth)
 #   ("ended",)              after EOS: anything goes (rows that finished get padding)
+#   ("gap", s)              s (a complete number: "ai" or "af"), then ids that add no text
 #
 # Classes of ids:
 #   ("vg", length, power, zero) / ("vf", length, depth)   vocab variant: integer / fractional
@@ -327,6 +328,8 @@ class _Automaton:
     # -- transitions -------------------------------------------------------------
 
     def end_ok(self, s: State) -> bool:
+        if s[0] == "gap":
+            return self.end_ok(s[1])
         return (s[0] == "txt" and s[1] == 0) or s[0] in ("ai", "af", "ended")
 
     def step(self, s: State, c: Cls) -> State | None:
@@ -335,8 +338,15 @@ class _Automaton:
             return ENDED
         if kind == "never":
             return None
+        if s[0] == "gap":
+            # A complete number, then ids that add no text: a special token here does not follow the
+            # unit's id, so skipped it cuts nothing (`decode` cuts only where the ids meet) and a
+            # digit after it would join the number. Masked; everything else reads as after the number.
+            if kind == "special":
+                return None
+            return s if kind == "empty" else self.step(s[1], c)
         if kind == "empty":
-            return s
+            return ("gap", s) if s[0] in ("ai", "af") else s
         if kind == "eos":
             return ENDED if self.end_ok(s) else None
         if kind == "special":

@@ -204,7 +204,7 @@ def _compute_view(backend: Tokenizer, codec: Codec) -> _BaseView:
         # base tokenizes the text after a number; a plain tokenizer.json must not change silently.
         warnings.simplefilter("error", TSTPipelineWarning)
         try:
-            native = adapt(backend, units, unit_pattern=NATIVE_UNIT_PATTERN)
+            native = adapt(backend, units, unit_pattern=NATIVE_UNIT_PATTERN, rules=tst_normalizer(codec))
             route1 = adapt(backend, units)
         except TSTPipelineWarning as w:
             detail = str(w).split(": the text after each number")[0]
@@ -385,7 +385,8 @@ def export(
     backend = Tokenizer.from_str(base.backend_tokenizer.to_str())
     base_size = backend.get_vocab_size(with_added_tokens=True)
     # The layout adapted as route 2 adapts it (warnings already turned into the refusal above).
-    splice(backend, codec, adapt(backend, codec.vocabulary(), unit_pattern=NATIVE_UNIT_PATTERN))
+    adaptation = adapt(backend, codec.vocabulary(), unit_pattern=NATIVE_UNIT_PATTERN, rules=tst_normalizer(codec))
+    splice(backend, codec, adaptation)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     base.save_pretrained(str(out))

@@ -147,7 +147,8 @@ def install(tokenizer: Tokenizer, codec: Codec, strict: bool = False) -> Tokeniz
     base_dec = tokenizer.decoder
     # The same adaptation as route 1, so the text around numbers gets the base's ids: the base
     # normalizer (less a moved Prepend) runs first, then the TST rules, then the start steps.
-    splice(tokenizer, codec, adapt(tokenizer, units, stacklevel=3, unit_pattern=NATIVE_UNIT_PATTERN))
+    rules = tst_normalizer(codec)
+    splice(tokenizer, codec, adapt(tokenizer, units, stacklevel=3, unit_pattern=NATIVE_UNIT_PATTERN, rules=rules))
     if strict:
         tokenizer.decoder = decoders.Decoder.custom(TSTDecoder(codec, base_dec, strict=True))
     return tokenizer

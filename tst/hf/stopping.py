@@ -23,7 +23,8 @@ class TSTStopStrings(StoppingCriteria):
     """A `StoppingCriteria` that ends a sequence once its generated text holds one of `stop_strings`.
 
     Args:
-        tokenizer: the TST tokenizer of the generation (`tst.hf.wrap`), or any fast tokenizer.
+        tokenizer: the TST tokenizer of the generation (`tst.hf.wrap`); for a plain tokenizer,
+            transformers' own ``generate(stop_strings=...)`` serves.
         stop_strings: a string or strings, looked for in the text decoded from the generated ids
             (code points; the prompt's own text is not searched).
         skip_special_tokens: decode as ``tokenizer.decode(..., skip_special_tokens=...)`` does.
@@ -43,6 +44,7 @@ class TSTStopStrings(StoppingCriteria):
 
     Raises:
         ValueError: `stop_strings` is empty or holds an empty string.
+        TypeError: `tokenizer` is no TST tokenizer (an exported one loaded by stock code included).
 
     Example:
         >>> from transformers import StoppingCriteriaList  # doctest: +SKIP
@@ -54,6 +56,12 @@ class TSTStopStrings(StoppingCriteria):
         strings = [stop_strings] if isinstance(stop_strings, str) else list(stop_strings)
         if not strings or any(not isinstance(s, str) or not s for s in strings):
             raise ValueError(f"stop_strings must be non-empty strings, not {stop_strings!r}")
+        from tst.hf.tokenizer import TSTTokenizerFast
+
+        if not isinstance(tokenizer, TSTTokenizerFast):  # refused here, not at generate's first step
+            from tst.hf.wrapping import not_tst_message
+
+            raise TypeError(not_tst_message(tokenizer, "TSTStopStrings"))
         self.tokenizer = tokenizer
         self.stop_strings = strings
         self.skip_special_tokens = skip_special_tokens

@@ -9,6 +9,7 @@ decoder, which gives the surface back, then `Codec.decode`.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import threading
@@ -17,7 +18,7 @@ import weakref
 from collections.abc import Sequence
 from typing import Any
 
-from tokenizers import AddedToken
+from tokenizers import AddedToken, Tokenizer
 from transformers import AutoTokenizer, PretrainedConfig, PreTrainedTokenizerFast
 from transformers.tokenization_utils_base import BatchEncoding
 from transformers.tokenization_utils_tokenizers import TokenizersBackend
@@ -26,7 +27,15 @@ from tst._offset_table import OffsetMap
 from tst.codec import Codec
 from tst.errors import TSTDecodeError, TSTError
 from tst.hf._glue import glue_wordpiece_units
-from tst.hf._pipeline import adapt, install, trim_leading_whitespace
+from tst.hf._pipeline import (
+    TSTPipelineWarning,
+    _component,
+    adapt,
+    base_normalizer,
+    install,
+    restore,
+    trim_leading_whitespace,
+)
 from tst.hf._saved import TST_TOKENIZER_FILE, clear_base_files, unwrap
 from tst.hf._surface import encode_for_offsets, encode_protected, protect_pattern
 from tst.hf._vocab import id_list, special_ids
@@ -145,13 +154,69 @@ class TSTTokenizerFast(PreTrainedTokenizerFast):
         whole, as the base's own added tokens are (``42abc`` would otherwise lose its digits to a
         unit before the base saw it); one holding ``⟦`` or ``⟧`` raises `TSTError`."""
         ready = hasattr(self, "_tst_unit_ids")  # not while the base __init__ adds its own (units too)
-        for token in new_tokens if ready and isinstance(new_tokens, (list, tuple)) else []:
-            if OPEN in str(token) or CLOSE in str(token):
-                raise TSTError(f"an added token may not hold {OPEN!r} or {CLOSE!r}, which TST reserves: {str(token)!r}")
+        if ready and isinstance(new_tokens, (list, tuple)):
+            for token in new_tokens:
+                if OPEN in str(token) or CLOSE in str(token):
+                    raise TSTError(
+                        f"an added token may not hold {OPEN!r} or {CLOSE!r}, which TST reserves: {str(token)!r}"
+                    )
+            self._tst_readapt(list(new_tokens), special_tokens)
         added: int = super()._add_tokens(new_tokens, special_tokens=special_tokens)
         if added and ready:
             self._tst_find_added()
         return added
+
+    def _tst_readapt(self, tokens: list[Any], special: bool) -> None:
+        """Teach the start steps the tokens about to be added, where they would alter them.
+
+        A token matched after normalization (``normalized=True``, `tokenizers`' default for a
+        non-special token) is matched in its normalized form. The start steps that write a word
+        prefix only at real text starts (tst/hf/_pipeline.py) know the base's own added tokens;
+        one added since would get a prefix there (``▁<tool7>``, matched only after a space) that
+        the base's normalizer does not give it. The pipeline is then adapted again from the base's
+        with the new tokens, as if they had been added before wrapping.
+
+        Raises:
+            TSTError: the adaptation cannot keep the new tokens as the base matches them.
+        """
+        record = self.init_kwargs.get("tst_pipeline")
+        backend = self._tokenizer
+        assert backend is not None  # set by the base __init__
+        current = backend.normalizer
+        if current is None or not record or not record.get("normalizer"):
+            return
+        base = base_normalizer(backend, record)
+
+        def in_base(content: str) -> str:
+            return str(base.normalize_str(content)) if base is not None else content
+
+        altered = [
+            str(t)
+            for t in tokens
+            if (t.normalized if isinstance(t, AddedToken) else not special)
+            and current.normalize_str(str(t)) != in_base(str(t))
+        ]
+        if not altered:
+            return
+        data = json.loads(backend.to_str())
+        restore(data, record)
+        plain = Tokenizer.from_str(json.dumps(data))
+        (plain.add_special_tokens if special else plain.add_tokens)(tokens)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", TSTPipelineWarning)
+            try:
+                adaptation = adapt(plain, list(self.tst_token_ids))
+            except TSTPipelineWarning:
+                adaptation = None
+        new = _component(adaptation.normalizer, "normalizer") if adaptation and adaptation.normalizer else None
+        if new is None or any(new.normalize_str(c) != in_base(c) for c in altered):
+            raise TSTError(
+                f"the wrapped tokenizer cannot match the added token(s) {', '.join(map(repr, altered))} where its "
+                "base would: add them to the base before wrapping, or with AddedToken(..., normalized=False)"
+            )
+        assert adaptation is not None
+        backend.normalizer = new
+        self.init_kwargs["tst_pipeline"] = {**record, "normalizer": adaptation.record["normalizer"]}
 
     def convert_tokens_to_string(self, tokens: list[str]) -> str:
         """The text of `tokens` as `decode` reads it (TST read back leniently), not the TST surface."""
