@@ -160,6 +160,10 @@ class _BaseView:
     #: encoding; route 3 encodes across one matched after normalization (``normalized=True``,
     #: transformers' `add_tokens` default) and decodes across any. None when there are none.
     digit_tokens: re.Pattern[str] | None = None
+    #: The base's added tokens matched before normalization (``normalized=False``): route 3's rules
+    #: read the text between them piece by piece, route 1 reads across one holding no digit
+    #: (``Foo12``: a word for route 1, ``Foo`` then the number 12 for route 3). None when none.
+    raw_tokens: re.Pattern[str] | None = None
 
 
 _VIEWS: dict[tuple[Any, ...], _BaseView] = {}
@@ -213,8 +217,15 @@ def _compute_view(backend: Tokenizer, codec: Codec) -> _BaseView:
     shadowed = shadowed_tokens(backend, codec)
     if refusal is None and shadowed:
         refusal = shadow_refusal(shadowed)
-    digit_tokens = [t.content for t in backend.get_added_tokens_decoder().values()]
-    return _BaseView(refusal, before, route1.raw_units, protect_pattern(digit_tokens) if refusal is None else None)
+    added = list(backend.get_added_tokens_decoder().values())
+    raw = sorted({t.content for t in added if not t.normalized and t.content}, key=len, reverse=True)
+    return _BaseView(
+        refusal,
+        before,
+        route1.raw_units,
+        protect_pattern([t.content for t in added]) if refusal is None else None,
+        re.compile("|".join(map(re.escape, raw))) if raw and refusal is None else None,
+    )
 
 
 def shadowed_tokens(backend: Tokenizer, codec: Codec) -> list[str]:
@@ -273,7 +284,9 @@ def covers(text: str, codec: Codec, base: PreTrainedTokenizerFast | None = None)
     ``1\u00a0234`` into ``1 234``, no longer one grouping). Pass the base the export is
     built from. With `base`, also False where one of its own added tokens that holds a digit
     changes the numbers around it: route 1 encodes the text on either side of it alone (``H2O``
-    then ``2``: a number), route 3 across it (``H2O2``: a word) or decodes across it.
+    then ``2``: a number), route 3 across it (``H2O2``: a word) or decodes across it; and where
+    one matched before normalization (``normalized=False``) does: route 3 reads the text on
+    either side of it alone, route 1 across one holding no digit (``Foo12``: a word).
 
     Raises:
         TypeError: `text` is not a str, or `base` is not a fast transformers tokenizer.
@@ -303,6 +316,11 @@ def covers(text: str, codec: Codec, base: PreTrainedTokenizerFast | None = None)
     # agree where encoding the pieces apart writes what encoding the whole does (``year 2024``,
     # not ``20245``, ``H2O2`` or ``1,2347``).
     if tokens is not None and tokens.search(text) and "".join(codec.encode_batch(_cut_at(tokens, text))) != surface:
+        return False
+    # Route 3 cuts the text at the tokens matched before normalization, then runs its rules on each
+    # piece; route 1 encodes across one that holds no digit (``Foo12``: one word, no number).
+    raw = None if view is None else view.raw_tokens
+    if raw is not None and raw.search(text) and "".join(codec.encode_batch(_cut_at(raw, text))) != surface:
         return False
     if norm is not None:
         # Route 1 cuts its surface at the units it matches before normalization (those the base
