@@ -595,16 +595,17 @@ def test_a_csv_file_with_no_header_row(cli: CLI, tmp_path: Path) -> None:
 
 def test_blank_lines_before_the_header_are_kept(cli: CLI, tmp_path: Path) -> None:
     src = tmp_path / "b.csv"
-    src.write_bytes(b'\n\r\ntext,b\n"12,345",2\n\n7,8\n')
+    src.write_bytes(b'\n\r\n  \ntext,b\n"12,345",2\n\n \t\n7,8\n')  # blank: spaces and tabs too (pandas)
     out = tmp_path / "o.csv"
     r = cli("convert", str(src), "--field", "text", "--variant", "vocab", "-o", str(out))
     assert r.status == 0, r.err
-    assert out.read_bytes().decode() == f'\n\r\ntext,b\n"{VOCAB.encode("12,345")}",2\n\n{VOCAB.encode("7")},8\n'
+    number, seven = VOCAB.encode("12,345"), VOCAB.encode("7")
+    assert out.read_bytes().decode() == f'\n\r\n  \ntext,b\n"{number}",2\n\n \t\n{seven},8\n'
     back = tmp_path / "back.csv"
     assert cli("convert", str(out), "--field", "text", "--variant", "vocab", "--decode", "-o", str(back)).status == 0
     assert back.read_bytes() == src.read_bytes()
     r = cli("convert", str(src), "--field", "zz")
-    assert r.status == 2 and f"{src}:3: the header has no column 'zz'" in r.err
+    assert r.status == 2 and f"{src}:4: the header has no column 'zz'" in r.err
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (a device whose writes fail: Linux)")

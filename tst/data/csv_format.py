@@ -106,7 +106,7 @@ def read_csv(
         got = _next_row(reader, lines, name)
         if got is None:
             return
-        if got[0]:
+        if not _blank(got[0]):
             yield [got[0][k] for k in _present(got[0], columns, not absent, name, line, allow_missing)]
 
 
@@ -120,9 +120,15 @@ def _header_row(reader: Any, lines: _RawLines, name: str) -> tuple[list[str], st
         got = _next_row(reader, lines, name)
         if got is None:
             return None
-        if got[0]:
+        if not _blank(got[0]):
             return got[0], blank + got[1], f"{name}:{start}"
         blank += got[1]
+
+
+def _blank(cells: list[str]) -> bool:
+    """Whether a parsed row is a blank line: nothing, or spaces and tabs only in one cell (pandas'
+    ``skip_blank_lines`` skips both; such a line holds no number, so copying it changes nothing)."""
+    return not cells or (len(cells) == 1 and not cells[0].strip(" \t"))
 
 
 def _no_header(fields: tuple[str, ...], name: str, allow_missing: bool) -> tuple[str, ...]:
@@ -286,7 +292,7 @@ def _convert_rows(
 ) -> str:
     rows: list[_Row] = []
     for cells, raw, line in batch:
-        if not cells:  # a blank line: copied, not a record
+        if _blank(cells):  # a blank line: copied, not a record
             rows.append(_Row(cells, raw, line, []))
             continue
         present = _present(cells, columns, all_found, name, line, allow_missing)
