@@ -264,6 +264,13 @@ def test_export_of_an_export_of_its_own_base_and_of_a_saved_wrap(cli: CLI, tmp_p
     assert stock.encode(text, add_special_tokens=False).ids == wrapped(text, add_special_tokens=False)["input_ids"]
     r = cli("export", "--tokenizer", str(tmp_path / "wrapped"), "-o", str(tmp_path / "y"), "--variant", "marker")
     assert r.status == 2 and "drop the codec flags" in r.err
+    # Tokens added after wrapping have ids after the units, which no export gives: refused, not
+    # dropped (a new-user trial: the export went out without them, exit status 0).
+    wrapped.add_tokens(["<tool7>"])
+    wrapped.save_pretrained(str(tmp_path / "wrapped2"))
+    r = cli("export", "--tokenizer", str(tmp_path / "wrapped2"), "-o", str(tmp_path / "z"))
+    assert r.status == 2 and "1 token(s) added after wrapping ('<tool7>')" in r.err, r.err
+    assert not (tmp_path / "z").exists()
 
 
 def test_stats_refuse_an_export(cli: CLI, tmp_path: Path, bpe_dir: Path) -> None:

@@ -74,6 +74,17 @@ def run(args: argparse.Namespace) -> int:
             wrapped = hf.load(args.tokenizer)
         except Exception as exc:  # a broken directory raises whatever its loader raises
             raise CLIError(f"cannot load the TST tokenizer in {args.tokenizer}: {exc}") from None
+        later = [t.content for i, t in sorted(wrapped.added_tokens_decoder.items()) if i >= wrapped.tst_base_vocab_size]
+        later = [c for c in later if c not in wrapped.tst_token_ids]
+        if later:
+            # Their ids follow the TST units; an export puts units after the base's vocabulary, so it
+            # could give these tokens neither their ids nor (left out) any id: refused, not dropped.
+            shown = ", ".join(map(repr, later[:5])) + (", ..." if len(later) > 5 else "")
+            raise CLIError(
+                f"{args.tokenizer} holds {len(later)} token(s) added after wrapping ({shown}), whose ids follow "
+                "the TST units: an export cannot keep those ids. Add them to the base before wrapping, then "
+                "export that base"
+            )
         base = wrapped.tst_base_tokenizer()
         settings = wrapped.tst_codec.config()
     else:
