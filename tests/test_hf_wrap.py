@@ -390,8 +390,8 @@ def test_tokens_added_after_wrapping_are_matched_where_the_base_matches_them(fam
     for t in (tok, tst_hf.load(saved)):
         for text in texts:
             assert t.tokenize(text) == plain.tokenize(text), (family, text)
-    last = tok.convert_ids_to_tokens(tok("pay 1,000 to <tool7>", add_special_tokens=False)["input_ids"])[-1]
-    assert last == plain.tokenize("pay to <tool7>")[-1]
+    # The same accessor on both (transformers 5.3's `tokenize` reports a normalized token's form).
+    assert tok.tokenize("pay 1,000 to <tool7>")[-1] == plain.tokenize("pay to <tool7>")[-1]
 
 
 def test_wrap_refuses_a_vocabulary_no_embedding_table_holds() -> None:
