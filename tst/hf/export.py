@@ -315,13 +315,11 @@ def covers(text: str, codec: Codec, base: PreTrainedTokenizerFast | None = None)
     # the units and the token's text as one string (``⟦,3⟧1k⟧234⟧`` then ``7``: 12,347). Both
     # agree where encoding the pieces apart writes what encoding the whole does (``year 2024``,
     # not ``20245``, ``H2O2`` or ``1,2347``).
-    if tokens is not None and tokens.search(text) and "".join(codec.encode_batch(_cut_at(tokens, text))) != surface:
-        return False
-    # Route 3 cuts the text at the tokens matched before normalization, then runs its rules on each
-    # piece; route 1 encodes across one that holds no digit (``Foo12``: one word, no number).
-    raw = None if view is None else view.raw_tokens
-    if raw is not None and raw.search(text) and "".join(codec.encode_batch(_cut_at(raw, text))) != surface:
-        return False
+    # The same holds where route 3 cuts the text at a token matched before normalization, then runs
+    # its rules on each piece, and route 1 encodes across one that holds no digit (``Foo12``).
+    for cut_at in (tokens, None if view is None else view.raw_tokens):
+        if cut_at is not None and cut_at.search(text) and "".join(codec.encode_batch(_cut_at(cut_at, text))) != surface:
+            return False
     if norm is not None:
         # Route 1 cuts its surface at the units it matches before normalization (those the base
         # normalizer would alter) and normalizes the rest whole, its other units included (they
